@@ -1,0 +1,163 @@
+"""A normalized view of OCR text with a map from every normalized position back to the original.
+
+What normalization does (and why):
+- full-width ASCII forms (digits, letters, punctuation, U+3000 space) fold to half width, so `１２３` and
+  `（一）` parse like `123` and `(一)`;
+- markdown `#` heading marks and `---` rules are dropped;
+- horizontal whitespace is removed (Chinese text has none; OCR inserts it around numbers: `142 个`);
+- a line break survives only where a paragraph really ends (after sentence-final punctuation, around
+  headings and short header lines); any other line break, blank lines included, is a page break inside a
+  sentence and is removed, so `完成\\n\\n率` → `完成率` and `83.\\n\\n3%` → `83.3%`.
+
+`Normalized.orig[i]` is the original index of normalized character `i`; spans map back with
+`to_orig(start, end)`. `canon()` is the same folding applied to a free string (used to compare quotes).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+# Sentence-final (or clause-final) characters after which a line break is a real paragraph end.
+_TERMINAL = set("。！？!?；;：:”」』）)")
+_HEADING_START = re.compile(
+    r"^\s*(?:#+\s*)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s*\S"
+    r"|[一二三四五六七八九十]+是|特此报告|附件)"
+)
+_SHORT_LINE = 40  # header lines, headings and signature lines are short; paragraph fragments are not
+
+
+def fold_char(ch: str) -> str:
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:
+        return chr(code - 0xFEE0)
+    if code == 0x3000:
+        return " "
+    return ch
+
+
+def canon(text: str) -> str:
+    """Fold width and drop all whitespace and markdown marks: the form in which two quotes are compared."""
+    out = []
+    for ch in text:
+        ch = fold_char(ch)
+        if ch.isspace() or ch == "#":
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+@dataclass
+class Normalized:
+    original: str
+    text: str
+    orig: list[int]  # len(text) entries: original index of each normalized character
+    _compact: str | None = field(default=None, repr=False)
+    _compact_idx: list[int] | None = field(default=None, repr=False)
+
+    def to_orig(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalized span [start, end) to the original span covering the same characters."""
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span [{start}, {end}) outside normalized text of length {len(self.text)}")
+        if start == end:
+            pos = self.orig[start] if start < len(self.orig) else len(self.original)
+            return pos, pos
+        return self.orig[start], self.orig[end - 1] + 1
+
+    def to_norm(self, orig_pos: int) -> int:
+        """The first normalized position whose original index is ≥ orig_pos."""
+        return bisect_left(self.orig, orig_pos)
+
+    def norm_span(self, orig_start: int, orig_end: int) -> tuple[int, int]:
+        """Map an original span to the normalized span of the characters it contains."""
+        return self.to_norm(orig_start), self.to_norm(orig_end)
+
+    def _compact_view(self) -> tuple[str, list[int]]:
+        if self._compact is None:
+            keep = [i for i, ch in enumerate(self.text) if ch != "\n"]
+            self._compact = "".join(self.text[i] for i in keep)
+            self._compact_idx = keep
+        return self._compact, self._compact_idx  # type: ignore[return-value]
+
+    def find_all(self, quote: str) -> list[tuple[int, int]]:
+        """Every original span whose canonical form equals canon(quote), in order."""
+        needle = canon(quote)
+        if not needle:
+            return []
+        compact, idx = self._compact_view()
+        spans = []
+        pos = compact.find(needle)
+        while pos != -1:
+            a, b = idx[pos], idx[pos + len(needle) - 1] + 1
+            spans.append(self.to_orig(a, b))
+            pos = compact.find(needle, pos + 1)
+        return spans
+
+    def find(self, quote: str, near: int = 0) -> tuple[int, int] | None:
+        """The original span of `quote` (canonical match), the first at or after `near` if several."""
+        spans = self.find_all(quote)
+        if not spans:
+            return None
+        after = [s for s in spans if s[0] >= near]
+        return (after or spans)[0]
+
+    def slice(self, orig_start: int, orig_end: int) -> str:
+        """Normalized text of an original span."""
+        a, b = self.norm_span(orig_start, orig_end)
+        return self.text[a:b]
+
+
+def _strip_markup(line: str) -> tuple[int, int]:
+    """[start, end) of a line's content once `#` marks and `---` rules are removed."""
+    stripped = line.strip()
+    if stripped and set(stripped) <= set("-—_=*"):
+        return len(line), len(line)
+    m = re.match(r"\s*#+\s*", line)
+    return (m.end() if m else 0), len(line)
+
+
+def normalize(original: str) -> Normalized:
+    lines = original.split("\n")
+    out_chars: list[str] = []
+    out_orig: list[int] = []
+    pending_break: int | None = None  # original index of the newline that may be kept
+    prev_line_content = ""
+    offset = 0
+    for line in lines:
+        start, end = _strip_markup(line)
+        content_chars = [
+            (fold_char(ch), offset + i)
+            for i, ch in enumerate(line[start:end], start)
+            if not fold_char(ch).isspace()
+        ]
+        if content_chars:
+            if pending_break is not None and out_chars:
+                content = "".join(c for c, _ in content_chars)
+                if _keeps_break(prev_line_content, content, line):
+                    out_chars.append("\n")
+                    out_orig.append(pending_break)
+            for c, o in content_chars:
+                out_chars.append(c)
+                out_orig.append(o)
+            prev_line_content = "".join(c for c, _ in content_chars)
+            pending_break = None
+        elif pending_break is None and out_chars:
+            pass
+        nl = offset + len(line)
+        if nl < len(original) and pending_break is None:
+            pending_break = nl
+        offset = nl + 1
+    return Normalized(original=original, text="".join(out_chars), orig=out_orig)
+
+
+def _keeps_break(prev: str, nxt: str, raw_next: str) -> bool:
+    if not prev:
+        return False
+    if prev[-1] in _TERMINAL:
+        return True
+    if raw_next.lstrip().startswith("#") or _HEADING_START.match(nxt):
+        return True
+    if len(prev) <= _SHORT_LINE and (_HEADING_START.match(prev) or not re.search(r"[，,、]", prev)):
+        return True  # a heading or header line standing alone
+    return False
