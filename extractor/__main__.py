@@ -1,0 +1,3 @@
+from extractor.cli import app
+
+app(prog_name="fazhi")

@@ -1,0 +1,95 @@
+"""Run configuration: which backend and model, where the cache lives, limits. Built from CLI options and
+environment (`FAZHI_BASE_URL`, `FAZHI_MODEL`, `OPENAI_API_KEY`, `FAZHI_CACHE_DIR`, `FAZHI_MODEL_PATH`).
+
+The API key is held here and handed to the client only; `fingerprint()` and `describe()` never include it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+from extractor.errors import ConfigError
+
+BACKENDS = ("auto", "openai", "local", "rules")
+DEFAULT_LOCAL_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+DEFAULT_MAX_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class Config:
+    backend: str = "auto"
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    mode: str | None = None  # instructor mode: tools | json_schema | json | md_json
+    timeout: float = 120.0
+    max_retries: int = 4  # transient failures (429/5xx/timeouts), tenacity
+    validation_retries: int = 2  # schema failures, instructor's max_retries with the error fed back
+    cache_dir: Path | None = None
+    refresh: bool = False
+    model_path: Path | None = None
+    threads: int | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    temperature: float = 0.0
+    price_in_per_1k: float | None = None
+    price_out_per_1k: float | None = None
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Config":
+        env = os.environ
+        values = {
+            "base_url": env.get("FAZHI_BASE_URL") or None,
+            "model": env.get("FAZHI_MODEL") or None,
+            "api_key": env.get("OPENAI_API_KEY") or None,
+            "cache_dir": Path(env["FAZHI_CACHE_DIR"]) if env.get("FAZHI_CACHE_DIR") else None,
+            "model_path": Path(env["FAZHI_MODEL_PATH"]) if env.get("FAZHI_MODEL_PATH") else None,
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        cfg = cls(**values)
+        if cfg.backend not in BACKENDS:
+            raise ConfigError(f"unknown backend {cfg.backend!r}", hint=f"choose one of {', '.join(BACKENDS)}")
+        return cfg
+
+    @property
+    def resolved_backend(self) -> str:
+        """`auto` means: an endpoint if one is configured, else the embedded local model."""
+        if self.backend != "auto":
+            return self.backend
+        return "openai" if self.base_url else "local"
+
+    @property
+    def model_name(self) -> str | None:
+        backend = self.resolved_backend
+        if backend == "rules":
+            return None
+        if backend == "local":
+            return self.model_path.stem if self.model_path else DEFAULT_LOCAL_MODEL
+        return self.model or "gpt-4o-mini"
+
+    @property
+    def cache_path(self) -> Path:
+        return self.cache_dir or Path(user_cache_dir("fazhi-extractor"))
+
+    def with_(self, **changes) -> "Config":
+        return replace(self, **changes)
+
+    def describe(self) -> dict:
+        """What a run record shows: everything but secrets."""
+        return {
+            "backend": self.resolved_backend,
+            "model": self.model_name,
+            "base_url": self.base_url if self.resolved_backend == "openai" else None,
+            "mode": self.mode,
+            "temperature": self.temperature,
+        }
+
+    def fingerprint(self, prompt_versions: dict[str, str] | None = None) -> str:
+        """Identity of the configuration that produced an output (for resumable batches); no secrets."""
+        payload = {**self.describe(), "prompts": prompt_versions or {}}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
