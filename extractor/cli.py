@@ -73,3 +73,192 @@ def make_config(backend="auto", base_url=None, model=None, api_key=None, mode=No
         backend=backend, base_url=base_url, model=model, api_key=api_key, mode=mode, timeout=timeout,
         cache_dir=cache_dir, refresh=refresh or None, model_path=model_path, **extra,
     )
+from extractor import cli_batch  # noqa: E402,F401  (registers `fazhi batch`)
+
+
+def _progress_bar(label: str):
+    """A rich progress bar on stderr and the callback the pipeline calls as it goes."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stage]}"),
+                   TimeElapsedColumn(), console=console, transient=True)
+    task = bar.add_task(label, total=None, stage="")
+
+    def update(stage: str, done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total, stage=stage)
+
+    return bar, update
+
+
+@app.command()
+def extract(
+    file: Path = typer.Argument(..., help="A report as plain text (UTF-8, GB18030/GBK or UTF-16)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report JSON here (atomically) instead of stdout."),
+    backend: str = BackendOpt, base_url: Optional[str] = BaseUrlOpt, model: Optional[str] = ModelOpt,
+    api_key: Optional[str] = ApiKeyOpt, mode: Optional[str] = ModeOpt, timeout: Optional[float] = TimeoutOpt,
+    cache_dir: Optional[Path] = CacheDirOpt, refresh: bool = RefreshOpt, model_path: Optional[Path] = ModelPathOpt,
+    metric_names: str = typer.Option("auto", "--metric-names", help="Who names quantities: auto (model on endpoints, rules locally) | model | rules."),
+    max_bytes: int = typer.Option(5_000_000, "--max-bytes", help="Refuse input files larger than this."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+) -> None:
+    """Extract one report to JSON.
+
+    Exit codes: 0 ok; 1 partial (a model call failed after retries: the report is still written and the
+    failed section is listed under `quality`); 2 bad input or configuration.
+
+    Example: fazhi extract seeds/000_f1d261e1c8a62baa.txt --backend rules -o out/000.json
+    """
+    from extractor.fsutil import atomic_write_json
+    from extractor.pipeline import extract as run_extract, is_partial
+
+    try:
+        config = make_config(backend, base_url, model, api_key, mode, timeout, cache_dir, refresh, model_path,
+                             metric_names=metric_names, max_bytes=max_bytes)
+        if quiet:
+            report = run_extract(file, config)
+        else:
+            bar, update = _progress_bar(file.name)
+            with bar:
+                report = run_extract(file, config, progress=update)
+    except FazhiError as err:
+        raise fail(err)
+    data = report.dump()
+    if output:
+        atomic_write_json(output, data)
+    else:
+        out.print_json(json.dumps(data, ensure_ascii=False), ensure_ascii=False) if sys.stdout.isatty() else \
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    if not quiet:
+        _print_run_summary(report, output)
+    if is_partial(report):
+        raise typer.Exit(1)
+
+
+def _print_run_summary(report, output: Optional[Path]) -> None:
+    from rich.table import Table
+
+    run = report.run
+    table = Table(title=f"{report.source.file}", show_header=True, header_style="bold")
+    for col in ("measures", "metrics", "problems", "plans", "duties", "calls", "cache hits", "tokens in/out", "seconds"):
+        table.add_column(col, justify="right")
+    table.add_row(str(len(report.measures)), str(len(report.metrics)), str(len(report.problems)), str(len(report.plans)),
+                  str(len(report.leadership_duties)), str(run.calls), str(run.cache_hits),
+                  f"{run.tokens_in}/{run.tokens_out}", f"{run.seconds:.1f}")
+    console.print(table)
+    for note in report.quality:
+        colour = "red" if note.kind == "section_failed" else "yellow"
+        console.print(f"[{colour}]{note.kind}[/] {note.section or ''} {note.message}", highlight=False)
+    if output:
+        console.print(f"wrote {output}")
+
+
+@app.command()
+def outline(
+    file: Path = typer.Argument(..., help="A report as plain text."),
+    as_json: bool = typer.Option(False, "--json", help="Print the sections as JSON."),
+) -> None:
+    """Print a report's heading tree with the required part each top-level section maps to.
+
+    Example: fazhi outline seeds/001_ce5796019f811c49.txt --json
+    """
+    from rich.tree import Tree
+
+    from extractor.ingest import read_document
+    from extractor.normalize import normalize
+    from extractor.segment import segment
+
+    try:
+        doc = read_document(file)
+    except FazhiError as err:
+        raise fail(err)
+    result = segment(normalize(doc.text))
+    if as_json:
+        sys.stdout.write(json.dumps([s.model_dump(mode="json") for s in result.sections], ensure_ascii=False, indent=2) + "\n")
+        return
+    tree = Tree(f"[bold]{doc.name}")
+    nodes = {0: tree}
+    for s in result.sections:
+        label = f"{s.heading}" + (f"  [cyan]→ {s.part}[/]" if s.level == 1 else "")
+        parent = nodes.get(s.level - 1) or max((lvl for lvl in nodes if lvl < s.level), default=0) and nodes[max(lvl for lvl in nodes if lvl < s.level)] or tree
+        nodes[s.level] = parent.add(label)
+        for deeper in [lvl for lvl in nodes if lvl > s.level]:
+            del nodes[deeper]
+    out.print(tree)
+
+
+@app.command()
+def doctor(
+    backend: str = BackendOpt, base_url: Optional[str] = BaseUrlOpt, model: Optional[str] = ModelOpt,
+    model_path: Optional[Path] = ModelPathOpt, cache_dir: Optional[Path] = CacheDirOpt,
+) -> None:
+    """Say which backend and model a run would use, whether the model file is present and valid, threads."""
+    from rich.table import Table
+
+    try:
+        config = make_config(backend, base_url, model, None, None, None, cache_dir, False, model_path)
+    except FazhiError as err:
+        raise fail(err)
+    table = Table(show_header=False)
+    table.add_row("backend", config.resolved_backend)
+    table.add_row("model", str(config.model_name))
+    table.add_row("cache dir", str(config.cache_path))
+    table.add_row("api key", "set" if config.api_key else "not set")
+    ok = True
+    if config.resolved_backend == "openai":
+        table.add_row("endpoint", str(config.base_url))
+    elif config.resolved_backend == "local":
+        from extractor import local
+
+        try:
+            import llama_cpp
+
+            table.add_row("llama-cpp-python", llama_cpp.__version__)
+        except ImportError:
+            table.add_row("llama-cpp-python", "[red]not installed[/] (pip install -e \".[local]\")")
+            ok = False
+        table.add_row("threads", str(local.threads(config)))
+        if config.model_path:
+            present = Path(config.model_path).is_file()
+            table.add_row("model file", f"{config.model_path} ({'present' if present else '[red]missing[/]'})")
+            ok &= present
+        else:
+            target = config.cache_path / "models" / local.DEFAULT_FILE
+            if local.verified(target):
+                table.add_row("model file", f"{target} ([green]sha256 ok[/])")
+            else:
+                try:
+                    parts = local.part_paths()
+                    table.add_row("model file", f"{target} (not assembled yet; {len(parts)} parts installed, built on first use)")
+                except FazhiError as err:
+                    table.add_row("model file", f"[red]{err}[/]")
+                    ok = False
+    out.print(table)
+    raise typer.Exit(0 if ok else 1)
+
+
+cache_app = typer.Typer(help="Inspect or clear the response cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("stats")
+def cache_stats(cache_dir: Optional[Path] = CacheDirOpt, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Entries and size of the response cache, and hits/misses recorded by the last run."""
+    from extractor.cache import ResponseCache
+
+    config = make_config(cache_dir=cache_dir)
+    stats = ResponseCache(config.cache_path / "responses").stats()
+    if as_json:
+        sys.stdout.write(json.dumps(stats) + "\n")
+    else:
+        for key, value in stats.items():
+            out.print(f"{key}: {value}")
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: Optional[Path] = CacheDirOpt) -> None:
+    """Delete every cached response (the assembled local model file is kept)."""
+    from extractor.cache import ResponseCache
+
+    config = make_config(cache_dir=cache_dir)
+    ResponseCache(config.cache_path / "responses").clear()
+    out.print("cache cleared")

@@ -37,6 +37,7 @@ class Config:
     threads: int | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     temperature: float = 0.0
+    metric_names: str = "auto"  # auto | model | rules: who names quantities (auto: model on endpoints only)
     price_in_per_1k: float | None = None
     price_out_per_1k: float | None = None
 
@@ -87,6 +88,7 @@ class Config:
             "base_url": self.base_url if self.resolved_backend == "openai" else None,
             "mode": self.mode,
             "temperature": self.temperature,
+            "metric_names": self.metric_names,
         }
 
     def fingerprint(self, prompt_versions: dict[str, str] | None = None) -> str:

@@ -73,7 +73,8 @@ class Normalized:
         """Map an original span to the normalized span of the characters it contains."""
         return self.to_norm(orig_start), self.to_norm(orig_end)
 
-    def _compact_view(self) -> tuple[str, list[int]]:
+    def compact_view(self) -> tuple[str, list[int]]:
+        """The normalized text without line breaks, and the normalized index of each of its characters."""
         if self._compact is None:
             keep = [i for i, ch in enumerate(self.text) if ch != "\n"]
             self._compact = "".join(self.text[i] for i in keep)
@@ -85,7 +86,7 @@ class Normalized:
         needle = canon(quote)
         if not needle:
             return []
-        compact, idx = self._compact_view()
+        compact, idx = self.compact_view()
         spans = []
         pos = compact.find(needle)
         while pos != -1:

@@ -1,20 +1,31 @@
-"""The whole path from a file to a Report (being written by the lead; interface fixed).
+"""The whole path from a file to a Report, one step per module:
 
-    extract(path, config, progress=None) -> Report
+    read → normalize → segment → metadata + quantities → per-item model calls → ground → assemble → validate
 
-- raises `InputError` for a file that cannot be read as a report (empty, binary, too large, not a report);
-- a section whose model call failed still yields a Report; it carries a `quality` note of kind
-  `section_failed`, and `is_partial(report)` is True (the CLI exits 1 for such a report);
-- `progress(stage: str, done: int, total: int)` is called as sections complete.
+- `extract(path, config, progress=None) -> Report` raises `InputError` for a file that cannot be read as a
+  report (empty, binary, too large, not a report);
+- a model call that failed after retries still yields a Report: the item is left out and `quality` gets a
+  `section_failed` note, so `is_partial(report)` is True (the CLI exits 1 for such a report);
+- `progress(stage, done, total)` is called after each model call (or rules step).
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Callable
 
+from extractor import __version__, prompts
 from extractor.config import Config
-from schemas.report import Report
+from extractor.errors import InputError
+from extractor.grounding import is_grounded
+from extractor.ingest import Document, read_document
+from extractor.labeling import Labeler
+from extractor.metadata import extract_metadata
+from extractor.normalize import normalize
+from extractor.numbers import find_quantities
+from extractor.segment import Outline, is_report, segment
+from schemas.report import Compliance, PartCoverage, QualityNote, REQUIRED_PARTS, Report, RunInfo, Source
 
 Progress = Callable[[str, int, int], None]
 
@@ -23,5 +34,90 @@ def is_partial(report: Report) -> bool:
     return any(note.kind == "section_failed" for note in report.quality)
 
 
-def extract(path: Path, config: Config, *, progress: Progress | None = None) -> Report:
-    raise NotImplementedError("pipeline is being written")
+def extract(path: Path, config: Config, *, progress: Progress | None = None, client=None) -> Report:
+    started = time.perf_counter()
+    doc = read_document(Path(path), max_bytes=config.max_bytes)
+    norm = normalize(doc.text)
+    outline = segment(norm)
+    if not is_report(norm, outline):
+        raise InputError(
+            "not a 法治政府建设 report: no required part (举措/不足/安排) and no 法治 vocabulary found",
+            file=doc.name, hint="check the file; only annual law-based-government reports are supported",
+        )
+    metadata, doc_notes = extract_metadata(norm, outline)
+    quantities = find_quantities(norm)
+
+    backend = config.resolved_backend
+    if backend != "rules" and client is None:
+        client = _client_for(config)
+    model_metrics = config.metric_names == "model" or (config.metric_names == "auto" and backend == "openai")
+    labeled = Labeler(norm, client if backend != "rules" else None, model_metrics, progress).run(outline, quantities)
+
+    report = Report(
+        source=Source(file=doc.name, sha256=doc.sha256, encoding=doc.encoding, chars=doc.chars),
+        metadata=metadata,
+        sections=outline.sections,
+        leadership_duties=labeled.leadership_duties,
+        measures=labeled.measures,
+        metrics=labeled.metrics,
+        problems=labeled.problems,
+        rectifications=labeled.rectifications,
+        plans=labeled.plans,
+        compliance=compliance(outline, has_leadership=bool(labeled.leadership_duties)),
+        quality=[*doc_notes, *labeled.quality],
+        run=_run_info(config, client, started),
+    )
+    return _drop_ungrounded(report, doc)
+
+
+def compliance(outline: Outline, has_leadership: bool) -> Compliance:
+    """Which of the five required parts the report covers, and where."""
+    top = [s for s in outline.sections if s.level == 1]
+    parts = {p: [s.path for s in top if s.part == p] for p in REQUIRED_PARTS}
+    if not parts["leadership"] and has_leadership:
+        # Reports often tell the 第一责任人 story inside the measures part rather than in a part of its own.
+        parts["leadership"] = parts["measures"]
+    return Compliance(**{p: PartCoverage(present=bool(paths), sections=paths) for p, paths in parts.items()})
+
+
+def _client_for(config: Config):
+    from extractor.llm import ModelClient  # imported lazily: the rules backend needs no model libraries
+    from extractor.ledger import Ledger
+
+    return ModelClient(config, ledger=Ledger())
+
+
+def _run_info(config: Config, client, started: float) -> RunInfo:
+    info = RunInfo(
+        backend=config.resolved_backend,
+        model=config.model_name,
+        prompt_versions=prompts.versions() if config.resolved_backend != "rules" else {},
+        tool_version=__version__,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    ledger = getattr(client, "ledger", None)
+    if ledger is not None:
+        totals = ledger.totals()
+        info.calls = totals["calls"]
+        info.cache_hits = totals["cache_hits"]
+        info.tokens_in = totals["tokens_in"]
+        info.tokens_out = totals["tokens_out"]
+        info.cost = totals.get("cost")
+        info.call_log = list(ledger.records)
+    return info
+
+
+def _drop_ungrounded(report: Report, doc: Document) -> Report:
+    """Last check before anything is written: every item's evidence must be the source text at its offsets."""
+    notes = list(report.quality)
+    kept = {}
+    for key in ("leadership_duties", "measures", "metrics", "problems", "rectifications", "plans"):
+        items = []
+        for item in getattr(report, key):
+            if is_grounded(doc.text, item.evidence):
+                items.append(item)
+            else:
+                notes.append(QualityNote(kind="ungrounded_item", message=f"{key} item's evidence is not at its offsets; dropped",
+                                         section=getattr(item, "section", None), quote=item.evidence.quote[:80]))
+        kept[key] = items
+    return report.model_copy(update={**kept, "quality": notes})
