@@ -37,10 +37,13 @@ def fold_char(ch: str) -> str:
     return ch
 
 
+_RULE_LINE = re.compile(r"^[ \t]*[-—_=*]{3,}[ \t]*$", re.M)
+
+
 def canon(text: str) -> str:
     """Fold width and drop all whitespace and markdown marks: the form in which two quotes are compared."""
     out = []
-    for ch in text:
+    for ch in _RULE_LINE.sub("", text):
         ch = fold_char(ch)
         if ch.isspace() or ch == "#":
             continue
@@ -112,7 +115,7 @@ class Normalized:
 def _strip_markup(line: str) -> tuple[int, int]:
     """[start, end) of a line's content once `#` marks and `---` rules are removed."""
     stripped = line.strip()
-    if stripped and set(stripped) <= set("-—_=*"):
+    if len(stripped) >= 3 and set(stripped) <= set("-—_=*"):
         return len(line), len(line)
     m = re.match(r"\s*#+\s*", line)
     return (m.end() if m else 0), len(line)
@@ -130,7 +133,7 @@ def normalize(original: str) -> Normalized:
         content_chars = [
             (fold_char(ch), offset + i)
             for i, ch in enumerate(line[start:end], start)
-            if not fold_char(ch).isspace()
+            if not fold_char(ch).isspace() and ch not in "#＃"
         ]
         if content_chars:
             if pending_break is not None and out_chars:
