@@ -148,6 +148,29 @@ def get_create(config: Config):
 
     def create(**kwargs):
         with _lock:
-            return llama.create_chat_completion_openai_v1(**adapt_request(kwargs))
+            before = list(llama._input_ids)
+            response = llama.create_chat_completion_openai_v1(**adapt_request(kwargs))
+            _record_prefix_reuse(response, before, list(llama._input_ids))
+            return response
 
     return create
+
+
+def _record_prefix_reuse(response, before: list[int], after: list[int]) -> None:
+    """Report the prompt tokens llama.cpp took from its KV cache as OpenAI's `cached_tokens`, so the ledger
+    can tell tokens read from tokens reused (the speed target counts only the former)."""
+    usage = getattr(response, "usage", None)
+    if usage is None:
+        return
+    prompt = after[: usage.prompt_tokens]
+    reused = 0
+    for a, b in zip(before, prompt):
+        if a != b:
+            break
+        reused += 1
+    try:
+        from openai.types.completion_usage import PromptTokensDetails
+
+        usage.prompt_tokens_details = PromptTokensDetails(cached_tokens=reused)
+    except Exception:  # an openai without the type: the count is informative only
+        pass
