@@ -242,11 +242,11 @@ app.add_typer(cache_app, name="cache")
 
 @cache_app.command("stats")
 def cache_stats(cache_dir: Optional[Path] = CacheDirOpt, as_json: bool = typer.Option(False, "--json")) -> None:
-    """Entries and size of the response cache, and hits/misses recorded by the last run."""
-    from extractor.cache import ResponseCache
+    """Entries and size of the response cache. (Hits and misses of a run are in its output's `run` block.)"""
+    from extractor.cache import ResponseCache, default_dir
 
     config = make_config(cache_dir=cache_dir)
-    stats = ResponseCache(config.cache_path / "responses").stats()
+    stats = ResponseCache(default_dir(config)).stats()
     if as_json:
         sys.stdout.write(json.dumps(stats) + "\n")
     else:
@@ -257,8 +257,10 @@ def cache_stats(cache_dir: Optional[Path] = CacheDirOpt, as_json: bool = typer.O
 @cache_app.command("clear")
 def cache_clear(cache_dir: Optional[Path] = CacheDirOpt) -> None:
     """Delete every cached response (the assembled local model file is kept)."""
-    from extractor.cache import ResponseCache
+    from extractor.cache import ResponseCache, default_dir
 
     config = make_config(cache_dir=cache_dir)
-    ResponseCache(config.cache_path / "responses").clear()
+    ResponseCache(default_dir(config)).clear()
     out.print("cache cleared")
+
+from extractor import cli_eval  # noqa: E402,F401  (registers `fazhi eval`)

@@ -48,10 +48,15 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
     quantities = find_quantities(norm)
 
     backend = config.resolved_backend
-    if backend != "rules" and client is None:
+    own_client = backend != "rules" and client is None
+    if own_client:
         client = _client_for(config)
     model_metrics = config.metric_names == "model" or (config.metric_names == "auto" and backend == "openai")
-    labeled = Labeler(norm, client if backend != "rules" else None, model_metrics, progress).run(outline, quantities)
+    try:
+        labeled = Labeler(norm, client if backend != "rules" else None, model_metrics, progress).run(outline, quantities)
+    finally:
+        if client is not None and own_client:
+            client.close()
 
     report = Report(
         source=Source(file=doc.name, sha256=doc.sha256, encoding=doc.encoding, chars=doc.chars),
@@ -82,9 +87,8 @@ def compliance(outline: Outline, has_leadership: bool) -> Compliance:
 
 def _client_for(config: Config):
     from extractor.llm import ModelClient  # imported lazily: the rules backend needs no model libraries
-    from extractor.ledger import Ledger
 
-    return ModelClient(config, ledger=Ledger())
+    return ModelClient(config)
 
 
 def _run_info(config: Config, client, started: float) -> RunInfo:
@@ -102,6 +106,7 @@ def _run_info(config: Config, client, started: float) -> RunInfo:
         info.cache_hits = totals["cache_hits"]
         info.tokens_in = totals["tokens_in"]
         info.tokens_out = totals["tokens_out"]
+        info.tokens_cached = totals["tokens_cached"]
         info.cost = totals.get("cost")
         info.call_log = list(ledger.records)
     return info

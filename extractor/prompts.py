@@ -9,7 +9,10 @@ reuses its KV cache and a hosted endpoint can use prompt caching; only the last 
 from __future__ import annotations
 
 import hashlib
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path

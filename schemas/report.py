@@ -198,6 +198,7 @@ class CallRecord(Strict):
     section: Optional[str] = None
     tokens_in: int = 0
     tokens_out: int = 0
+    tokens_cached: int = Field(0, description="Prompt tokens served from the backend's prefix cache.")
     cached: bool = False
     seconds: float = 0.0
     ok: bool = True
@@ -209,6 +210,7 @@ class RunInfo(Strict):
     prompt_versions: dict[str, str] = Field(default_factory=dict)
     tokens_in: int = 0
     tokens_out: int = 0
+    tokens_cached: int = 0
     calls: int = 0
     cache_hits: int = 0
     seconds: float = 0.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from fakeserver import FakeOpenAI
@@ -12,3 +14,24 @@ def fake_openai():
     """A fake OpenAI-compatible server on 127.0.0.1 (see tests/fakeserver.py), stopped after the test."""
     with FakeOpenAI() as server:
         yield server
+
+
+SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.fixture
+def seed_paths() -> list[Path]:
+    """The five seed reports (seeds/*.txt), sorted by name."""
+    return sorted(SEEDS_DIR.glob("*.txt"))
+
+
+@pytest.fixture
+def seed_text():
+    """seed_text("000") → the UTF-8 text of the seed whose file name starts with that id."""
+
+    def load(name: str) -> str:
+        matches = sorted(SEEDS_DIR.glob(f"{name}*.txt"))
+        assert len(matches) == 1, f"no single seed named {name!r} in {SEEDS_DIR}"
+        return matches[0].read_bytes().decode("utf-8")  # bytes: no newline translation
+
+    return load

@@ -74,7 +74,7 @@ def raw(content: str) -> Action:
 class Recorded:
     method: str
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names lower-cased
     json: Any
 
 
@@ -221,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.fake  # type: ignore[attr-defined]
 
     def do_GET(self) -> None:  # noqa: N802
-        self.fake._record("GET", self.path, dict(self.headers.items()), None)
+        self.fake._record("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, None)
         if self.path.rstrip("/").endswith("/models"):
             self._send(200, {}, {"object": "list", "data": [
                 {"id": self.fake.model, "object": "model", "created": 0, "owned_by": "fake"}]})
@@ -235,7 +235,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw_body or b"null")
         except ValueError:
             body = None
-        self.fake._record("POST", self.path, dict(self.headers.items()), body)
+        self.fake._record("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._send(404, {}, {"error": {"message": f"no route {self.path}", "type": "fake_error"}})
             return
