@@ -1,0 +1,353 @@
+"""Eval suites and runs: Sample → Solver → Scorer → Metric → log (inspect_ai's shape).
+
+- a *sample* is one seed document plus its gold file (`evals/gold/<id>.json`);
+- the *solver* is `extractor.pipeline.extract` (through the response cache), or a folder of saved
+  predictions (`<id>.json`) when `pred_dir` is given;
+- the *scorers* are the per-field functions in `extractor.scoring`;
+- the *metric* is the suite mean per field (`scoring.summarize`);
+- the *log* is one versioned JSON object (`EvalResult.log()`), so two runs can be diffed by `compare()`.
+
+A suite is a TOML file (`evals/suites/seeds.toml`): which documents, where the seeds and gold are, which
+fields are scored, and how far each score may drop before `compare` calls it a regression.
+"""
+
+from __future__ import annotations
+
+import hashlib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from pydantic import ValidationError
+
+from extractor import __version__, scoring
+from extractor.config import Config
+from extractor.errors import ConfigError, FazhiError, InputError
+from schemas.report import Report
+
+LOG_VERSION = 1
+ROOT = Path(__file__).resolve().parents[1]
+SUITES_DIR = ROOT / "evals" / "suites"
+GATE_FIELDS = frozenset({*scoring.FIELDS, "grounding", "overall"})
+_EPS = 1e-9  # a drop exactly at the tolerance passes, whatever float rounding did to it
+
+Progress = Callable[[str, int, int], None]
+Solver = Callable[[Path, Config], Report]  # a document's path and the run's config -> its prediction
+
+
+# ---------------------------------------------------------------- suites
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """How far a score may drop. Keys: a field name (gates that field's primary score: metadata score, F1,
+    compliance accuracy, grounding share, overall), `field.key` for another of its scores, or `default`
+    for every primary score not named. A score with no tolerance is reported but never gates."""
+
+    suite: dict[str, float] = field(default_factory=dict)  # on suite means
+    report: dict[str, float] = field(default_factory=dict)  # on each report's own scores
+
+    @staticmethod
+    def lookup(table: dict[str, float], field_name: str, key: str) -> Optional[float]:
+        dotted = f"{field_name}.{key}"
+        if dotted in table:
+            return table[dotted]
+        if key == scoring.primary_key(field_name):
+            return table.get(field_name, table.get("default"))
+        return None
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    path: Path
+    seeds_dir: Path
+    gold_dir: Path
+    documents: tuple[str, ...]
+    fields: tuple[str, ...] = scoring.FIELDS
+    tolerances: Tolerances = field(default_factory=Tolerances)
+    description: str = ""
+
+    def source_path(self, doc_id: str) -> Path:
+        return self.seeds_dir / f"{doc_id}.txt"
+
+    def gold_path(self, doc_id: str) -> Path:
+        return self.gold_dir / f"{doc_id}.json"
+
+
+def _suite_path(name_or_path: str | Path) -> Path:
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.is_file():  # not `exists()`: `seeds` is also the seeds folder
+        if not path.is_file():
+            raise ConfigError(f"suite file {path} not found")
+        return path
+    for folder in (Path.cwd() / "evals" / "suites", SUITES_DIR):
+        if (folder / f"{name_or_path}.toml").is_file():
+            return folder / f"{name_or_path}.toml"
+    known = sorted(p.stem for p in SUITES_DIR.glob("*.toml"))
+    raise ConfigError(f"no suite named {name_or_path!r}", hint=f"known suites: {', '.join(known) or 'none'}")
+
+
+def _tolerance_table(raw: Any, where: str) -> dict[str, float]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a table of numbers")
+    for key, value in raw.items():
+        if key != "default" and key.split(".")[0] not in GATE_FIELDS:
+            raise ConfigError(f"{where}: unknown field {key!r}", hint=f"fields: {', '.join(sorted(GATE_FIELDS))}")
+        if not isinstance(value, (int, float)) or value < 0:
+            raise ConfigError(f"{where}.{key} must be a number ≥ 0, got {value!r}")
+    return {k: float(v) for k, v in raw.items()}
+
+
+def load_suite(name_or_path: str | Path) -> Suite:
+    """A suite by name (`seeds` → evals/suites/seeds.toml) or by path; relative dirs are relative to it."""
+    path = _suite_path(name_or_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"suite {path} is not valid TOML: {exc}") from exc
+    base = path.parent
+    seeds_dir = (base / data.get("seeds_dir", "../../seeds")).resolve()
+    gold_dir = (base / data.get("gold_dir", "../gold")).resolve()
+    fields = tuple(data.get("fields", scoring.FIELDS))
+    unknown = [f for f in fields if f not in scoring.FIELDS]
+    if unknown:
+        raise ConfigError(f"suite {path}: unknown fields {unknown}", hint=f"fields: {', '.join(scoring.FIELDS)}")
+    documents = data.get("documents")
+    if documents is None:  # every seed in the folder
+        documents = sorted(p.stem for p in seeds_dir.glob("*.txt"))
+    if not isinstance(documents, list) or not all(isinstance(d, str) for d in documents):
+        raise ConfigError(f"suite {path}: `documents` must be a list of seed ids")
+    tolerances = Tolerances(
+        suite=_tolerance_table(data.get("tolerances", {}), "tolerances"),
+        report=_tolerance_table(data.get("report_tolerances", {}), "report_tolerances"),
+    )
+    return Suite(name=data.get("name", path.stem), path=path, seeds_dir=seeds_dir, gold_dir=gold_dir,
+                 documents=tuple(documents), fields=fields, tolerances=tolerances,
+                 description=data.get("description", ""))
+
+
+# ---------------------------------------------------------------- runs
+
+
+@dataclass
+class EvalResult:
+    suite: Suite
+    config: Optional[dict]
+    pred_dir: Optional[str] = None
+    scores: dict[str, scoring.ReportScore] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # scored 0
+    skipped: dict[str, str] = field(default_factory=dict)  # no usable gold: not scored at all
+    partial: list[str] = field(default_factory=list)  # a section failed; scored as it is
+    gold: dict[str, str] = field(default_factory=dict)  # id -> sha256 prefix of the gold file
+    prompt_versions: dict[str, str] = field(default_factory=dict)
+
+    def reports(self) -> dict[str, dict]:
+        out = {}
+        for doc_id in self.suite.documents:
+            if doc_id in self.scores:
+                out[doc_id] = self.scores[doc_id].numbers()
+            elif doc_id in self.errors:
+                out[doc_id] = scoring.failed_numbers(self.suite.fields)
+        return out
+
+    def misses(self) -> dict[str, dict]:
+        return {doc_id: m for doc_id, s in self.scores.items() if (m := s.misses())}
+
+    def log(self) -> dict:
+        reports = {doc_id: _rounded(numbers) for doc_id, numbers in self.reports().items()}
+        return {
+            "version": LOG_VERSION,
+            "suite": self.suite.name,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "tool_version": __version__,
+            "config": self.config,
+            "pred_dir": self.pred_dir,
+            "fields": list(self.suite.fields),
+            "gold": self.gold,
+            "prompt_versions": self.prompt_versions,
+            "reports": reports,
+            "summary": _rounded(scoring.summarize(reports)),
+            "errors": self.errors,
+            "skipped": self.skipped,
+            "partial": self.partial,
+            "misses": self.misses(),
+        }
+
+
+def _rounded(numbers: dict[str, dict]) -> dict[str, dict]:
+    # Six places: readable logs, and no 0.7499999999999999 vs 0.75 noise when two runs are diffed.
+    return {f: {k: round(v, 6) if isinstance(v, float) else v for k, v in vals.items()} for f, vals in numbers.items()}
+
+
+def read_source(path: Path) -> str:
+    """The text evidence offsets point into. UTF-8 first; GB18030 is what older government sites publish."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", errors="replace")
+
+
+def _load_report(path: Path) -> Report:
+    try:
+        return Report.model_validate_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"no such file {path}") from None
+    except (ValidationError, ValueError) as exc:
+        # pydantic's message spans lines; one line of it is what a table cell and a red line can hold
+        raise InputError(f"{path.name} is not a valid Report: {' '.join(str(exc).split())[:300]}") from exc
+
+
+def extract_solver(path: Path, config: Config) -> Report:
+    # Imported here: scoring saved predictions (--pred-dir) must not need the extraction stack.
+    from extractor.pipeline import extract
+
+    return extract(path, config)  # the response cache lives inside the pipeline's model client
+
+
+def _is_partial(report: Report) -> bool:
+    from extractor.pipeline import is_partial
+
+    return is_partial(report)
+
+
+def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] = None,
+              progress: Optional[Progress] = None, solver: Solver = extract_solver) -> EvalResult:
+    """Score every document of the suite that has gold, by extracting it (`solver`) or by reading
+    `pred_dir/<id>.json`. A failed document is an error scored 0 and the run goes on; documents with no
+    (valid) gold yet are skipped and listed."""
+    if pred_dir is None and config is None:
+        raise ConfigError("run_suite needs a config to extract with, or a pred_dir of predictions")
+    result = EvalResult(suite=suite, config=config.describe() if config else None,
+                        pred_dir=str(pred_dir) if pred_dir is not None else None)
+    total = len(suite.documents)
+    for done, doc_id in enumerate(suite.documents):
+        if progress:
+            progress(doc_id, done, total)
+        gold_path = suite.gold_path(doc_id)
+        if not gold_path.is_file():
+            result.skipped[doc_id] = "no gold file yet"
+            continue
+        try:
+            gold = _load_report(gold_path)
+            source = read_source(suite.source_path(doc_id))
+        except (FazhiError, OSError) as exc:
+            result.skipped[doc_id] = f"gold or seed unusable: {exc}"
+            continue
+        result.gold[doc_id] = hashlib.sha256(gold_path.read_bytes()).hexdigest()[:16]
+        try:
+            if pred_dir is not None:
+                pred = _load_report(Path(pred_dir) / f"{doc_id}.json")
+            else:
+                pred = solver(suite.source_path(doc_id), config)
+        except Exception as exc:  # noqa: BLE001 — any failure of one document must not stop the suite
+            result.errors[doc_id] = str(exc) if isinstance(exc, FazhiError) else f"{type(exc).__name__}: {exc}"
+            continue
+        if _is_partial(pred):
+            result.partial.append(doc_id)
+        if pred.run is not None:
+            result.prompt_versions.update(pred.run.prompt_versions)
+        result.scores[doc_id] = scoring.score_report(gold, pred, source, suite.fields)
+    if progress:
+        progress("done", total, total)
+    return result
+
+
+# ---------------------------------------------------------------- comparing two logs
+
+
+@dataclass(frozen=True)
+class Change:
+    scope: str  # "suite" or a document id
+    field: str
+    key: str
+    before: Optional[float]
+    after: Optional[float]
+    tolerance: Optional[float] = None
+
+    @property
+    def delta(self) -> Optional[float]:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+    @property
+    def regressed(self) -> bool:
+        if self.tolerance is None or self.before is None or self.after is None:
+            return False
+        return self.before - self.after > self.tolerance + _EPS
+
+
+@dataclass
+class Comparison:
+    changes: list[Change]
+    notes: list[str]
+    new_errors: dict[str, str]
+
+    @property
+    def regressions(self) -> list[Change]:
+        return [c for c in self.changes if c.regressed]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.regressions or self.new_errors)
+
+
+def _diff(scope: str, before: dict, after: dict, table: dict[str, float]) -> list[Change]:
+    changes = []
+    for fname in dict.fromkeys([*before, *after]):
+        b_vals, a_vals = before.get(fname, {}), after.get(fname, {})
+        for key in dict.fromkeys([*b_vals, *a_vals]):
+            if key in scoring.COUNT_KEYS:
+                continue
+            b, a = b_vals.get(key), a_vals.get(key)
+            if b == a or (b is not None and a is not None and abs(a - b) <= _EPS):
+                continue
+            changes.append(Change(scope, fname, key, b, a, Tolerances.lookup(table, fname, key)))
+    return changes
+
+
+def compare(baseline_log: dict, current_log: dict, tolerances: Tolerances) -> Comparison:
+    """Every score that changed, suite means first. Suite means are recomputed over the documents both runs
+    scored, so a gold file added since the baseline is not mistaken for a change in the extractor."""
+    for name, log in (("baseline", baseline_log), ("current", current_log)):
+        if log.get("version") != LOG_VERSION:
+            raise InputError(f"{name} eval log has version {log.get('version')!r}, expected {LOG_VERSION}",
+                             hint="re-run the baseline with this version of fazhi")
+    before, after = baseline_log.get("reports", {}), current_log.get("reports", {})
+    common = [d for d in after if d in before]
+    notes = []
+    if only := [d for d in before if d not in after]:
+        notes.append(f"in the baseline only (not compared): {', '.join(only)}")
+    if only := [d for d in after if d not in before]:
+        notes.append(f"new since the baseline (not compared): {', '.join(only)}")
+    g_before, g_after = baseline_log.get("gold", {}), current_log.get("gold", {})
+    if changed := [d for d in common if d in g_before and d in g_after and g_before[d] != g_after[d]]:
+        notes.append(f"gold changed since the baseline: {', '.join(changed)} (score changes may be the gold's)")
+    notes += _context_notes(baseline_log, current_log)
+    changes = _diff("suite", scoring.summarize({d: before[d] for d in common}),
+                    scoring.summarize({d: after[d] for d in common}), tolerances.suite)
+    for doc_id in common:
+        changes += _diff(doc_id, before[doc_id], after[doc_id], tolerances.report)
+    old_errors = baseline_log.get("errors", {})
+    new_errors = {d: m for d, m in current_log.get("errors", {}).items() if d not in old_errors}
+    return Comparison(changes, notes, new_errors)
+
+
+def _context_notes(before: dict, after: dict) -> list[str]:
+    """What else differs between the runs, so a reader knows what the score changes are changes of."""
+    notes = []
+    if before.get("suite") != after.get("suite"):
+        notes.append(f"suites differ: baseline {before.get('suite')!r}, this run {after.get('suite')!r}")
+    if before.get("config") != after.get("config"):
+        notes.append(f"config: baseline {before.get('config')}, this run {after.get('config')}")
+    p_before, p_after = before.get("prompt_versions") or {}, after.get("prompt_versions") or {}
+    if changed := sorted(k for k in {*p_before, *p_after} if p_before.get(k) != p_after.get(k)):
+        notes.append("prompts changed: " + ", ".join(f"{k} {p_before.get(k)}→{p_after.get(k)}" for k in changed))
+    return notes
