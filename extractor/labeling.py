@@ -26,6 +26,7 @@ from schemas.report import LeadershipDuty, Measure, Metric, Plan, Problem, Quali
 from schemas.responses import RESPONSE_MODELS
 
 Progress = Callable[[str, int, int], None]
+_KIND_ORDER = ("measures", "leadership", "problems", "rectifications", "plans", "metrics")
 
 
 class Asker(Protocol):
@@ -66,6 +67,9 @@ class Labeler:
         for block in outline.blocks:
             calls.extend(self._calls_for_block(block))
         calls.extend(self._calls_for_metrics(quantities))
+        # All calls of one kind run back to back: they share a prompt prefix that llama.cpp keeps in its KV
+        # cache, so interleaving kinds would make every call re-read the system text and example.
+        calls.sort(key=lambda call: _KIND_ORDER.index(call.kind))
         total = len(calls)
         for done, call in enumerate(calls, 1):
             self._run(call)
