@@ -25,6 +25,7 @@ _HEADING_START = re.compile(
     r"^\s*(?:#+\s*)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s*\S"
     r"|[一二三四五六七八九十]+是|特此报告|附件)"
 )
+_HEADER_LINE = re.compile(r"^(?:签发人|主送|抄送|附件)|〔\d{4}〕\d+号$|\d{4}年\d{1,2}月\d{1,2}日(?:印发|印)?$")
 _SHORT_LINE = 40  # header lines, headings and signature lines are short; paragraph fragments are not
 
 
@@ -162,6 +163,8 @@ def _keeps_break(prev: str, nxt: str, raw_next: str) -> bool:
         return True
     if raw_next.lstrip().startswith("#") or _HEADING_START.match(nxt):
         return True
-    if len(prev) <= _SHORT_LINE and (_HEADING_START.match(prev) or not re.search(r"[，,、]", prev)):
+    if len(prev) <= _SHORT_LINE and (
+        _HEADING_START.match(prev) or _HEADER_LINE.search(prev) or not re.search(r"[，,、]", prev)
+    ):
         return True  # a heading or header line standing alone
     return False

@@ -92,3 +92,8 @@ def test_any_normalized_span_round_trips_through_original_offsets(text, data):
     start, end = n.to_orig(a, b)
     assert canon(text[start:end]) == canon(n.text[a:b])
     assert n.norm_span(start, end) == (a, b)
+
+
+def test_header_lines_keep_their_line_break_even_with_a_list_of_names():
+    n = normalize("签发人：张三、李四\n\n关于2023年度法治政府建设情况的报告")
+    assert n.text.split("\n") == ["签发人:张三、李四", "关于2023年度法治政府建设情况的报告"]

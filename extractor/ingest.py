@@ -1,0 +1,168 @@
+"""Bytes → text: read one report file, detect its encoding, refuse what cannot be a text report.
+
+Encodings seen in the wild for these reports: UTF-8 (most), UTF-8 with a BOM (Windows Notepad),
+UTF-16 with a BOM (Word's "Unicode text" export) and GB18030/GBK (older Chinese Windows tools; GB18030
+is a superset of GBK and GB2312, so one codec covers all three). The decoded text is kept exactly as
+decoded — line endings included — because every evidence offset downstream points into it.
+
+Every refusal is an `InputError` whose message names the reason and whose `file` names the file, so the
+CLI prints one actionable line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractor.config import DEFAULT_MAX_BYTES
+from extractor.errors import InputError
+
+# GB18030 maps almost every byte sequence to *some* code point, so "it decoded" proves little: binary
+# data (or UTF-16 without its BOM) decodes to rare, traditional and private-use characters. A GB18030
+# guess must be made of the characters reports are written in, and most of its hanzi must be among the
+# 3,755 common ones (GB2312 level 1, lead bytes B0–D7), as in any real Chinese text (> 90%).
+_PLAUSIBLE_SHARE = 0.9
+_COMMON_HANZI_SHARE = 0.6
+# C0 control characters other than tab, LF, VT, FF, CR do not occur in text; a stray one (an old DOS
+# Ctrl-Z) is tolerated, a noticeable share means binary data that happens to decode.
+_CONTROL = {chr(c) for c in range(32)} - set("\t\n\x0b\x0c\r")
+_CONTROL_SHARE = 0.01
+
+
+@dataclass
+class Document:
+    path: Path
+    name: str
+    text: str
+    encoding: str
+    sha256: str
+
+    @property
+    def chars(self) -> int:
+        return len(self.text)
+
+
+def read_document(path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read and decode one report file; `InputError` if it is missing, a folder, too large, empty or binary."""
+    path = Path(path)
+    name = path.name or str(path)
+    if path.is_dir():
+        raise InputError("is a directory, not a report file", file=name, hint="pass a .txt file, or use `fazhi batch` for a folder")
+    if not path.exists():
+        raise InputError("no such file", file=name, hint="check the path")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            # Checked before reading so a stray multi-gigabyte file costs nothing.
+            raise _too_large(name, size, max_bytes)
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read the file: {err.strerror or err}", file=name, hint="check its permissions") from err
+    if len(data) > max_bytes:  # the file grew between stat() and read
+        raise _too_large(name, len(data), max_bytes)
+    text, encoding = decode(data, name)
+    return Document(path=path, name=name, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """(text, encoding label) for a report's bytes: `utf-8`, `utf-8-sig`, `utf-16` or `gb18030`.
+
+    A byte-order mark decides first (it is unambiguous); then strict UTF-8, which almost never accepts
+    bytes of another encoding by accident; then GB18030, accepted only if the result looks like text.
+    """
+    if not data:
+        raise _empty(name, "0 bytes")
+    if data.startswith(codecs.BOM_UTF8):
+        text, encoding = _strict(data, "utf-8-sig", name), "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text, encoding = _strict(data, "utf-16", name), "utf-16"
+    elif b"\x00" in data:
+        raise InputError(
+            "binary file (contains NUL bytes)", file=name,
+            hint="only plain-text reports are read; if this is UTF-16 text, save it with a BOM or as UTF-8",
+        )
+    else:
+        text, encoding = _guess(data, name)
+    if not text.strip():
+        raise _empty(name, "only whitespace")
+    if sum(1 for ch in text if ch in _CONTROL) > _CONTROL_SHARE * len(text):
+        raise _binary(name)
+    return text, encoding
+
+
+def _guess(data: bytes, name: str) -> tuple[str, str]:
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise _binary(name) from None
+    if _plausible_share(text) < _PLAUSIBLE_SHARE or _common_hanzi_share(text) < _COMMON_HANZI_SHARE:
+        raise _binary(name)
+    return text, "gb18030"
+
+
+def _strict(data: bytes, codec: str, name: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        raise InputError(
+            f"not valid {codec} although it starts with a {codec} byte-order mark", file=name,
+            hint="the file is damaged or mislabelled; re-export it as UTF-8",
+        ) from None
+
+
+def _plausible_share(text: str) -> float:
+    """Share of characters that ordinary Chinese report text is made of."""
+    if not text:
+        return 0.0
+    ok = sum(1 for ch in text if _ordinary(ch))
+    return ok / len(text)
+
+
+def _common_hanzi_share(text: str) -> float:
+    hanzi = [ch for ch in text if 0x4E00 <= ord(ch) <= 0x9FFF]
+    if not hanzi:
+        return 1.0
+    return sum(1 for ch in hanzi if _is_common_hanzi(ch)) / len(hanzi)
+
+
+def _is_common_hanzi(ch: str) -> bool:
+    try:
+        return 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
+    except UnicodeEncodeError:
+        return False
+
+
+def _ordinary(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        (code < 0x80 and ch not in _CONTROL)
+        or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs (the common block)
+        or 0x3000 <= code <= 0x303F  # CJK punctuation: 、。〔〕《》
+        or 0xFF00 <= code <= 0xFFEF  # full-width forms: （），：；
+        or 0x2010 <= code <= 0x206F  # general punctuation: — “ ” …
+        or ch in "·×÷°±"
+    )
+
+
+def _empty(name: str, why: str) -> InputError:
+    return InputError(f"empty file ({why})", file=name, hint="the OCR or export step produced no text; re-run it")
+
+
+def _binary(name: str) -> InputError:
+    return InputError(
+        "binary or undecodable file (not UTF-8, UTF-16 with BOM, or GB18030 text)", file=name,
+        hint="convert the report to plain text (UTF-8) first",
+    )
+
+
+def _too_large(name: str, size: int, limit: int) -> InputError:
+    return InputError(
+        f"file too large ({size} bytes > limit {limit} bytes)", file=name,
+        hint="a single report is far smaller; check the file, or raise the limit with --max-bytes",
+    )

@@ -1,0 +1,274 @@
+"""Metadata from the header and closing lines, by rules only (no model), plus document-level quality notes.
+
+Where things stand in a report (seeds 000–004):
+
+    中共洛阳市偃师区委员会                   文头 (letterhead): the most specific place name
+    偃文〔2023〕12号                        doc_number
+    签发人：丁小强 / 储祥好                  signers (the names may continue on the next lines)
+    中共运城市委 运城市人民政府               title, issuer part (may be its own line)
+    关于2020年法治政府建设情况的报告          title; report_year
+    省委、省政府：                           recipients (主送)
+    …body…
+    特此报告。 / 中共偃师区委 / 2023年3月22日  signatures, issue_date
+    中共运城市委办公室 2021年2月4日印发        printing office and printed_date
+
+A field the text does not state is None — never filled from the file name or a guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor.layout import DATE_LINE, Line, closing_index, is_org_line, parse_date, split_lines
+from extractor.normalize import Normalized
+from extractor.segment import Outline
+from schemas.report import Metadata, QualityNote, Section
+
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号$")
+_SIGNER_LABEL = re.compile(r"^签发人[:：]")
+_SIGNER_LINE = re.compile(r"^[ \t\u3000#]*签发人[ \t\u3000]*[:：](?P<names>.*)$", re.M)  # on original text
+_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_NOT_A_NAME = re.compile(r"政府|委|局|厅|办|市|县|区|省|报告|关于")
+_YEAR = re.compile(r"(\d{4})年")
+_INTRO_MIN = 40  # the first line this long before the first heading is the opening paragraph, not header
+# A place at the start of a body's name: province, then prefecture-level, then county-level unit.
+# County-level cities (登封市) come out as the middle group; the county group takes only 区/县/旗 so that
+# `郑州市城市管理局` does not yield a place `郑州市城市`.
+_PLACE = re.compile(
+    r"(?:中国共产党|中共)?(?P<place>(?:[\u4e00-\u9fff]{2,3}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))?"
+    r"(?:[\u4e00-\u9fff]{1,4}?(?:区|县|旗))?)"
+)
+_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+_PARTY_OR_GOVERNMENT = re.compile(r"^(?:中共|中国共产党)|人民政府$|政府$|管委会$|管理委员会$")
+# Splits `中共偃师区委偃师区人民政府` when OCR lost the space between two issuers.
+_ISSUER = re.compile(r".+?(?:人民政府|委员会|委|政府|办公室|局|厅)(?=中共|中国共产党|[\u4e00-\u9fff]{2,}(?:人民政府|政府)$|$)")
+_RECIPIENT_SPLIT = re.compile(r"[、，,\s]+")
+_FINAL = set("。！？!?”」』")
+
+
+def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list[QualityNote]]:
+    lines = split_lines(norm)
+    close = closing_index(lines)
+    header = _header(norm, lines, outline)
+    closing = lines[close:]
+    title_lines = _title_lines(header)
+    title = _compact(norm, title_lines) if title_lines else None
+    issuers = _title_issuers(norm, title_lines) or _signature_issuers(closing)
+    recipients = _recipients(header)
+    region = _region(header, issuers, closing, norm.text)
+    meta = Metadata(
+        title=title,
+        issuers=issuers,
+        region=region,
+        admin_level=_admin_level(region, issuers, recipients, norm.text),
+        report_year=_report_year(title, outline, norm.text),
+        doc_number=next((_compact(norm, [ln]) for ln in header if _DOC_NUMBER.match(ln.text)), None),
+        signers=_signers(norm, outline),
+        recipients=recipients,
+        issue_date=next((parse_date(m) for ln in closing if (m := DATE_LINE.match(ln.text)) and not m.group("printed")), None),
+        printed_date=next((parse_date(m) for ln in closing if (m := DATE_LINE.match(ln.text)) and m.group("printed")), None),
+    )
+    notes = _truncation_notes(norm, lines, close, title, outline)
+    return meta, notes
+
+
+# --------------------------------------------------------------------------- header
+def _header(norm: Normalized, lines: list[Line], outline: Outline) -> list[Line]:
+    """The short lines before the opening paragraph (and before the first heading)."""
+    first_heading = norm.to_norm(outline.sections[0].evidence.start) if outline.sections else len(norm.text)
+    header = []
+    for line in lines:
+        if line.start >= first_heading or len(line.text) >= _INTRO_MIN:
+            break
+        header.append(line)
+    return header
+
+
+def _title_lines(header: list[Line]) -> list[Line]:
+    """The title: a line ending in 报告 that says 关于 or 法治; its issuer part may be the line before."""
+    for i, line in enumerate(header):
+        if line.text.endswith("报告") and ("关于" in line.text or "法治" in line.text):
+            if line.text.startswith("关于") and i > 0 and is_org_line(header[i - 1].text) and not header[i - 1].text.endswith("文件"):
+                return [header[i - 1], line]
+            return [line]
+    return []
+
+
+def _compact(norm: Normalized, lines: list[Line]) -> str:
+    """The original text of these lines (as printed, not width-folded) with all whitespace and # removed."""
+    start, _ = norm.to_orig(lines[0].start, lines[0].end)
+    _, end = norm.to_orig(lines[-1].start, lines[-1].end)
+    return re.sub(r"[\s#]+", "", norm.original[start:end])
+
+
+def _title_issuers(norm: Normalized, title_lines: list[Line]) -> list[str] | None:
+    if not title_lines:
+        return None
+    start, _ = norm.to_orig(title_lines[0].start, title_lines[0].end)
+    _, end = norm.to_orig(title_lines[-1].start, title_lines[-1].end)
+    before, found, _ = norm.original[start:end].partition("关于")
+    if not found:
+        return None
+    issuers: list[str] = []
+    for chunk in before.replace("#", " ").split():  # printed titles separate issuers with spaces
+        parts = _ISSUER.findall(chunk)
+        issuers.extend(parts if "".join(parts) == chunk else [chunk])
+    return issuers or None
+
+
+def _signature_issuers(closing: list[Line]) -> list[str] | None:
+    """Signature lines of the closing block; an organisation right before a 印发 date is the printing office."""
+    names = []
+    for i, line in enumerate(closing):
+        nxt = closing[i + 1].text if i + 1 < len(closing) else ""
+        m = DATE_LINE.match(nxt)
+        if is_org_line(line.text) and not (m and m.group("printed")):
+            names.append(line.text)
+    return names or None
+
+
+def _signers(norm: Normalized, outline: Outline) -> list[str] | None:
+    """签发人 names, read from the original lines before the first heading: normalization may join a
+    short line containing 、 (`签发人：张三、李四`) to the next, and 004 prints a second signer on a
+    line of its own right below."""
+    head_end = outline.sections[0].evidence.start if outline.sections else len(norm.original)
+    m = _SIGNER_LINE.search(norm.original, 0, head_end)
+    if not m:
+        return None
+    names = [n for n in re.split(r"[、，,\s]+", m.group("names")) if n]
+    for nxt in (r.strip() for r in norm.original[m.end() : head_end].split("\n")):
+        if not nxt:
+            continue
+        if not (_NAME.match(nxt) and not _NOT_A_NAME.search(nxt)):
+            break
+        names.append(nxt)
+    return names or None
+
+
+def _recipients(header: list[Line]) -> list[str] | None:
+    """The 主送 line: the header line that ends with a colon and names bodies (`省委、省政府：`)."""
+    for line in header:
+        text = line.text
+        if text.endswith((":", "：")) and not _SIGNER_LABEL.match(text) and len(text) <= 30:
+            names = [n for n in _RECIPIENT_SPLIT.split(text.rstrip(":：")) if n]
+            if names and all(is_org_line(n) for n in names):
+                return names
+    return None
+
+
+# --------------------------------------------------------------------------- place, level, year
+def _place(name: str) -> str:
+    m = _PLACE.match(name)
+    return m.group("place") if m else ""
+
+
+def _region(header: list[Line], issuers: list[str] | None, closing: list[Line], text: str) -> str | None:
+    """The most specific place named by the letterhead, the issuers or the signatures; else the opening
+    sentence `2023年,登封市坚持…`. Candidates must agree: 洛阳市偃师区 wins over 偃师区."""
+    names = [ln.text.removesuffix("文件") for ln in header if is_org_line(ln.text.removesuffix("文件"))]
+    names += issuers or []
+    names += [ln.text for ln in closing if is_org_line(ln.text)]
+    places = [p for p in map(_place, names) if p]
+    if not places:
+        m = re.search(r"^\d{4}年[，,]", text, re.M)
+        places = [p for p in [_place(text[m.end():]) if m else ""] if p]
+    if not places:
+        return None
+    best = max(places, key=len)
+    return best if all(best.endswith(p) or p in best for p in places) else places[0]
+
+
+def _admin_level(region: str | None, issuers: list[str] | None, recipients: list[str] | None, text: str) -> str | None:
+    if issuers and not any(_PARTY_OR_GOVERNMENT.search(i) for i in issuers):
+        return "department"  # 司法局, 发展和改革委员会: a department of a government
+    if not region:
+        return None
+    if region in _MUNICIPALITIES or region.endswith(("省", "自治区")):
+        return "province"
+    if region.endswith(("区", "县", "旗")):
+        return "county"
+    # A 市 is a prefecture-level city when it reports to the province, a county-level city (登封市)
+    # when it reports to a 市; the addressee says which, else who the opening says leads it.
+    above = [_place(r) or r for r in recipients or []]
+    if any(p.startswith("市") or (p.endswith("市") and p != region) for p in above):
+        return "county"
+    if not above and re.search(r"在市委、?市政府", text[:400]):
+        return "county"
+    return "city"
+
+
+def _report_year(title: str | None, outline: Outline, text: str) -> int | None:
+    """The year reported on: the title's year, else a measures/shortcomings heading's, else the opening's."""
+    if title and (m := _YEAR.search(title)):
+        return int(m.group(1))
+    for s in outline.sections:
+        if s.part in ("measures", "shortcomings") and (m := _YEAR.search(re.sub(r"\s", "", s.heading))):
+            return int(m.group(1))
+    m = re.search(r"^(\d{4})年[，,]", text, re.M)
+    return int(m.group(1)) if m else None
+
+
+# --------------------------------------------------------------------------- quality
+def _truncation_notes(norm: Normalized, lines: list[Line], close: int, title: str | None, outline: Outline) -> list[QualityNote]:
+    notes = []
+    if title is None and lines:
+        start, end = norm.to_orig(lines[0].start, lines[0].end)
+        first = norm.original[start:end]
+        notes.append(QualityNote(
+            kind="header_truncated", quote=first[:40],
+            message=f"the text starts at `{first[:20]}` without a title line: the header (title, issuer, "
+                    "document number, signers) is cut off",
+        ))
+    body = lines[:close]
+    if body and body[-1].text[-1] not in _FINAL:
+        start, end = norm.to_orig(body[-1].start, body[-1].end)
+        tail = norm.original[max(start, end - 15) : end]
+        notes.append(QualityNote(kind="text_truncated", quote=tail, section=_section_at(outline, norm, body[-1].end - 1),
+                                 message=f"the text ends mid-sentence at `…{tail}`"))
+    notes.extend(_gap_notes(norm, outline))
+    return notes
+
+
+# A sentence cut at a page break, resumed by text that cannot continue it: an ordinal that needs a noun
+# (`…进军的第一`) followed by a structural particle (`的十九届…`). Ordinary page breaks inside a sentence
+# (`341项|经济社会`, `应急预|案`) join cleanly and are not flagged.
+_PAGE_BREAK = re.compile(r"\n[ \t\u3000]*\n\s*")
+_DANGLING = re.compile(r"第[一二三四五六七八九十百\d]+$")
+_CANNOT_RESUME = re.compile(r"^[的地得之]")
+
+
+def _gap_notes(norm: Normalized, outline: Outline) -> list[QualityNote]:
+    notes = []
+    for m in _PAGE_BREAK.finditer(norm.original):
+        before = re.sub(r"\s", "", norm.original[max(0, m.start() - 30) : m.start()])
+        after = re.sub(r"\s", "", norm.original[m.end() : m.end() + 30])
+        if not (_DANGLING.search(before) and _CANNOT_RESUME.match(after)):
+            continue
+        section = _section_at(outline, norm, norm.to_norm(m.start()) - 1)
+        quote = before[-5:]
+        notes.append(QualityNote(kind="page_gap", section=section, quote=quote,
+                                 message=f"text jumps mid-sentence at a page break: `…{quote}` is followed by `{after[:10]}…`; a page seems to be missing"))
+    return notes + _skipped_headings(outline)
+
+
+def _skipped_headings(outline: Outline) -> list[QualityNote]:
+    """Sibling headings whose numbers jump (（二） then （四）): the pages between them are missing."""
+    notes = []
+    last: dict[tuple[str, int], Section] = {}
+    for s in outline.sections:
+        key = (s.path.rpartition("/")[0], s.level)
+        before = last.get(key)
+        if before is not None and s.ordinal and before.ordinal and s.ordinal > before.ordinal + 1:
+            notes.append(QualityNote(kind="page_gap", section=s.path, quote=s.evidence.quote[:20],
+                                     message=f"headings jump from {before.path} to {s.path}: the text between them is missing"))
+        last[key] = s
+    return notes
+
+
+def _section_at(outline: Outline, norm: Normalized, norm_pos: int) -> str | None:
+    """Path of the deepest section whose body contains this normalized position."""
+    pos = norm.orig[norm_pos] if 0 <= norm_pos < len(norm.orig) else None
+    if pos is None:
+        return None
+    inside = [s for s in outline.sections if s.body and s.body.start <= pos < s.body.end]
+    return max(inside, key=lambda s: s.level).path if inside else None

@@ -1,0 +1,334 @@
+"""A report's outline (its numbered headings, each mapped to a required part) and its enumerated items.
+
+Headings are recognised by their ordinal marker at the start of a normalized line, never by markdown
+`#` marks, which OCR sets inconsistently (a `##` may be a level-2 heading and a `###` a level-1):
+
+    level 1   一、            path label 一
+    level 2   （一） / (一)    path label （一）   (always full-width in paths, whatever the print uses)
+    level 3   1. / 1、 / 1．   path label 1
+    level 4   一是 二是 …      items inside paragraphs, never sections
+
+A heading often runs straight into its paragraph (`（三）加强规范性文件…合法合规。全年组织…`): the
+heading is the phrase up to and including the first 。, or the whole line when it has none.
+
+Blocks are the report's enumerated items per part — the unit the model labels and the gold counts
+(evals/gold/CONVENTIONS.md): one per `一是` piece, per `1.` item, per `（一）` subsection without
+sub-items (heading included); un-numbered paragraphs of a part give one block per paragraph, or per
+`；`-clause / sentence where the part is a list written as prose (plans, leadership, shortcomings).
+
+Offsets: the work happens on `Normalized.text`; every Section and Block carries ORIGINAL offsets and the
+original slice, so `norm.original[start:end] == text` always holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from extractor.layout import Line, closing_index, cn_int, int_cn, split_lines
+from extractor.normalize import Normalized
+from schemas.report import Evidence, Section
+
+BlockKind = Literal["measures", "problems", "rectifications", "plans", "leadership"]
+
+
+@dataclass
+class Block:
+    kind: BlockKind
+    path: str  # heading path of the section the item stands in: 一/（三）, 一/（一）/2, 三
+    marker: str  # canonical item marker: 一是, （一）, 4.; "" for an un-numbered paragraph or clause
+    heading: str | None  # the enclosing subsection's heading (the part's if none), context for the model
+    start: int  # original offsets
+    end: int
+    text: str  # original slice
+
+
+@dataclass
+class Outline:
+    sections: list[Section]
+    blocks: list[Block]
+
+
+# --------------------------------------------------------------------------- headings
+# Markers at the start of a normalized line (width already folded: （一） → (一), 1． → 1.).
+_MARKERS = (
+    (1, re.compile(r"([一二三四五六七八九十]{1,3})、")),
+    (2, re.compile(r"\(([一二三四五六七八九十]{1,3})\)")),
+    (3, re.compile(r"(\d{1,2})[.、](?!\d)")),  # (?!\d): `1.5万` at a line start is a number, not item 1
+)
+# `一是`/`二是` opening an item: at a line start or right after a sentence/clause end or a colon. The
+# lookbehind keeps words like 统一是/唯一是 out.
+_ITEM = re.compile(r"(?<![^\n。；;：:！？!?])([一二三四五六七八九十]{1,3})是")
+_HEADING_MAX = 60  # a line without 。 longer than this is a paragraph that happens to start with a marker
+_RUN_ON_MAX = 6  # `…提升复议应诉工作` + page break + `成效。`: the heading's tail on the next line
+_SENTENCE_END = "。！？!?"
+_PARAGRAPH_END = set("。！？!?；;：:")
+
+# Part words, checked in this order: a heading naming the 第一责任人 duty is the leadership part even
+# though it also says 情况; `存在的问题和下步打算` is taken as shortcomings (the first part it names).
+_PART_WORDS: tuple[tuple[str, re.Pattern], ...] = (
+    ("leadership", re.compile(r"第一责任人|履行.{0,12}职责")),
+    ("shortcomings", re.compile(r"不足|问题|差距")),
+    ("plans", re.compile(r"安排|打算|计划|谋划|要点|思路|下一步|下步")),
+    ("other", re.compile(r"其他|其它")),
+    ("measures", re.compile(r"举措|成效|工作情况|开展情况|做法|进展|主要工作")),
+)
+_BLOCK_KIND = {"measures": "measures", "shortcomings": "problems", "plans": "plans", "leadership": "leadership"}
+_RECTIFICATION = re.compile(r"整改|改进措施|措施")
+_VOCABULARY = re.compile(r"法治|依法行政")
+
+
+@dataclass
+class _Head:
+    level: int
+    ordinal: int
+    start: int  # normalized: the marker's first character
+    end: int  # normalized: one past the heading phrase, where the section's own text begins
+    body_end: int = 0
+    path: str = ""
+    parent: "_Head | None" = None
+    children: list["_Head"] = field(default_factory=list)
+
+
+def segment(norm: Normalized) -> Outline:
+    lines = split_lines(norm)
+    body = lines[: closing_index(lines)]
+    heads = _find_headings(body)
+    limit = body[-1].end if body else 0
+    _link(heads, limit)
+    top_level = min((h.level for h in heads), default=1)
+    sections = [_section(norm, h, top_level) for h in heads]
+    blocks: list[Block] = []
+    for head, section in zip(heads, sections):
+        if head.level == top_level and section.part in _BLOCK_KIND:
+            _collect(norm, head, _BLOCK_KIND[section.part], top_level, blocks)
+    return Outline(sections=sections, blocks=blocks)
+
+
+def is_report(norm: Normalized, outline: Outline) -> bool:
+    """False for text that is clearly no 法治政府建设 report: neither a required part nor the vocabulary.
+
+    A required part alone is not enough (`一、存在问题` heads many kinds of document), nor is one passing
+    mention of 法治; either both, or the vocabulary several times.
+    """
+    hits = len(_VOCABULARY.findall(norm.text))
+    has_part = any(s.part != "none" for s in outline.sections)
+    return (has_part and hits >= 1) or hits >= 3
+
+
+def _find_headings(lines: list[Line]) -> list[_Head]:
+    found: list[tuple[int, int, int, int]] = []  # (level, ordinal, line index, marker end)
+    last = {1: 0, 2: 0, 3: 0}  # last accepted ordinal per level, reset under each new parent
+    for i, line in enumerate(lines):
+        for level, pattern in _MARKERS:
+            m = pattern.match(line.text)
+            if not m:
+                continue
+            ordinal = cn_int(m.group(1))
+            # Ordinals only grow under one parent; a smaller one is a numbered phrase, not a heading. A
+            # long line without 。 is a paragraph that happens to start with a marker.
+            if ordinal is None or ordinal <= last[level] or ("。" not in line.text and len(line.text) > _HEADING_MAX):
+                break
+            last[level] = ordinal
+            for deeper in range(level + 1, 4):
+                last[deeper] = 0
+            found.append((level, ordinal, i, m.end()))
+            break
+    run_in = {lvl: _mostly_run_in(lines, [f for f in found if f[0] == lvl]) for lvl in (1, 2, 3)}
+    heads = []
+    for level, ordinal, i, marker_end in found:
+        end = _heading_end(lines, i, marker_end, run_in[level])
+        heads.append(_Head(level, ordinal, lines[i].start, end))
+    return heads
+
+
+def _mostly_run_in(lines: list[Line], found: list[tuple[int, int, int, int]]) -> bool:
+    """True when most headings of a level run straight into their paragraph (`（一）…。正文…`)."""
+    run_in = sum(1 for _, _, i, marker_end in found if "。" in lines[i].text[marker_end:-1])
+    return run_in * 2 > len(found)
+
+
+def _heading_end(lines: list[Line], i: int, marker_end: int, run_in_style: bool) -> int:
+    """Normalized end of the heading phrase (also where the section's own text begins)."""
+    line = lines[i]
+    stop = line.text.find("。", marker_end)
+    if stop != -1:
+        return line.start + stop + 1
+    # In a report whose headings run into their paragraphs, a heading without 。 was split by a page
+    # break: its last word opens the next line (002: `…提升复议应诉工作` / `成效。2022年共收到…`).
+    if run_in_style and i + 1 < len(lines):
+        nxt = lines[i + 1].text
+        stop = nxt.find("。")
+        if 0 < stop <= _RUN_ON_MAX and stop + 1 < len(nxt) and not re.search(r"[，,、；;：:]", nxt[:stop]) and not _starts_marked(nxt):
+            return lines[i + 1].start + stop + 1
+    return line.end
+
+
+def _starts_marked(text: str) -> bool:
+    return bool(_ITEM.match(text) or any(p.match(text) for _, p in _MARKERS))
+
+
+def _link(heads: list[_Head], limit: int) -> None:
+    """Parents, paths and body ends: a body runs to the next heading at the same or a higher level."""
+    stack: list[_Head] = []
+    for i, h in enumerate(heads):
+        while stack and stack[-1].level >= h.level:
+            stack.pop()
+        h.parent = stack[-1] if stack else None
+        if h.parent:
+            h.parent.children.append(h)
+        label = int_cn(h.ordinal) if h.level == 1 else f"（{int_cn(h.ordinal)}）" if h.level == 2 else str(h.ordinal)
+        h.path = f"{h.parent.path}/{label}" if h.parent else label
+        stack.append(h)
+        nxt = next((n for n in heads[i + 1 :] if n.level <= h.level), None)
+        h.body_end = nxt.start - 1 if nxt else limit  # -1: the line break before the next heading
+
+
+def _section(norm: Normalized, h: _Head, top_level: int) -> Section:
+    head = _evidence(norm, h.start, h.end)
+    part = _part(norm.text[h.start : h.end]) if h.level == top_level else "none"
+    return Section(
+        heading=_display(head.quote), level=h.level, ordinal=h.ordinal, path=h.path, part=part,
+        evidence=head, body=_evidence(norm, h.start, max(h.end, h.body_end)),
+    )
+
+
+def _part(heading: str) -> str:
+    for part, words in _PART_WORDS:
+        if words.search(heading):
+            return part
+    return "none"
+
+
+def _display(quote: str) -> str:
+    """Heading text as printed, minus the line breaks a page break left inside it."""
+    return re.sub(r"\s*\n\s*", "", quote).strip()
+
+
+def _evidence(norm: Normalized, a: int, b: int) -> Evidence:
+    start, end = norm.to_orig(a, b)
+    return Evidence(quote=norm.original[start:end], start=start, end=end)
+
+
+# --------------------------------------------------------------------------- blocks
+def _collect(norm: Normalized, h: _Head, kind: str, top_level: int, out: list[Block]) -> None:
+    if h.level > top_level and kind == "problems" and _RECTIFICATION.search(norm.text[h.start : h.end]):
+        kind = "rectifications"  # 003's 二、存在不足、原因及整改措施 / （二）整改措施
+    if h.children:
+        # A heading's own lead-in before its first sub-heading is context, not an item.
+        for child in h.children:
+            _collect(norm, child, kind, top_level, out)
+        return
+    heading = _context_heading(norm, h, top_level)
+    items = _items(norm.text, h.end, h.body_end)
+    if items:
+        for marker, a, b in items:
+            _add(norm, out, kind, h.path, marker, heading, a, b)
+    elif h.level > top_level:
+        _add(norm, out, kind, h.path, _marker(h), heading, h.start, h.body_end)
+    else:
+        for a, b in _prose_units(norm.text, h.end, h.body_end, kind):
+            _add(norm, out, kind, h.path, "", heading, a, b)
+
+
+def _items(text: str, a: int, b: int) -> list[tuple[str, int, int]]:
+    """The `一是…二是…` pieces in text[a:b]: each from its marker to the next marker (or b)."""
+    starts: list[tuple[str, int]] = []
+    last = 0
+    for m in _ITEM.finditer(text, a, b):
+        n = cn_int(m.group(1))
+        if n is not None and (n == last + 1 or n == 1):  # a new list may restart at 一是
+            starts.append((m.group(0), m.start()))
+            last = n
+    return [(marker, s, starts[k + 1][1] if k + 1 < len(starts) else b) for k, (marker, s) in enumerate(starts)]
+
+
+def _prose_units(text: str, a: int, b: int, kind: str) -> list[tuple[int, int]]:
+    """Un-numbered text of a part: measures per paragraph; plans and leadership per `；`-clause or
+    sentence (CONVENTIONS: one item per clause, per sentence where there is no `；`); shortcomings per
+    clause when the paragraph is a `；` list, else per paragraph."""
+    units: list[tuple[int, int]] = []
+    for pa, pb in _paragraphs(text, a, b):
+        if kind in ("plans", "leadership") or (kind in ("problems", "rectifications") and _has_top_semicolon(text, pa, pb)):
+            units.extend(_clauses(text, pa, pb))
+        else:
+            units.append((pa, pb))
+    return units
+
+
+def _paragraphs(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Paragraph spans in text[a:b]. A line that does not end a sentence continues on the next line:
+    normalization keeps some page breaks (after a short fragment), and they must not split a paragraph."""
+    spans: list[tuple[int, int]] = []
+    start = pos = a
+    while pos < b:
+        nl = text.find("\n", pos, b)
+        if nl == -1:
+            break
+        if nl > pos and text[nl - 1] in _PARAGRAPH_END:
+            spans.append((start, nl))
+            start = nl + 1
+        pos = nl + 1
+    spans.append((start, b))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+_PAIRS = {"(": ")", "“": "”", "《": "》", "【": "】", "[": "]", "「": "」"}
+
+
+def _top_level(text: str, a: int, b: int):
+    """(position, char) of the characters of text[a:b] outside brackets and quotes. An opener whose closer
+    never comes (OCR drops them) is ignored, so one lost `”` cannot stop a whole paragraph splitting."""
+    closers: list[str] = []
+    for i in range(a, b):
+        ch = text[i]
+        if ch in _PAIRS and _PAIRS[ch] in text[i + 1 : b]:
+            closers.append(_PAIRS[ch])
+        elif closers and ch == closers[-1]:
+            closers.pop()
+        elif not closers:
+            yield i, ch
+
+
+def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Split at top-level `；` (dropped) and sentence ends (kept)."""
+    units, start = [], a
+    for i, ch in _top_level(text, a, b):
+        if ch in "；;":
+            units.append((start, i))
+            start = i + 1
+        elif ch in _SENTENCE_END:
+            units.append((start, i + 1))
+            start = i + 1
+    units.append((start, b))
+    return [(s, e) for s, e in units if text[s:e].strip("\n；;，,、 ")]
+
+
+def _has_top_semicolon(text: str, a: int, b: int) -> bool:
+    return any(ch in "；;" for _, ch in _top_level(text, a, b))
+
+
+def _add(norm: Normalized, out: list[Block], kind: str, path: str, marker: str, heading: str | None, a: int, b: int) -> None:
+    # A block excludes the separator that ends it (`；`, `，`) and surrounding line breaks; a final 。 stays.
+    while b > a and norm.text[b - 1] in "\n；;，,、":
+        b -= 1
+    while a < b and norm.text[a] == "\n":
+        a += 1
+    if a >= b:
+        return
+    start, end = norm.to_orig(a, b)
+    out.append(Block(kind=kind, path=path, marker=marker, heading=heading, start=start, end=end, text=norm.original[start:end]))
+
+
+def _marker(h: _Head) -> str:
+    return f"（{int_cn(h.ordinal)}）" if h.level == 2 else f"{h.ordinal}." if h.level == 3 else f"{int_cn(h.ordinal)}、"
+
+
+def _context_heading(norm: Normalized, h: _Head, top_level: int) -> str:
+    """The nearest enclosing subsection heading just below the part (the part's own if none)."""
+    node = h
+    while node.parent is not None and node.level > top_level + 1:
+        node = node.parent
+    start, end = norm.to_orig(node.start, node.end)
+    return _display(norm.original[start:end])
