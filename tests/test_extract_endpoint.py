@@ -1,0 +1,134 @@
+"""`fazhi extract` end to end against a fake OpenAI-compatible server on 127.0.0.1 (no network)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extractor.cli import app
+from extractor.grounding import is_grounded
+from fakeserver import error, malformed
+from responders import report_responder
+from schemas.report import Report
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_f1d261e1c8a62baa.txt"
+SMALL = Path(__file__).resolve().parents[1] / "seeds" / "002_cff210fd281492f5.txt"
+KEY = "sk-test-SECRET-0123456789abcdef"
+runner = CliRunner()
+
+
+def run(fake, seed: Path, tmp_path: Path, *extra: str):
+    out = tmp_path / "out.json"
+    result = runner.invoke(app, ["extract", str(seed), "-o", str(out), "--base-url", fake.url, "--model", "fake-m",
+                                 "--api-key", KEY, "--cache-dir", str(tmp_path / "cache"), "-q", *extra])
+    report = Report.model_validate_json(out.read_text(encoding="utf-8")) if out.exists() else None
+    return result, report
+
+
+@pytest.fixture
+def fake(fake_openai):
+    fake_openai.responder = report_responder
+    return fake_openai
+
+
+def test_full_extraction_of_a_seed_is_schema_valid_and_grounded(fake, tmp_path):
+    result, report = run(fake, SEED, tmp_path)
+    assert result.exit_code == 0, result.output
+    text = SEED.read_text(encoding="utf-8")
+    assert len(report.measures) == 32 and len(report.problems) == 5 and len(report.plans) == 5
+    items = [*report.measures, *report.problems, *report.plans, *report.leadership_duties, *report.metrics]
+    assert items and all(is_grounded(text, item.evidence) for item in items)
+    assert report.run.backend == "openai" and report.run.calls == fake.count > 40
+    assert report.measures[0].summary == "深入学习贯彻习近平法治思想"
+
+
+def test_second_run_makes_zero_requests(fake, tmp_path):
+    run(fake, SMALL, tmp_path)
+    first = fake.count
+    result, report = run(fake, SMALL, tmp_path)
+    assert result.exit_code == 0
+    assert fake.count == first
+    assert report.run.cache_hits == report.run.calls > 0 and report.run.tokens_in == 0
+
+
+def test_rate_limit_then_success_is_retried(fake, tmp_path):
+    fake.error(429, headers={"Retry-After": "0"})
+    result, report = run(fake, SMALL, tmp_path)
+    assert result.exit_code == 0
+    assert fake.requests[0].json == fake.requests[1].json  # the same call, asked again
+    assert not [n for n in report.quality if n.kind == "section_failed"]
+
+
+def test_server_errors_beyond_the_retry_budget_give_a_partial_report_and_exit_1(fake, tmp_path):
+    fake.enqueue(*[error(500, headers={"Retry-After": "0"}) for _ in range(5)])  # 1 try + 4 retries
+    result, report = run(fake, SMALL, tmp_path)
+    assert result.exit_code == 1
+    failed = [n for n in report.quality if n.kind == "section_failed"]
+    assert len(failed) == 1 and failed[0].section == "一/（一）"
+    assert len(report.measures) == 6  # the other six measure items are intact
+    assert len(report.problems) == 3 and len(report.plans) == 6
+
+
+def test_a_timeout_is_retried(fake, tmp_path):
+    fake.delay(3.0)
+    result, report = run(fake, SMALL, tmp_path, "--timeout", "0.5")
+    assert result.exit_code == 0, result.output
+    assert fake.count == report.run.calls + 1
+    assert not [n for n in report.quality if n.kind == "section_failed"]
+
+
+def test_malformed_json_then_valid_succeeds(fake, tmp_path):
+    fake.enqueue(malformed('{"category": "other", "summ'))
+    result, report = run(fake, SMALL, tmp_path)
+    assert result.exit_code == 0
+    assert len(report.measures) == 7
+    assert fake.count == report.run.calls + 1  # one ask needed a second request, fed the validation error
+
+
+def test_valid_json_of_the_wrong_schema_fails_only_that_item(fake, tmp_path):
+    fake.enqueue(*[{"unexpected": "shape"} for _ in range(3)])  # 1 try + 2 validation retries
+    result, report = run(fake, SMALL, tmp_path)
+    assert result.exit_code == 1
+    assert [n.section for n in report.quality if n.kind == "section_failed"] == ["一/（一）"]
+    assert fake.count == report.run.calls + 2 and len(report.measures) == 6
+
+
+def test_a_quote_that_is_not_in_the_text_is_dropped_to_quality(fake, tmp_path):
+    fake.responder = lambda request: report_responder(request, bad_quote=True)
+    result, report = run(fake, SMALL, tmp_path)
+    assert result.exit_code == 0
+    assert report.leadership_duties == []
+    notes = [n for n in report.quality if n.kind == "ungrounded_item"]
+    assert notes and all(n.quote == "这句话不在报告原文里面出现过" for n in notes)
+
+
+def test_editing_a_prompt_invalidates_only_its_own_section_kind(fake, tmp_path, monkeypatch):
+    import shutil
+
+    from extractor import prompts
+
+    work = tmp_path / "prompts"
+    shutil.copytree(prompts.PROMPT_DIR, work)
+    monkeypatch.setattr(prompts, "PROMPT_DIR", work)
+    run(fake, SMALL, tmp_path)
+    before = fake.count
+    plans = work / "plans.toml"
+    plans.write_text(plans.read_text(encoding="utf-8").replace("不超过30个字", "不超过25个字"), encoding="utf-8")
+    result, report = run(fake, SMALL, tmp_path)
+    asked = [r.json for r in fake.requests[before:]]
+    assert len(asked) == len(report.plans) == 6
+    assert all(r["tools"][0]["function"]["name"] == "PlanAnswer" for r in asked)
+
+
+def test_api_key_never_reaches_the_cache_or_the_output(fake, tmp_path):
+    result, report = run(fake, SMALL, tmp_path)
+    assert fake.requests[0].headers["authorization"] == f"Bearer {KEY}"  # it was used…
+    out = (tmp_path / "out.json").read_bytes()
+    assert KEY.encode() not in out  # …but is nowhere in the output
+    for path in (tmp_path / "cache").rglob("*"):
+        if path.is_file():
+            assert KEY.encode() not in path.read_bytes(), path
+    assert KEY not in result.output
