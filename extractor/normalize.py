@@ -163,6 +163,8 @@ def _keeps_break(prev: str, nxt: str, raw_next: str) -> bool:
         return True
     if raw_next.lstrip().startswith("#") or _HEADING_START.match(nxt):
         return True
+    if "。" in prev:
+        return False  # a heading whose paragraph runs on (`5.严格执法。以全面推行“三项|制度”`): a page break
     if len(prev) <= _SHORT_LINE and (
         _HEADING_START.match(prev) or _HEADER_LINE.search(prev) or not re.search(r"[，,、]", prev)
     ):

@@ -1,0 +1,287 @@
+"""Names and indicator keys for parsed quantities: deterministic heuristics, the rules backend's floor.
+
+A name says what is counted, from nearby words: the noun phrase after the number (`对16个部门` → `部门数`),
+else the verb phrase before it in the same clause (`审查各单位备案文件27件` → `审查备案文件数`). When the
+clause holds only a verb (`受理48起`), the object of the previous quantity in the sentence is carried over
+(`共收到行政复议申请案件51起，受理48起` → `行政复议申请案件受理数`). Predictable beats clever: the model
+backends refine names later. Indicator keys are `metric_indicators.py`'s business.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass
+class Found:
+    """A number expression located by `numbers.py`, in normalized-text coordinates."""
+
+    start: int  # the whole expression, approximation prefix included
+    end: int
+    unit: str | None  # as printed (万元, %, 人次)
+    base_unit: str | None  # 元, ratio, 件, 工作日
+
+
+MAX_NAME = 16
+
+# Clause boundaries for names (`、` too: `修改5件、废止2件`) and for indicator context (not `、`: the
+# verb of `宣布废止、失效的规范性文件38件` governs the whole list).
+_NAME_DELIMS = set("，,；;。：:、！？!?\n(")
+CTX_DELIMS = set("，,；;。：:！？!?\n(")
+_QUOTES = "“”\"「」『』《》‘’'"
+
+# Verbs that open a clause; a clause made of one of these alone inherits its object from the sentence.
+_VERBS = sorted(
+    """
+    办理 审结 收到 新收 受理 出台 印发 审查 审核 清理 自查清理 开展 组织 举办 完成 提出 出具 查处 立案查处 下达
+    收缴 实施 移送 归集 公示 注册 新注册 授信 成功授信 融资 参与 参加 接受 提供 起草 调解 调处 化解 办结 答复 公开
+    发布 制定 修改 废止 编制 检查 监督检查 查出 整改 到期整改 新增 新办 新办理 注销 作出 追回 承接 承接落实 转移 培训
+    设立 创建 成功创建 培育 培育申报 申报 拟定 汇集 录入 采集 抽取 抽查 梳理 发现 走访 督促 督促整改 制发 裁定 推动
+    代办 代办化解 印制 印制张贴 确认 审核确认 依法确认 依法确认公告 选取 公布 回应 回应办理 处理 宣讲 召开 举行
+    聘请 选聘 备案 报备 纠错 直接纠错 撤销 维持 协调解决 驳回 终止 结案 审查通过 修订 减至 压缩 精简 提速 增长
+    提高 下降 减少 增加 覆盖 已覆盖 涉及 发放 追缴 查封扣押 组建 编制公布 界定 依法界定 调整 进驻
+    实现 发生 办复 回复 接待 接到 评查 排查 交办 通报 编印 宣传 落实 保留 取消 依法取消 消除 清零 查办 联合查办
+    评选 命名 法院结案 未结 调解成功 办理回复 累计代办化解 建成 建立 整合 确定 集中学法 学法 听取 研究
+    开设 促进 建立健全 解决
+    """.split(),
+    key=len,
+    reverse=True,
+)
+_VERB_SET = set(_VERBS)
+# Where the noun phrase after a number stops (`142个事项实现告知承诺办理` → `事项`).
+_AFTER_CUT = re.compile(
+    r"的|进行|实现|能够|可以|开展|组建|组织了|组织开展|参加|参与|接受|完成|达到|纳入|入围|确定|获得|通过|探索|编制|被|为|已|均"
+    r"|向|对|在|从|由|将|把|予以|依法|全部|分别|组成|提供|和|及|与|等|第|进驻|覆盖|涉及|办理|实施|开具|共|合计"
+    r"|或|现场|追回|融入|承接|认真|带头|主动|积极|变为|变成|减至|降至|压缩|缩短|提高|.{2}率"
+)
+_LEAD_FILLER = re.compile(
+    r"^(?:[一二三四五六七八九十]+是|其中|同时|此外|另外|总共|共计|累计|共有|现有|共|全年|当年|年内|截至目前|目前|"
+    r"全市|全区|全县|全省|我市|我区|我县|我省|本级|各级|市政府|区政府|县政府|向社会|首次|已经|已|均|在(?!线)|经(?!济|营)|"
+    r"并|还|又|对(?!外)|向|为(?!民)|给(?!予)|与|和(?!谐)|将|把|由(?!于)|从|用(?!于|时)|通过|按照|依托|围绕|的时间|的)"
+)
+_TRAIL_FILLER = re.compile(
+    r"(?:达到|达|(?<![行作认成因称视改])为|是|共计|合计|累计|总计|共|约|有|了|已|均|分别|计|(?<![减降增提升])至|不低于|不少于|超过|超|近|逾|的"
+    r"|对|向|给|在|中|由原来的|由原来|由|从原有|从)$"
+)
+# `X共Y`, `X累计Y`: X is who did it, Y what was counted.
+_ACTOR_SPLIT = re.compile(r"^.{2,}?(?:共计|合计|累计|共)(?=.{2,})")
+_DATES = re.compile(
+    r"(?:19|20)\d{2}(?:[-—–~至到](?:19|20)?\d{2,4})?年(?:度)?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:以来|以前|之前|以后|之后|底|末|初)?"
+    r"|\d{1,2}月\d{1,2}日(?:以来|以前|之前|以后|之后)?|上年|去年|上一年"
+)
+_MODIFIERS = re.compile(r"各单位|各部门|各类|各项|各级|了(?!解)")
+_COMPARE = re.compile(r"(?<![同环])比(?=提高|增长|下降|增加|减少|提升|降低|上升)")
+
+_RATIO_UNITS = {"%", "‰", "个百分点", "百分点"}
+_TIME_UNITS = {"小时", "分钟", "秒", "天", "日", "工作日", "自然日", "法定日", "月", "年", "周"}
+_STUDY_UNITS = {"学时", "个学时", "课时", "个课时"}
+# Suffix by unit: 期 → 期数, 人 → 人数, 人次 → 人次 (a count of visits is named by its unit).
+_COUNT_SUFFIX = {
+    "期": "期数", "批": "批次数", "批次": "批次数", "次": "次数", "人": "人数", "名": "人数", "人次": "人次",
+    "条": "条数", "笔": "笔数", "场": "场次", "场次": "场次", "份": "份数", "本": "本数", "轮次": "轮次", "家次": "家次",
+}
+_MEASURE_NOUNS = (
+    ({"平方公里", "平方米", "公顷", "亩"}, "面积"),
+    ({"公里", "千米", "米"}, "长度"),
+    ({"吨", "公斤", "千克"}, "重量"),
+)
+# Nouns that stand for "the total" and take their object from the sentence (`总量36.5万户`).
+_GENERIC = {"总量", "总数", "合计", "总计", "共计", "数量", "投资", "总投资", "金额", "总额", "资金"}
+_NO_COUNT_SUFFIX = re.compile(r"(?:数|量|规模)$")
+_MONEY_SUFFIX = re.compile(r"(?:额|金|款|费|值|收入|支出|预算|投资|资金)$")
+
+
+@dataclass
+class Named:
+    found: Found
+    name: str
+    stem: str  # the name before its 数/金额 suffix
+    obj: str  # the counted thing, carried over to verb-only clauses that follow
+
+
+def name_all(text: str, found: list[Found]) -> list[Named]:
+    """A name for each found quantity; `found` in document order (a name may borrow from the one before)."""
+    out: list[Named] = []
+    for i, f in enumerate(found):
+        prev = out[-1] if out and same_sentence(text, out[-1].found.end, f.start) else None
+        out.append(_name(text, f, prev, found[i - 1].end if i else 0))
+    return out
+
+
+def same_sentence(text: str, a: int, b: int) -> bool:
+    return not any(ch in "。！？!?\n" for ch in text[a:b])
+
+
+# --- names -------------------------------------------------------------------------------------------
+
+def _name(text: str, f: Found, prev: Named | None, prev_end: int) -> Named:
+    """`prev`: the previous quantity in the same sentence; `prev_end`: where the previous quantity ends."""
+    left = left_clause(text, f.start, prev_end, _NAME_DELIMS)
+    after = _after_noun(text, f.end)
+    before = _clean(left)
+    verb = _leading_verb(before)
+    if before and not verb:
+        # `审查各类会议议题、文件、涉法事务420件`: the verb heads the whole `、` list
+        whole = _clean(left_clause(text, f.start, prev_end, CTX_DELIMS))
+        verb = _leading_verb(whole) if whole != before else ""
+        before = verb + before
+    if "的" in before:
+        head = before.rsplit("的", 1)[1]
+        before = _strip((verb + head) if head or verb else before.replace("的", ""))
+    if f.unit in _RATIO_UNITS or f.base_unit in ("ratio", "%", "‰"):
+        stem = before
+        if stem in ("", "占", "占比") and prev:
+            stem = prev.stem + "占比"
+        elif (len(stem) <= 3 or re.match(r"同比|环比|较", stem)) and prev and prev.obj and prev.obj not in stem:
+            stem = prev.obj + stem  # `精简37.5%` after `申请资料由8件减至5件` → 申请资料精简; `完成率` → 抽查计划完成率
+        return Named(f, _fit(stem or "比例", ratio=True), stem, prev.obj if prev else stem)
+    if after:
+        stem = before + after if len(before) <= 4 else after
+        obj = after
+        tail = right_clause(text, f.end)[len(after):]
+        done = re.match(r"进行了?([^，,；;。：:、!?！？()\d]{2,6})", tail)
+        if done and not before:
+            stem = after + done.group(1)  # `对5件规范性文件进行审查备案` → 规范性文件审查备案
+        elif not before and len(after) <= 3 and not re.search(r"\d", tail):
+            act = _strip(_clean(tail))
+            if 2 <= len(act) <= 8:
+                stem = act + after  # `128家企业开展法律体检` → 开展法律体检企业
+    else:
+        stem = before
+        obj = _object(before)
+        if _is_bare(stem) and prev and prev.obj and not right_clause(text, f.end).strip(")"):
+            stem, obj = prev.obj + stem, prev.obj
+    rest = right_clause(text, f.end)
+    if len(stem) == 1 and not after:
+        stem = _strip(_clean(rest))[:10] or stem  # `分两批向开发区转移` → 开发区转移批次数
+    if not stem:
+        stem = _strip(_clean(rest.lstrip("被")))[:MAX_NAME]
+        if stem and f.base_unit in ("人", "名"):
+            return Named(f, _fit(stem + "人数"), stem, stem)
+        stem = stem or (prev.obj if prev else "") or "数量"
+    obj = re.sub(r"(?:总数|总量|数量)$", "", obj or stem)
+    return Named(f, _fit(stem + _suffix(stem, f)), stem, obj)
+
+
+def _is_bare(stem: str) -> bool:
+    """A clause that is only a verb (`审结`, `拟废止`): it counts the object named before it."""
+    core = re.sub(r"^(?:拟|已经|已|均|再|另|又|共)", "", stem)
+    return not core or core in _VERB_SET or core in _GENERIC
+
+
+def _object(before: str) -> str:
+    """What a verb phrase counts: the part after its last verb (`人民调解组织调处案件` → 案件)."""
+    for i in range(len(before) - 2):
+        verb = _leading_verb(before[i:])
+        if verb and len(before) - i - len(verb) >= 2:
+            return before[i + len(verb):]
+    return before
+
+
+def _suffix(stem: str, f: Found) -> str:
+    base = f.base_unit or ""
+    if base == "元":
+        return "" if _MONEY_SUFFIX.search(stem) else "金额"
+    if base in _TIME_UNITS:
+        if re.search(r"(?:时长|用时|期限|时限|时间|天数)$", stem):
+            return ""
+        return "时间" if base in ("小时", "分钟", "秒") else "时限" if base.endswith("日") else "用时"
+    if base in _STUDY_UNITS:
+        return "" if stem.endswith("学时") else "学时数"
+    if stem.endswith("数据"):
+        return "量"
+    for units, noun in _MEASURE_NOUNS:
+        if base in units:
+            return "" if stem.endswith(noun) else noun
+    if _NO_COUNT_SUFFIX.search(stem):
+        return ""
+    return _COUNT_SUFFIX.get(base, "数")
+
+
+def _fit(name: str, ratio: bool = False) -> str:
+    if len(name) <= MAX_NAME or ratio:
+        return name[-MAX_NAME:]  # a rate's head (…率) is at its end
+    for i in range(1, len(name) - 3):
+        if len(name) - i <= MAX_NAME and _leading_verb(name[i:]):
+            return name[i:]  # keep a verb and its object: 联合查办行刑衔接大案要案数
+    verb = _leading_verb(name)
+    if verb and len(name) - len(verb) <= MAX_NAME:
+        return name[len(verb):]
+    return name[-MAX_NAME:]
+
+
+def left_clause(text: str, pos: int, floor: int, delims: set[str]) -> str:
+    """The clause before `pos`, parenthesized asides dropped, not reaching back past `floor`."""
+    out: list[str] = []
+    i = pos - 1
+    while i >= floor and text[i] not in delims:
+        if text[i] == ")":
+            j = text.rfind("(", floor, i)
+            if j == -1:
+                break
+            i = j - 1
+            continue
+        out.append(text[i])
+        i -= 1
+    return "".join(reversed(out))
+
+
+def right_clause(text: str, pos: int, delims: set[str] = _NAME_DELIMS) -> str:
+    j = pos
+    while j < len(text) and text[j] not in delims and text[j] != ")":
+        j += 1
+    return text[pos:j]
+
+
+def _after_noun(text: str, pos: int) -> str:
+    """The noun phrase right after the unit: up to a delimiter, a number, or a verb/particle.
+
+    `具体的意见和建议` gives the head after `的`; a one-character place (`2个县(市)`) counts."""
+    if text.startswith(("内", "以内", "之内"), pos):
+        return ""
+    j = pos
+    while j < len(text) and j - pos < 12:
+        ch = text[j]
+        if ch in _NAME_DELIMS or ch.isdigit() or ch in "()":
+            break
+        j += 1
+    raw = "".join(ch for ch in text[pos:j] if ch not in _QUOTES)
+    phrase = raw
+    cut = _AFTER_CUT.search(phrase)
+    if cut:
+        phrase = phrase[: cut.start()]
+        if cut.group() == "的" and 0 < len(phrase) <= 2:  # `具体的意见和建议`: an adjective, the head follows
+            head = raw[cut.end():]
+            head_cut = _AFTER_CUT.search(head)
+            head = head[: head_cut.start()] if head_cut else head
+            if len(head) >= 2:
+                phrase = head
+    if phrase.startswith(("以上", "左右")):
+        return ""
+    if len(phrase) == 1 and phrase in "县市区村镇乡省户" and j == pos + 1:
+        return phrase
+    return phrase if len(phrase) >= 2 else ""
+
+
+def _clean(left: str) -> str:
+    s = "".join(ch for ch in left if ch not in _QUOTES)
+    s = _DATES.sub("", s)
+    s = _COMPARE.sub("", s)
+    s = _MODIFIERS.sub("", s)
+    s = re.sub(r"\d+(?:\.\d+)?[余多]?[万亿]?[个件项次起场人家名份条笔天户例]?", "", s)
+    s = _ACTOR_SPLIT.sub("", _strip(s))
+    return _strip(s)
+
+
+def _strip(s: str) -> str:
+    prev = None
+    while prev != s:
+        prev = s
+        s = _LEAD_FILLER.sub("", s)
+        s = _TRAIL_FILLER.sub("", s)
+    return s
+
+
+def _leading_verb(s: str) -> str:
+    return next((v for v in _VERBS if s.startswith(v)), "")
