@@ -176,13 +176,12 @@ def outline(
         sys.stdout.write(json.dumps([s.model_dump(mode="json") for s in result.sections], ensure_ascii=False, indent=2) + "\n")
         return
     tree = Tree(f"[bold]{doc.name}")
-    nodes = {0: tree}
+    stack: list[tuple[int, Tree]] = [(0, tree)]  # open nodes by level; a heading hangs under the last shallower one
     for s in result.sections:
-        label = f"{s.heading}" + (f"  [cyan]→ {s.part}[/]" if s.level == 1 else "")
-        parent = nodes.get(s.level - 1) or max((lvl for lvl in nodes if lvl < s.level), default=0) and nodes[max(lvl for lvl in nodes if lvl < s.level)] or tree
-        nodes[s.level] = parent.add(label)
-        for deeper in [lvl for lvl in nodes if lvl > s.level]:
-            del nodes[deeper]
+        while stack[-1][0] >= s.level:
+            stack.pop()
+        label = s.heading + (f"  [cyan]→ {s.part}[/]" if s.level == 1 else "")
+        stack.append((s.level, stack[-1][1].add(label)))
     out.print(tree)
 
 
