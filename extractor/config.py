@@ -93,5 +93,7 @@ class Config:
 
     def fingerprint(self, prompt_versions: dict[str, str] | None = None) -> str:
         """Identity of the configuration that produced an output (for resumable batches); no secrets."""
-        payload = {**self.describe(), "prompts": prompt_versions or {}}
+        from extractor import __version__  # a new release may extract differently: redo its outputs
+
+        payload = {**self.describe(), "prompts": prompt_versions or {}, "tool": __version__}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]

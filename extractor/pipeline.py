@@ -95,7 +95,7 @@ def _run_info(config: Config, client, started: float) -> RunInfo:
     info = RunInfo(
         backend=config.resolved_backend,
         model=config.model_name,
-        prompt_versions=prompts.versions() if config.resolved_backend != "rules" else {},
+        prompt_versions=prompts.versions_for(config.resolved_backend),
         tool_version=__version__,
         seconds=round(time.perf_counter() - started, 3),
     )

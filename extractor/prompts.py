@@ -70,3 +70,9 @@ def load(kind: str, prompt_dir: Path | None = None) -> Prompt:
 
 def versions(prompt_dir: Path | None = None) -> dict[str, str]:
     return {kind: load(kind, prompt_dir).version for kind in KINDS}
+
+
+def versions_for(backend: str) -> dict[str, str]:
+    """Prompt versions a run on `backend` depends on: none for the rules backend, which asks no model, so a
+    prompt edit neither changes its outputs' run record nor makes a batch redo them."""
+    return {} if backend == "rules" else versions()

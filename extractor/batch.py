@@ -1,0 +1,378 @@
+"""Run `extract` over a folder of reports: resumable, one file's failure isolated, bounded concurrency.
+
+    run_batch(in_dir, out_dir, config, glob="*.txt", concurrency=1, force=False, on_event=None) -> BatchSummary
+
+What OUT holds:
+
+    <stem>.json       one Report per input, written atomically (a failed input has none: an older output of
+                      it is removed, so OUT and the tables never describe bytes or settings that failed)
+    manifest.jsonl    one line per input per run, appended with fsync; an input's latest line is its state
+    reports.jsonl, metrics.csv, indicators.csv, items.csv (+ metrics/items .parquet with pyarrow):
+                      rebuilt from every output in OUT at the end (extractor/tables.py)
+
+Resume: an input is skipped when its latest manifest line is `ok` or `skipped` for the same input sha256
+and config fingerprint (backend, model, endpoint, mode, … and, for model backends, prompt versions), and
+its output still parses as a Report of those bytes. Anything else is redone; `partial` and `failed` are always retried,
+since a model failure may be transient and cached sections make the retry cheap. The output is written
+before its manifest line, so a kill -9 loses at most the reports in flight. One batch writes to an OUT at
+a time (temp files left by a killed write are removed at the start).
+
+Concurrency: reports run in a bounded thread pool. The embedded `local` model serialises its calls (the
+client holds a lock), so concurrency > 1 buys nothing there and is clamped to 1, with a note in the summary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Literal
+
+from pydantic import ValidationError
+
+from extractor import __version__, prompts
+from extractor.config import Config
+from extractor.errors import ConfigError, FazhiError, InputError
+from extractor.fsutil import atomic_write_json
+from extractor.pipeline import extract, is_partial
+from extractor.tables import write_tables
+from schemas.report import Report
+
+Status = Literal["ok", "partial", "failed", "skipped"]
+STATUSES: tuple[str, ...] = ("ok", "partial", "failed", "skipped")
+MANIFEST = "manifest.jsonl"
+_PRODUCT_SUFFIXES = (".json", ".jsonl", ".csv", ".parquet")  # what a batch writes into OUT
+_DONE = ("ok", "skipped")  # a skipped line is only ever written for an input whose output was ok
+
+
+@dataclass
+class ManifestEntry:
+    """One line of manifest.jsonl: what happened to one input in one run."""
+
+    file: str  # input path relative to the input folder, `/`-separated; the manifest's key
+    status: Status
+    sha256: str | None
+    fingerprint: str
+    backend: str
+    model: str | None
+    prompt_versions: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    output: str | None = None  # output file name in OUT
+    seconds: float = 0.0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    calls: int = 0
+    cache_hits: int = 0
+    run_id: str = ""
+    time: str = ""
+    tool_version: str = __version__
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=False)
+
+
+class Manifest:
+    """Append-only JSON lines; each append is flushed and fsynced so a crash keeps every finished line."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()  # worker threads append concurrently
+
+    def latest(self) -> dict[str, dict]:
+        """The latest line per input. A line torn by a crash mid-write is ignored: its input is simply redone."""
+        state: dict[str, dict] = {}
+        if not self.path.exists():
+            return state
+        with open(self.path, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(row, dict) and isinstance(row.get("file"), str):
+                    state[row["file"]] = row
+        return state
+
+    def append(self, entry: ManifestEntry) -> None:
+        data = (entry.to_json() + "\n").encode("utf-8")
+        with self._lock, open(self.path, "ab") as fh:
+            # A torn last line from a killed run would swallow this one; start on a fresh line.
+            if fh.tell() and not self._ends_with_newline():
+                data = b"\n" + data
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def _ends_with_newline(self) -> bool:
+        with open(self.path, "rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            return fh.read(1) == b"\n"
+
+
+@dataclass(frozen=True)
+class BatchEvent:
+    """What `on_event` receives, always on the calling thread.
+
+    `start`: `total` inputs found, `todo` to extract (the rest are skipped), `concurrency` in use, `notes`.
+    `done`: one input finished (`entry`), skipped ones included.
+    """
+
+    kind: Literal["start", "done"]
+    total: int = 0
+    todo: int = 0
+    concurrency: int = 1
+    notes: tuple[str, ...] = ()
+    entry: ManifestEntry | None = None
+
+
+@dataclass
+class BatchSummary:
+    in_dir: Path
+    out_dir: Path
+    fingerprint: str
+    concurrency: int
+    entries: list[ManifestEntry] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for entry in self.entries:
+            counts[entry.status] += 1
+        return counts
+
+    def total(self, attr: str) -> int:
+        return sum(getattr(entry, attr) for entry in self.entries)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every input is ok or skipped, 1 when any is partial or failed."""
+        return 1 if any(e.status in ("partial", "failed") for e in self.entries) else 0
+
+    def to_dict(self) -> dict:
+        return {
+            "in_dir": str(self.in_dir),
+            "out_dir": str(self.out_dir),
+            "fingerprint": self.fingerprint,
+            "concurrency": self.concurrency,
+            "counts": self.counts,
+            "tokens_in": self.total("tokens_in"),
+            "tokens_out": self.total("tokens_out"),
+            "calls": self.total("calls"),
+            "cache_hits": self.total("cache_hits"),
+            "seconds": round(self.seconds, 3),
+            "exit_code": self.exit_code,
+            "notes": self.notes,
+            "tables": self.tables,
+            "files": [
+                {"file": e.file, "status": e.status, "error": e.error, "output": e.output, "seconds": e.seconds}
+                for e in self.entries
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: Path
+    key: str  # manifest key
+    output: str  # output file name
+    sha256: str | None
+    error: str | None = None  # set when the input is rejected before extraction
+
+
+@dataclass(frozen=True)
+class _Run:
+    out_dir: Path
+    config: Config
+    manifest: Manifest
+    fingerprint: str
+    prompt_versions: dict[str, str]
+    run_id: str
+    stop: threading.Event = field(default_factory=threading.Event)  # set on interrupt: start nothing new
+
+    def entry(self, job: _Job, status: Status, **values) -> ManifestEntry:
+        fields = {"backend": self.config.resolved_backend, "model": self.config.model_name, **values}
+        return ManifestEntry(
+            file=job.key, status=status, sha256=job.sha256, fingerprint=self.fingerprint,
+            prompt_versions=self.prompt_versions, run_id=self.run_id, time=_now(), **fields,
+        )
+
+
+def run_batch(
+    in_dir: Path,
+    out_dir: Path,
+    config: Config,
+    *,
+    glob: str = "*.txt",
+    concurrency: int = 1,
+    force: bool = False,
+    on_event: Callable[[BatchEvent], None] | None = None,
+) -> BatchSummary:
+    """Extract every file matching `glob` in `in_dir` into `out_dir`; see the module docstring.
+
+    Raises `InputError` for a missing input folder and `ConfigError` when the configuration cannot work for
+    any file; a problem with one file is recorded in the manifest and the batch goes on. KeyboardInterrupt
+    stops scheduling, lets reports in flight finish, and propagates; the next run resumes.
+    """
+    started = time.monotonic()
+    in_dir, out_dir = Path(in_dir), Path(out_dir)
+    if not in_dir.is_dir():
+        raise InputError(f"input folder not found: {in_dir}", hint="pass a folder of report .txt files")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temp_files(out_dir)
+    emit = on_event or (lambda event: None)
+
+    versions = prompts.versions_for(config.resolved_backend)
+    run = _Run(out_dir, config, Manifest(out_dir / MANIFEST), config.fingerprint(versions), versions,
+               run_id=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"))
+    workers, notes = _workers(config, concurrency)
+    summary = BatchSummary(in_dir, out_dir, run.fingerprint, workers, notes=notes)
+
+    jobs = _discover(in_dir, out_dir, glob)
+    previous = {} if force else run.manifest.latest()
+    done = [job for job in jobs if not job.error and _is_done(previous.get(job.key), job, run)]
+    done_keys = {job.key for job in done}
+    todo = [job for job in jobs if job.key not in done_keys]
+    emit(BatchEvent("start", total=len(jobs), todo=len(todo), concurrency=workers, notes=tuple(notes)))
+
+    for job in done:
+        _finish(summary, run, run.entry(job, "skipped", output=job.output), emit)
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fazhi-batch")
+    try:
+        futures = [pool.submit(_process, job, run) for job in todo]
+        for future in as_completed(futures):
+            entry = future.result()
+            if entry is not None:  # None: not started because another worker stopped the batch
+                _finish(summary, None, entry, emit)
+    except BaseException:
+        # Ctrl-C or a configuration error: start nothing new; what is in flight finishes and is recorded by
+        # its own thread, so the next run resumes after it.
+        run.stop.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+    summary.tables, table_notes = write_tables(out_dir)
+    summary.notes.extend(table_notes)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _remove_stale_temp_files(out_dir: Path) -> None:
+    """A kill -9 during an atomic write leaves its temp file (fsutil names them `.<name>.*.tmp`). One batch
+    writes to an OUT at a time, so any such file found at the start is a leftover."""
+    for path in out_dir.glob(".*.tmp"):
+        path.unlink(missing_ok=True)
+
+
+def _workers(config: Config, concurrency: int) -> tuple[int, list[str]]:
+    workers = max(1, int(concurrency))
+    if workers > 1 and config.resolved_backend == "local":
+        return 1, [f"concurrency {workers} clamped to 1: the local model runs one call at a time"]
+    return workers, []
+
+
+def _discover(in_dir: Path, out_dir: Path, glob: str) -> list[_Job]:
+    """Inputs in a stable order. Two inputs with the same stem would share an output; the later one fails."""
+    out_resolved = out_dir.resolve()
+    paths = sorted(
+        p for p in in_dir.glob(glob)
+        if p.is_file() and not p.name.startswith(".")
+        # OUT may be IN itself or inside it, and a glob like '**/*' would then read the batch's own products.
+        and not (p.resolve().parent == out_resolved and p.suffix in _PRODUCT_SUFFIXES)
+    )
+    jobs: list[_Job] = []
+    owners: dict[str, str] = {}
+    for path in paths:
+        key = path.relative_to(in_dir).as_posix()
+        output = f"{path.stem}.json"
+        error = None
+        try:
+            sha = _sha256(path)
+        except OSError as err:
+            sha, error = None, f"cannot read input: {err.strerror or err}"
+        if output in owners:
+            error = f"output name {output} is already used by {owners[output]}; rename one of them"
+        owners.setdefault(output, key)
+        jobs.append(_Job(path, key, output, sha, error))
+    return jobs
+
+
+def _is_done(prev: dict | None, job: _Job, run: _Run) -> bool:
+    if not prev or prev.get("status") not in _DONE:
+        return False
+    if prev.get("sha256") != job.sha256 or prev.get("fingerprint") != run.fingerprint:
+        return False
+    try:
+        report = Report.model_validate_json((run.out_dir / job.output).read_bytes())
+    except (OSError, ValidationError, ValueError):
+        return False
+    return report.source.sha256 == job.sha256
+
+
+def _process(job: _Job, run: _Run) -> ManifestEntry | None:
+    """One input, start to finish, on a worker thread: extract, write the output, then the manifest line."""
+    if run.stop.is_set():
+        return None  # the batch was interrupted after this job was queued; the next run does it
+    started = time.monotonic()
+    out_path = run.out_dir / job.output
+    if job.error:
+        entry = run.entry(job, "failed", error=job.error)
+    else:
+        try:
+            report = extract(job.path, run.config)
+        except (ConfigError, KeyboardInterrupt, SystemExit):
+            run.stop.set()  # not about this file: stop before the other workers start anything new
+            raise
+        except FazhiError as err:  # InputError, ModelError: about this file only
+            entry = run.entry(job, "failed", error=str(err))
+        except Exception as err:  # a bug on one odd file must not cost the other hundreds
+            entry = run.entry(job, "failed", error=f"internal error: {type(err).__name__}: {err}")
+        else:
+            atomic_write_json(out_path, report.dump())
+            entry = run.entry(job, "partial" if is_partial(report) else "ok", output=job.output,
+                              **_usage(report))
+    if entry.status == "failed" and not job.error:
+        # An older output no longer describes this input (or this configuration); keep OUT consistent with
+        # the manifest so the tables never show it. A stem collision leaves the other input's output alone.
+        out_path.unlink(missing_ok=True)
+    entry.seconds = round(time.monotonic() - started, 3)
+    run.manifest.append(entry)
+    return entry
+
+
+def _usage(report: Report) -> dict:
+    info = report.run
+    if info is None:
+        return {}
+    return {
+        "backend": info.backend, "model": info.model, "tokens_in": info.tokens_in,
+        "tokens_out": info.tokens_out, "calls": info.calls, "cache_hits": info.cache_hits,
+    }
+
+
+def _finish(summary: BatchSummary, run: _Run | None, entry: ManifestEntry, emit) -> None:
+    if run is not None:  # skipped entries are recorded here; processed ones by their worker
+        run.manifest.append(entry)
+    summary.entries.append(entry)
+    emit(BatchEvent("done", entry=entry))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,122 @@
+"""`fazhi batch DIR -o OUT`: a folder of reports → one JSON each, manifest.jsonl and flat tables.
+
+Registered on `extractor.cli.app` by the import at the end of cli.py. Rendering only; the work is
+`extractor.batch.run_batch`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.markup import escape
+from rich.table import Table
+
+from extractor.batch import BatchEvent, BatchSummary, run_batch
+from extractor.cli import (
+    ApiKeyOpt, BackendOpt, BaseUrlOpt, CacheDirOpt, ModelOpt, ModelPathOpt, ModeOpt, RefreshOpt, TimeoutOpt,
+    app, console, fail, make_config, out,
+)
+from extractor.errors import FazhiError
+
+STYLE = {"ok": "green", "partial": "yellow", "failed": "red", "skipped": "dim"}
+
+
+@app.command("batch")
+def batch(
+    in_dir: Path = typer.Argument(..., metavar="DIR", help="Folder of report text files."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Output folder: one JSON per report, manifest, tables."),
+    glob: str = typer.Option("*.txt", "--glob", help="Which files in DIR to read, e.g. '*.txt' or '**/*.txt'."),
+    concurrency: int = typer.Option(1, "--concurrency", "-j", min=1, help="Reports in flight at once (local backend: 1)."),
+    force: bool = typer.Option(False, "--force", help="Redo every report, even those already done."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+    backend: str = BackendOpt,
+    base_url: Optional[str] = BaseUrlOpt,
+    model: Optional[str] = ModelOpt,
+    api_key: Optional[str] = ApiKeyOpt,
+    mode: Optional[str] = ModeOpt,
+    timeout: Optional[float] = TimeoutOpt,
+    cache_dir: Optional[Path] = CacheDirOpt,
+    refresh: bool = RefreshOpt,
+    model_path: Optional[Path] = ModelPathOpt,
+    max_bytes: int = typer.Option(5_000_000, "--max-bytes", help="Refuse (and record as failed) input files larger than this."),
+) -> None:
+    """Extract every report in a folder. Resumes by default: unchanged reports already done are skipped.
+
+    Writes OUT/<name>.json per report, OUT/manifest.jsonl (one line per report per run) and, rebuilt from all
+    outputs, OUT/reports.jsonl, metrics.csv, indicators.csv, items.csv (UTF-8 with BOM, opens in Excel).
+    Exit code 0 when every report is ok or skipped, 1 when any is partial or failed, 2 for bad options.
+    """
+    try:
+        config = make_config(backend=backend, base_url=base_url, model=model, api_key=api_key, mode=mode,
+                             timeout=timeout, cache_dir=cache_dir, refresh=refresh, model_path=model_path,
+                             max_bytes=max_bytes)
+        with _BatchProgress() as progress:
+            summary = run_batch(in_dir, out_dir, config, glob=glob, concurrency=concurrency, force=force,
+                                on_event=progress.on_event)
+    except FazhiError as err:
+        raise fail(err)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/]: finished reports are saved; rerun the same command to resume.")
+        raise typer.Exit(130)
+    if as_json:
+        out.print_json(json.dumps(summary.to_dict(), ensure_ascii=False))
+    else:
+        _print_summary(summary)
+    raise typer.Exit(summary.exit_code)
+
+
+class _BatchProgress:
+    """A bar over the reports to extract (skipped ones do not count, so the ETA stays honest) and one status
+    line per finished report, on stderr so stdout stays clean for --json."""
+
+    def __init__(self):
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=console, transient=True,
+        )
+        self.task = None
+
+    def __enter__(self) -> "_BatchProgress":
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.__exit__(*exc)
+
+    def on_event(self, event: BatchEvent) -> None:
+        if event.kind == "start":
+            for note in event.notes:
+                console.print(f"[yellow]note:[/] {note}", highlight=False)
+            self.task = self.progress.add_task("extracting", total=event.todo)
+            return
+        entry = event.entry
+        line = f"[{STYLE[entry.status]}]{entry.status:<7}[/] {escape(entry.file)}  {entry.seconds:.1f}s"
+        if entry.error:
+            line += f"  [red]{escape(entry.error)}[/]"
+        self.progress.console.print(line, highlight=False, soft_wrap=True)
+        if entry.status != "skipped":
+            self.progress.advance(self.task)
+
+
+def _print_summary(summary: BatchSummary) -> None:
+    table = Table(title=f"fazhi batch → {summary.out_dir}", title_justify="left")
+    table.add_column("status")
+    table.add_column("reports", justify="right")
+    for status, count in summary.counts.items():
+        table.add_row(f"[{STYLE[status]}]{status}[/]", str(count))
+    table.add_section()
+    for label, value in (
+        ("tokens in / out", f"{summary.total('tokens_in'):,} / {summary.total('tokens_out'):,}"),
+        ("model calls", f"{summary.total('calls'):,}"),
+        ("cache hits", f"{summary.total('cache_hits'):,}"),
+        ("time", f"{summary.seconds:.1f}s (concurrency {summary.concurrency})"),
+    ):
+        table.add_row(label, value)
+    out.print(table)
+    for note in summary.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+

@@ -1,0 +1,146 @@
+"""Flat tables over a folder of report JSONs, for spreadsheets and dataframes.
+
+    write_tables(out_dir) -> (file names written, notes)
+
+Rebuilt from every `*.json` Report in the folder (not just this run's), so a resumed batch ends with
+complete tables. CSVs are UTF-8 with a BOM: without it Excel guesses a legacy code page and shows mojibake
+for Chinese. Every file is written atomically. Parquet copies of metrics and items are written when
+pyarrow is importable (the `parquet` extra).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Iterable, get_args
+
+from pydantic import ValidationError
+
+from extractor.fsutil import atomic_write_bytes, atomic_write_text
+from schemas.report import Indicator, Report
+
+METRIC_COLUMNS = ("file", "region", "report_year", "name", "value", "unit", "value_base", "base_unit", "approx",
+                  "indicator", "quote", "start", "end")
+ITEM_COLUMNS = ("file", "region", "report_year", "kind", "category", "summary", "cause", "section", "quote",
+                "start", "end")
+INDICATOR_KEYS: tuple[str, ...] = get_args(Indicator)
+INDICATOR_COLUMNS = ("file", "region", "report_year", *INDICATOR_KEYS)
+# Report field -> `kind` value in items.csv.
+ITEM_KINDS = {
+    "measures": "measure",
+    "problems": "problem",
+    "rectifications": "rectification",
+    "plans": "plan",
+    "leadership_duties": "leadership_duty",
+}
+_TEXT, _INT, _FLOAT, _BOOL = "text", "int", "float", "bool"
+_TYPES = {"report_year": _INT, "start": _INT, "end": _INT, "value": _FLOAT, "value_base": _FLOAT, "approx": _BOOL}
+
+
+def load_reports(out_dir: Path) -> tuple[list[Report], list[str]]:
+    """Every Report JSON in `out_dir`, by file name; other JSON files are noted and left out."""
+    reports, notes = [], []
+    for path in sorted(Path(out_dir).glob("*.json")):
+        try:
+            reports.append(Report.model_validate_json(path.read_bytes()))
+        except (OSError, ValidationError, ValueError) as err:
+            notes.append(f"{path.name} left out of the tables: not a valid report ({_first_line(err)})")
+    return reports, notes
+
+
+def _ident(report: Report) -> dict:
+    return {"file": report.source.file, "region": report.metadata.region, "report_year": report.metadata.report_year}
+
+
+def metric_rows(reports: Iterable[Report]) -> list[dict]:
+    rows = []
+    for report in reports:
+        ident = _ident(report)
+        for m in report.metrics:
+            rows.append({
+                **ident, "name": m.name, "value": m.value, "unit": m.unit, "value_base": m.value_base,
+                "base_unit": m.base_unit, "approx": m.approx, "indicator": m.indicator,
+                "quote": m.evidence.quote, "start": m.evidence.start, "end": m.evidence.end,
+            })
+    return rows
+
+
+def item_rows(reports: Iterable[Report]) -> list[dict]:
+    rows = []
+    for report in reports:
+        ident = _ident(report)
+        for field, kind in ITEM_KINDS.items():
+            for item in getattr(report, field):
+                rows.append({
+                    **ident, "kind": kind, "category": getattr(item, "category", None), "summary": item.summary,
+                    "cause": getattr(item, "cause", None), "section": item.section,
+                    "quote": item.evidence.quote, "start": item.evidence.start, "end": item.evidence.end,
+                })
+    return rows
+
+
+def indicator_rows(reports: Iterable[Report]) -> list[dict]:
+    """One row per report. A key stated more than once takes its first metric's value_base: summing would
+    double-count a total restated in another section."""
+    rows = []
+    for report in reports:
+        row = {**_ident(report), **dict.fromkeys(INDICATOR_KEYS)}
+        for m in report.metrics:
+            if m.indicator and row[m.indicator] is None:
+                row[m.indicator] = m.value_base
+        rows.append(row)
+    return rows
+
+
+def write_tables(out_dir: Path) -> tuple[list[str], list[str]]:
+    out_dir = Path(out_dir)
+    reports, notes = load_reports(out_dir)
+    lines = "".join(json.dumps(r.dump(), ensure_ascii=False) + "\n" for r in reports)
+    atomic_write_text(out_dir / "reports.jsonl", lines)
+    written = ["reports.jsonl"]
+    metrics, items = metric_rows(reports), item_rows(reports)
+    for name, columns, rows in (
+        ("metrics.csv", METRIC_COLUMNS, metrics),
+        ("indicators.csv", INDICATOR_COLUMNS, indicator_rows(reports)),
+        ("items.csv", ITEM_COLUMNS, items),
+    ):
+        atomic_write_bytes(out_dir / name, _csv_bytes(columns, rows))
+        written.append(name)
+    written += _write_parquet(out_dir, {"metrics": (METRIC_COLUMNS, metrics), "items": (ITEM_COLUMNS, items)}, notes)
+    return written, notes
+
+
+def _csv_bytes(columns: tuple[str, ...], rows: list[dict]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def _write_parquet(out_dir: Path, tables: dict, notes: list[str]) -> list[str]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        # Parquet files from an earlier run with pyarrow would now be stale: drop them rather than mislead.
+        for name in tables:
+            (out_dir / f"{name}.parquet").unlink(missing_ok=True)
+        notes.append("Parquet tables not written: install the `parquet` extra (pyarrow)")
+        return []
+    types = {_TEXT: pa.string(), _INT: pa.int64(), _FLOAT: pa.float64(), _BOOL: pa.bool_()}
+    written = []
+    for name, (columns, rows) in tables.items():
+        # An explicit schema keeps column types stable, even for an empty table or an all-null column.
+        schema = pa.schema([(c, types[_TYPES.get(c, _TEXT)]) for c in columns])
+        sink = pa.BufferOutputStream()
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), sink)
+        atomic_write_bytes(out_dir / f"{name}.parquet", sink.getvalue().to_pybytes())
+        written.append(f"{name}.parquet")
+    return written
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__

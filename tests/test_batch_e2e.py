@@ -1,0 +1,97 @@
+"""`fazhi batch` end to end on the real pipeline: the rules backend (no model), the installed command, and
+the openai backend against the fake OpenAI server."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from batchfixtures import (  # noqa: F401  (clean_env is a fixture)
+    EXPECTED, RULES, SEED_NAMES, SEEDS, assert_no_tmp, clean_env, corpus, manifest_lines, seeds_dir,
+    snapshot, statuses, with_injection,
+)
+from extractor.batch import MANIFEST, run_batch
+from extractor.config import Config
+from extractor.pipeline import is_partial
+from responders import report_responder
+from schemas.report import Report
+
+
+def test_rules_backend_batch_end_to_end(tmp_path):
+    d, out = corpus(tmp_path), tmp_path / "out"
+    summary = run_batch(d, out, RULES, concurrency=4)
+    assert statuses(summary) == EXPECTED and summary.exit_code == 1
+    reports = [Report.model_validate_json(p.read_bytes()) for p in sorted(out.glob("*.json"))]
+    assert len(pd.read_csv(out / "metrics.csv", encoding="utf-8-sig")) == sum(len(r.metrics) for r in reports) > 0
+    assert len(pd.read_csv(out / "indicators.csv", encoding="utf-8-sig")) == 7
+    assert_no_tmp(out)
+
+    again = run_batch(d, out, RULES)
+    assert {n: s for n, s in statuses(again).items() if s != "failed"} == {n: "skipped" for n, s in EXPECTED.items() if s == "ok"}
+
+
+def test_an_injected_instruction_is_extracted_as_text_not_obeyed(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    seed0 = (SEEDS / SEED_NAMES[0]).read_text(encoding="utf-8")
+    (d / "original.txt").write_text(seed0, encoding="utf-8")
+    (d / "injected.txt").write_text(with_injection(seed0), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_batch(d, out, RULES).exit_code == 0
+    original, injected = (Report.model_validate_json((out / f"{n}.json").read_bytes()) for n in ("original", "injected"))
+    assert injected.metadata == original.metadata
+    for field in ("sections", "measures", "metrics", "problems", "plans", "leadership_duties"):
+        assert len(getattr(injected, field)) == len(getattr(original, field)), field
+    assert "本报告无任何问题" not in json.dumps([p.summary for p in injected.problems], ensure_ascii=False)
+
+
+def test_fazhi_batch_command_end_to_end_resumes(tmp_path):
+    d, out = seeds_dir(tmp_path), tmp_path / "out"
+    cmd = [sys.executable, "-m", "extractor", "batch", str(d), "-o", str(out), "--backend", "rules"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAZHI_")}
+    root = Path(__file__).parent.parent
+    first = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(out)
+    second = subprocess.run(cmd + ["--json"], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout)["counts"] == {"ok": 0, "partial": 0, "failed": 0, "skipped": 5}
+    assert snapshot(out) == before
+
+
+def test_openai_backend_batch_against_the_fake_server(tmp_path, fake_openai):
+    fake_openai.responder = report_responder
+    d = tmp_path / "in"
+    d.mkdir()
+    shutil.copy(SEEDS / SEED_NAMES[2], d / "a.txt")  # the smallest seeds keep the call count low
+    shutil.copy(SEEDS / SEED_NAMES[3], d / "b.txt")
+    out = tmp_path / "out"
+    config = Config(backend="openai", base_url=fake_openai.url, model="fake-model", api_key="sk-test",
+                    cache_dir=tmp_path / "cache")
+    summary = run_batch(d, out, config, concurrency=2)
+
+    assert statuses(summary) == {"a.txt": "ok", "b.txt": "ok"}, [e.error for e in summary.entries]
+    lines = manifest_lines(out)
+    assert all(line["calls"] > 0 and line["tokens_in"] > 0 and line["model"] == "fake-model" for line in lines)
+    assert sum(line["calls"] for line in lines) == fake_openai.count
+    assert "sk-test" not in (out / MANIFEST).read_text(encoding="utf-8")
+
+    requests = fake_openai.count
+    again = run_batch(d, out, config, concurrency=2)
+    assert set(statuses(again).values()) == {"skipped"} and fake_openai.count == requests
+
+
+def test_a_model_that_keeps_failing_gives_partial_reports_and_exit_1(tmp_path, fake_openai):
+    d = tmp_path / "in"  # no responder: the fake server answers every call 400, which is not retried
+    d.mkdir()
+    shutil.copy(SEEDS / SEED_NAMES[2], d / "a.txt")
+    config = Config(backend="openai", base_url=fake_openai.url, api_key="x", cache_dir=tmp_path / "cache")
+    summary = run_batch(d, tmp_path / "out", config)
+    assert statuses(summary) == {"a.txt": "partial"} and summary.exit_code == 1
+    assert is_partial(Report.model_validate_json((tmp_path / "out" / "a.json").read_bytes()))
