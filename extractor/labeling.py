@@ -27,6 +27,9 @@ from schemas.responses import RESPONSE_MODELS
 
 Progress = Callable[[str, int, int], None]
 _KIND_ORDER = ("measures", "leadership", "problems", "rectifications", "plans", "metrics")
+# A category and a lead-clause summary are decided by an item's opening; the rest of a long item (its
+# figures and examples) only costs prompt tokens. Causes and duty quotes may stand anywhere: no clip there.
+CLIP = 160
 
 
 class Asker(Protocol):
@@ -118,7 +121,7 @@ class Labeler:
         if block.kind in ("measures", "plans"):
             model_cls = Measure if block.kind == "measures" else Plan
             target = self.out.measures if block.kind == "measures" else self.out.plans
-            fields = {"heading": block.heading or "", "text": text}
+            fields = {"heading": block.heading or "", "text": _clip(text)}
 
             def on_answer(a, block=block, ev=ev, model_cls=model_cls, target=target):
                 target.append(model_cls(category=a.category, summary=self._summary(a.summary, block), section=block.path, evidence=ev))
@@ -154,7 +157,7 @@ class Labeler:
             def on_rules(block=block, ev=ev):
                 self.out.rectifications.append(Rectification(summary=rules.summary(block.text), section=block.path, evidence=ev))
 
-            calls.append(_Call("rectifications", block.path, {"text": text}, on_answer, on_rules))
+            calls.append(_Call("rectifications", block.path, {"text": _clip(text)}, on_answer, on_rules))
         elif block.kind == "leadership":
             calls.append(self._leadership_call(block, whole_block_fallback=True))
         return calls
@@ -212,6 +215,10 @@ class Labeler:
         for items in (self.out.measures, self.out.plans, self.out.problems, self.out.rectifications,
                       self.out.leadership_duties, self.out.metrics):
             items.sort(key=lambda item: (item.evidence.start, item.evidence.end))
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= CLIP else text[:CLIP] + "……"
 
 
 def _metric(norm: Normalized, q: Quantity, name: str, indicator: str | None) -> Metric:

@@ -1,9 +1,13 @@
 """Prompts are data: one TOML file per section kind in `prompts/`, versioned by the hash of its content.
 
-Each file has `system` (instructions), `template` (the user message for one item, with {placeholders}),
-and a one-shot `example_input`/`example_output` pair written for the prompt (not copied from a seed). The
-messages for every call of one kind share the same prefix — system text and the example — so llama.cpp
-reuses its KV cache and a hosted endpoint can use prompt caching; only the last user message changes.
+`prompts/common.toml` holds the one system message every kind shares (role, rules, the category table);
+each kind's file has `instructions`, `template` (the user message for one item, with {placeholders}) and a
+one-shot `example_input`/`example_output` pair written for the prompt (not copied from a seed). A kind's
+version hashes both files, so editing the shared text invalidates every kind and editing a kind only itself.
+
+Messages are [system: common] [user: instructions + example input] [assistant: example output] [user: item].
+Every call shares the system message — across kinds and across reports — and calls of one kind share
+everything but the last message, so llama.cpp reuses its KV cache and hosted endpoints their prompt cache.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from extractor.errors import ConfigError
 
 PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompts"
 KINDS = ("measures", "plans", "problems", "rectifications", "leadership", "metrics")
+COMMON = "common"
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class Prompt:
     kind: str
     version: str
     system: str
+    instructions: str
     template: str
     example_input: str
     example_output: str
@@ -35,26 +41,35 @@ class Prompt:
     def messages(self, **fields: str) -> list[dict]:
         return [
             {"role": "system", "content": self.system.strip()},
-            {"role": "user", "content": self.example_input.strip()},
+            {"role": "user", "content": f"{self.instructions.strip()}\n\n{self.example_input.strip()}"},
             {"role": "assistant", "content": self.example_output.strip()},
             {"role": "user", "content": self.template.strip().format(**fields)},
         ]
 
 
-@lru_cache(maxsize=None)
-def _load(path: Path, mtime_ns: int) -> Prompt:
+def _read(path: Path, required: set[str]) -> tuple[bytes, dict]:
+    if not path.is_file():
+        raise ConfigError("prompt file not found", file=str(path))
     raw = path.read_bytes()
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"prompt file is not valid TOML: {exc}", file=str(path)) from exc
-    missing = {"system", "template", "example_input", "example_output"} - data.keys()
+    missing = required - data.keys()
     if missing:
         raise ConfigError(f"prompt file lacks {', '.join(sorted(missing))}", file=str(path))
+    return raw, data
+
+
+@lru_cache(maxsize=None)
+def _load(common: Path, path: Path, stamp: tuple[int, int]) -> Prompt:
+    common_raw, common_data = _read(common, {"system"})
+    raw, data = _read(path, {"instructions", "template", "example_input", "example_output"})
     return Prompt(
         kind=path.stem,
-        version=hashlib.sha256(raw).hexdigest()[:12],
-        system=data["system"],
+        version=hashlib.sha256(common_raw + b"\0" + raw).hexdigest()[:12],
+        system=common_data["system"],
+        instructions=data["instructions"],
         template=data["template"],
         example_input=data["example_input"],
         example_output=data["example_output"],
@@ -62,10 +77,12 @@ def _load(path: Path, mtime_ns: int) -> Prompt:
 
 
 def load(kind: str, prompt_dir: Path | None = None) -> Prompt:
-    path = (prompt_dir or PROMPT_DIR) / f"{kind}.toml"
-    if not path.is_file():
-        raise ConfigError(f"no prompt file for section kind {kind!r}", file=str(path))
-    return _load(path, path.stat().st_mtime_ns)
+    folder = prompt_dir or PROMPT_DIR
+    if kind not in KINDS:
+        raise ConfigError(f"no prompt for section kind {kind!r}", hint=f"kinds: {', '.join(KINDS)}")
+    common, path = folder / f"{COMMON}.toml", folder / f"{kind}.toml"
+    stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in (common, path))
+    return _load(common, path, stamp)
 
 
 def versions(prompt_dir: Path | None = None) -> dict[str, str]:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from schemas.report import CATEGORY_HELP, Category, Indicator
 
-SUMMARY_MAX = 60
+SUMMARY_MAX = 40  # the grammar stops a small model from copying the whole item into its summary
 
 
 class _Answer(BaseModel):
@@ -33,20 +33,20 @@ class MeasureAnswer(_Answer):
     """One measure item: its category and a short summary."""
 
     category: Category = Field(description=CATEGORY_HELP)
-    summary: str = Field(description="概括这一条举措的一句简短中文（不超过30字），用报告原话，不要编造数字。")
+    summary: str = Field(max_length=SUMMARY_MAX, description="概括这一条举措的一句简短中文（不超过30字），用报告原话，不要编造数字。")
 
 
 class PlanAnswer(_Answer):
     """One item of next year's plans: its category and a short summary."""
 
     category: Category = Field(description=CATEGORY_HELP)
-    summary: str = Field(description="概括这一条工作安排的一句简短中文（不超过30字），用报告原话。")
+    summary: str = Field(max_length=SUMMARY_MAX, description="概括这一条工作安排的一句简短中文（不超过30字），用报告原话。")
 
 
 class ProblemAnswer(_Answer):
     """One shortcoming: a short summary and, if the text states why, the cause copied verbatim."""
 
-    summary: str = Field(description="概括这一条不足的一句简短中文（不超过30字），用报告原话。")
+    summary: str = Field(max_length=SUMMARY_MAX, description="概括这一条不足的一句简短中文（不超过30字），用报告原话。")
     cause_quote: Optional[str] = Field(
         None, description="条目中说明原因的原文（逐字复制）；条目没有说明原因则为 null。"
     )
@@ -55,12 +55,12 @@ class ProblemAnswer(_Answer):
 class RectificationAnswer(_Answer):
     """One stated fix for a shortcoming."""
 
-    summary: str = Field(description="概括这一条整改措施的一句简短中文（不超过30字），用报告原话。")
+    summary: str = Field(max_length=SUMMARY_MAX, description="概括这一条整改措施的一句简短中文（不超过30字），用报告原话。")
 
 
 class Duty(_Answer):
     quote: str = Field(description="描述党政主要负责人履行推进法治建设第一责任人职责的原文句子（逐字复制）。")
-    summary: str = Field(description="概括这句话的一句简短中文（不超过30字）。")
+    summary: str = Field(max_length=SUMMARY_MAX, description="概括这句话的一句简短中文（不超过30字）。")
 
 
 class LeadershipAnswer(BaseModel):

@@ -116,7 +116,7 @@ def test_editing_a_prompt_invalidates_only_its_own_section_kind(fake, tmp_path, 
     run(fake, SMALL, tmp_path)
     before = fake.count
     plans = work / "plans.toml"
-    plans.write_text(plans.read_text(encoding="utf-8").replace("不超过30个字", "不超过25个字"), encoding="utf-8")
+    plans.write_text(plans.read_text(encoding="utf-8").replace("这条安排要做什么", "这条安排做什么"), encoding="utf-8")
     result, report = run(fake, SMALL, tmp_path)
     asked = [r.json for r in fake.requests[before:]]
     assert len(asked) == len(report.plans) == 6
