@@ -98,6 +98,7 @@ def extract(
     api_key: Optional[str] = ApiKeyOpt, mode: Optional[str] = ModeOpt, timeout: Optional[float] = TimeoutOpt,
     cache_dir: Optional[Path] = CacheDirOpt, refresh: bool = RefreshOpt, model_path: Optional[Path] = ModelPathOpt,
     metric_names: str = typer.Option("auto", "--metric-names", help="Who names quantities: auto (model on endpoints, rules locally) | model | rules."),
+    categories: str = typer.Option("auto", "--categories", help="Who picks categories: auto (hybrid locally, model on endpoints) | model | hybrid (keywords where clear, else model)."),
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", help="Refuse input files larger than this."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
@@ -113,7 +114,7 @@ def extract(
 
     try:
         config = make_config(backend, base_url, model, api_key, mode, timeout, cache_dir, refresh, model_path,
-                             metric_names=metric_names, max_bytes=max_bytes)
+                             metric_names=metric_names, categories=categories, max_bytes=max_bytes)
         if quiet:
             report = run_extract(file, config)
         else:

@@ -38,6 +38,7 @@ class Config:
     max_bytes: int = DEFAULT_MAX_BYTES
     temperature: float = 0.0
     metric_names: str = "auto"  # auto | model | rules: who names quantities (auto: model on endpoints only)
+    categories: str = "auto"  # auto | model | hybrid: hybrid keeps keyword categories where keywords are clear (auto: hybrid locally)
     price_in_per_1k: float | None = None
     price_out_per_1k: float | None = None
 
@@ -74,6 +75,12 @@ class Config:
         return self.model or "gpt-4o-mini"
 
     @property
+    def category_mode(self) -> str:
+        if self.categories != "auto":
+            return self.categories
+        return "hybrid" if self.resolved_backend == "local" else "model"
+
+    @property
     def cache_path(self) -> Path:
         return self.cache_dir or Path(user_cache_dir("fazhi-extractor"))
 
@@ -89,6 +96,7 @@ class Config:
             "mode": self.mode,
             "temperature": self.temperature,
             "metric_names": self.metric_names,
+            "categories": self.category_mode,
         }
 
     def fingerprint(self, prompt_versions: dict[str, str] | None = None) -> str:

@@ -57,9 +57,11 @@ class _Call:
 
 
 class Labeler:
-    def __init__(self, norm: Normalized, ask: Asker | None, model_metrics: bool, progress: Progress | None = None):
+    def __init__(self, norm: Normalized, ask: Asker | None, model_metrics: bool, progress: Progress | None = None,
+                 categories: str = "model"):
         self.norm = norm
         self.ask = ask
+        self.categories = categories
         self.model_metrics = model_metrics and ask is not None
         self.progress = progress or (lambda stage, done, total: None)
         self.out = Labeled()
@@ -104,6 +106,13 @@ class Labeler:
     def _note(self, kind: str, message: str, section: str | None, quote: str | None = None) -> None:
         self.out.quality.append(QualityNote(kind=kind, message=message, section=section, quote=quote))
 
+    def _category(self, answer_category: str, block: Block) -> str:
+        """The model's category, or — with `categories="hybrid"` — the keyword rules' wherever the item names
+        its area outright, keeping the model for items whose words point nowhere (see README: measured)."""
+        if self.categories == "hybrid":
+            return rules.category(block.text, block.heading, default=answer_category)
+        return answer_category
+
     def _summary(self, answer_summary: str, block: Block) -> str:
         """The model's summary unless it states a number the item does not: then the rules' lead clause."""
         bad = invented_numbers(answer_summary, block.text)
@@ -124,14 +133,15 @@ class Labeler:
             fields = {"heading": block.heading or "", "text": _clip(text)}
 
             def on_answer(a, block=block, ev=ev, model_cls=model_cls, target=target):
-                target.append(model_cls(category=a.category, summary=self._summary(a.summary, block), section=block.path, evidence=ev))
+                target.append(model_cls(category=self._category(a.category, block), summary=self._summary(a.summary, block),
+                                        section=block.path, evidence=ev))
 
             def on_rules(block=block, ev=ev, model_cls=model_cls, target=target):
                 target.append(model_cls(category=rules.category(block.text, block.heading), summary=rules.summary(block.text), section=block.path, evidence=ev))
 
             calls.append(_Call(block.kind, block.path, fields, on_answer, on_rules))
-            if block.kind == "measures" and rules.leadership_sentences(text):
-                calls.append(self._leadership_call(block))
+            if block.kind == "measures":
+                calls.extend(self._leadership_calls(block))
         elif block.kind == "problems":
 
             def on_answer(a, block=block, ev=ev):
@@ -159,32 +169,30 @@ class Labeler:
 
             calls.append(_Call("rectifications", block.path, {"text": _clip(text)}, on_answer, on_rules))
         elif block.kind == "leadership":
-            calls.append(self._leadership_call(block, whole_block_fallback=True))
+            calls.extend(self._leadership_calls(block, whole_block=True))
         return calls
 
-    def _leadership_call(self, block: Block, whole_block_fallback: bool = False) -> _Call:
-        text = self.norm.slice(block.start, block.end)
+    def _leadership_calls(self, block: Block, whole_block: bool = False) -> list[_Call]:
+        """One call per sentence that speaks of the 第一责任人 duty; code picks the sentences (measured on the
+        seeds, a 1.5B model asked to quote them itself returned 37 items for 10 gold, F1 0.31 against 0.88)."""
+        spans = [(block.start + a, block.start + b) for a, b in rules.leadership_sentences(block.text)]
+        if not spans and whole_block:
+            spans = [(block.start, block.end)]  # the report's own leadership part: its items are the duties
+        calls = []
+        for start, end in spans:
+            ev = span_evidence(self.norm, start, end)
+            sentence = Block("leadership", block.path, "", block.heading, start, end, self.norm.original[start:end])
 
-        def on_answer(a, block=block):
-            for duty in a.duties:
-                ev = ground_quote(self.norm, duty.quote, within=(block.start, block.end))
-                if ev is None:
-                    self._note("ungrounded_item", "leadership duty quote is not in the text; item dropped", block.path, duty.quote)
-                    continue
-                summary = duty.summary if not invented_numbers(duty.summary, ev.quote) else rules.summary(ev.quote)
-                self.out.leadership_duties.append(LeadershipDuty(summary=summary, section=block.path, evidence=ev))
-
-        def on_rules(block=block):
-            spans = rules.leadership_sentences(block.text)
-            if not spans and whole_block_fallback:
-                spans = [(0, len(block.text))]
-            for a, b in spans:
-                start, end = block.start + a, block.start + b
+            def on_answer(a, sentence=sentence, ev=ev):
                 self.out.leadership_duties.append(
-                    LeadershipDuty(summary=rules.summary(block.text[a:b]), section=block.path, evidence=span_evidence(self.norm, start, end))
-                )
+                    LeadershipDuty(summary=self._summary(a.summary, sentence), section=sentence.path, evidence=ev))
 
-        return _Call("leadership", block.path, {"text": text}, on_answer, on_rules)
+            def on_rules(sentence=sentence, ev=ev):
+                self.out.leadership_duties.append(
+                    LeadershipDuty(summary=rules.summary(sentence.text), section=sentence.path, evidence=ev))
+
+            calls.append(_Call("leadership", block.path, {"text": self.norm.slice(start, end)}, on_answer, on_rules))
+        return calls
 
     # -- metrics ------------------------------------------------------------------------------------
     def _calls_for_metrics(self, quantities: list[Quantity]) -> list[_Call]:

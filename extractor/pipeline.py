@@ -53,7 +53,8 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
         client = _client_for(config)
     model_metrics = config.metric_names == "model" or (config.metric_names == "auto" and backend == "openai")
     try:
-        labeled = Labeler(norm, client if backend != "rules" else None, model_metrics, progress).run(outline, quantities)
+        labeled = Labeler(norm, client if backend != "rules" else None, model_metrics, progress,
+                          categories=config.category_mode).run(outline, quantities)
     finally:
         if client is not None and own_client:
             client.close()

@@ -1,8 +1,8 @@
 """Response models for the per-item model calls: what the model is asked to return, and nothing more.
 
 The model never returns offsets or numbers: evidence comes from the item's own span (segmented by code)
-or, for the few free quotes (a cause inside a problem item, a leadership duty inside a measure), from
-grounding the quote against the source. JSON Schema for each call is generated from these models.
+or, for the one free quote (a cause inside a problem item), from grounding the quote against the source.
+JSON Schema for each call is generated from these models.
 """
 
 from __future__ import annotations
@@ -58,16 +58,10 @@ class RectificationAnswer(_Answer):
     summary: str = Field(max_length=SUMMARY_MAX, description="概括这一条整改措施的一句简短中文（不超过30字），用报告原话。")
 
 
-class Duty(_Answer):
-    quote: str = Field(description="描述党政主要负责人履行推进法治建设第一责任人职责的原文句子（逐字复制）。")
-    summary: str = Field(max_length=SUMMARY_MAX, description="概括这句话的一句简短中文（不超过30字）。")
+class LeadershipAnswer(_Answer):
+    """One sentence (chosen by code) on what the top leaders did as 第一责任人: a short summary."""
 
-
-class LeadershipAnswer(BaseModel):
-    """What the top party and government leaders did as 第一责任人, quoted from the text."""
-
-    model_config = ConfigDict(extra="ignore")
-    duties: list[Duty] = Field(default_factory=list, description="每一项第一责任人职责履行情况；没有则为空列表。")
+    summary: str = Field(max_length=SUMMARY_MAX, description="概括这句话中党政主要负责人做了什么的一句简短中文（不超过30字）。")
 
 
 class MetricName(BaseModel):

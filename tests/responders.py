@@ -1,8 +1,8 @@
 """A scripted model for the fake server: answers every section kind of our prompts plausibly.
 
 It reads what a real model would read — the tool (or response schema) name and the last user message —
-and answers from the item text itself: the lead clause as summary, a fixed category, the first sentence
-as a leadership quote. Deterministic, so tests can assert exact outcomes.
+and answers from the item text itself: the lead clause as summary, a fixed category, no cause (or, with bad_quote, a cause that is
+not in the text). Deterministic, so tests can assert exact outcomes.
 """
 
 from __future__ import annotations
@@ -41,13 +41,11 @@ def report_responder(request: dict, *, category: str = "other", bad_quote: bool 
     if name in ("MeasureAnswer", "PlanAnswer"):
         return {"category": category, "summary": lead(text)}
     if name == "ProblemAnswer":
-        return {"summary": lead(text), "cause_quote": None}
+        return {"summary": lead(text), "cause_quote": "这句话不在报告原文里面出现过" if bad_quote else None}
     if name == "RectificationAnswer":
         return {"summary": lead(text)}
     if name == "LeadershipAnswer":
-        sentence = re.split(r"(?<=[。；])", text)[0].rstrip("。；")
-        quote = "这句话不在报告原文里面出现过" if bad_quote else sentence
-        return {"duties": [{"quote": quote, "summary": lead(sentence)}]}
+        return {"summary": lead(text)}
     if name == "MetricsAnswer":
         ids = [int(i) for i in re.findall(r"\[(\d+)\]", text)]
         return {"metrics": [{"id": i, "name": f"数量{i}", "indicator": None} for i in ids]}
