@@ -35,7 +35,7 @@ def report_tokens(llama, text: str) -> int:
 
 
 def run(seeds: Path, out: Path | None) -> None:
-    model = local.ensure_default_model(Config().cache_path)
+    model = local.ensure_default_model(Config().model_dir)
     rows = []
     with tempfile.TemporaryDirectory() as cache:
         config = Config(backend="local", model_path=model, cache_dir=Path(cache))

@@ -222,7 +222,7 @@ def doctor(
             table.add_row("model file", f"{config.model_path} ({'present' if present else '[red]missing[/]'})")
             ok &= present
         else:
-            target = config.cache_path / "models" / local.DEFAULT_FILE
+            target = config.model_dir / local.DEFAULT_FILE
             if local.verified(target):
                 table.add_row("model file", f"{target} ([green]sha256 ok[/])")
             else:

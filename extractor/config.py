@@ -84,6 +84,12 @@ class Config:
     def cache_path(self) -> Path:
         return self.cache_dir or Path(user_cache_dir("fazhi-extractor"))
 
+    @property
+    def model_dir(self) -> Path:
+        """Where the default GGUF is assembled: the user cache, not `--cache-dir`, so a run with a fresh
+        response cache does not copy the 1 GB model again (env FAZHI_MODEL_DIR overrides)."""
+        return Path(os.environ.get("FAZHI_MODEL_DIR") or user_cache_dir("fazhi-extractor")) / "models"
+
     def with_(self, **changes) -> "Config":
         return replace(self, **changes)
 

@@ -72,9 +72,9 @@ def verified(path: Path, sha256: str = DEFAULT_SHA256) -> bool:
     return True
 
 
-def ensure_default_model(cache_dir: Path, parts: list[Path] | None = None, sha256: str = DEFAULT_SHA256) -> Path:
-    """The assembled default model in `cache_dir/models`, built from the parts if missing or corrupt."""
-    target = Path(cache_dir) / "models" / DEFAULT_FILE
+def ensure_default_model(model_dir: Path, parts: list[Path] | None = None, sha256: str = DEFAULT_SHA256) -> Path:
+    """The assembled default model in `model_dir`, built from the parts if missing or corrupt."""
+    target = Path(model_dir) / DEFAULT_FILE
     with _lock:
         if verified(target, sha256):
             return target
@@ -103,7 +103,7 @@ def model_file(config: Config) -> Path:
         if not Path(config.model_path).is_file():
             raise ConfigError(f"model file not found: {config.model_path}", hint="check --model-path / FAZHI_MODEL_PATH")
         return Path(config.model_path)
-    return ensure_default_model(config.cache_path)
+    return ensure_default_model(config.model_dir)
 
 
 def threads(config: Config) -> int:

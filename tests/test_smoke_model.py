@@ -30,7 +30,7 @@ def _excerpt(tmp_path: Path) -> tuple[Path, str]:
 
 
 def test_embedded_model_extracts_a_seed_section_schema_valid_and_grounded(tmp_path):
-    model = ensure_default_model(Config().cache_path)
+    model = ensure_default_model(Config().model_dir)
     path, text = _excerpt(tmp_path)
     config = Config(backend="local", model_path=model, cache_dir=tmp_path / "cache")
 
