@@ -76,6 +76,8 @@ class Config:
 
     @property
     def category_mode(self) -> str:
+        if self.resolved_backend == "rules":
+            return "rules"
         if self.categories != "auto":
             return self.categories
         return "hybrid" if self.resolved_backend == "local" else "model"
