@@ -127,8 +127,7 @@ def extract(
     if output:
         atomic_write_json(output, data)
     else:
-        out.print_json(json.dumps(data, ensure_ascii=False), ensure_ascii=False) if sys.stdout.isatty() else \
-            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     if not quiet:
         _print_run_summary(report, output)
     if is_partial(report):
