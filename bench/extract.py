@@ -58,7 +58,7 @@ def run(seeds: Path, out: Path | None) -> None:
                 read = run.tokens_in - run.tokens_cached
                 gen_s = sum(c.seconds for c in run.call_log if not c.cached)
                 rows.append({
-                    "phase": phase, "report": path.stem[:3], "seconds": round(wall, 1), "calls": run.calls,
+                    "phase": phase, "report": path.stem[:3], "seconds": round(wall, 2), "calls": run.calls,
                     "cache_hits": run.cache_hits, "tokens_in": run.tokens_in, "tokens_read": read,
                     "tokens_reused": run.tokens_cached, "tokens_out": run.tokens_out,
                     "out_tok_per_s": round(run.tokens_out / gen_s, 1) if gen_s else None,
@@ -67,7 +67,7 @@ def run(seeds: Path, out: Path | None) -> None:
                     "time_by_kind": {k: f"{v[0]} calls {v[1]:.1f}s" for k, v in by_kind.items()},
                 })
                 r = rows[-1]
-                print(f"{phase} {r['report']}: {r['seconds']:6.1f}s  calls {r['calls']:3d} (hits {r['cache_hits']:3d})  "
+                print(f"{phase} {r['report']}: {r['seconds']:7.2f}s  calls {r['calls']:3d} (hits {r['cache_hits']:3d})  "
                       f"prompt {r['tokens_in']:6d} (read {read:5d}, reused {r['tokens_reused']:6d})  out {r['tokens_out']:5d}  "
                       f"report {n_tokens:5d} tok  floor {floor:5.1f}s  wall/floor {r['wall_over_floor']:5.2f}  "
                       f"read/report {r['read_over_report']:4.2f}")

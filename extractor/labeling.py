@@ -23,7 +23,7 @@ from extractor.normalize import Normalized
 from extractor.numbers import Quantity
 from extractor.segment import Block, Outline
 from schemas.report import LeadershipDuty, Measure, Metric, Plan, Problem, QualityNote, Rectification
-from schemas.responses import RESPONSE_MODELS
+from schemas.responses import RESPONSE_MODELS, SummaryAnswer
 
 Progress = Callable[[str, int, int], None]
 _KIND_ORDER = ("measures", "leadership", "problems", "rectifications", "plans", "metrics")
@@ -54,6 +54,7 @@ class _Call:
     fields: dict
     on_answer: Callable[[object], None]
     on_rules: Callable[[], None]
+    response_model: type | None = None  # default: RESPONSE_MODELS[kind]
 
 
 class Labeler:
@@ -93,7 +94,7 @@ class Labeler:
                 kind=call.kind,
                 prompt_version=prompt.version,
                 messages=prompt.messages(**call.fields),
-                response_model=RESPONSE_MODELS[call.kind],
+                response_model=call.response_model or RESPONSE_MODELS[call.kind],
                 section=call.section,
             )
         except ModelError as err:
@@ -105,13 +106,6 @@ class Labeler:
 
     def _note(self, kind: str, message: str, section: str | None, quote: str | None = None) -> None:
         self.out.quality.append(QualityNote(kind=kind, message=message, section=section, quote=quote))
-
-    def _category(self, answer_category: str, block: Block) -> str:
-        """The model's category, or — with `categories="hybrid"` — the keyword rules' wherever the item names
-        its area outright, keeping the model for items whose words point nowhere (see README: measured)."""
-        if self.categories == "hybrid":
-            return rules.category(block.text, block.heading, default=answer_category)
-        return answer_category
 
     def _summary(self, answer_summary: str, block: Block) -> str:
         """The model's summary unless it states a number the item does not: then the rules' lead clause."""
@@ -131,15 +125,18 @@ class Labeler:
             model_cls = Measure if block.kind == "measures" else Plan
             target = self.out.measures if block.kind == "measures" else self.out.plans
             fields = {"heading": block.heading or "", "text": _clip(text)}
+            # In hybrid mode an item that names its area gets the keyword category, so the model is asked
+            # only for the summary: fewer tokens to write, and no answer that would be thrown away.
+            known = rules.keyword_category(block.text, block.heading) if self.categories == "hybrid" else None
 
-            def on_answer(a, block=block, ev=ev, model_cls=model_cls, target=target):
-                target.append(model_cls(category=self._category(a.category, block), summary=self._summary(a.summary, block),
+            def on_answer(a, block=block, ev=ev, model_cls=model_cls, target=target, known=known):
+                target.append(model_cls(category=known or a.category, summary=self._summary(a.summary, block),
                                         section=block.path, evidence=ev))
 
             def on_rules(block=block, ev=ev, model_cls=model_cls, target=target):
                 target.append(model_cls(category=rules.category(block.text, block.heading), summary=rules.summary(block.text), section=block.path, evidence=ev))
 
-            calls.append(_Call(block.kind, block.path, fields, on_answer, on_rules))
+            calls.append(_Call(block.kind, block.path, fields, on_answer, on_rules, SummaryAnswer if known else None))
             if block.kind == "measures":
                 calls.extend(self._leadership_calls(block))
         elif block.kind == "problems":

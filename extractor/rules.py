@@ -29,16 +29,20 @@ _CLAUSE_END = re.compile(r"[。；;，,：:]")
 _LEADERSHIP = re.compile(r"第一责任人|党政主要负责|主要负责同志|主要领导|述法")
 
 
-def category(text: str, heading: str | None = None, default: str = "other") -> str:
-    """The category whose keywords the item mentions most; the heading breaks ties and fills blanks;
-    `default` when no keyword of any category occurs."""
+def keyword_category(text: str, heading: str | None = None) -> str | None:
+    """The category whose keywords the item mentions most (the heading counts half: it breaks ties and
+    fills blanks); None when no keyword of any category occurs."""
     body, head = canon(text), canon(heading or "")
-    best, best_score = default, 0.0
+    best, best_score = None, 0.0
     for cat, words in _CATEGORY_KEYWORDS:
         score = sum(body.count(w) for w in words) + 0.5 * sum(head.count(w) for w in words)
         if score > best_score:
             best, best_score = cat, score
     return best
+
+
+def category(text: str, heading: str | None = None, default: str = "other") -> str:
+    return keyword_category(text, heading) or default
 
 
 def summary(text: str, limit: int = 60) -> str:

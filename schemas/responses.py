@@ -43,6 +43,12 @@ class PlanAnswer(_Answer):
     summary: str = Field(max_length=SUMMARY_MAX, description="概括这一条工作安排的一句简短中文（不超过30字），用报告原话。")
 
 
+class SummaryAnswer(_Answer):
+    """A measure or plan whose category code already knows (hybrid categories): only its summary."""
+
+    summary: str = Field(max_length=SUMMARY_MAX, description="概括这一条的一句简短中文（不超过30字），用报告原话，不要编造数字。")
+
+
 class ProblemAnswer(_Answer):
     """One shortcoming: a short summary and, if the text states why, the cause copied verbatim."""
 

@@ -19,7 +19,7 @@ def _schema_name(request: dict) -> str:
     if fmt.get("type") == "json_schema":
         return fmt["json_schema"]["name"]
     text = json.dumps(request.get("messages", []), ensure_ascii=False)
-    for name in ("MeasureAnswer", "PlanAnswer", "ProblemAnswer", "RectificationAnswer", "LeadershipAnswer", "MetricsAnswer"):
+    for name in ("SummaryAnswer", "MeasureAnswer", "PlanAnswer", "ProblemAnswer", "RectificationAnswer", "LeadershipAnswer", "MetricsAnswer"):
         if name in text:
             return name
     raise AssertionError("request names no known response model")
@@ -42,7 +42,7 @@ def report_responder(request: dict, *, category: str = "other", bad_quote: bool 
         return {"category": category, "summary": lead(text)}
     if name == "ProblemAnswer":
         return {"summary": lead(text), "cause_quote": "这句话不在报告原文里面出现过" if bad_quote else None}
-    if name == "RectificationAnswer":
+    if name in ("RectificationAnswer", "SummaryAnswer"):
         return {"summary": lead(text)}
     if name == "LeadershipAnswer":
         return {"summary": lead(text)}

@@ -4,7 +4,7 @@ from extractor.labeling import Labeler
 from extractor.normalize import normalize
 from extractor.numbers import find_quantities
 from extractor.segment import segment
-from schemas.responses import LeadershipAnswer, MeasureAnswer, PlanAnswer, ProblemAnswer
+from schemas.responses import LeadershipAnswer, MeasureAnswer, PlanAnswer, ProblemAnswer, SummaryAnswer
 
 TEXT = """某市人民政府关于2023年度法治政府建设情况的报告
 
@@ -27,11 +27,15 @@ TEXT = """某市人民政府关于2023年度法治政府建设情况的报告
 class StubModel:
     def __init__(self):
         self.kinds = []
+        self.asked_for_category = 0
 
     def ask(self, *, kind, prompt_version, messages, response_model, section=None):
         self.kinds.append(kind)
         if response_model is MeasureAnswer or response_model is PlanAnswer:
+            self.asked_for_category += 1
             return response_model(category="emergency_response", summary="模型摘要")
+        if response_model is SummaryAnswer:
+            return SummaryAnswer(summary="模型摘要")
         if response_model is ProblemAnswer:
             return ProblemAnswer(summary="模型摘要", cause_quote=None)
         if response_model is LeadershipAnswer:
@@ -52,10 +56,12 @@ def test_model_categories_are_kept_in_model_mode():
 
 
 def test_hybrid_keeps_keyword_categories_and_the_models_where_no_keyword_occurs():
-    out, _ = label("hybrid")
+    out, model = label("hybrid")
     # 执法/三项制度 and 第一责任人 name their area; 城市书房 names none, so the model's answer stands.
     assert [m.category for m in out.measures] == ["law_enforcement", "leadership_coordination", "emergency_response"]
     assert [m.summary for m in out.measures] == ["模型摘要"] * 3
+    # the model was asked for a category only where code had none
+    assert model.asked_for_category == 1
 
 
 def test_leadership_sentences_are_chosen_by_code_and_summarised_by_the_model():
