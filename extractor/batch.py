@@ -337,9 +337,13 @@ def _process(job: _Job, run: _Run) -> ManifestEntry | None:
         except Exception as err:  # a bug on one odd file must not cost the other hundreds
             entry = run.entry(job, "failed", error=f"internal error: {type(err).__name__}: {err}")
         else:
-            atomic_write_json(out_path, report.dump())
-            entry = run.entry(job, "partial" if is_partial(report) else "ok", output=job.output,
-                              **_usage(report))
+            try:
+                atomic_write_json(out_path, report.dump())
+            except OSError as err:  # disk full, a name too long, a folder in the way: this file's failure
+                entry = run.entry(job, "failed", error=f"could not write {job.output}: {err.strerror or err}")
+            else:
+                entry = run.entry(job, "partial" if is_partial(report) else "ok", output=job.output,
+                                  **_usage(report))
     if entry.status == "failed" and not job.error:
         # An older output no longer describes this input (or this configuration); keep OUT consistent with
         # the manifest so the tables never show it. A stem collision leaves the other input's output alone.

@@ -125,7 +125,10 @@ def extract(
         raise fail(err)
     data = report.dump()
     if output:
-        atomic_write_json(output, data)
+        try:
+            atomic_write_json(output, data)
+        except OSError as err:
+            raise fail(FazhiError(f"could not write the output: {err.strerror or err}", file=str(output)))
     else:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     if not quiet:

@@ -18,6 +18,7 @@ from extractor.errors import ConfigError
 
 BACKENDS = ("auto", "openai", "local", "rules")
 DEFAULT_LOCAL_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+DEFAULT_LOCAL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 DEFAULT_MAX_BYTES = 5_000_000
 
 
@@ -56,6 +57,10 @@ class Config:
         cfg = cls(**values)
         if cfg.backend not in BACKENDS:
             raise ConfigError(f"unknown backend {cfg.backend!r}", hint=f"choose one of {', '.join(BACKENDS)}")
+        for option, value, allowed in (("--metric-names", cfg.metric_names, ("auto", "model", "rules")),
+                                       ("--categories", cfg.categories, ("auto", "model", "hybrid"))):
+            if value not in allowed:
+                raise ConfigError(f"unknown {option} value {value!r}", hint=f"choose one of {', '.join(allowed)}")
         return cfg
 
     @property
@@ -71,7 +76,10 @@ class Config:
         if backend == "rules":
             return None
         if backend == "local":
-            return self.model_path.stem if self.model_path else DEFAULT_LOCAL_MODEL
+            if self.model_path:  # a replaced file under the same name must not reuse cached answers
+                st = Path(self.model_path).stat() if Path(self.model_path).exists() else None
+                return f"{Path(self.model_path).stem}@{st.st_size}-{st.st_mtime_ns}" if st else Path(self.model_path).stem
+            return f"{DEFAULT_LOCAL_MODEL}@{DEFAULT_LOCAL_SHA256[:12]}"
         return self.model or "gpt-4o-mini"
 
     @property

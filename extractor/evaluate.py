@@ -186,12 +186,10 @@ def _rounded(numbers: dict[str, dict]) -> dict[str, dict]:
 
 
 def read_source(path: Path) -> str:
-    """The text evidence offsets point into. UTF-8 first; GB18030 is what older government sites publish."""
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030", errors="replace")
+    """The text evidence offsets point into: decoded exactly as extraction decodes it (BOMs, UTF-16, GB18030)."""
+    from extractor.ingest import read_document
+
+    return read_document(path).text
 
 
 def _load_report(path: Path) -> Report:

@@ -8,16 +8,24 @@ import tempfile
 from pathlib import Path
 
 
-def _umask() -> int:
+def _read_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
+_UMASK = _read_umask()  # read once at import: setting it later would race with other threads' file creation
+
+
+def _umask() -> int:
+    return _UMASK
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # A short fixed prefix: `.{name}.XXXX.tmp` would overflow the 255-byte limit for long Chinese file names.
+    fd, tmp = tempfile.mkstemp(prefix=".fazhi-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -30,6 +30,7 @@ _KIND_ORDER = ("measures", "leadership", "problems", "rectifications", "plans", 
 # A category and a lead-clause summary are decided by an item's opening; the rest of a long item (its
 # figures and examples) only costs prompt tokens. Causes and duty quotes may stand anywhere: no clip there.
 CLIP = 160
+PROBLEM_CLIP = 1200  # a cause may stand late in a problem item, but no call may outgrow the 4k context
 
 
 class Asker(Protocol):
@@ -155,7 +156,7 @@ class Labeler:
             def on_rules(block=block, ev=ev):
                 self.out.problems.append(Problem(summary=rules.summary(block.text), section=block.path, evidence=ev))
 
-            calls.append(_Call("problems", block.path, {"text": text}, on_answer, on_rules))
+            calls.append(_Call("problems", block.path, {"text": _clip(text, PROBLEM_CLIP)}, on_answer, on_rules))
         elif block.kind == "rectifications":
 
             def on_answer(a, block=block, ev=ev):
@@ -222,8 +223,8 @@ class Labeler:
             items.sort(key=lambda item: (item.evidence.start, item.evidence.end))
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= CLIP else text[:CLIP] + "……"
+def _clip(text: str, limit: int = CLIP) -> str:
+    return text if len(text) <= limit else text[:limit] + "……"
 
 
 def _metric(norm: Normalized, q: Quantity, name: str, indicator: str | None) -> Metric:

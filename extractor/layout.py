@@ -43,7 +43,7 @@ def cn_int(s: str) -> int | None:
     if "十" not in s:
         return _CN_DIGIT[s] if len(s) == 1 else None
     tens, _, ones = s.partition("十")
-    if len(tens) > 1 or len(ones) > 1:
+    if len(tens) > 1 or len(ones) > 1 or "十" in tens + ones:  # OCR doubles characters: `十十`
         return None
     return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
 

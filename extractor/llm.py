@@ -259,6 +259,11 @@ class ModelClient:
             return TransientModelError(f"{self._describe(root)}; gave up after {attempts} attempts",
                                        attempts=attempts,
                                        hint="the endpoint is overloaded or unreachable: try again later or raise --timeout")
+        if isinstance(root, openai.APIStatusError) and root.status_code in (401, 403, 404):
+            # A wrong key, model name or URL fails every call alike: stop the run (exit 2), do not mark
+            # each of hundreds of items failed one request at a time.
+            return ConfigError(f"the endpoint refused the request: {self._describe(root)}",
+                               hint=_status_hint(root.status_code))
         if isinstance(root, openai.APIStatusError):
             return ModelError(f"the endpoint refused the request: {self._describe(root)}", attempts=attempts,
                               hint=_status_hint(root.status_code))

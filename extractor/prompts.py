@@ -86,7 +86,15 @@ def load(kind: str, prompt_dir: Path | None = None) -> Prompt:
 
 
 def versions(prompt_dir: Path | None = None) -> dict[str, str]:
-    return {kind: load(kind, prompt_dir).version for kind in KINDS}
+    """Each kind's prompt version, plus `responses`: a hash of the response models' JSON schemas, so that a
+    change to what the model is asked to return also redoes batch outputs (the cache key has it already)."""
+    import json
+
+    from schemas.responses import RESPONSE_MODELS, SummaryAnswer
+
+    schemas = [m.model_json_schema() for m in (*RESPONSE_MODELS.values(), SummaryAnswer)]
+    responses = hashlib.sha256(json.dumps(schemas, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
+    return {**{kind: load(kind, prompt_dir).version for kind in KINDS}, "responses": responses}
 
 
 def versions_for(backend: str) -> dict[str, str]:

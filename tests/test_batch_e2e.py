@@ -36,7 +36,7 @@ def test_rules_backend_batch_end_to_end(tmp_path):
     assert {n: s for n, s in statuses(again).items() if s != "failed"} == {n: "skipped" for n, s in EXPECTED.items() if s == "ok"}
 
 
-def test_an_injected_instruction_is_extracted_as_text_not_obeyed(tmp_path):
+def test_an_injected_instruction_line_does_not_change_what_is_segmented(tmp_path):
     d = tmp_path / "in"
     d.mkdir()
     seed0 = (SEEDS / SEED_NAMES[0]).read_text(encoding="utf-8")

@@ -1,5 +1,4 @@
 import shutil
-import tomllib
 
 from extractor import prompts
 from schemas.responses import RESPONSE_MODELS
@@ -42,7 +41,7 @@ def test_editing_a_prompt_changes_only_its_own_version(tmp_path):
     path = work / "plans.toml"
     data = path.read_text(encoding="utf-8")
     path.write_text(data.replace("这条安排要做什么", "这条安排做什么"), encoding="utf-8")
-    tomllib.loads(path.read_text(encoding="utf-8"))
+    prompts.tomllib.loads(path.read_text(encoding="utf-8"))  # still valid TOML
     after = prompts.versions(work)
     assert after["plans"] != before["plans"]
     assert {k: v for k, v in after.items() if k != "plans"} == {k: v for k, v in before.items() if k != "plans"}
