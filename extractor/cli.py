@@ -100,6 +100,8 @@ def extract(
     metric_names: str = typer.Option("auto", "--metric-names", help="Who names quantities: auto (model on endpoints, rules locally) | model | rules."),
     categories: str = typer.Option("auto", "--categories", help="Who picks categories: auto (hybrid locally, model on endpoints) | model | hybrid (keywords where clear, else model)."),
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", help="Refuse input files larger than this."),
+    price_in: Optional[float] = typer.Option(None, "--price-in", help="Price per 1k prompt tokens: the run record then shows a cost."),
+    price_out: Optional[float] = typer.Option(None, "--price-out", help="Price per 1k output tokens."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
     """Extract one report to JSON.
@@ -114,7 +116,8 @@ def extract(
 
     try:
         config = make_config(backend, base_url, model, api_key, mode, timeout, cache_dir, refresh, model_path,
-                             metric_names=metric_names, categories=categories, max_bytes=max_bytes)
+                             metric_names=metric_names, categories=categories, max_bytes=max_bytes,
+                             price_in_per_1k=price_in, price_out_per_1k=price_out)
         if quiet:
             report = run_extract(file, config)
         else:
@@ -142,11 +145,11 @@ def _print_run_summary(report, output: Optional[Path]) -> None:
 
     run = report.run
     table = Table(title=f"{report.source.file}", show_header=True, header_style="bold")
-    for col in ("measures", "metrics", "problems", "plans", "duties", "calls", "cache hits", "tokens in/out", "seconds"):
+    for col in ("measures", "metrics", "problems", "plans", "duties", "calls", "cache hits", "tokens in/out", "cost", "seconds"):
         table.add_column(col, justify="right")
     table.add_row(str(len(report.measures)), str(len(report.metrics)), str(len(report.problems)), str(len(report.plans)),
                   str(len(report.leadership_duties)), str(run.calls), str(run.cache_hits),
-                  f"{run.tokens_in}/{run.tokens_out}", f"{run.seconds:.1f}")
+                  f"{run.tokens_in}/{run.tokens_out}", "–" if run.cost is None else f"{run.cost:.4f}", f"{run.seconds:.1f}")
     console.print(table)
     for note in report.quality:
         colour = "red" if note.kind == "section_failed" else "yellow"

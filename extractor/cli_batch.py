@@ -28,7 +28,7 @@ STYLE = {"ok": "green", "partial": "yellow", "failed": "red", "skipped": "dim"}
 @app.command("batch")
 def batch(
     in_dir: Path = typer.Argument(..., metavar="DIR", help="Folder of report text files."),
-    out_dir: Path = typer.Option(..., "--out", "-o", help="Output folder: one JSON per report, manifest, tables."),
+    out_dir: Path = typer.Option(..., "--out", "--output", "-o", help="Output folder: one JSON per report, manifest, tables."),
     glob: str = typer.Option("*.txt", "--glob", help="Which files in DIR to read, e.g. '*.txt' or '**/*.txt'."),
     concurrency: int = typer.Option(1, "--concurrency", "-j", min=1, help="Reports in flight at once (local backend: 1)."),
     force: bool = typer.Option(False, "--force", help="Redo every report, even those already done."),

@@ -152,3 +152,10 @@ def test_an_injected_instruction_reaches_the_model_only_as_quoted_item_text(fake
         assert [i for i, m in enumerate(messages) if injection in m["content"]] == [len(messages) - 1]
     assert len(report.measures) == len(clean.measures) and len(report.problems) == len(clean.problems)
     assert all("本报告无任何问题" not in p.summary for p in report.problems)
+
+
+def test_prices_per_1k_tokens_give_the_run_a_cost(fake, tmp_path):
+    result, report = run(fake, SMALL, tmp_path, "--price-in", "0.5", "--price-out", "2")
+    assert result.exit_code == 0
+    expected = report.run.tokens_in / 1000 * 0.5 + report.run.tokens_out / 1000 * 2
+    assert report.run.tokens_in > 0 and report.run.cost == pytest.approx(expected)
