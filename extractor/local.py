@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib
 import os
@@ -29,6 +30,18 @@ N_CTX = 4096
 
 _lock = threading.RLock()
 _models: dict[tuple[str, int], Any] = {}
+
+
+@atexit.register
+def _close_models() -> None:
+    """Free models while the interpreter is still whole: llama-cpp-python's own __del__ at shutdown runs
+    after its C bindings are torn down and prints a TypeError traceback."""
+    with _lock:
+        for llama in _models.values():
+            close = getattr(llama, "close", None)
+            if close is not None:
+                close()
+        _models.clear()
 
 
 def part_paths() -> list[Path]:
