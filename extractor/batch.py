@@ -347,7 +347,8 @@ def _process(job: _Job, run: _Run) -> ManifestEntry | None:
     if entry.status == "failed" and not job.error:
         # An older output no longer describes this input (or this configuration); keep OUT consistent with
         # the manifest so the tables never show it. A stem collision leaves the other input's output alone.
-        out_path.unlink(missing_ok=True)
+        if not out_path.is_dir():  # a folder in the way is the user's; the failure says so
+            out_path.unlink(missing_ok=True)
     entry.seconds = round(time.monotonic() - started, 3)
     run.manifest.append(entry)
     return entry

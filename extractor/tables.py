@@ -42,7 +42,7 @@ _TYPES = {"report_year": _INT, "start": _INT, "end": _INT, "value": _FLOAT, "val
 def load_reports(out_dir: Path) -> tuple[list[Report], list[str]]:
     """Every Report JSON in `out_dir`, by file name; other JSON files are noted and left out."""
     reports, notes = [], []
-    for path in sorted(Path(out_dir).glob("*.json")):
+    for path in sorted(p for p in Path(out_dir).glob("*.json") if p.is_file()):
         try:
             reports.append(Report.model_validate_json(path.read_bytes()))
         except (OSError, ValidationError, ValueError) as err:

@@ -84,6 +84,25 @@ def test_an_unexpected_error_on_one_file_is_isolated(tmp_path, monkeypatch):
     assert summary.counts["ok"] == 4
 
 
+def test_an_output_that_cannot_be_written_fails_only_that_file(tmp_path, fake):
+    d = seeds_dir(tmp_path)
+    out = tmp_path / "out"
+    (out / f"{Path(SEED_NAMES[0]).stem}.json").mkdir(parents=True)  # a folder where the output should go
+    summary = run_batch(d, out, RULES)
+    failed = [e for e in summary.entries if e.status == "failed"]
+    assert len(failed) == 1 and failed[0].error.startswith("could not write")
+    assert summary.counts["ok"] == len(SEED_NAMES) - 1 and summary.exit_code == 1
+
+
+def test_a_long_chinese_file_name_is_written(tmp_path, fake):
+    d = tmp_path / "long"
+    d.mkdir()
+    name = "法治政府建设情况报告" * 8 + ".txt"  # 84 characters, 244 bytes: near the 255-byte limit
+    shutil.copy(seeds_dir(tmp_path) / SEED_NAMES[0], d / name)
+    summary = run_batch(d, tmp_path / "out", RULES)
+    assert summary.counts["ok"] == 1
+
+
 def test_a_configuration_error_stops_the_batch(tmp_path, monkeypatch):
     monkeypatch.setattr("extractor.batch.extract", Fake(raise_on_call=1, exc=ConfigError("model file missing")))
     with pytest.raises(ConfigError):

@@ -294,3 +294,13 @@ def test_any_prefix_of_a_seed_segments_with_exact_slices(seed_text, seed, cut):
 def test_a_quote_mark_lost_by_ocr_does_not_stop_clause_splitting():
     outline = outline_of("三、下一步工作安排\n开展“法治宣传；推进执法；加强学习。\n")
     assert texts(outline, "plans") == ["开展“法治宣传", "推进执法", "加强学习。"]
+
+
+def test_ocr_doubled_ten_in_a_heading_does_not_crash_segmentation():
+    from extractor.layout import cn_int
+    from extractor.normalize import normalize
+    from extractor.segment import segment
+
+    assert cn_int("十十") is None and cn_int("二十十") is None and cn_int("十二") == 12
+    outline = segment(normalize("一、主要举措和成效\n\n一是加强领导。\n\n十十、其他需要报告的情况\n\n无。\n"))
+    assert outline.sections[0].part == "measures"
