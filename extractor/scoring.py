@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Optional
 
+from extractor.grounding import is_grounded
 from extractor.normalize import canon
 from schemas.report import REQUIRED_PARTS, Evidence, Metadata, Metric, Report
 
@@ -298,13 +299,6 @@ def score_compliance(gold: Report, pred: Report) -> Tally:
     return Tally("accuracy", right, len(REQUIRED_PARTS), misses)
 
 
-def is_grounded(ev: Evidence, source: str) -> bool:
-    if not 0 <= ev.start < ev.end <= len(source):
-        return False
-    quote = canon(ev.quote)
-    return bool(quote) and canon(source[ev.start:ev.end]) == quote
-
-
 @dataclass
 class GroundingScore:
     grounded: int
@@ -324,7 +318,7 @@ def score_grounding(pred: Report, source: str) -> GroundingScore:
     for name in (*ITEM_FIELDS, "metrics"):
         for item in getattr(pred, name):
             checked += 1
-            if is_grounded(item.evidence, source):
+            if is_grounded(source, item.evidence):  # the same check extraction applies before writing
                 grounded += 1
             else:
                 ev = item.evidence
