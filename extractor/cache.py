@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -57,39 +58,49 @@ def cache_key(
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+LAST_RUN = "last-run.json"
+# Hits and misses of this process per cache folder (a batch opens one client, hence one cache, per report).
+_COUNTS: dict[str, list[int]] = {}
+_COUNTS_LOCK = threading.Lock()
+
+
 class ResponseCache:
-    """A diskcache folder of `{key: json text}`; safe to share between threads and processes."""
+    """A diskcache folder of `{key: json text}`; safe to share between threads and processes.
+
+    `stats()` reports this process's hits and misses; `close()` also records them in `last-run.json` beside
+    the entries, so `fazhi cache stats` can show what the last run (process) got from the cache."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self._store = diskcache.Cache(str(self.path))
-        # Per-process counters: diskcache's own statistics are persisted and shared by every process.
-        self._lock = threading.Lock()
-        self._hits = 0
-        self._misses = 0
+        with _COUNTS_LOCK:
+            self._counts = _COUNTS.setdefault(str(self.path.resolve()), [0, 0])
 
     def get(self, key: str) -> dict | None:
         text = self._store.get(key)
         value = _decode(text)
-        with self._lock:
-            if value is None:
-                self._misses += 1
-            else:
-                self._hits += 1
+        with _COUNTS_LOCK:
+            self._counts[0 if value is not None else 1] += 1
         return value
 
     def set(self, key: str, value: dict) -> None:
         self._store.set(key, json.dumps(value, ensure_ascii=False, sort_keys=True))
 
     def stats(self) -> dict:
-        with self._lock:
-            hits, misses = self._hits, self._misses
+        with _COUNTS_LOCK:
+            hits, misses = self._counts
+        last = self.path / LAST_RUN
+        try:
+            last_run = json.loads(last.read_text(encoding="utf-8")) if last.is_file() else None
+        except (OSError, ValueError):
+            last_run = None
         return {
             "path": str(self.path),
             "entries": len(self._store),
             "size_bytes": self._store.volume(),
             "hits": hits,
             "misses": misses,
+            "last_run": last_run,
         }
 
     def clear(self) -> int:
@@ -97,6 +108,18 @@ class ResponseCache:
         return self._store.clear()
 
     def close(self) -> None:
+        with _COUNTS_LOCK:
+            hits, misses = self._counts
+        if hits or misses:
+            from datetime import datetime, timezone
+
+            from extractor.fsutil import atomic_write_json
+
+            try:
+                atomic_write_json(self.path / LAST_RUN, {"hits": hits, "misses": misses, "pid": os.getpid(),
+                                                         "time": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+            except OSError:
+                pass  # statistics are informative; never fail a run over them
         self._store.close()
 
     def __enter__(self) -> "ResponseCache":

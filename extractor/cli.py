@@ -252,6 +252,9 @@ def cache_stats(cache_dir: Optional[Path] = CacheDirOpt, as_json: bool = typer.O
 
     config = make_config(cache_dir=cache_dir)
     stats = ResponseCache(default_dir(config)).stats()
+    last = stats.pop("last_run") or {}
+    stats.pop("hits"), stats.pop("misses")  # this `cache stats` process's own: always zero
+    stats.update({"last_run_hits": last.get("hits"), "last_run_misses": last.get("misses"), "last_run_time": last.get("time")})
     if as_json:
         sys.stdout.write(json.dumps(stats) + "\n")
     else:

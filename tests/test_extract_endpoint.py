@@ -159,3 +159,11 @@ def test_prices_per_1k_tokens_give_the_run_a_cost(fake, tmp_path):
     assert result.exit_code == 0
     expected = report.run.tokens_in / 1000 * 0.5 + report.run.tokens_out / 1000 * 2
     assert report.run.tokens_in > 0 and report.run.cost == pytest.approx(expected)
+
+
+def test_cache_stats_reports_entries_and_the_last_runs_hits(fake, tmp_path):
+    run(fake, SMALL, tmp_path)  # a separate CliRunner invocation, but the same process: counts accumulate
+    result = runner.invoke(app, ["cache", "stats", "--json", "--cache-dir", str(tmp_path / "cache")])
+    stats = json.loads(result.stdout)
+    assert stats["entries"] == fake.count > 0
+    assert stats["last_run_misses"] >= fake.count and stats["last_run_hits"] >= 0
