@@ -30,6 +30,7 @@ _KIND_ORDER = ("measures", "leadership", "problems", "rectifications", "plans", 
 # A category and a lead-clause summary are decided by an item's opening; the rest of a long item (its
 # figures and examples) only costs prompt tokens. Causes and duty quotes may stand anywhere: no clip there.
 CLIP = 160
+SUMMARY_CLIP = 100  # only a summary is asked (the category is known): the item's lead is all it needs
 PROBLEM_CLIP = 1200  # a cause may stand late in a problem item, but no call may outgrow the 4k context
 
 
@@ -125,10 +126,10 @@ class Labeler:
         if block.kind in ("measures", "plans"):
             model_cls = Measure if block.kind == "measures" else Plan
             target = self.out.measures if block.kind == "measures" else self.out.plans
-            fields = {"heading": block.heading or "", "text": _clip(text)}
             # In hybrid mode an item that names its area gets the keyword category, so the model is asked
-            # only for the summary: fewer tokens to write, and no answer that would be thrown away.
+            # only for the summary: fewer tokens to read and write, and no answer that would be thrown away.
             known = rules.keyword_category(block.text, block.heading) if self.categories == "hybrid" else None
+            fields = {"heading": block.heading or "", "text": _clip(text, SUMMARY_CLIP if known else CLIP)}
 
             def on_answer(a, block=block, ev=ev, model_cls=model_cls, target=target, known=known):
                 target.append(model_cls(category=known or a.category, summary=self._summary(a.summary, block),
