@@ -65,6 +65,8 @@ TimeoutOpt = typer.Option(None, "--timeout", help="Request timeout in seconds.")
 CacheDirOpt = typer.Option(None, "--cache-dir", help="Response cache folder (env FAZHI_CACHE_DIR).")
 RefreshOpt = typer.Option(False, "--refresh", help="Bypass the cache and rewrite it.")
 ModelPathOpt = typer.Option(None, "--model-path", help="Local GGUF file for the local backend (env FAZHI_MODEL_PATH).")
+CategoriesOpt = typer.Option("auto", "--categories", help="Who picks categories: auto (hybrid locally, model on endpoints) | model | hybrid (keywords where clear, else model).")
+MetricNamesOpt = typer.Option("auto", "--metric-names", help="Who names quantities: auto (model on endpoints, rules locally) | model | rules.")
 
 
 def make_config(backend="auto", base_url=None, model=None, api_key=None, mode=None, timeout=None, cache_dir=None,
@@ -97,8 +99,8 @@ def extract(
     backend: str = BackendOpt, base_url: Optional[str] = BaseUrlOpt, model: Optional[str] = ModelOpt,
     api_key: Optional[str] = ApiKeyOpt, mode: Optional[str] = ModeOpt, timeout: Optional[float] = TimeoutOpt,
     cache_dir: Optional[Path] = CacheDirOpt, refresh: bool = RefreshOpt, model_path: Optional[Path] = ModelPathOpt,
-    metric_names: str = typer.Option("auto", "--metric-names", help="Who names quantities: auto (model on endpoints, rules locally) | model | rules."),
-    categories: str = typer.Option("auto", "--categories", help="Who picks categories: auto (hybrid locally, model on endpoints) | model | hybrid (keywords where clear, else model)."),
+    metric_names: str = MetricNamesOpt,
+    categories: str = CategoriesOpt,
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", help="Refuse input files larger than this."),
     price_in: Optional[float] = typer.Option(None, "--price-in", help="Price per 1k prompt tokens: the run record then shows a cost."),
     price_out: Optional[float] = typer.Option(None, "--price-out", help="Price per 1k output tokens."),

@@ -17,7 +17,8 @@ from rich.table import Table
 
 from extractor.batch import BatchEvent, BatchSummary, run_batch
 from extractor.cli import (
-    ApiKeyOpt, BackendOpt, BaseUrlOpt, CacheDirOpt, ModelOpt, ModelPathOpt, ModeOpt, RefreshOpt, TimeoutOpt,
+    ApiKeyOpt, BackendOpt, BaseUrlOpt, CacheDirOpt, CategoriesOpt, MetricNamesOpt, ModelOpt, ModelPathOpt, ModeOpt,
+    RefreshOpt, TimeoutOpt,
     app, console, fail, make_config, out,
 )
 from extractor.errors import FazhiError
@@ -42,6 +43,8 @@ def batch(
     cache_dir: Optional[Path] = CacheDirOpt,
     refresh: bool = RefreshOpt,
     model_path: Optional[Path] = ModelPathOpt,
+    categories: str = CategoriesOpt,
+    metric_names: str = MetricNamesOpt,
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", help="Refuse (and record as failed) input files larger than this."),
 ) -> None:
     """Extract every report in a folder. Resumes by default: unchanged reports already done are skipped.
@@ -53,7 +56,7 @@ def batch(
     try:
         config = make_config(backend=backend, base_url=base_url, model=model, api_key=api_key, mode=mode,
                              timeout=timeout, cache_dir=cache_dir, refresh=refresh, model_path=model_path,
-                             max_bytes=max_bytes)
+                             max_bytes=max_bytes, categories=categories, metric_names=metric_names)
         with _BatchProgress() as progress:
             summary = run_batch(in_dir, out_dir, config, glob=glob, concurrency=concurrency, force=force,
                                 on_event=progress.on_event)

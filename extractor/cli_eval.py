@@ -17,7 +17,8 @@ from rich.text import Text
 
 from extractor import evaluate, scoring
 from extractor.cli import (
-    ApiKeyOpt, BackendOpt, BaseUrlOpt, CacheDirOpt, ModelOpt, ModelPathOpt, ModeOpt, RefreshOpt, TimeoutOpt,
+    ApiKeyOpt, BackendOpt, BaseUrlOpt, CacheDirOpt, CategoriesOpt, MetricNamesOpt, ModelOpt, ModelPathOpt, ModeOpt,
+    RefreshOpt, TimeoutOpt,
     app, console, fail, make_config, out,
 )
 from extractor.errors import FazhiError, InputError
@@ -48,6 +49,8 @@ def eval_command(
     cache_dir: Optional[Path] = CacheDirOpt,
     refresh: bool = RefreshOpt,
     model_path: Optional[Path] = ModelPathOpt,
+    categories: str = CategoriesOpt,
+    metric_names: str = MetricNamesOpt,
 ) -> None:
     """Score extractions of a suite's documents against gold, per report and per field.
 
@@ -64,7 +67,8 @@ def eval_command(
         base_log = _read_log(baseline) if baseline else None  # before the run: a bad path should not cost one
         config = None if pred_dir else make_config(
             backend=backend, base_url=base_url, model=model, api_key=api_key, mode=mode, timeout=timeout,
-            cache_dir=cache_dir, refresh=refresh, model_path=model_path,
+            cache_dir=cache_dir, refresh=refresh, model_path=model_path, categories=categories,
+            metric_names=metric_names,
         )
         if pred_dir is not None and not pred_dir.is_dir():
             raise InputError(f"--pred-dir {pred_dir} is not a folder")
