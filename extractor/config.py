@@ -83,6 +83,13 @@ class Config:
         return self.model or "gpt-4o-mini"
 
     @property
+    def model_names_metrics(self) -> bool:
+        """Whether the model names quantities: `auto` asks endpoints only (locally a call per sentence would
+        cost more than the rest of the report; the rules' names stand)."""
+        return self.resolved_backend != "rules" and (
+            self.metric_names == "model" or (self.metric_names == "auto" and self.resolved_backend == "openai"))
+
+    @property
     def category_mode(self) -> str:
         if self.resolved_backend == "rules":
             return "rules"

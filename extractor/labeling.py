@@ -197,7 +197,7 @@ class Labeler:
     def _calls_for_metrics(self, quantities: list[Quantity]) -> list[_Call]:
         if not self.model_metrics:
             for q in quantities:
-                self.out.metrics.append(_metric(self.norm, q, q.name, q.indicator))
+                self.out.metrics.append(q.to_metric())
             return []
         calls = []
         for sentence, group in _by_sentence(self.norm, quantities):
@@ -209,11 +209,11 @@ class Labeler:
                     got = names.get(i)
                     name = got.name if got and got.name and not invented_numbers(got.name, q.quote + q.name) else q.name
                     indicator = got.indicator if got else q.indicator
-                    self.out.metrics.append(_metric(self.norm, q, name, indicator))
+                    self.out.metrics.append(q.to_metric(name, indicator, keep_indicator=False))
 
             def on_rules(group=group):
                 for q in group:
-                    self.out.metrics.append(_metric(self.norm, q, q.name, q.indicator))
+                    self.out.metrics.append(q.to_metric())
 
             calls.append(_Call("metrics", None, {"text": marked}, on_answer, on_rules))
         return calls
@@ -226,13 +226,6 @@ class Labeler:
 
 def _clip(text: str, limit: int = CLIP) -> str:
     return text if len(text) <= limit else text[:limit] + "……"
-
-
-def _metric(norm: Normalized, q: Quantity, name: str, indicator: str | None) -> Metric:
-    return Metric(
-        name=name or "未命名数量", value=q.value, unit=q.unit, approx=q.approx, value_base=q.value_base,
-        base_unit=q.base_unit, indicator=indicator, evidence=span_evidence(norm, q.start, q.end),
-    )
 
 
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")

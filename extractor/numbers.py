@@ -41,11 +41,13 @@ class Quantity:
     name: str  # what is counted (rules-backend floor; models refine it)
     indicator: str | None  # schema indicator key, only for the jurisdiction's own report-year total
 
-    def to_metric(self) -> Metric:
-        """The `schemas.report.Metric` for this quantity, evidence exact by construction."""
+    def to_metric(self, name: str | None = None, indicator: str | None = None, *, keep_indicator: bool = True) -> Metric:
+        """The `schemas.report.Metric` for this quantity, evidence exact by construction. A model may rename
+        it (`name`) and set its indicator (`indicator` with `keep_indicator=False`); value and span stay code's."""
         return Metric(
-            name=self.name, value=self.value, unit=self.unit, approx=self.approx, value_base=self.value_base,
-            base_unit=self.base_unit, indicator=self.indicator,
+            name=name or self.name or "未命名数量", value=self.value, unit=self.unit, approx=self.approx,
+            value_base=self.value_base, base_unit=self.base_unit,
+            indicator=self.indicator if keep_indicator else indicator,
             evidence=Evidence(quote=self.quote, start=self.start, end=self.end, alignment="span"),
         )
 

@@ -51,9 +51,8 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
     own_client = backend != "rules" and client is None
     if own_client:
         client = _client_for(config)
-    model_metrics = config.metric_names == "model" or (config.metric_names == "auto" and backend == "openai")
     try:
-        labeled = Labeler(norm, client if backend != "rules" else None, model_metrics, progress,
+        labeled = Labeler(norm, client if backend != "rules" else None, config.model_names_metrics, progress,
                           categories=config.category_mode).run(outline, quantities)
     finally:
         if client is not None and own_client:
