@@ -3,7 +3,7 @@
 Starts the fake OpenAI server (tests/fakeserver.py) answering every call after a fixed latency, runs
 `run_batch` over eight reports (the five seeds, then three of them again with one line changed so they are
 distinct inputs) at each concurrency with a fresh cache, and prints wall times and speed-ups. Calls within a
-report are sequential (extractor/labeling.py), so the speed-up comes from reports in flight together.
+report are sequential (extractor/labeling/run.py), so the speed-up comes from reports in flight together.
 
     python bench/batch_concurrency.py                       # 200 ms per call, concurrency 1 and 4
     python bench/batch_concurrency.py --latency 0.05 --concurrency 1 2 4 8
@@ -23,7 +23,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from fakeserver import FakeOpenAI, delay  # noqa: E402
 from responders import report_responder  # noqa: E402
 
-from extractor.batch import run_batch  # noqa: E402
+from extractor.runs.batch import run_batch  # noqa: E402
 from extractor.config import Config  # noqa: E402
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractor import local  # noqa: E402
+from extractor.model import local  # noqa: E402
 from extractor.config import Config  # noqa: E402
 from extractor.pipeline import extract  # noqa: E402
 

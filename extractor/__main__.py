@@ -1,3 +1,5 @@
-from extractor.cli import app
+"""`python -m extractor`: the same as the `fazhi` command."""
+
+from extractor.cli.app import app
 
 app(prog_name="fazhi")

@@ -4,10 +4,10 @@
     ├── InputError                  bad input file (exit 2): empty, binary, undecodable, too large, not a report
     ├── ConfigError                 bad options or environment (exit 2): unknown backend, missing model file
     └── ModelError                  a model call failed after retries (the section is marked failed; exit 1)
-        ├── TransientModelError     429 / 5xx / timeout / connection (retried by tenacity in llm.py)
+        ├── TransientModelError     429 / 5xx / timeout / connection (retried by tenacity in model/client.py)
         └── InvalidModelOutput      the reply never validated against the response schema
 
-openai / instructor / llama.cpp exceptions become these only in `extractor/llm.py`.
+openai / instructor / llama.cpp exceptions become these only in `extractor/model/failures.py`.
 """
 
 from __future__ import annotations

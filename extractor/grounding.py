@@ -13,7 +13,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from extractor.normalize import Normalized, canon
+from extractor.text.normalize import Normalized, canon
 from schemas.report import Evidence
 
 FUZZY_THRESHOLD = 90.0

@@ -1,6 +1,7 @@
 """The whole path from a file to a Report, one step per module:
 
-    read → normalize → segment → metadata + quantities → per-item model calls → ground → assemble → validate
+    read → normalize → segment → metadata + quantities (find, name, key) → per-item model calls → ground
+    → assemble → validate
 
 - `extract(path, config, progress=None) -> Report` raises `InputError` for a file that cannot be read as a
   report (empty, binary, too large, not a report);
@@ -15,16 +16,19 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from extractor import __version__, prompts
+from extractor import __version__
+from extractor.model import prompts
 from extractor.config import Config
 from extractor.errors import InputError
 from extractor.grounding import is_grounded
-from extractor.ingest import Document, read_document
+from extractor.text.ingest import Document, read_document
 from extractor.labeling import Labeler
-from extractor.metadata import extract_metadata
-from extractor.normalize import normalize
-from extractor.numbers import find_quantities
-from extractor.segment import Outline, is_report, segment
+from extractor.structure.metadata import extract_metadata
+from extractor.text.normalize import normalize
+from extractor.facts.indicators import key_indicators
+from extractor.facts.names import name_quantities
+from extractor.facts.quantities import find_quantities
+from extractor.structure.outline import Outline, is_report, segment
 from schemas.report import Compliance, PartCoverage, QualityNote, REQUIRED_PARTS, Report, RunInfo, Source
 
 Progress = Callable[[str, int, int], None]
@@ -45,7 +49,7 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
             file=doc.name, hint="check the file; only annual law-based-government reports are supported",
         )
     metadata, doc_notes = extract_metadata(norm, outline)
-    quantities = find_quantities(norm)
+    quantities = key_indicators(norm, name_quantities(norm, find_quantities(norm)))
 
     backend = config.resolved_backend
     own_client = backend != "rules" and client is None
@@ -86,7 +90,7 @@ def compliance(outline: Outline, has_leadership: bool) -> Compliance:
 
 
 def _client_for(config: Config):
-    from extractor.llm import ModelClient  # imported lazily: the rules backend needs no model libraries
+    from extractor.model.client import ModelClient  # imported lazily: the rules backend needs no model libraries
 
     return ModelClient(config)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.batch import MANIFEST
+from extractor.runs.batch import MANIFEST
 from extractor.config import Config
 from extractor.errors import InputError
 from schemas.report import (
@@ -101,7 +101,7 @@ def clean_env(monkeypatch):
 @pytest.fixture
 def fake(monkeypatch) -> Fake:
     f = Fake()
-    monkeypatch.setattr("extractor.batch.extract", f)
+    monkeypatch.setattr("extractor.runs.batch.extract", f)
     return f
 
 

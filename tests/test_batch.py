@@ -1,6 +1,6 @@
 """`fazhi batch`: resumable, error-isolated, concurrent extraction of a folder, plus its tables.
 
-These tests patch `extractor.batch.extract` with `batchfixtures.fake_extract` (via the `fake` fixture or a
+These tests patch `extractor.runs.batch.extract` with `batchfixtures.fake_extract` (via the `fake` fixture or a
 `Fake`), so what is tested is the batch itself; tests/test_batch_e2e.py runs the real pipeline.
 """
 
@@ -23,11 +23,11 @@ from batchfixtures import (  # noqa: F401  (clean_env and fake are fixtures)
     EXPECTED, RULES, SEED_NAMES, Fake, assert_no_tmp, clean_env, corpus, fake, fake_extract_text,
     manifest_lines, seeds_dir, snapshot, statuses,
 )
-from extractor.batch import MANIFEST, run_batch
-from extractor.cli import app
+from extractor.runs.batch import MANIFEST, run_batch
+from extractor.cli.app import app
 from extractor.config import Config
 from extractor.errors import ConfigError, InputError
-from extractor.tables import INDICATOR_KEYS, ITEM_COLUMNS, METRIC_COLUMNS, indicator_rows
+from extractor.runs.tables import INDICATOR_KEYS, ITEM_COLUMNS, METRIC_COLUMNS, indicator_rows
 from schemas.report import Report
 
 
@@ -77,7 +77,7 @@ def test_partial_report_is_status_partial_exit_1_and_retried_next_run(tmp_path, 
 
 
 def test_an_unexpected_error_on_one_file_is_isolated(tmp_path, monkeypatch):
-    monkeypatch.setattr("extractor.batch.extract", Fake(raise_on_call=2, exc=ValueError("boom")))
+    monkeypatch.setattr("extractor.runs.batch.extract", Fake(raise_on_call=2, exc=ValueError("boom")))
     summary = run_batch(seeds_dir(tmp_path), tmp_path / "out", RULES)
     failed = [e for e in summary.entries if e.status == "failed"]
     assert len(failed) == 1 and failed[0].error == "internal error: ValueError: boom"
@@ -104,7 +104,7 @@ def test_a_long_chinese_file_name_is_written(tmp_path, fake):
 
 
 def test_a_configuration_error_stops_the_batch(tmp_path, monkeypatch):
-    monkeypatch.setattr("extractor.batch.extract", Fake(raise_on_call=1, exc=ConfigError("model file missing")))
+    monkeypatch.setattr("extractor.runs.batch.extract", Fake(raise_on_call=1, exc=ConfigError("model file missing")))
     with pytest.raises(ConfigError):
         run_batch(seeds_dir(tmp_path), tmp_path / "out", RULES)
 
@@ -175,14 +175,14 @@ def test_changed_input_bytes_are_redone(tmp_path, fake):
 def test_changed_config_or_prompts_are_redone(tmp_path, fake, monkeypatch):
     d, out = seeds_dir(tmp_path), tmp_path / "out"
     endpoint = Config(backend="openai", base_url="http://127.0.0.1:9/v1", model="m1")
-    monkeypatch.setattr("extractor.prompts.versions", lambda: {"measures": "aaa"})
+    monkeypatch.setattr("extractor.model.prompts.versions", lambda: {"measures": "aaa"})
     run_batch(d, out, endpoint)
     fake.calls.clear()
     run_batch(d, out, endpoint.with_(model="m2"))
     assert len(fake.calls) == 5
 
     fake.calls.clear()
-    monkeypatch.setattr("extractor.prompts.versions", lambda: {"measures": "bbb"})
+    monkeypatch.setattr("extractor.model.prompts.versions", lambda: {"measures": "bbb"})
     run_batch(d, out, endpoint.with_(model="m2"))
     assert len(fake.calls) == 5
 
@@ -211,13 +211,13 @@ def test_an_output_edited_or_deleted_after_the_run_is_redone(tmp_path, fake):
 
 def test_interrupted_run_resumes_without_redoing_finished_reports(tmp_path, monkeypatch):
     d, out = seeds_dir(tmp_path), tmp_path / "out"
-    monkeypatch.setattr("extractor.batch.extract", Fake(raise_on_call=3, exc=KeyboardInterrupt()))
+    monkeypatch.setattr("extractor.runs.batch.extract", Fake(raise_on_call=3, exc=KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         run_batch(d, out, RULES)
     assert len(list(out.glob("*.json"))) == 2
 
     rerun = Fake()
-    monkeypatch.setattr("extractor.batch.extract", rerun)
+    monkeypatch.setattr("extractor.runs.batch.extract", rerun)
     summary = run_batch(d, out, RULES)
     assert sorted(rerun.calls) == SEED_NAMES[2:]
     assert statuses(summary) == {**{n: "skipped" for n in SEED_NAMES[:2]}, **{n: "ok" for n in SEED_NAMES[2:]}}
@@ -229,14 +229,14 @@ def test_interrupted_run_resumes_without_redoing_finished_reports(tmp_path, monk
 KILL_SCRIPT = """
 import sys, time
 sys.path.insert(0, {tests!r})
-import extractor.batch, batchfixtures
+import extractor.runs.batch, batchfixtures
 calls = []
 def slow(path, config, *, progress=None):
     calls.append(path)
     time.sleep(0.05 if len(calls) <= 2 else 60)  # the third report is in flight when the kill comes
     return batchfixtures.fake_extract(path, config)
-extractor.batch.extract = slow
-from extractor.cli import app
+extractor.runs.batch.extract = slow
+from extractor.cli.app import app
 app(["batch", {inp!r}, "-o", {out!r}, "--backend", "rules"], prog_name="fazhi")
 """
 
@@ -292,7 +292,7 @@ def test_temp_files_left_by_a_killed_write_are_cleaned_up(tmp_path, fake):
 
 def test_reports_run_concurrently_up_to_the_limit(tmp_path, monkeypatch):
     f = Fake(delay=0.2)
-    monkeypatch.setattr("extractor.batch.extract", f)
+    monkeypatch.setattr("extractor.runs.batch.extract", f)
     summary = run_batch(seeds_dir(tmp_path), tmp_path / "out", RULES, concurrency=3)
     assert 1 < f.max_in_flight <= 3
     assert summary.concurrency == 3 and set(statuses(summary).values()) == {"ok"}
@@ -300,8 +300,8 @@ def test_reports_run_concurrently_up_to_the_limit(tmp_path, monkeypatch):
 
 def test_local_backend_is_clamped_to_one_report_at_a_time(tmp_path, monkeypatch):
     f = Fake(delay=0.05)
-    monkeypatch.setattr("extractor.batch.extract", f)
-    monkeypatch.setattr("extractor.prompts.versions", lambda: {})
+    monkeypatch.setattr("extractor.runs.batch.extract", f)
+    monkeypatch.setattr("extractor.model.prompts.versions", lambda: {})
     summary = run_batch(seeds_dir(tmp_path), tmp_path / "out", Config(backend="local"), concurrency=4)
     assert f.max_in_flight == 1 and summary.concurrency == 1
     assert any("clamped to 1" in note for note in summary.notes)
@@ -343,10 +343,10 @@ def test_parquet_tables_match_the_csvs(tmp_path, fake):
 
 def test_tables_of_a_resumed_run_cover_every_report(tmp_path, monkeypatch):
     d, out = seeds_dir(tmp_path), tmp_path / "out"
-    monkeypatch.setattr("extractor.batch.extract", Fake(raise_on_call=3, exc=KeyboardInterrupt()))
+    monkeypatch.setattr("extractor.runs.batch.extract", Fake(raise_on_call=3, exc=KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         run_batch(d, out, RULES)
-    monkeypatch.setattr("extractor.batch.extract", Fake())
+    monkeypatch.setattr("extractor.runs.batch.extract", Fake())
     run_batch(d, out, RULES)
     assert len(pd.read_csv(out / "indicators.csv", encoding="utf-8-sig")) == 5
 

@@ -16,7 +16,7 @@ from batchfixtures import (  # noqa: F401  (clean_env is a fixture)
     EXPECTED, RULES, SEED_NAMES, SEEDS, assert_no_tmp, clean_env, corpus, manifest_lines, seeds_dir,
     snapshot, statuses, with_injection,
 )
-from extractor.batch import MANIFEST, run_batch
+from extractor.runs.batch import MANIFEST, run_batch
 from extractor.config import Config
 from extractor.pipeline import is_partial
 from responders import report_responder

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from evalfixtures import SOURCE, gold_report
-from extractor import evaluate
-from extractor.cli import app
+from extractor.evaluation import suites as evaluate
+from extractor.cli.app import app
 from extractor.config import Config
 from extractor.errors import ConfigError, InputError
 from schemas.report import Report

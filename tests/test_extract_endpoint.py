@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractor.cli import app
+from extractor.cli.app import app
 from extractor.grounding import is_grounded
 from fakeserver import error, malformed
 from responders import report_responder
@@ -108,7 +108,7 @@ def test_a_quote_that_is_not_in_the_text_is_dropped_to_quality(fake, tmp_path):
 def test_editing_a_prompt_invalidates_only_its_own_section_kind(fake, tmp_path, monkeypatch):
     import shutil
 
-    from extractor import prompts
+    from extractor.model import prompts
 
     work = tmp_path / "prompts"
     shutil.copytree(prompts.PROMPT_DIR, work)

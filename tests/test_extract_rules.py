@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractor.cli import app
+from extractor.cli.app import app
 from extractor.grounding import is_grounded
 from schemas.report import Report
 

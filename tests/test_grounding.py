@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from extractor.grounding import ground_quote, invented_numbers, is_grounded
-from extractor.normalize import normalize
+from extractor.text.normalize import normalize
 from schemas.report import Evidence
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_f1d261e1c8a62baa.txt"

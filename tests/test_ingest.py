@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.errors import InputError
-from extractor.ingest import decode, read_document
+from extractor.text.ingest import decode, read_document
 
 
 def _write(tmp_path, name: str, data: bytes):

@@ -1,9 +1,9 @@
 """Labeling with a stub model: what code decides and what the model decides."""
 
 from extractor.labeling import Labeler
-from extractor.normalize import normalize
-from extractor.numbers import find_quantities
-from extractor.segment import segment
+from extractor.text.normalize import normalize
+from extractor.facts.quantities import find_quantities
+from extractor.structure.outline import segment
 from schemas.responses import LeadershipAnswer, MeasureAnswer, PlanAnswer, ProblemAnswer, SummaryAnswer
 
 TEXT = """某市人民政府关于2023年度法治政府建设情况的报告

@@ -11,11 +11,11 @@ import openai
 import pytest
 from pydantic import BaseModel, Field
 
-from extractor.cache import ResponseCache
+from extractor.model.cache import ResponseCache
 from extractor.config import Config
 from extractor.errors import ConfigError, InvalidModelOutput, ModelError, TransientModelError
-from extractor.ledger import Ledger
-from extractor.llm import ModelClient
+from extractor.model.ledger import Ledger
+from extractor.model.client import ModelClient
 from fakeserver import chat_completion, error, ok
 from schemas.report import CallRecord
 

@@ -2,7 +2,7 @@ import hashlib
 
 import pytest
 
-from extractor import local
+from extractor.model import local
 from extractor.errors import ConfigError
 
 

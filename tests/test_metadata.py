@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from extractor.metadata import extract_metadata
-from extractor.normalize import normalize
-from extractor.segment import segment
+from extractor.structure.metadata import extract_metadata
+from extractor.text.normalize import normalize
+from extractor.structure.outline import segment
 
 EXPECTED = {
     "000": dict(

@@ -14,8 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.normalize import canon, normalize
-from extractor.numbers import Quantity, find_quantities
+from extractor.text.normalize import canon, normalize
+from extractor.facts.indicators import key_indicators
+from extractor.facts.names import name_quantities
+from extractor.facts.quantities import Quantity, find_quantities
 from schemas.report import Indicator, Metric
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
@@ -23,7 +25,9 @@ INDICATOR_KEYS = set(typing.get_args(Indicator))
 
 
 def quantities(text: str) -> list[Quantity]:
-    return find_quantities(normalize(text))
+    """Found, named and keyed, as the pipeline does."""
+    norm = normalize(text)
+    return key_indicators(norm, name_quantities(norm, find_quantities(norm)))
 
 
 def quotes(text: str) -> list[str]:
@@ -41,7 +45,7 @@ def seeds() -> dict[str, tuple[str, list[Quantity]]]:
     out = {}
     for path in SEEDS:
         text = path.read_text(encoding="utf-8")
-        out[path.stem[:3]] = (text, find_quantities(normalize(text)))
+        out[path.stem[:3]] = (text, quantities(text))
     return out
 
 

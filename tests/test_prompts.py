@@ -1,6 +1,6 @@
 import shutil
 
-from extractor import prompts
+from extractor.model import prompts
 from schemas.responses import RESPONSE_MODELS
 
 

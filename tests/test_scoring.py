@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from evalfixtures import SOURCE, copy, ev, gold_report
-from extractor import scoring
-from extractor.evaluate import load_suite, read_source
+from extractor.evaluation import scoring as scoring
+from extractor.evaluation.suites import load_suite, read_source
 from schemas.report import Evidence, Metric, Report
 
 ROOT = Path(__file__).resolve().parents[1]

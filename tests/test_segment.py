@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractor.normalize import normalize
-from extractor.segment import Outline, is_report, segment
+from extractor.text.normalize import normalize
+from extractor.structure.outline import Outline, is_report, segment
 
 
 def outline_of(text: str) -> Outline:
@@ -297,9 +297,9 @@ def test_a_quote_mark_lost_by_ocr_does_not_stop_clause_splitting():
 
 
 def test_ocr_doubled_ten_in_a_heading_does_not_crash_segmentation():
-    from extractor.layout import cn_int
-    from extractor.normalize import normalize
-    from extractor.segment import segment
+    from extractor.text.layout import cn_int
+    from extractor.text.normalize import normalize
+    from extractor.structure.outline import segment
 
     assert cn_int("十十") is None and cn_int("二十十") is None and cn_int("十二") == 12
     outline = segment(normalize("一、主要举措和成效\n\n一是加强领导。\n\n十十、其他需要报告的情况\n\n无。\n"))

@@ -11,7 +11,7 @@ import pytest
 
 from extractor.config import Config
 from extractor.grounding import is_grounded
-from extractor.local import ensure_default_model
+from extractor.model.local import ensure_default_model
 from extractor.pipeline import extract, is_partial
 from schemas.report import Report
 

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from extractor.normalize import normalize  # noqa: E402
+from extractor.text.normalize import normalize  # noqa: E402
 from schemas.report import Report  # noqa: E402
 
 

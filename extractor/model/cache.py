@@ -6,7 +6,7 @@ therefore misses instead of silently reusing a stale answer (instructor's `make_
 prompt version and backend). The API key is never part of the key or the value: a cache folder can be
 shared or attached to a bug report.
 
-Only validated answers are stored (`llm.py` writes after validation), as JSON text rather than pickles, so
+Only validated answers are stored (`client.py` writes after validation), as JSON text rather than pickles, so
 a cache written by one version of the tool can be read, or inspected, without executing anything.
 """
 
@@ -113,7 +113,7 @@ class ResponseCache:
         if hits or misses:
             from datetime import datetime, timezone
 
-            from extractor.fsutil import atomic_write_json
+            from extractor.files import atomic_write_json
 
             try:
                 atomic_write_json(self.path / LAST_RUN, {"hits": hits, "misses": misses, "pid": os.getpid(),

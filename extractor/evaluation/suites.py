@@ -3,7 +3,7 @@
 - a *sample* is one seed document plus its gold file (`evals/gold/<id>.json`);
 - the *solver* is `extractor.pipeline.extract` (through the response cache), or a folder of saved
   predictions (`<id>.json`) when `pred_dir` is given;
-- the *scorers* are the per-field functions in `extractor.scoring`;
+- the *scorers* are the per-field functions in `extractor.evaluation.scoring`;
 - the *metric* is the suite mean per field (`scoring.summarize`);
 - the *log* is one versioned JSON object (`EvalResult.log()`), so two runs can be diffed by `compare()`.
 
@@ -25,13 +25,14 @@ from typing import Any, Callable, Optional
 
 from pydantic import ValidationError
 
-from extractor import __version__, scoring
+from extractor import __version__
+from extractor.evaluation import scoring
 from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InputError
 from schemas.report import Report
 
 LOG_VERSION = 1
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SUITES_DIR = ROOT / "evals" / "suites"
 GATE_FIELDS = frozenset({*scoring.FIELDS, "grounding", "overall"})
 _EPS = 1e-9  # a drop exactly at the tolerance passes, whatever float rounding did to it
@@ -187,7 +188,7 @@ def _rounded(numbers: dict[str, dict]) -> dict[str, dict]:
 
 def read_source(path: Path) -> str:
     """The text evidence offsets point into: decoded exactly as extraction decodes it (BOMs, UTF-16, GB18030)."""
-    from extractor.ingest import read_document
+    from extractor.text.ingest import read_document
 
     return read_document(path).text
 

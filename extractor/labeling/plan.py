@@ -1,41 +1,32 @@
-"""Turn segmented blocks and parsed quantities into report items, asking the model one item at a time.
+"""The plan of a report's model calls: which calls, for which items, and how each answer (or the rules,
+when there is no model) becomes an item.
 
 Code already knows each item's span (the outline's blocks) and every number (the quantity parser), so
-the model only classifies, summarises and names; evidence is the block's own span. The only free quotes
-(a problem's cause, a leadership duty inside a measure) are grounded against the source, and an answer
-that cannot be grounded or that invents a number is dropped to `quality`. With no model (`ask is None`)
-the same items get the rules backend's category and lead-clause summary.
-
-One item per call with the system text and one-shot example as an unchanged prefix: measured on a 1.5B
-model, batching several items per call drifted summaries onto neighbouring ids for no speed gain.
+a call only asks the model to classify, summarise or name; evidence is the block's own span. The only free
+quotes (a problem's cause) are grounded against the source; a summary that invents a number falls back to
+the rules' lead clause. One item per call: measured on a 1.5B model, batching several items per call
+drifted summaries onto neighbouring ids for no speed gain.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable
 
-from extractor import prompts, rules
-from extractor.errors import ModelError
+from extractor.facts.quantities import Quantity
 from extractor.grounding import ground_quote, invented_numbers, span_evidence
-from extractor.normalize import Normalized
-from extractor.numbers import Quantity
-from extractor.segment import Block, Outline
+from extractor.labeling import rules
+from extractor.structure.outline import Block, Outline
+from extractor.text.normalize import Normalized
 from schemas.report import LeadershipDuty, Measure, Metric, Plan, Problem, QualityNote, Rectification
-from schemas.responses import RESPONSE_MODELS, SummaryAnswer
+from schemas.responses import SummaryAnswer
 
-Progress = Callable[[str, int, int], None]
-_KIND_ORDER = ("measures", "leadership", "problems", "rectifications", "plans", "metrics")
 # A category and a lead-clause summary are decided by an item's opening; the rest of a long item (its
 # figures and examples) only costs prompt tokens. Causes and duty quotes may stand anywhere: no clip there.
 CLIP = 160
 SUMMARY_CLIP = 100  # only a summary is asked (the category is known): the item's lead is all it needs
 PROBLEM_CLIP = 1200  # a cause may stand late in a problem item, but no call may outgrow the 4k context
-
-
-class Asker(Protocol):
-    def ask(self, *, kind: str, prompt_version: str, messages: list[dict], response_model: type, section: str | None = None): ...
 
 
 @dataclass
@@ -50,7 +41,7 @@ class Labeled:
 
 
 @dataclass
-class _Call:
+class Call:
     kind: str
     section: str
     fields: dict
@@ -59,52 +50,21 @@ class _Call:
     response_model: type | None = None  # default: RESPONSE_MODELS[kind]
 
 
-class Labeler:
-    def __init__(self, norm: Normalized, ask: Asker | None, model_metrics: bool, progress: Progress | None = None,
-                 categories: str = "model"):
+class Planner:
+    """Builds the calls for one report; their answers land in `self.out`."""
+
+    def __init__(self, norm: Normalized, model_metrics: bool, categories: str = "model"):
         self.norm = norm
-        self.ask = ask
         self.categories = categories
-        self.model_metrics = model_metrics and ask is not None
-        self.progress = progress or (lambda stage, done, total: None)
+        self.model_metrics = model_metrics
         self.out = Labeled()
 
-    # -- public -------------------------------------------------------------------------------------
-    def run(self, outline: Outline, quantities: list[Quantity]) -> Labeled:
-        calls: list[_Call] = []
+    def plan(self, outline: Outline, quantities: list[Quantity]) -> list[Call]:
+        calls: list[Call] = []
         for block in outline.blocks:
             calls.extend(self._calls_for_block(block))
         calls.extend(self._calls_for_metrics(quantities))
-        # All calls of one kind run back to back: they share a prompt prefix that llama.cpp keeps in its KV
-        # cache, so interleaving kinds would make every call re-read the system text and example.
-        calls.sort(key=lambda call: _KIND_ORDER.index(call.kind))
-        total = len(calls)
-        for done, call in enumerate(calls, 1):
-            self._run(call)
-            self.progress(call.kind, done, total)
-        self._sort()
-        return self.out
-
-    # -- one call -----------------------------------------------------------------------------------
-    def _run(self, call: _Call) -> None:
-        if self.ask is None:
-            call.on_rules()
-            return
-        prompt = prompts.load(call.kind)
-        try:
-            answer = self.ask.ask(
-                kind=call.kind,
-                prompt_version=prompt.version,
-                messages=prompt.messages(**call.fields),
-                response_model=call.response_model or RESPONSE_MODELS[call.kind],
-                section=call.section,
-            )
-        except ModelError as err:
-            self.out.quality.append(
-                QualityNote(kind="section_failed", message=f"{call.kind} call failed: {err.message}", section=call.section)
-            )
-            return
-        call.on_answer(answer)
+        return calls
 
     def _note(self, kind: str, message: str, section: str | None, quote: str | None = None) -> None:
         self.out.quality.append(QualityNote(kind=kind, message=message, section=section, quote=quote))
@@ -119,10 +79,10 @@ class Labeler:
         return answer_summary
 
     # -- blocks -------------------------------------------------------------------------------------
-    def _calls_for_block(self, block: Block) -> list[_Call]:
+    def _calls_for_block(self, block: Block) -> list[Call]:
         text = self.norm.slice(block.start, block.end)
         ev = span_evidence(self.norm, block.start, block.end)
-        calls: list[_Call] = []
+        calls: list[Call] = []
         if block.kind in ("measures", "plans"):
             model_cls = Measure if block.kind == "measures" else Plan
             target = self.out.measures if block.kind == "measures" else self.out.plans
@@ -138,7 +98,7 @@ class Labeler:
             def on_rules(block=block, ev=ev, model_cls=model_cls, target=target):
                 target.append(model_cls(category=rules.category(block.text, block.heading), summary=rules.summary(block.text), section=block.path, evidence=ev))
 
-            calls.append(_Call(block.kind, block.path, fields, on_answer, on_rules, SummaryAnswer if known else None))
+            calls.append(Call(block.kind, block.path, fields, on_answer, on_rules, SummaryAnswer if known else None))
             if block.kind == "measures":
                 calls.extend(self._leadership_calls(block))
         elif block.kind == "problems":
@@ -157,7 +117,7 @@ class Labeler:
             def on_rules(block=block, ev=ev):
                 self.out.problems.append(Problem(summary=rules.summary(block.text), section=block.path, evidence=ev))
 
-            calls.append(_Call("problems", block.path, {"text": _clip(text, PROBLEM_CLIP)}, on_answer, on_rules))
+            calls.append(Call("problems", block.path, {"text": _clip(text, PROBLEM_CLIP)}, on_answer, on_rules))
         elif block.kind == "rectifications":
 
             def on_answer(a, block=block, ev=ev):
@@ -166,12 +126,12 @@ class Labeler:
             def on_rules(block=block, ev=ev):
                 self.out.rectifications.append(Rectification(summary=rules.summary(block.text), section=block.path, evidence=ev))
 
-            calls.append(_Call("rectifications", block.path, {"text": _clip(text)}, on_answer, on_rules))
+            calls.append(Call("rectifications", block.path, {"text": _clip(text)}, on_answer, on_rules))
         elif block.kind == "leadership":
             calls.extend(self._leadership_calls(block, whole_block=True))
         return calls
 
-    def _leadership_calls(self, block: Block, whole_block: bool = False) -> list[_Call]:
+    def _leadership_calls(self, block: Block, whole_block: bool = False) -> list[Call]:
         """One call per sentence that speaks of the 第一责任人 duty; code picks the sentences (measured on the
         seeds, a 1.5B model asked to quote them itself returned 37 items for 10 gold, F1 0.31 against 0.88)."""
         spans = [(block.start + a, block.start + b) for a, b in rules.leadership_sentences(block.text)]
@@ -190,11 +150,11 @@ class Labeler:
                 self.out.leadership_duties.append(
                     LeadershipDuty(summary=rules.summary(sentence.text), section=sentence.path, evidence=ev))
 
-            calls.append(_Call("leadership", block.path, {"text": self.norm.slice(start, end)}, on_answer, on_rules))
+            calls.append(Call("leadership", block.path, {"text": self.norm.slice(start, end)}, on_answer, on_rules))
         return calls
 
     # -- metrics ------------------------------------------------------------------------------------
-    def _calls_for_metrics(self, quantities: list[Quantity]) -> list[_Call]:
+    def _calls_for_metrics(self, quantities: list[Quantity]) -> list[Call]:
         if not self.model_metrics:
             for q in quantities:
                 self.out.metrics.append(q.to_metric())
@@ -215,10 +175,10 @@ class Labeler:
                 for q in group:
                     self.out.metrics.append(q.to_metric())
 
-            calls.append(_Call("metrics", None, {"text": marked}, on_answer, on_rules))
+            calls.append(Call("metrics", None, {"text": marked}, on_answer, on_rules))
         return calls
 
-    def _sort(self) -> None:
+    def sort(self) -> None:
         for items in (self.out.measures, self.out.plans, self.out.problems, self.out.rectifications,
                       self.out.leadership_duties, self.out.metrics):
             items.sort(key=lambda item: (item.evidence.start, item.evidence.end))

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from extractor.normalize import Normalized
+from extractor.text.normalize import Normalized
 
 
 @dataclass(frozen=True)

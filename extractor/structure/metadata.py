@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 
-from extractor.layout import DATE_LINE, Line, closing_index, is_org_line, parse_date, split_lines
-from extractor.normalize import Normalized
-from extractor.segment import Outline
+from extractor.text.layout import DATE_LINE, Line, closing_index, is_org_line, parse_date, split_lines
+from extractor.text.normalize import Normalized
+from extractor.structure.outline import Outline
 from schemas.report import Metadata, QualityNote, Section
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号$")

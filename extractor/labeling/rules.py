@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from extractor.normalize import canon
+from extractor.text.normalize import canon
 
 # (category, keywords). Order breaks ties: earlier wins.
 _CATEGORY_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [

@@ -26,8 +26,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from extractor.layout import Line, closing_index, cn_int, int_cn, split_lines
-from extractor.normalize import Normalized
+from extractor.text.layout import Line, closing_index, cn_int, int_cn, split_lines
+from extractor.text.normalize import Normalized
 from schemas.report import Evidence, Section
 
 BlockKind = Literal["measures", "problems", "rectifications", "plans", "leadership"]

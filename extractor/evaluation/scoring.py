@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any, Iterable, Optional
 
 from extractor.grounding import is_grounded
-from extractor.normalize import canon
+from extractor.text.normalize import canon
 from schemas.report import REQUIRED_PARTS, Evidence, Metadata, Metric, Report
 
 ITEM_FIELDS: tuple[str, ...] = ("measures", "problems", "rectifications", "plans", "leadership_duties")

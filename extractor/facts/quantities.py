@@ -12,20 +12,28 @@ quoted names (`“1100”模式`, `“三个融入”`) and fixed slogans with n
 Most of those fall out for free because the number carries no unit (`〔2023〕9号`, `12345热线`); the rest
 are excluded explicitly below.
 
-Names and indicator keys are heuristics of their own, in `metric_names.py` and `metric_indicators.py`.
+Names and indicator keys are separate steps the pipeline calls after this one: `facts/names.py`, `facts/indicators.py`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from extractor.metric_indicators import indicators
-from extractor.metric_names import Found, name_all
-from extractor.normalize import Normalized
+from extractor.text.normalize import Normalized
 from schemas.report import Evidence, Metric
+
+
+@dataclass
+class Found:
+    """A number expression located by `find_quantities`, in normalized-text coordinates."""
+
+    start: int  # the whole expression, approximation prefix included
+    end: int
+    unit: str | None  # as printed (万元, %, 人次)
+    base_unit: str | None  # 元, ratio, 件, 工作日
 
 
 @dataclass
@@ -38,8 +46,9 @@ class Quantity:
     start: int  # original offsets of the number expression
     end: int
     quote: str  # the original slice [start, end)
-    name: str  # what is counted (rules-backend floor; models refine it)
-    indicator: str | None  # schema indicator key, only for the jurisdiction's own report-year total
+    found: Found = field(repr=False, compare=False)  # the same expression in normalized coordinates
+    name: str = ""  # what is counted: set by `facts.names.name_quantities` (models may refine it)
+    indicator: str | None = None  # schema indicator key: set by `facts.indicators.key_indicators`
 
     def to_metric(self, name: str | None = None, indicator: str | None = None, *, keep_indicator: bool = True) -> Metric:
         """The `schemas.report.Metric` for this quantity, evidence exact by construction. A model may rename
@@ -120,7 +129,7 @@ class _Hit(NamedTuple):
 
 
 def find_quantities(norm: Normalized) -> list[Quantity]:
-    """Every quantity in the report, in document order, with original offsets."""
+    """Every quantity in the report, in document order, with original offsets; not yet named or keyed."""
     text = norm.text
     zones = _excluded_zones(text)
     found: list[_Hit] = []
@@ -137,14 +146,12 @@ def find_quantities(norm: Normalized) -> list[Quantity]:
         if hit:
             found.append(hit)
     found.sort(key=lambda h: h.span.start)
-    named = name_all(text, [h.span for h in found])
-    keys = indicators(text, named)
     out = []
-    for hit, n, indicator in zip(found, named, keys):
+    for hit in found:
         start, end = norm.to_orig(hit.span.start, hit.span.end)
         out.append(Quantity(
             value=hit.value, unit=hit.unit, approx=hit.approx, value_base=hit.value_base, base_unit=hit.base_unit,
-            start=start, end=end, quote=norm.original[start:end], name=n.name, indicator=indicator,
+            start=start, end=end, quote=norm.original[start:end], found=hit.span,
         ))
     return out
 

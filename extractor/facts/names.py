@@ -1,26 +1,19 @@
-"""Names and indicator keys for parsed quantities: deterministic heuristics, the rules backend's floor.
+"""Names for parsed quantities: deterministic heuristics, the rules backend's floor.
 
 A name says what is counted, from nearby words: the noun phrase after the number (`对16个部门` → `部门数`),
 else the verb phrase before it in the same clause (`审查各单位备案文件27件` → `审查备案文件数`). When the
 clause holds only a verb (`受理48起`), the object of the previous quantity in the sentence is carried over
 (`共收到行政复议申请案件51起，受理48起` → `行政复议申请案件受理数`). Predictable beats clever: the model
-backends refine names later. Indicator keys are `metric_indicators.py`'s business.
+backends refine names later. Indicator keys are `facts/indicators.py`'s business.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-
-@dataclass
-class Found:
-    """A number expression located by `numbers.py`, in normalized-text coordinates."""
-
-    start: int  # the whole expression, approximation prefix included
-    end: int
-    unit: str | None  # as printed (万元, %, 人次)
-    base_unit: str | None  # 元, ratio, 件, 工作日
+from extractor.facts.quantities import Found, Quantity
+from extractor.text.normalize import Normalized
 
 
 MAX_NAME = 16
@@ -98,6 +91,12 @@ class Named:
     name: str
     stem: str  # the name before its 数/金额 suffix
     obj: str  # the counted thing, carried over to verb-only clauses that follow
+
+
+def name_quantities(norm: Normalized, quantities: list[Quantity]) -> list[Quantity]:
+    """The quantities with `name` set to what each one counts (rules floor; a model may rename later)."""
+    named = name_all(norm.text, [q.found for q in quantities])
+    return [replace(q, name=n.name) for q, n in zip(quantities, named)]
 
 
 def name_all(text: str, found: list[Found]) -> list[Named]:

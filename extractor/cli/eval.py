@@ -1,6 +1,6 @@
 """`fazhi eval`: score extractions against hand-labelled gold, and refuse a change that makes them worse.
 
-Thin like the rest of the CLI: parses options, calls `extractor.evaluate`, renders tables.
+Thin like the rest of the CLI: parses options, calls `extractor.evaluation.suites`, renders tables.
 Exit codes: 0 = scored (and no regression against `--baseline`), 1 = a score dropped by more than its
 tolerance or a document newly failed, 2 = bad options, suite, baseline or no gold to score against.
 """
@@ -15,14 +15,12 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from extractor import evaluate, scoring
-from extractor.cli import (
-    ApiKeyOpt, BackendOpt, BaseUrlOpt, CacheDirOpt, CategoriesOpt, MetricNamesOpt, ModelOpt, ModelPathOpt, ModeOpt,
-    RefreshOpt, TimeoutOpt,
-    app, console, fail, make_config, out,
-)
+from extractor.evaluation import scoring
+from extractor.evaluation import suites as evaluate
+from extractor.cli.options import config_options, console, fail, out
+from extractor.config import Config
 from extractor.errors import FazhiError, InputError
-from extractor.fsutil import atomic_write_json
+from extractor.files import atomic_write_json
 
 QUOTE_WIDTH = 80  # --misses shows this much of a quote; the JSON log keeps it whole
 ROW_ORDER = ("metadata", *scoring.ITEM_FIELDS, "metrics", "compliance", "grounding", "overall")
@@ -32,25 +30,15 @@ CAPTION = ("score = the field's primary score (F1; fields right for metadata; pa
            "sim = char-F1 of matched summaries (metric names).")
 
 
-@app.command("eval")
+@config_options()
 def eval_command(
+    config: Config,
     suite: str = typer.Option("seeds", "--suite", "-s", help="Suite name (evals/suites/NAME.toml) or path to a suite file."),
     pred_dir: Optional[Path] = typer.Option(None, "--pred-dir", help="Score saved predictions DIR/<seed id>.json instead of extracting."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the eval log (versioned JSON) to FILE."),
     misses: bool = typer.Option(False, "--misses", help="List false negatives / false positives / wrong fields with their quotes."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Compare with a saved log; exit 1 if a score drops beyond its tolerance."),
     save_baseline: Optional[Path] = typer.Option(None, "--save-baseline", help="Write this run's log to FILE (atomically) as a new baseline."),
-    backend: str = BackendOpt,
-    base_url: Optional[str] = BaseUrlOpt,
-    model: Optional[str] = ModelOpt,
-    api_key: Optional[str] = ApiKeyOpt,
-    mode: Optional[str] = ModeOpt,
-    timeout: Optional[float] = TimeoutOpt,
-    cache_dir: Optional[Path] = CacheDirOpt,
-    refresh: bool = RefreshOpt,
-    model_path: Optional[Path] = ModelPathOpt,
-    categories: str = CategoriesOpt,
-    metric_names: str = MetricNamesOpt,
 ) -> None:
     """Score extractions of a suite's documents against gold, per report and per field.
 
@@ -65,11 +53,7 @@ def eval_command(
     try:
         the_suite = evaluate.load_suite(suite)
         base_log = _read_log(baseline) if baseline else None  # before the run: a bad path should not cost one
-        config = None if pred_dir else make_config(
-            backend=backend, base_url=base_url, model=model, api_key=api_key, mode=mode, timeout=timeout,
-            cache_dir=cache_dir, refresh=refresh, model_path=model_path, categories=categories,
-            metric_names=metric_names,
-        )
+        config = None if pred_dir else config
         if pred_dir is not None and not pred_dir.is_dir():
             raise InputError(f"--pred-dir {pred_dir} is not a folder")
         result = _run(the_suite, config, pred_dir)

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import re
 
-from extractor.metric_names import CTX_DELIMS, Named, left_clause, right_clause, same_sentence
+from dataclasses import replace
+
+from extractor.facts.names import CTX_DELIMS, Named, left_clause, name_all, right_clause, same_sentence
+from extractor.facts.quantities import Quantity
+from extractor.text.normalize import Normalized
 
 _SENTENCE = set("。！？!?\n；;")
 
@@ -25,6 +29,12 @@ _TOPICS = [
     ("litig", r"行政诉讼|行政应诉|应诉案件|诉讼案件|一审"),
     ("recon", r"行政复议|复议"),
 ]
+
+
+def key_indicators(norm: Normalized, quantities: list[Quantity]) -> list[Quantity]:
+    """The quantities with `indicator` set where one is the jurisdiction's report-year total for a key."""
+    keys = indicators(norm.text, name_all(norm.text, [q.found for q in quantities]))
+    return [replace(q, indicator=key) for q, key in zip(quantities, keys)]
 
 
 def indicators(text: str, named: list[Named]) -> list[str | None]:

@@ -18,7 +18,7 @@ from typing import Iterable, get_args
 
 from pydantic import ValidationError
 
-from extractor.fsutil import atomic_write_bytes, atomic_write_text
+from extractor.files import atomic_write_bytes, atomic_write_text
 from schemas.report import Indicator, Report
 
 METRIC_COLUMNS = ("file", "region", "report_year", "name", "value", "unit", "value_base", "base_unit", "approx",

@@ -8,7 +8,7 @@ What OUT holds:
                       it is removed, so OUT and the tables never describe bytes or settings that failed)
     manifest.jsonl    one line per input per run, appended with fsync; an input's latest line is its state
     reports.jsonl, metrics.csv, indicators.csv, items.csv (+ metrics/items .parquet with pyarrow):
-                      rebuilt from every output in OUT at the end (extractor/tables.py)
+                      rebuilt from every output in OUT at the end (extractor/runs/tables.py)
 
 Resume: an input is skipped when its latest manifest line is `ok` or `skipped` for the same input sha256
 and config fingerprint (backend, model, endpoint, mode, … and, for model backends, prompt versions), and
@@ -36,12 +36,13 @@ from typing import Callable, Literal
 
 from pydantic import ValidationError
 
-from extractor import __version__, prompts
+from extractor import __version__
+from extractor.model import prompts
 from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InputError
-from extractor.fsutil import atomic_write_json
+from extractor.files import atomic_write_json
 from extractor.pipeline import extract, is_partial
-from extractor.tables import write_tables
+from extractor.runs.tables import write_tables
 from schemas.report import Report
 
 Status = Literal["ok", "partial", "failed", "skipped"]

@@ -1,51 +1,35 @@
 """`fazhi batch DIR -o OUT`: a folder of reports → one JSON each, manifest.jsonl and flat tables.
 
-Registered on `extractor.cli.app` by the import at the end of cli.py. Rendering only; the work is
-`extractor.batch.run_batch`.
+Rendering only; the work is `extractor.runs.batch.run_batch`.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.markup import escape
 from rich.table import Table
 
-from extractor.batch import BatchEvent, BatchSummary, run_batch
-from extractor.cli import (
-    ApiKeyOpt, BackendOpt, BaseUrlOpt, CacheDirOpt, CategoriesOpt, MetricNamesOpt, ModelOpt, ModelPathOpt, ModeOpt,
-    RefreshOpt, TimeoutOpt,
-    app, console, fail, make_config, out,
-)
+from extractor.runs.batch import BatchEvent, BatchSummary, run_batch
+from extractor.cli.options import config_options, console, fail, out
+from extractor.config import Config
 from extractor.errors import FazhiError
 
 STYLE = {"ok": "green", "partial": "yellow", "failed": "red", "skipped": "dim"}
 
 
-@app.command("batch")
+@config_options()
 def batch(
+    config: Config,
     in_dir: Path = typer.Argument(..., metavar="DIR", help="Folder of report text files."),
     out_dir: Path = typer.Option(..., "--out", "--output", "-o", help="Output folder: one JSON per report, manifest, tables."),
     glob: str = typer.Option("*.txt", "--glob", help="Which files in DIR to read, e.g. '*.txt' or '**/*.txt'."),
     concurrency: int = typer.Option(1, "--concurrency", "-j", min=1, help="Reports in flight at once (local backend: 1)."),
     force: bool = typer.Option(False, "--force", help="Redo every report, even those already done."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
-    backend: str = BackendOpt,
-    base_url: Optional[str] = BaseUrlOpt,
-    model: Optional[str] = ModelOpt,
-    api_key: Optional[str] = ApiKeyOpt,
-    mode: Optional[str] = ModeOpt,
-    timeout: Optional[float] = TimeoutOpt,
-    cache_dir: Optional[Path] = CacheDirOpt,
-    refresh: bool = RefreshOpt,
-    model_path: Optional[Path] = ModelPathOpt,
-    categories: str = CategoriesOpt,
-    metric_names: str = MetricNamesOpt,
-    max_bytes: int = typer.Option(5_000_000, "--max-bytes", help="Refuse (and record as failed) input files larger than this."),
 ) -> None:
     """Extract every report in a folder. Resumes by default: unchanged reports already done are skipped.
 
@@ -54,9 +38,6 @@ def batch(
     Exit code 0 when every report is ok or skipped, 1 when any is partial or failed, 2 for bad options.
     """
     try:
-        config = make_config(backend=backend, base_url=base_url, model=model, api_key=api_key, mode=mode,
-                             timeout=timeout, cache_dir=cache_dir, refresh=refresh, model_path=model_path,
-                             max_bytes=max_bytes, categories=categories, metric_names=metric_names)
         with _BatchProgress() as progress:
             summary = run_batch(in_dir, out_dir, config, glob=glob, concurrency=concurrency, force=force,
                                 on_event=progress.on_event)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from extractor.errors import ConfigError
 
-PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPT_DIR = Path(__file__).resolve().parents[2] / "prompts"
 KINDS = ("measures", "plans", "problems", "rectifications", "leadership", "metrics")
 COMMON = "common"
 

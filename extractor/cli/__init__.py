@@ -1,0 +1,1 @@
+"""The command line: `app` (commands in one module each, shared options in `options`)."""

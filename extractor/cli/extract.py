@@ -1,0 +1,89 @@
+"""`fazhi extract FILE`: one report to JSON, with a per-call progress bar and a run summary on stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from extractor.cli.options import config_options, console, fail
+from extractor.config import Config
+from extractor.errors import FazhiError
+
+
+def _progress_bar(label: str):
+    """A rich progress bar on stderr and the callback the pipeline calls as it goes."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stage]}"),
+                   TimeElapsedColumn(), console=console, transient=True)
+    task = bar.add_task(label, total=None, stage="")
+
+    def update(stage: str, done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total, stage=stage)
+
+    return bar, update
+
+
+@config_options()
+def extract(
+    config: Config,
+    file: Path = typer.Argument(..., help="A report as plain text (UTF-8, GB18030/GBK or UTF-16)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report JSON here (atomically) instead of stdout."),
+    price_in: Optional[float] = typer.Option(None, "--price-in", help="Price per 1k prompt tokens: the run record then shows a cost."),
+    price_out: Optional[float] = typer.Option(None, "--price-out", help="Price per 1k output tokens."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+) -> None:
+    """Extract one report to JSON.
+
+    Exit codes: 0 ok; 1 partial (a model call failed after retries: the report is still written and the
+    failed section is listed under `quality`); 2 bad input or configuration.
+
+    Example: fazhi extract seeds/000_f1d261e1c8a62baa.txt --backend rules -o out/000.json
+    """
+    from extractor.pipeline import extract as run_extract, is_partial
+    from extractor.files import atomic_write_json
+
+    config = config.with_(price_in_per_1k=price_in, price_out_per_1k=price_out)
+    try:
+        if quiet:
+            report = run_extract(file, config)
+        else:
+            bar, update = _progress_bar(file.name)
+            with bar:
+                report = run_extract(file, config, progress=update)
+    except FazhiError as err:
+        raise fail(err)
+    data = report.dump()
+    if output:
+        try:
+            atomic_write_json(output, data)
+        except OSError as err:
+            raise fail(FazhiError(f"could not write the output: {err.strerror or err}", file=str(output)))
+    else:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    if not quiet:
+        _print_run_summary(report, output)
+    if is_partial(report):
+        raise typer.Exit(1)
+
+
+def _print_run_summary(report, output: Optional[Path]) -> None:
+    from rich.table import Table
+
+    run = report.run
+    table = Table(title=f"{report.source.file}", show_header=True, header_style="bold")
+    for col in ("measures", "metrics", "problems", "plans", "duties", "calls", "cache hits", "tokens in/out", "cost", "seconds"):
+        table.add_column(col, justify="right")
+    table.add_row(str(len(report.measures)), str(len(report.metrics)), str(len(report.problems)), str(len(report.plans)),
+                  str(len(report.leadership_duties)), str(run.calls), str(run.cache_hits),
+                  f"{run.tokens_in}/{run.tokens_out}", "–" if run.cost is None else f"{run.cost:.4f}", f"{run.seconds:.1f}")
+    console.print(table)
+    for note in report.quality:
+        colour = "red" if note.kind == "section_failed" else "yellow"
+        console.print(f"[{colour}]{note.kind}[/] {note.section or ''} {note.message}", highlight=False)
+    if output:
+        console.print(f"wrote {output}")

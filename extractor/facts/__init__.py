@@ -1,0 +1,1 @@
+"""Facts code is sure of: quantities (numbers with units), their names and indicator keys."""

@@ -1,0 +1,28 @@
+"""Labeling: turn a report's outline and quantities into items — plan the model calls (`plan`), run them
+(`run`), keyword categories and lead-clause summaries for the rules backend and fallbacks (`rules`)."""
+
+from __future__ import annotations
+
+from extractor.facts.quantities import Quantity
+from extractor.labeling.plan import Labeled, Planner
+from extractor.labeling.run import Asker, Progress, run_calls
+from extractor.structure.outline import Outline
+from extractor.text.normalize import Normalized
+
+__all__ = ["Labeled", "Labeler"]
+
+
+class Labeler:
+    """One report's items: with a model (`ask`) or, when `ask` is None, by the rules alone."""
+
+    def __init__(self, norm: Normalized, ask: Asker | None, model_metrics: bool, progress: Progress | None = None,
+                 categories: str = "model"):
+        self.planner = Planner(norm, model_metrics=model_metrics and ask is not None, categories=categories)
+        self.ask = ask
+        self.progress = progress
+
+    def run(self, outline: Outline, quantities: list[Quantity]) -> Labeled:
+        calls = self.planner.plan(outline, quantities)
+        run_calls(calls, self.ask, self.planner.out, self.progress)
+        self.planner.sort()
+        return self.planner.out

@@ -1,0 +1,62 @@
+"""Backend adapters: an instructor client for an OpenAI-compatible endpoint or for the embedded llama.cpp model.
+
+- `openai`: `instructor.from_openai(openai.OpenAI(...), mode=…)`; default mode `tools`. The openai client's
+  own retries are off (`max_retries=0`): tenacity in `client.py` is the only retry policy.
+- `local`: the embedded llama.cpp model. `extractor.model.local.get_create(config)` must return an OpenAI-style
+  `create(**kwargs)` callable (like llama-cpp-python's `Llama.create_chat_completion_openai_v1`): it accepts
+  `messages`, `model`, `temperature`, `max_tokens`, `response_format`, `tools`, `tool_choice` and returns an
+  `openai.types.chat.ChatCompletion` (with `usage`). It is patched with `instructor.patch(create=…, mode=…)`;
+  default mode `json_schema`. Adapting `response_format={"type": "json_schema", …}` to llama.cpp's
+  `{"type": "json_object", "schema": …}` is local.py's job.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import instructor
+import openai
+
+from extractor.config import Config
+from extractor.errors import ConfigError
+
+MODES: dict[str, instructor.Mode] = {
+    "tools": instructor.Mode.TOOLS,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "json": instructor.Mode.JSON,
+    "md_json": instructor.Mode.MD_JSON,
+}
+DEFAULT_MODE = {"openai": "tools", "local": "json_schema"}
+
+
+def resolve_mode(config: Config) -> tuple[str, str]:
+    """(backend, mode) for a configuration that makes model calls; ConfigError otherwise."""
+    backend = config.resolved_backend
+    if backend not in DEFAULT_MODE:
+        raise ConfigError(f"backend {backend!r} makes no model calls", hint="use --backend openai or local")
+    mode = config.mode or DEFAULT_MODE[backend]
+    if mode not in MODES:
+        raise ConfigError(f"unknown mode {mode!r}", hint=f"choose one of {', '.join(MODES)}")
+    return backend, mode
+
+
+def connect(config: Config, backend: str, mode: str, *, create: Callable[..., Any] | None = None,
+            http_client: Any = None) -> tuple[instructor.Instructor, openai.OpenAI | None]:
+    """The instructor client for `backend`, and the openai client under it (None locally) for closing."""
+    instructor_mode = MODES[mode]
+    if backend == "openai":
+        raw = openai.OpenAI(
+            base_url=config.base_url,
+            api_key=config.api_key or "not-needed",  # local servers accept anything; openai needs a value
+            timeout=config.timeout,
+            max_retries=0,  # tenacity in client.py is the only retry policy
+            http_client=http_client,
+        )
+        return instructor.from_openai(raw, mode=instructor_mode), raw
+    if create is None:
+        from extractor.model import local  # lazy: llama-cpp-python is an optional extra
+
+        create = local.get_create(config)
+    # `Instructor` around a patched bare callable gives the local backend the same create_with_completion.
+    patched = instructor.patch(create=create, mode=instructor_mode)
+    return instructor.Instructor(client=None, create=patched, mode=instructor_mode), None

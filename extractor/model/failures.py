@@ -1,0 +1,175 @@
+"""The one translation point for model-call failures, and the retry policy that reads them.
+
+openai / instructor / local-backend exceptions become `extractor.errors` here only. Messages are scrubbed
+of the API key, and openai's exceptions are not chained (their text echoes the server's reply, which a
+careless proxy may fill with the key). Which failures are transient (retried by tenacity) and how long to
+wait (the server's `Retry-After`, else exponential backoff with jitter) are pure functions of the exception.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+import openai
+from instructor.core import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel, ValidationError
+from tenacity import wait_exponential_jitter
+
+from extractor.config import Config
+from extractor.errors import ConfigError, FazhiError, InvalidModelOutput, ModelError, TransientModelError
+
+MAX_RETRY_AFTER = 60.0  # a server asking for longer is treated as asking for this; the section fails sooner
+_BACKOFF = wait_exponential_jitter(initial=1, max=30, jitter=1)
+_RETRY_STATUSES = {408, 409, 429}  # plus every 5xx; the same set the openai client retries by default
+
+
+class Translator:
+    """Turns a failed call's exception into our error, for one configuration (its backend, URL and key)."""
+
+    def __init__(self, config: Config, backend: str):
+        self.config = config
+        self.backend = backend
+
+    def translate(self, exc: BaseException, attempts: int, response_model: type[BaseModel]) -> FazhiError | None:
+        """The only place foreign exceptions become ours. None = not a model failure (a bug): re-raise."""
+        root = root_of(exc)
+        if isinstance(root, IncompleteOutputException):
+            return InvalidModelOutput("the reply was cut off at the token limit", attempts=attempts,
+                                      hint="raise max_tokens or split the section")
+        if is_transient(root):
+            return TransientModelError(f"{self.describe(root)}; gave up after {attempts} attempts",
+                                       attempts=attempts,
+                                       hint="the endpoint is overloaded or unreachable: try again later or raise --timeout")
+        if isinstance(root, openai.APIStatusError) and root.status_code in (401, 403, 404):
+            # A wrong key, model name or URL fails every call alike: stop the run (exit 2), do not mark
+            # each of hundreds of items failed one request at a time.
+            return ConfigError(f"the endpoint refused the request: {self.describe(root)}",
+                               hint=_status_hint(root.status_code))
+        if isinstance(root, openai.APIStatusError):
+            return ModelError(f"the endpoint refused the request: {self.describe(root)}", attempts=attempts,
+                              hint=_status_hint(root.status_code))
+        if isinstance(root, openai.OpenAIError):
+            return ModelError(self.scrub(f"{type(root).__name__}: {root}"), attempts=attempts,
+                              hint="see the endpoint's documentation")
+        if not isinstance(exc, InstructorRetryException):
+            return None
+        if (exc.failed_attempts and exc.failed_attempts[-1].exception is root) or isinstance(root, AssertionError):
+            # The last attempt failed to parse or validate (instructor records those as failed attempts);
+            # AssertionError is how instructor reports a refusal.
+            return InvalidModelOutput(
+                f"the reply never matched {response_model.__name__} after {exc.n_attempts} attempts: "
+                f"{self.scrub(_validation_summary(root))}",
+                attempts=exc.n_attempts,
+                hint="try another --mode (json, md_json) or a stronger model",
+            )
+        # Anything else was raised by the create callable itself: in practice llama.cpp (context overflow,
+        # decode failure). Kept as the cause: it is not server text, so it cannot carry the key.
+        hint = ("the section may not fit the local model's context; check --model-path" if self.backend == "local"
+                else "unexpected failure in the client; rerun with --refresh and report it if it persists")
+        error = ModelError(self.scrub(f"{self.backend} model call failed: {type(root).__name__}: {root}"),
+                           attempts=attempts, hint=hint)
+        error.__cause__ = root
+        return error
+
+    def describe(self, exc: BaseException) -> str:
+        if isinstance(exc, openai.APITimeoutError):
+            return f"no reply within {self.config.timeout:g}s"
+        if isinstance(exc, openai.APIConnectionError):
+            return f"could not connect to {self.config.base_url or 'the OpenAI API'}"
+        if isinstance(exc, openai.APIStatusError):
+            return self.scrub(f"HTTP {exc.status_code} {_first_lines(_error_text(exc))}".rstrip())
+        return self.scrub(f"{type(exc).__name__}: {_first_lines(str(exc))}")
+
+    def scrub(self, text: str) -> str:
+        key = self.config.api_key
+        return text.replace(key, "***") if key else text
+
+
+# -- retry policy (pure functions of the exception) ---------------------------------------------------------
+
+
+def root_of(exc: BaseException) -> BaseException:
+    """instructor wraps whatever the API call raised in InstructorRetryException; classify the original."""
+    if isinstance(exc, InstructorRetryException) and exc.__cause__ is not None:
+        return exc.__cause__
+    return exc
+
+
+def is_transient(exc: BaseException) -> bool:
+    root = root_of(exc)
+    if isinstance(root, openai.APIConnectionError):  # includes APITimeoutError
+        return True
+    if isinstance(root, openai.APIStatusError):
+        return root.status_code in _RETRY_STATUSES or root.status_code >= 500
+    return False
+
+
+def wait(retry_state) -> float:
+    outcome = retry_state.outcome
+    exc = outcome.exception() if outcome is not None else None
+    hinted = retry_after(root_of(exc)) if exc is not None else None
+    return hinted if hinted is not None else _BACKOFF(retry_state)
+
+
+def retry_after(exc: BaseException) -> float | None:
+    """Seconds the server asked us to wait (`retry-after-ms`, `retry-after` seconds or HTTP date), capped."""
+    response = getattr(exc, "response", None)
+    if response is None:
+        return None
+    headers = response.headers
+    seconds: float | None = None
+    try:
+        if headers.get("retry-after-ms"):
+            seconds = float(headers["retry-after-ms"]) / 1000
+        elif headers.get("retry-after"):
+            value = headers["retry-after"].strip()
+            try:
+                seconds = float(value)
+            except ValueError:
+                when = email.utils.parsedate_to_datetime(value)
+                seconds = when.timestamp() - time.time()
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if seconds is None or seconds != seconds:  # absent or NaN
+        return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+# -- small formatting helpers ---------------------------------------------------------------------------------
+
+
+def _status_hint(status: int) -> str:
+    if status in (401, 403):
+        return "check --api-key or OPENAI_API_KEY"
+    if status == 404:
+        return "check --model and --base-url"
+    if status in (400, 422):
+        return "the endpoint rejected the request; if it lacks tool calls or json_schema, try --mode json or md_json"
+    return "see the endpoint's logs"
+
+
+def _error_text(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
+            return inner["message"]
+        if isinstance(inner, str):
+            return inner
+    return exc.message
+
+
+def _validation_summary(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        parts = [f"{'.'.join(map(str, e['loc'])) or 'reply'}: {e['msg']}" for e in exc.errors()[:3]]
+        more = exc.error_count() - len(parts)
+        return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+    return _first_lines(str(exc))
+
+
+def _first_lines(text: str, limit: int = 300) -> str:
+    flat = "; ".join(line.strip() for line in text.splitlines() if line.strip())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+

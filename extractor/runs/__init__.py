@@ -1,0 +1,1 @@
+"""Running many reports: the resumable batch and its flat tables."""

@@ -1,0 +1,1 @@
+"""Document structure: the outline (headings, parts, enumerated item blocks) and metadata."""
