@@ -42,6 +42,8 @@ class Config:
     categories: str = "auto"  # auto | model | hybrid: hybrid keeps keyword categories where keywords are clear (auto: hybrid locally)
     price_in_per_1k: float | None = None
     price_out_per_1k: float | None = None
+    max_report_seconds: float | None = None  # wall-time budget for one report's model calls (None: unbounded)
+    breaker_limit: int = 3  # this many failed calls in a row, of one transport kind, stop the run
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
@@ -55,6 +57,8 @@ class Config:
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         cfg = cls(**values)
+        if cfg.max_report_seconds is not None and cfg.max_report_seconds <= 0:
+            raise ConfigError(f"--max-report-seconds must be > 0, got {cfg.max_report_seconds:g}")
         if cfg.backend not in BACKENDS:
             raise ConfigError(f"unknown backend {cfg.backend!r}", hint=f"choose one of {', '.join(BACKENDS)}")
         for option, value, allowed in (("--metric-names", cfg.metric_names, ("auto", "model", "rules")),
@@ -69,6 +73,14 @@ class Config:
         if self.backend != "auto":
             return self.backend
         return "openai" if self.base_url else "local"
+
+    def require_key(self) -> None:
+        """The OpenAI API itself needs a key; an endpoint of one's own (`base_url`) may not. Checked before any
+        model library is imported, so a missing key costs no time."""
+        if self.resolved_backend == "openai" and not self.api_key and not self.base_url:
+            raise ConfigError("--backend openai needs an API key for the OpenAI API, and none is set",
+                              hint="export OPENAI_API_KEY=… (or --api-key-file FILE), or point --base-url / "
+                                   "FAZHI_BASE_URL at an endpoint that needs none")
 
     @property
     def model_name(self) -> str | None:

@@ -2,7 +2,9 @@
 
     FazhiError                      base: has `file`, `section`, `hint`; the CLI prints it as one red line
     ├── InputError                  bad input file (exit 2): empty, binary, undecodable, too large, not a report
-    ├── ConfigError                 bad options or environment (exit 2): unknown backend, missing model file
+    ├── ConfigError                 bad options or environment (exit 2): unknown backend, missing model file,
+    │   │                           an endpoint refused/unreachable/TLS, a key it rejects (401/403/404)
+    │   └── EndpointDown            the circuit breaker tripped: calls kept failing the same way (exit 2)
     └── ModelError                  a model call failed after retries (the section is marked failed; exit 1)
         ├── TransientModelError     429 / 5xx / timeout / connection (retried by tenacity in model/client.py)
         └── InvalidModelOutput      the reply never validated against the response schema
@@ -37,12 +39,17 @@ class ConfigError(FazhiError):
     exit_code = 2
 
 
+class EndpointDown(ConfigError):
+    """Raised by the circuit breaker; the batch marks the reports it did not start `not_started`."""
+
+
 class ModelError(FazhiError):
     exit_code = 1
 
-    def __init__(self, message: str, *, attempts: int = 0, **kw):
+    def __init__(self, message: str, *, attempts: int = 0, kind: str = "model", **kw):
         super().__init__(message, **kw)
         self.attempts = attempts
+        self.kind = kind  # `timeout`, `http 503`, `invalid output`, `truncated`, `deadline`, … (failures.fault_kind)
 
 
 class TransientModelError(ModelError):

@@ -5,8 +5,11 @@
 
 - `extract(path, config, progress=None) -> Report` raises `InputError` for a file that cannot be read as a
   report (empty, binary, too large, not a report);
-- a model call that failed after retries still yields a Report: the item is left out and `quality` gets a
-  `section_failed` note, so `is_partial(report)` is True (the CLI exits 1 for such a report);
+- a model call that failed after retries still yields the item, with the rules' category and summary
+  (`decided_by: "rules"`) and a `model_failed` note: `is_degraded(report)` is True (the CLI exits 1);
+  `is_partial(report)` means something is really missing (a `section_failed` note);
+- a configuration fault (no key, an unreachable endpoint, the circuit breaker) raises `ConfigError`: the
+  endpoint is checked once before the first report (`preflight`);
 - `progress(stage, done, total)` is called after each model call (or rules step).
 """
 
@@ -35,11 +38,38 @@ Progress = Callable[[str, int, int], None]
 
 
 def is_partial(report: Report) -> bool:
+    """Something is really missing: a section whose items could not be made at all."""
     return any(note.kind == "section_failed" for note in report.quality)
 
 
-def extract(path: Path, config: Config, *, progress: Progress | None = None, client=None) -> Report:
+def is_degraded(report: Report) -> bool:
+    """Every item is present, but some model calls failed and the rules stand in for them."""
+    return any(note.kind == "model_failed" for note in report.quality)
+
+
+def preflight(config: Config) -> None:
+    """Fail fast on a configuration that cannot work (no key, an endpoint that refuses or does not answer),
+    before any report starts. Nothing to check for the rules and local backends."""
+    config.require_key()
+    if config.resolved_backend == "openai":
+        from extractor.model.client import preflight as check  # lazy: rules runs need no model libraries
+
+        check(config)
+
+
+def new_breaker(config: Config):
+    """One circuit breaker for a run of many reports (batch, eval); None for the rules backend."""
+    if config.resolved_backend == "rules":
+        return None
+    from extractor.model.breaker import Breaker
+
+    return Breaker(config.breaker_limit, where=config.base_url or f"the {config.resolved_backend} model")
+
+
+def extract(path: Path, config: Config, *, progress: Progress | None = None, client=None, breaker=None) -> Report:
     started = time.perf_counter()
+    if client is None:
+        preflight(config)  # before reading: a run that cannot work says so at once (once per process)
     doc = read_document(Path(path), max_bytes=config.max_bytes)
     norm = normalize(doc.text)
     outline = segment(norm)
@@ -54,7 +84,8 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
     backend = config.resolved_backend
     own_client = backend != "rules" and client is None
     if own_client:
-        client = _client_for(config)
+        client = _client_for(config, breaker if breaker is not None else new_breaker(config),
+                             time.monotonic() + config.max_report_seconds if config.max_report_seconds else None)
     try:
         labeled = Labeler(norm, client if backend != "rules" else None, config.model_names_metrics, progress,
                           categories=config.category_mode).run(outline, quantities)
@@ -89,10 +120,10 @@ def compliance(outline: Outline, has_leadership: bool) -> Compliance:
     return Compliance(**{p: PartCoverage(present=bool(paths), sections=paths) for p, paths in parts.items()})
 
 
-def _client_for(config: Config):
+def _client_for(config: Config, breaker, deadline: float | None):
     from extractor.model.client import ModelClient  # imported lazily: the rules backend needs no model libraries
 
-    return ModelClient(config)
+    return ModelClient(config, breaker=breaker, deadline=deadline)
 
 
 def _run_info(config: Config, client, started: float) -> RunInfo:

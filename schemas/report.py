@@ -75,6 +75,7 @@ REQUIRED_PARTS: tuple[str, ...] = ("measures", "shortcomings", "leadership", "pl
 AdminLevel = Literal["province", "city", "county", "department", "other"]
 
 Alignment = Literal["exact", "fuzzy", "span"]
+DecidedBy = Literal["model", "rules"]
 
 
 class Strict(BaseModel):
@@ -134,6 +135,9 @@ class Item(Strict):
     summary: str = Field(description="One short Chinese sentence (≤ 60 characters) in the report's own terms.")
     section: Optional[str] = Field(None, description="Heading path of the section the item stands in, e.g. 一/（三）.")
     evidence: Evidence
+    decided_by: Optional[DecidedBy] = Field(
+        None, description="`rules` when the model call for this item failed and the rules backend's category and "
+        "summary stand in (a `model_failed` note in `quality` names it); absent otherwise.")
 
 
 class Measure(Item):
@@ -168,6 +172,8 @@ class Metric(Strict):
         None, description="Indicator key, only for the jurisdiction's own report-year total of that thing."
     )
     evidence: Evidence
+    decided_by: Optional[DecidedBy] = Field(
+        None, description="`rules` when the model was to name this quantity but its call failed; absent otherwise.")
 
 
 class PartCoverage(Strict):
@@ -237,4 +243,13 @@ class Report(Strict):
     run: Optional[RunInfo] = None
 
     def dump(self) -> dict:
-        return self.model_dump(mode="json", by_alias=True, exclude_none=False)
+        """The output JSON: nulls kept (a field the report does not state is null), but the gold-only
+        `_labeling` note and an item's `decided_by` appear only when set."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=False)
+        if data.get("_labeling") is None:
+            data.pop("_labeling", None)
+        for key in ("leadership_duties", "measures", "metrics", "problems", "rectifications", "plans"):
+            for item in data.get(key) or ():
+                if item.get("decided_by") is None:
+                    item.pop("decided_by", None)
+        return data

@@ -33,7 +33,7 @@ RULES = Config(backend="rules", max_bytes=MAX_BYTES)
 
 # --- a contract-keeping stand-in for the pipeline -------------------------------------------------------------
 
-def fake_extract(path: Path, config: Config, *, progress=None) -> Report:
+def fake_extract(path: Path, config: Config, *, progress=None, breaker=None) -> Report:
     data = Path(path).read_bytes()
     if not data.strip():
         raise InputError("file is empty", file=path.name)
@@ -75,7 +75,7 @@ class Fake:
         self._lock = threading.Lock()
         self.in_flight = self.max_in_flight = 0
 
-    def __call__(self, path, config, *, progress=None):
+    def __call__(self, path, config, *, progress=None, breaker=None):
         with self._lock:
             self.calls.append(Path(path).name)
             n = len(self.calls)
@@ -102,6 +102,7 @@ def clean_env(monkeypatch):
 def fake(monkeypatch) -> Fake:
     f = Fake()
     monkeypatch.setattr("extractor.runs.batch.extract", f)
+    monkeypatch.setattr("extractor.runs.batch.preflight", lambda config: None)  # no endpoint behind the fake
     return f
 
 

@@ -84,7 +84,9 @@ class FakeOpenAI:
         self.responder = responder
         self.usage = usage
         self.model = model
-        self.requests: list[Recorded] = []
+        self.requests: list[Recorded] = []  # chat requests (POST), in order
+        self.listings: list[Recorded] = []  # GET /models: the client's pre-flight check, kept apart from the calls
+        self.models_status = 200  # answer GET /models with this status (401 to reject the key, …)
         self._queue: collections.deque[Action] = collections.deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -221,8 +223,11 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.fake  # type: ignore[attr-defined]
 
     def do_GET(self) -> None:  # noqa: N802
-        self.fake._record("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, None)
-        if self.path.rstrip("/").endswith("/models"):
+        with self.fake._lock:
+            self.fake.listings.append(Recorded("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, None))
+        if self.fake.models_status != 200:
+            self._send(self.fake.models_status, {}, {"error": {"message": f"fake {self.fake.models_status}", "type": "fake_error"}})
+        elif self.path.rstrip("/").endswith("/models"):
             self._send(200, {}, {"object": "list", "data": [
                 {"id": self.fake.model, "object": "model", "created": 0, "owned_by": "fake"}]})
         else:

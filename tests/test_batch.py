@@ -103,10 +103,17 @@ def test_a_long_chinese_file_name_is_written(tmp_path, fake):
     assert summary.counts["ok"] == 1
 
 
-def test_a_configuration_error_stops_the_batch(tmp_path, monkeypatch):
-    monkeypatch.setattr("extractor.runs.batch.extract", Fake(raise_on_call=1, exc=ConfigError("model file missing")))
-    with pytest.raises(ConfigError):
-        run_batch(seeds_dir(tmp_path), tmp_path / "out", RULES)
+def test_a_configuration_error_stops_the_batch_and_marks_the_rest_not_started(tmp_path, monkeypatch):
+    fake = Fake(raise_on_call=1, exc=ConfigError("model file missing"))
+    monkeypatch.setattr("extractor.runs.batch.extract", fake)
+    d, out = seeds_dir(tmp_path), tmp_path / "out"
+    summary = run_batch(d, out, RULES)
+    assert summary.exit_code == 2 and "model file missing" in summary.stopped
+    assert fake.calls == [SEED_NAMES[0]]  # nothing begun after the fault
+    assert set(statuses(summary).values()) == {"not_started"} and len(summary.entries) == len(SEED_NAMES)
+    assert [line["status"] for line in manifest_lines(out)] == ["not_started"] * len(SEED_NAMES)
+    monkeypatch.setattr("extractor.runs.batch.extract", Fake())  # the fault fixed: a rerun resumes all
+    assert set(statuses(run_batch(d, out, RULES)).values()) == {"ok"}
 
 
 def test_missing_input_folder_is_an_input_error(tmp_path, fake):
@@ -114,14 +121,39 @@ def test_missing_input_folder_is_an_input_error(tmp_path, fake):
         run_batch(tmp_path / "nope", tmp_path / "out", RULES)
 
 
-def test_two_inputs_with_one_stem_do_not_overwrite_each_other(tmp_path, fake):
+@pytest.mark.parametrize("how", [{"glob": "**/*.txt"}, {"recursive": True}])
+def test_equal_file_names_in_two_folders_keep_their_relative_paths(tmp_path, fake, how):
     d = seeds_dir(tmp_path)
     (d / "sub").mkdir()
     shutil.copy(d / SEED_NAMES[0], d / "sub" / SEED_NAMES[0])
-    summary = run_batch(d, tmp_path / "out", RULES, glob="**/*.txt")
-    clash = {e.file: e for e in summary.entries}[f"sub/{SEED_NAMES[0]}"]
-    assert clash.status == "failed" and "already used by" in clash.error
-    assert statuses(summary)[SEED_NAMES[0]] == "ok"
+    out = tmp_path / "out"
+    summary = run_batch(d, out, RULES, **how)
+    assert statuses(summary)[f"sub/{SEED_NAMES[0]}"] == "ok" and statuses(summary)[SEED_NAMES[0]] == "ok"
+    stem = Path(SEED_NAMES[0]).stem
+    assert (out / f"{stem}.json").is_file() and (out / "sub" / f"{stem}.json").is_file()
+
+
+def test_a_sub_folder_and_a_broken_link_are_accounted_for(tmp_path, fake):
+    d = seeds_dir(tmp_path)
+    (d / "2022").mkdir()
+    (d / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    summary = run_batch(d, tmp_path / "out", RULES)
+    rows = {e.file: e for e in summary.entries}
+    assert rows["2022"].status == "ignored" and "--recursive" in rows["2022"].error
+    assert rows["gone.txt"].status == "failed" and "broken symbolic link" in rows["gone.txt"].error
+    assert {line["file"] for line in manifest_lines(tmp_path / "out")} == {*SEED_NAMES, "2022", "gone.txt"}
+
+
+def test_a_failed_rerun_keeps_the_good_output_and_marks_it_stale(tmp_path, monkeypatch):
+    d, out = seeds_dir(tmp_path), tmp_path / "out"
+    monkeypatch.setattr("extractor.runs.batch.extract", Fake())
+    run_batch(d, out, RULES)
+    before = snapshot(out)[Path(SEED_NAMES[0]).stem + ".json"]
+    monkeypatch.setattr("extractor.runs.batch.extract", Fake(raise_on_call=1, exc=InputError("the disk hiccupped")))
+    summary = run_batch(d, out, RULES, force=True)
+    row = {e.file: e for e in summary.entries}[SEED_NAMES[0]]
+    assert row.status == "stale" and "kept" in row.error and summary.exit_code == 1
+    assert snapshot(out)[Path(SEED_NAMES[0]).stem + ".json"] == before
 
 
 @pytest.mark.parametrize("out_name", [".", "out"])
@@ -231,7 +263,7 @@ import sys, time
 sys.path.insert(0, {tests!r})
 import extractor.runs.batch, batchfixtures
 calls = []
-def slow(path, config, *, progress=None):
+def slow(path, config, **kw):
     calls.append(path)
     time.sleep(0.05 if len(calls) <= 2 else 60)  # the third report is in flight when the kill comes
     return batchfixtures.fake_extract(path, config)
@@ -379,7 +411,8 @@ def test_cli_json_prints_the_summary_on_stdout(tmp_path, fake):
                                       "--json", "-j", "2"])
     summary = json.loads(result.stdout)
     expected = {**EXPECTED, "huge.txt": "ok"}  # the command keeps the default size limit (5 MB)
-    assert summary["counts"] == {"ok": 8, "partial": 0, "failed": 3, "skipped": 0}
+    assert summary["counts"] == {"ok": 8, "degraded": 0, "partial": 0, "failed": 3, "stale": 0, "not_started": 0,
+                                 "skipped": 0, "ignored": 0}
     assert summary["exit_code"] == result.exit_code == 1
     assert {f["file"]: f["status"] for f in summary["files"]} == expected
 

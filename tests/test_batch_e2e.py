@@ -18,7 +18,7 @@ from batchfixtures import (  # noqa: F401  (clean_env is a fixture)
 )
 from extractor.runs.batch import MANIFEST, run_batch
 from extractor.config import Config
-from extractor.pipeline import is_partial
+from extractor.pipeline import extract, is_partial
 from responders import report_responder
 from schemas.report import Report
 
@@ -61,7 +61,8 @@ def test_fazhi_batch_command_end_to_end_resumes(tmp_path):
     before = snapshot(out)
     second = subprocess.run(cmd + ["--json"], cwd=root, env=env, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stderr
-    assert json.loads(second.stdout)["counts"] == {"ok": 0, "partial": 0, "failed": 0, "skipped": 5}
+    counts = json.loads(second.stdout)["counts"]
+    assert counts["skipped"] == 5 and sum(counts.values()) == 5
     assert snapshot(out) == before
 
 
@@ -87,11 +88,17 @@ def test_openai_backend_batch_against_the_fake_server(tmp_path, fake_openai):
     assert set(statuses(again).values()) == {"skipped"} and fake_openai.count == requests
 
 
-def test_a_model_that_keeps_failing_gives_partial_reports_and_exit_1(tmp_path, fake_openai):
+def test_a_model_that_keeps_rejecting_requests_gives_degraded_reports_with_every_item_and_exit_1(tmp_path, fake_openai):
     d = tmp_path / "in"  # no responder: the fake server answers every call 400, which is not retried
     d.mkdir()
     shutil.copy(SEEDS / SEED_NAMES[2], d / "a.txt")
     config = Config(backend="openai", base_url=fake_openai.url, api_key="x", cache_dir=tmp_path / "cache")
     summary = run_batch(d, tmp_path / "out", config)
-    assert statuses(summary) == {"a.txt": "partial"} and summary.exit_code == 1
-    assert is_partial(Report.model_validate_json((tmp_path / "out" / "a.json").read_bytes()))
+    assert statuses(summary) == {"a.txt": "degraded"} and summary.exit_code == 1
+    report = Report.model_validate_json((tmp_path / "out" / "a.json").read_bytes())
+    rules = extract(d / "a.txt", Config(backend="rules"))
+    # nothing dropped: the same items as the rules backend, each marked as the rules' answer
+    assert [m.evidence.start for m in report.measures] == [m.evidence.start for m in rules.measures]
+    assert all(m.decided_by == "rules" for m in report.measures + report.plans)
+    assert len(report.metrics) == len(rules.metrics)
+    assert not is_partial(report) and [n.kind for n in report.quality].count("all_model_calls_failed") == 1

@@ -62,14 +62,30 @@ def test_rate_limit_then_success_is_retried(fake, tmp_path):
     assert not [n for n in report.quality if n.kind == "section_failed"]
 
 
-def test_server_errors_beyond_the_retry_budget_give_a_partial_report_and_exit_1(fake, tmp_path):
-    fake.enqueue(*[error(500, headers={"Retry-After": "0"}) for _ in range(5)])  # 1 try + 4 retries
+def test_server_errors_beyond_the_retry_budget_degrade_that_item_to_the_rules_and_exit_1(fake, tmp_path):
+    # the first call is answered (the endpoint works), the second meets 1 try + 4 retries of 500
+    seen = []
+
+    def responder(request):
+        seen.append(1)
+        return error(500, headers={"Retry-After": "0"}) if 2 <= len(seen) <= 6 else report_responder(request)
+
+    fake.responder = responder
     result, report = run(fake, SMALL, tmp_path)
     assert result.exit_code == 1
-    failed = [n for n in report.quality if n.kind == "section_failed"]
-    assert len(failed) == 1 and failed[0].section == "一/（一）"
-    assert len(report.measures) == 6  # the other six measure items are intact
+    failed = [n for n in report.quality if n.kind == "model_failed"]
+    assert len(failed) == 1 and failed[0].section == "一/（二）" and "http 500" in failed[0].message
+    assert len(report.measures) == 7  # nothing dropped: the failed item keeps the rules' answer
+    assert [m.section for m in report.measures if m.decided_by == "rules"] == ["一/（二）"]
     assert len(report.problems) == 3 and len(report.plans) == 6
+    assert not [n for n in report.quality if n.kind == "section_failed"]
+
+
+def test_server_errors_on_the_first_call_stop_the_run_with_exit_2(fake, tmp_path):
+    fake.enqueue(*[error(503, headers={"Retry-After": "0"}) for _ in range(5)])
+    result, report = run(fake, SMALL, tmp_path)
+    assert result.exit_code == 2 and report is None
+    assert "first call failed" in result.stderr and result.stderr.count("error:") == 1
 
 
 def test_a_timeout_is_retried(fake, tmp_path):
@@ -88,12 +104,13 @@ def test_malformed_json_then_valid_succeeds(fake, tmp_path):
     assert fake.count == report.run.calls + 1  # one ask needed a second request, fed the validation error
 
 
-def test_valid_json_of_the_wrong_schema_fails_only_that_item(fake, tmp_path):
+def test_valid_json_of_the_wrong_schema_degrades_only_that_item(fake, tmp_path):
     fake.enqueue(*[{"unexpected": "shape"} for _ in range(3)])  # 1 try + 2 validation retries
     result, report = run(fake, SMALL, tmp_path)
     assert result.exit_code == 1
-    assert [n.section for n in report.quality if n.kind == "section_failed"] == ["一/（一）"]
-    assert fake.count == report.run.calls + 2 and len(report.measures) == 6
+    assert [n.section for n in report.quality if n.kind == "model_failed"] == ["一/（一）"]
+    assert fake.count == report.run.calls + 2 and len(report.measures) == 7
+    assert report.measures[0].decided_by == "rules" and report.measures[1].decided_by is None
 
 
 def test_a_quote_that_is_not_in_the_text_is_dropped_to_quality(fake, tmp_path):

@@ -153,13 +153,26 @@ def test_timeout_is_retried_then_raises_transient_error(fake_openai, make_client
     assert "no reply within 0.2s" in str(caught.value)
 
 
-def test_connection_error_is_transient(tmp_path):
-    def refuse(request):
-        raise httpx2.ConnectError("connection refused", request=request)
+def test_a_dropped_connection_is_transient(tmp_path):
+    def drop(request):
+        raise httpx2.ReadError("connection reset by peer", request=request)
 
     with pytest.raises(TransientModelError) as caught:
-        ask(mock_client(tmp_path, refuse, max_retries=1))
+        ask(mock_client(tmp_path, drop, max_retries=1))
     assert caught.value.attempts == 2
+
+
+def test_a_refused_connection_is_a_configuration_fault_after_one_attempt(tmp_path):
+    attempts = []
+
+    def refuse(request):
+        attempts.append(request)
+        raise httpx2.ConnectError("[Errno 111] Connection refused", request=request)
+
+    with pytest.raises(ConfigError) as caught:
+        ask(mock_client(tmp_path, refuse, max_retries=3))
+    assert len(attempts) == 1
+    assert "http://fake.invalid/v1" in str(caught.value) and "refused" in str(caught.value)
 
 
 # -- invalid output: instructor's validation retries ----------------------------------------------------------
@@ -190,10 +203,22 @@ def test_valid_json_of_the_wrong_schema_every_time_raises_invalid_model_output(f
     assert client.ledger.records[0].tokens_in == 30  # failed attempts still cost tokens
 
 
-def test_reply_cut_off_at_the_token_limit_is_invalid_output(fake_openai, make_client):
-    fake_openai.ok(GOOD, finish_reason="length")
+def test_reply_cut_off_twice_at_the_token_limit_is_invalid_output(fake_openai, make_client):
+    fake_openai.ok(GOOD, finish_reason="length").ok(GOOD, finish_reason="length")
     with pytest.raises(InvalidModelOutput, match="token limit"):
         ask(make_client())
+    assert fake_openai.count == 2
+
+
+def test_reply_cut_off_once_is_asked_again_with_a_larger_token_budget(fake_openai, make_client):
+    fake_openai.ok(GOOD, finish_reason="length").ok(GOOD)
+    client = make_client()
+
+    assert ask(client, max_tokens=100) == Answer(**GOOD)
+    first, second = (r.json for r in fake_openai.requests)
+    assert first["max_tokens"] == 100 and second["max_tokens"] == 200
+    # cached under the request as asked: the next identical ask is a hit, not a third request
+    assert ask(client, max_tokens=100) == Answer(**GOOD) and fake_openai.count == 2
 
 
 # -- other API errors -----------------------------------------------------------------------------------------

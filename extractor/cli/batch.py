@@ -6,6 +6,7 @@ Rendering only; the work is `extractor.runs.batch.run_batch`.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import typer
@@ -18,7 +19,8 @@ from extractor.cli.options import config_options, console, fail, out
 from extractor.config import Config
 from extractor.errors import FazhiError
 
-STYLE = {"ok": "green", "partial": "yellow", "failed": "red", "skipped": "dim"}
+STYLE = {"ok": "green", "degraded": "yellow", "partial": "yellow", "failed": "red", "stale": "red",
+         "not_started": "red", "skipped": "dim", "ignored": "dim"}
 
 
 @config_options()
@@ -27,6 +29,7 @@ def batch(
     in_dir: Path = typer.Argument(..., metavar="DIR", help="Folder of report text files."),
     out_dir: Path = typer.Option(..., "--out", "--output", "-o", help="Output folder: one JSON per report, manifest, tables."),
     glob: str = typer.Option("*.txt", "--glob", help="Which files in DIR to read, e.g. '*.txt' or '**/*.txt'."),
+    recursive: bool = typer.Option(False, "--recursive", "-r", help="Read sub-folders too; outputs keep the relative path (OUT/2022/x.json)."),
     concurrency: int = typer.Option(1, "--concurrency", "-j", min=1, help="Reports in flight at once (local backend: 1)."),
     force: bool = typer.Option(False, "--force", help="Redo every report, even those already done."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
@@ -35,12 +38,17 @@ def batch(
 
     Writes OUT/<name>.json per report, OUT/manifest.jsonl (one line per report per run) and, rebuilt from all
     outputs, OUT/reports.jsonl, metrics.csv, indicators.csv, items.csv (UTF-8 with BOM, opens in Excel).
-    Exit code 0 when every report is ok or skipped, 1 when any is partial or failed, 2 for bad options.
+    Every entry of DIR is accounted for in the manifest (a sub-folder not read, a broken link: a line with
+    its reason). A rerun that fails keeps the older output (`stale`).
+
+    Exit code 0 when every report is ok or skipped; 1 when any is degraded (model calls failed, the rules
+    stand in), partial, failed, stale or not started; 2 for bad options or an endpoint that cannot work
+    (checked before the first report; mid-run the circuit breaker stops the run, the rest `not_started`).
     """
     try:
         with _BatchProgress() as progress:
             summary = run_batch(in_dir, out_dir, config, glob=glob, concurrency=concurrency, force=force,
-                                on_event=progress.on_event)
+                                recursive=recursive, on_event=progress.on_event, on_calls=progress.on_calls)
     except FazhiError as err:
         raise fail(err)
     except KeyboardInterrupt:
@@ -50,19 +58,28 @@ def batch(
         out.print_json(json.dumps(summary.to_dict(), ensure_ascii=False))
     else:
         _print_summary(summary)
+    if summary.stopped:
+        console.print(f"[bold red]error:[/] {escape(summary.stopped)}", highlight=False, soft_wrap=True)
     raise typer.Exit(summary.exit_code)
 
 
 class _BatchProgress:
-    """A bar over the reports to extract (skipped ones do not count, so the ETA stays honest) and one status
-    line per finished report, on stderr so stdout stays clean for --json."""
+    """One bar over the model calls of the whole batch, so the ETA moves while a long report runs: a report's
+    calls are known once it starts; reports not begun are estimated at the mean of those known. One status
+    line per finished report; all on stderr so stdout stays clean for --json."""
 
     def __init__(self):
         self.progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=console, transient=True,
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("calls"),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[stage]}"),
+            console=console, transient=True,
         )
         self.task = None
+        self.lock = threading.Lock()
+        self.todo = 0
+        self.finished = 0
+        self.planned: dict[str, int] = {}
+        self.done: dict[str, int] = {}
 
     def __enter__(self) -> "_BatchProgress":
         self.progress.__enter__()
@@ -75,15 +92,40 @@ class _BatchProgress:
         if event.kind == "start":
             for note in event.notes:
                 console.print(f"[yellow]note:[/] {note}", highlight=False)
-            self.task = self.progress.add_task("extracting", total=event.todo)
+            self.todo = event.todo
+            self.task = self.progress.add_task(self._label(), total=None, stage="")
             return
         entry = event.entry
         line = f"[{STYLE[entry.status]}]{entry.status:<7}[/] {escape(entry.file)}  {entry.seconds:.1f}s"
         if entry.error:
             line += f"  [red]{escape(entry.error)}[/]"
         self.progress.console.print(line, highlight=False, soft_wrap=True)
-        if entry.status != "skipped":
-            self.progress.advance(self.task)
+        if entry.status not in ("skipped", "ignored"):
+            with self.lock:
+                self.finished += 1
+                self.planned.setdefault(entry.file, self.done.get(entry.file, 0))
+                self.done[entry.file] = self.planned[entry.file]
+            self._refresh("")
+
+    def on_calls(self, file: str, stage: str, done: int, total: int) -> None:
+        """From worker threads, after each model call of each report."""
+        with self.lock:
+            self.planned[file], self.done[file] = total, done
+        self._refresh(f"{file}: {stage}")
+
+    def _label(self) -> str:
+        return f"reports {self.finished}/{self.todo}"
+
+    def _refresh(self, stage: str) -> None:
+        with self.lock:
+            known = [n for n in self.planned.values() if n]
+            unseen = max(0, self.todo - len(self.planned))
+            total = sum(self.planned.values()) + (round(sum(known) / len(known)) * unseen if known else 0)
+            done = sum(self.done.values())
+            label = self._label()
+        if self.task is not None:
+            self.progress.update(self.task, completed=done, total=total or None, description=label,
+                                 stage=escape(stage[:40]))
 
 
 def _print_summary(summary: BatchSummary) -> None:

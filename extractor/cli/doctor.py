@@ -11,9 +11,13 @@ from extractor.config import Config
 from extractor.errors import FazhiError
 
 
-@config_options("backend", "base_url", "model", "model_path", "cache_dir")
+@config_options("backend", "base_url", "model", "api_key", "api_key_file", "timeout", "model_path", "cache_dir")
 def doctor(config: Config) -> None:
-    """Say which backend and model a run would use, whether the model file is present and valid, threads."""
+    """Say which backend and model a run would use, whether the model file or endpoint is ready, threads.
+
+    Exit codes: 0 ready; 1 the local model is missing or broken; 2 the endpoint cannot work (no key for
+    the OpenAI API, refused, unreachable, or the key rejected).
+    """
     from rich.table import Table
 
     table = Table(show_header=False)
@@ -22,8 +26,17 @@ def doctor(config: Config) -> None:
     table.add_row("cache dir", str(config.cache_path))
     table.add_row("api key", "set" if config.api_key else "not set")
     ok = True
+    exit_code = 1
     if config.resolved_backend == "openai":
-        table.add_row("endpoint", str(config.base_url))
+        from extractor.pipeline import preflight
+
+        table.add_row("endpoint", config.base_url or "https://api.openai.com/v1 (the OpenAI API; FAZHI_BASE_URL not set)")
+        try:
+            preflight(config)
+            table.add_row("endpoint check", "[green]answers[/] (GET /models)")
+        except FazhiError as err:
+            table.add_row("endpoint check", f"[red]{err}[/]")
+            ok, exit_code = False, 2
     elif config.resolved_backend == "local":
         from extractor.model import local
 
@@ -51,4 +64,4 @@ def doctor(config: Config) -> None:
                     table.add_row("model file", f"[red]{err}[/]")
                     ok = False
     out.print(table)
-    raise typer.Exit(0 if ok else 1)
+    raise typer.Exit(0 if ok else exit_code)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
 from extractor.cli.options import config_options, console, fail
 from extractor.config import Config
@@ -39,12 +40,13 @@ def extract(
 ) -> None:
     """Extract one report to JSON.
 
-    Exit codes: 0 ok; 1 partial (a model call failed after retries: the report is still written and the
-    failed section is listed under `quality`); 2 bad input or configuration.
+    Exit codes: 0 ok; 1 a model call failed after retries (the report is still written with every item:
+    the rules stand in, `decided_by: rules`, and `quality` names the item); 2 bad input or configuration
+    (including an endpoint that refuses, cannot be reached, or keeps failing).
 
     Example: fazhi extract seeds/000_f1d261e1c8a62baa.txt --backend rules -o out/000.json
     """
-    from extractor.pipeline import extract as run_extract, is_partial
+    from extractor.pipeline import extract as run_extract, is_degraded, is_partial
     from extractor.files import atomic_write_json
 
     config = config.with_(price_in_per_1k=price_in, price_out_per_1k=price_out)
@@ -67,7 +69,7 @@ def extract(
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     if not quiet:
         _print_run_summary(report, output)
-    if is_partial(report):
+    if is_partial(report) or is_degraded(report):
         raise typer.Exit(1)
 
 
@@ -82,8 +84,26 @@ def _print_run_summary(report, output: Optional[Path]) -> None:
                   str(len(report.leadership_duties)), str(run.calls), str(run.cache_hits),
                   f"{run.tokens_in}/{run.tokens_out}", "–" if run.cost is None else f"{run.cost:.4f}", f"{run.seconds:.1f}")
     console.print(table)
-    for note in report.quality:
-        colour = "red" if note.kind == "section_failed" else "yellow"
-        console.print(f"[{colour}]{note.kind}[/] {note.section or ''} {note.message}", highlight=False)
+    for line, colour in quality_lines(report):
+        console.print(f"[{colour}]{escape(line)}[/]", highlight=False, soft_wrap=True)
     if output:
         console.print(f"wrote {output}")
+
+
+def quality_lines(report) -> list[tuple[str, str]]:
+    """The report's quality notes as lines to print: one line per note, except failed model calls, which
+    are many alike when an endpoint struggles: one line counts them (the JSON names each)."""
+    failed = [n for n in report.quality if n.kind == "model_failed"]
+    lines = []
+    if any(n.kind == "all_model_calls_failed" for n in report.quality):
+        failed = []  # its own line says it
+    for note in report.quality:
+        if note.kind == "model_failed":
+            continue
+        colour = "red" if note.kind in ("section_failed", "all_model_calls_failed") else "yellow"
+        lines.append((f"{note.kind} {note.section or ''} {note.message}".replace("  ", " "), colour))
+    if failed:
+        where = ", ".join(n.section or "?" for n in failed[:5]) + (", …" if len(failed) > 5 else "")
+        lines.append((f"model_failed {len(failed)} call(s) ({where}): the rules' answers stand in "
+                      f"(decided_by: rules); first: {failed[0].message}", "yellow"))
+    return lines

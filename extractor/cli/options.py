@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from extractor.config import DEFAULT_MAX_BYTES, Config
-from extractor.errors import FazhiError
+from extractor.errors import ConfigError, FazhiError
 
 console = Console(stderr=True)  # progress, notes, errors
 out = Console()  # results
@@ -33,9 +33,11 @@ RUN_OPTIONS: dict[str, tuple[Any, Any]] = {
     "backend": (str, typer.Option("auto", "--backend", "-b", help="auto | openai | local | rules. auto = endpoint if configured, else the embedded local model.")),
     "base_url": (Optional[str], typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (env FAZHI_BASE_URL).")),
     "model": (Optional[str], typer.Option(None, "--model", "-m", help="Model name at the endpoint (env FAZHI_MODEL).")),
-    "api_key": (Optional[str], typer.Option(None, "--api-key", help="API key (env OPENAI_API_KEY). Never logged, cached or written.")),
+    "api_key": (Optional[str], typer.Option(None, "--api-key", help="API key. Prefer env OPENAI_API_KEY or --api-key-file: a key on the command line shows in `ps`. Never logged, cached or written.")),
+    "api_key_file": (Optional[Path], typer.Option(None, "--api-key-file", help="Read the API key from this file (`-` = stdin).")),
     "mode": (Optional[str], typer.Option(None, "--mode", help="instructor mode: tools | json_schema | json | md_json.")),
-    "timeout": (Optional[float], typer.Option(None, "--timeout", help="Request timeout in seconds.")),
+    "timeout": (Optional[float], typer.Option(None, "--timeout", help="Request timeout in seconds (default 120).")),
+    "max_report_seconds": (Optional[float], typer.Option(None, "--max-report-seconds", help="Wall-time budget for one report's model calls; calls past it fall back to the rules (default: none).")),
     "cache_dir": (Optional[Path], typer.Option(None, "--cache-dir", help="Response cache folder (env FAZHI_CACHE_DIR).")),
     "refresh": (bool, typer.Option(False, "--refresh", help="Bypass the cache and rewrite it.")),
     "model_path": (Optional[Path], typer.Option(None, "--model-path", help="Local GGUF file for the local backend (env FAZHI_MODEL_PATH).")),
@@ -49,7 +51,23 @@ def make_config(**options) -> Config:
     """A Config from option values (None = not given) and the environment."""
     if options.get("refresh") is False:
         options["refresh"] = None  # not given: the default stands
+    key_file = options.pop("api_key_file", None)
+    if key_file is not None:
+        options["api_key"] = _read_key(key_file)
     return Config.from_env(**options)
+
+
+def _read_key(path: Path) -> str:
+    import sys
+
+    try:
+        text = sys.stdin.read() if str(path) == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read --api-key-file {path}: {getattr(err, 'strerror', None) or err}") from None
+    key = text.strip()
+    if not key:
+        raise ConfigError(f"--api-key-file {path} is empty")
+    return key
 
 
 def config_options(*names: str) -> Callable:

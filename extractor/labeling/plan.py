@@ -42,11 +42,14 @@ class Labeled:
 
 @dataclass
 class Call:
+    """One model call. `on_answer(answer)` turns its answer into items; `on_rules(decided_by=None)` makes the
+    same items from the rules alone (the rules backend, or `decided_by="rules"` when the call failed)."""
+
     kind: str
     section: str
     fields: dict
     on_answer: Callable[[object], None]
-    on_rules: Callable[[], None]
+    on_rules: Callable[..., None]
     response_model: type | None = None  # default: RESPONSE_MODELS[kind]
 
 
@@ -95,8 +98,9 @@ class Planner:
                 target.append(model_cls(category=known or a.category, summary=self._summary(a.summary, block),
                                         section=block.path, evidence=ev))
 
-            def on_rules(block=block, ev=ev, model_cls=model_cls, target=target):
-                target.append(model_cls(category=rules.category(block.text, block.heading), summary=rules.summary(block.text), section=block.path, evidence=ev))
+            def on_rules(decided_by=None, block=block, ev=ev, model_cls=model_cls, target=target):
+                target.append(model_cls(category=rules.category(block.text, block.heading), summary=rules.summary(block.text),
+                                        section=block.path, evidence=ev, decided_by=decided_by))
 
             calls.append(Call(block.kind, block.path, fields, on_answer, on_rules, SummaryAnswer if known else None))
             if block.kind == "measures":
@@ -114,8 +118,9 @@ class Planner:
                             cause_evidence=cause_ev, section=block.path, evidence=ev)
                 )
 
-            def on_rules(block=block, ev=ev):
-                self.out.problems.append(Problem(summary=rules.summary(block.text), section=block.path, evidence=ev))
+            def on_rules(decided_by=None, block=block, ev=ev):
+                self.out.problems.append(Problem(summary=rules.summary(block.text), section=block.path, evidence=ev,
+                                                 decided_by=decided_by))
 
             calls.append(Call("problems", block.path, {"text": _clip(text, PROBLEM_CLIP)}, on_answer, on_rules))
         elif block.kind == "rectifications":
@@ -123,8 +128,9 @@ class Planner:
             def on_answer(a, block=block, ev=ev):
                 self.out.rectifications.append(Rectification(summary=self._summary(a.summary, block), section=block.path, evidence=ev))
 
-            def on_rules(block=block, ev=ev):
-                self.out.rectifications.append(Rectification(summary=rules.summary(block.text), section=block.path, evidence=ev))
+            def on_rules(decided_by=None, block=block, ev=ev):
+                self.out.rectifications.append(Rectification(summary=rules.summary(block.text), section=block.path,
+                                                             evidence=ev, decided_by=decided_by))
 
             calls.append(Call("rectifications", block.path, {"text": _clip(text)}, on_answer, on_rules))
         elif block.kind == "leadership":
@@ -146,9 +152,10 @@ class Planner:
                 self.out.leadership_duties.append(
                     LeadershipDuty(summary=self._summary(a.summary, sentence), section=sentence.path, evidence=ev))
 
-            def on_rules(sentence=sentence, ev=ev):
+            def on_rules(decided_by=None, sentence=sentence, ev=ev):
                 self.out.leadership_duties.append(
-                    LeadershipDuty(summary=rules.summary(sentence.text), section=sentence.path, evidence=ev))
+                    LeadershipDuty(summary=rules.summary(sentence.text), section=sentence.path, evidence=ev,
+                                   decided_by=decided_by))
 
             calls.append(Call("leadership", block.path, {"text": self.norm.slice(start, end)}, on_answer, on_rules))
         return calls
@@ -171,9 +178,10 @@ class Planner:
                     indicator = got.indicator if got else q.indicator
                     self.out.metrics.append(q.to_metric(name, indicator, keep_indicator=False))
 
-            def on_rules(group=group):
+            def on_rules(decided_by=None, group=group):
+                # The model was to name these; its call failed, so the rules' names stand and no quantity is lost.
                 for q in group:
-                    self.out.metrics.append(q.to_metric())
+                    self.out.metrics.append(q.to_metric().model_copy(update={"decided_by": decided_by}))
 
             calls.append(Call("metrics", None, {"text": marked}, on_answer, on_rules))
         return calls

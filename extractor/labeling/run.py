@@ -1,5 +1,11 @@
 """Running a plan of calls: send each to the model (or take the rules' answer when there is none), in an
-order that keeps the shared prompt prefix warm, and note the calls that failed.
+order that keeps the shared prompt prefix warm, and fall back to the rules for a call that failed.
+
+Degrade, don't drop: code already has every item's span and the rules' category and summary, so a call that
+fails after its retries keeps its item with the rules' answer (`decided_by: "rules"`) and a `model_failed`
+note naming it. A report whose every call failed gets one `all_model_calls_failed` note saying so. Only a
+configuration fault (`ConfigError`, the circuit breaker's `EndpointDown`) stops the report: it is about the
+run, not this item.
 """
 
 from __future__ import annotations
@@ -12,8 +18,10 @@ from extractor.model import prompts
 from schemas.report import QualityNote
 from schemas.responses import RESPONSE_MODELS
 
+# progress(stage, done, total): stage is "<kind> <section>" of the call just finished
 Progress = Callable[[str, int, int], None]
 _KIND_ORDER = ("measures", "leadership", "problems", "rectifications", "plans", "metrics")
+_QUOTE = 40  # how much of a failed item's text its note quotes
 
 
 class Asker(Protocol):
@@ -25,16 +33,26 @@ def run_calls(calls: list[Call], ask: Asker | None, out: Labeled, progress: Prog
     # All calls of one kind run back to back: they share a prompt prefix that llama.cpp keeps in its KV
     # cache, so interleaving kinds would make every call re-read the system text and example.
     ordered = sorted(calls, key=lambda call: _KIND_ORDER.index(call.kind))
+    failed: list[ModelError] = []
     for done, call in enumerate(ordered, 1):
-        _run_one(call, ask, out)
+        error = _run_one(call, ask, out)
+        if error is not None:
+            failed.append(error)
         if progress:
-            progress(call.kind, done, len(ordered))
+            progress(f"{call.kind} {call.section or ''}".strip(), done, len(ordered))
+    if ask is not None and ordered and len(failed) == len(ordered):
+        kinds = sorted({err.kind for err in failed})
+        out.quality.append(QualityNote(
+            kind="all_model_calls_failed",
+            message=f"every model call failed ({len(failed)} of {len(ordered)}; {', '.join(kinds)}; last: "
+                    f"{failed[-1].message}): the report holds the rules backend's items",
+        ))
 
 
-def _run_one(call: Call, ask: Asker | None, out: Labeled) -> None:
+def _run_one(call: Call, ask: Asker | None, out: Labeled) -> ModelError | None:
     if ask is None:
         call.on_rules()
-        return
+        return None
     prompt = prompts.load(call.kind)
     try:
         answer = ask.ask(
@@ -45,8 +63,13 @@ def _run_one(call: Call, ask: Asker | None, out: Labeled) -> None:
             section=call.section,
         )
     except ModelError as err:
-        out.quality.append(
-            QualityNote(kind="section_failed", message=f"{call.kind} call failed: {err.message}", section=call.section)
-        )
-        return
+        call.on_rules(decided_by="rules")
+        text = " ".join(str(call.fields.get("text", "")).split())
+        out.quality.append(QualityNote(
+            kind="model_failed",
+            message=f"{call.kind} call failed ({err.kind}: {err.message}); the rules' answer stands (decided_by: rules)",
+            section=call.section, quote=text[:_QUOTE] or None,
+        ))
+        return err
     call.on_answer(answer)
+    return None

@@ -54,9 +54,22 @@ def connect(config: Config, backend: str, mode: str, *, create: Callable[..., An
         )
         return instructor.from_openai(raw, mode=instructor_mode), raw
     if create is None:
-        from extractor.model import local  # lazy: llama-cpp-python is an optional extra
-
-        create = local.get_create(config)
+        create = _lazy_local(config)
     # `Instructor` around a patched bare callable gives the local backend the same create_with_completion.
     patched = instructor.patch(create=create, mode=instructor_mode)
     return instructor.Instructor(client=None, create=patched, mode=instructor_mode), None
+
+
+def _lazy_local(config: Config) -> Callable[..., Any]:
+    """The local model's create(), loaded on the first request: a run whose every call is a cache hit never
+    loads the 1–2 GB model (nor imports llama.cpp)."""
+    loaded: list[Callable[..., Any]] = []
+
+    def create(**kwargs: Any) -> Any:
+        if not loaded:
+            from extractor.model import local  # lazy: llama-cpp-python is an optional extra
+
+            loaded.append(local.get_create(config))
+        return loaded[0](**kwargs)
+
+    return create

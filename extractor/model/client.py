@@ -15,6 +15,11 @@ Policies that live here and nowhere else:
   validation error back to the model on each retry.
 - **Caching and accounting**: diskcache entries keyed by `cache.cache_key`; every call, hit or miss,
   recorded in the ledger.
+- **A cut-off reply** (the token limit) is asked once more with twice the budget (`TRUNCATED_MAX_TOKENS`
+  when none was set); cached under the original request's key.
+- **Failing fast**: a shared `Breaker` (breaker.py) hears of every finished call and stops the run when the
+  endpoint keeps failing the same way; a `deadline` (monotonic seconds, from `--max-report-seconds`) ends
+  retries when the report's time is spent and fails later calls at once (they degrade to the rules).
 
 Backend adapters are in `backends.py`; error translation in `failures.py`.
 """
@@ -22,6 +27,7 @@ Backend adapters are in `backends.py`; error translation in `failures.py`.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
@@ -31,14 +37,16 @@ from pydantic import BaseModel
 from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
 from extractor.config import Config
-from extractor.errors import FazhiError
+from extractor.errors import ConfigError, FazhiError, InvalidModelOutput, ModelError
 from extractor.model import failures
+from extractor.model.breaker import Breaker
 from extractor.model.backends import connect, resolve_mode
 from extractor.model.cache import ResponseCache, cache_key, default_dir
 from extractor.model.ledger import Ledger
 from schemas.report import CallRecord
 
 T = TypeVar("T", bound=BaseModel)
+TRUNCATED_MAX_TOKENS = 2048  # the retry budget for a cut-off reply when the first request set none
 
 # instructor logs every failed attempt at ERROR with the server's reply; without a handler Python's
 # last-resort handler prints it to stderr. The CLI reports failures itself, as one line.
@@ -79,6 +87,8 @@ class ModelClient:
         http_client: Any = None,
         cache: ResponseCache | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        breaker: Breaker | None = None,
+        deadline: float | None = None,
     ):
         backend, mode = resolve_mode(config)
         self.config = config
@@ -88,6 +98,8 @@ class ModelClient:
         self._owns_cache = cache is None  # a cache shared by a batch is closed by whoever opened it
         self.cache = cache if cache is not None else ResponseCache(default_dir(config))
         self._sleep = sleep
+        self.breaker = breaker
+        self.deadline = deadline
         self._translator = failures.Translator(config, backend)
         self._client, self._openai = connect(config, backend, mode, create=create, http_client=http_client)
 
@@ -112,11 +124,18 @@ class ModelClient:
 
         tally = _Tally()
         try:
+            if self.breaker is not None:
+                self.breaker.check()
+            self._check_deadline()
             result = self._call(messages, response_model, max_tokens, tally)
         except FazhiError as err:
             err.section = err.section or section
             self._record(kind, section, started, tally, cached=False, ok=False)
+            if self.breaker is not None and isinstance(err, ModelError):
+                self.breaker.failure(err)  # raises EndpointDown when the run should stop
             raise
+        if self.breaker is not None:
+            self.breaker.success()
         value = result.model_dump(mode="json")
         self.cache.set(key, {"value": value, "usage": {"tokens_in": tally.tokens_in, "tokens_out": tally.tokens_out}})
         self._record(kind, section, started, tally, cached=False, ok=True)
@@ -162,7 +181,28 @@ class ModelClient:
             # The schema is in the key, but a validator's code is not: an entry it now rejects is a miss.
             return None
 
+    def _remaining(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def _check_deadline(self) -> None:
+        remaining = self._remaining()
+        if remaining is not None and remaining <= 0:
+            raise ModelError("not sent: the report's time budget (--max-report-seconds) is spent", kind="deadline",
+                             hint="raise --max-report-seconds, or rerun: answered calls are cached")
+
     def _call(self, messages: list[dict], response_model: type[T], max_tokens: int | None, tally: _Tally) -> T:
+        try:
+            return self._call_once(messages, response_model, max_tokens, tally)
+        except InvalidModelOutput as err:
+            if err.kind != "truncated":
+                raise
+        # Cut off at the token limit: once more with a larger budget (a summary that runs long, a metrics
+        # answer for a sentence full of numbers); a second cut-off is the call's failure.
+        bigger = max_tokens * 2 if max_tokens else TRUNCATED_MAX_TOKENS
+        self._check_deadline()
+        return self._call_once(messages, response_model, bigger, tally)
+
+    def _call_once(self, messages: list[dict], response_model: type[T], max_tokens: int | None, tally: _Tally) -> T:
         kwargs: dict[str, Any] = {
             "model": self.config.model_name,
             # Copies: instructor appends reask turns to the list it is given.
@@ -173,9 +213,14 @@ class ModelClient:
         }
         if max_tokens is not None:
             kwargs["max_tokens"] = max_tokens
+        stop = stop_after_attempt(self.config.max_retries + 1)
+        if self.deadline is not None:
+            stop = stop | (lambda state: (self._remaining() or 0) <= 0)
+            if self.backend == "openai":  # no single request may outlive the report's budget
+                kwargs["timeout"] = max(0.5, min(self.config.timeout, self._remaining() or 0.5))
         retrying = Retrying(
-            stop=stop_after_attempt(self.config.max_retries + 1),
-            wait=failures.wait,
+            stop=stop,
+            wait=self._wait,
             retry=retry_if_exception(failures.is_transient),
             sleep=self._sleep,
             reraise=True,
@@ -188,6 +233,12 @@ class ModelClient:
                 raise
         # Raised outside the except block so the foreign exception is not attached as __context__.
         raise error
+
+    def _wait(self, retry_state) -> float:
+        """failures.wait, but never past the report's deadline."""
+        seconds = failures.wait(retry_state)
+        remaining = self._remaining()
+        return seconds if remaining is None else max(0.0, min(seconds, remaining))
 
     def _attempt(self, retrying: Retrying, kwargs: dict[str, Any], tally: _Tally) -> Any:
         for attempt in retrying:
@@ -223,3 +274,54 @@ def _usage_tokens(usage: Any) -> tuple[int, int, int]:
     details = getattr(usage, "prompt_tokens_details", None)
     return (int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0),
             int(getattr(details, "cached_tokens", 0) or 0))
+
+
+# -- pre-flight -------------------------------------------------------------------------------------------------
+
+_checked: set[tuple] = set()
+_checked_lock = threading.Lock()
+PREFLIGHT_TIMEOUT = 10.0
+
+
+def preflight(config: Config, *, http_client: Any = None) -> None:
+    """Before any report starts: is there a key where one is needed, and does the endpoint answer at all?
+
+    `ConfigError` (exit 2, one line) for no key on the OpenAI API, a refused connection, a failed DNS lookup,
+    a TLS error, a rejected key (401/403) or an endpoint that does not answer `GET /models` within
+    `PREFLIGHT_TIMEOUT` seconds. An endpoint without `/models` (404, 405, 5xx) is not judged here: the first
+    call will be. Costs one request per endpoint and key per process; the local and rules backends need none.
+    """
+    import hashlib
+
+    import openai
+
+    if config.resolved_backend != "openai":
+        return
+    config.require_key()
+    ident = (config.base_url, hashlib.sha256((config.api_key or "").encode()).hexdigest())
+    with _checked_lock:
+        if ident in _checked:
+            return
+    where = config.base_url or "https://api.openai.com/v1"
+    raw = openai.OpenAI(base_url=config.base_url, api_key=config.api_key or "not-needed", max_retries=0,
+                        timeout=min(config.timeout, PREFLIGHT_TIMEOUT), http_client=http_client)
+    translator = failures.Translator(config, "openai")
+    try:
+        raw.models.list()
+    except openai.APITimeoutError:
+        raise ConfigError(f"the endpoint {where} did not answer GET /models within "
+                          f"{min(config.timeout, PREFLIGHT_TIMEOUT):g}s",
+                          hint="is it up? check --base-url / FAZHI_BASE_URL") from None
+    except openai.APIStatusError as exc:
+        if exc.status_code in (401, 403):
+            raise ConfigError(f"the endpoint {where} refused the key: {translator.describe(exc)}",
+                              hint="check OPENAI_API_KEY / --api-key-file") from None
+    except openai.APIConnectionError as exc:
+        cause = failures.config_fault(exc)
+        if cause is not None:
+            raise ConfigError(f"cannot reach the endpoint {where}: {cause}",
+                              hint="check --base-url / FAZHI_BASE_URL (host, port, http vs https)") from None
+    finally:
+        raw.close()
+    with _checked_lock:
+        _checked.add(ident)

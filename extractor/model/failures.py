@@ -4,11 +4,18 @@ openai / instructor / local-backend exceptions become `extractor.errors` here on
 of the API key, and openai's exceptions are not chained (their text echoes the server's reply, which a
 careless proxy may fill with the key). Which failures are transient (retried by tenacity) and how long to
 wait (the server's `Retry-After`, else exponential backoff with jitter) are pure functions of the exception.
+
+Configuration faults fail fast: a refused connection, a failed DNS lookup, a TLS error and HTTP 401/403/404
+fail every call alike, so they are not retried and become `ConfigError` (exit 2) on the first call.
+Timeouts, 429 and 5xx are transient and keep their retry budget. `fault_kind` names a failure's kind so the
+circuit breaker (`breaker.py`) can tell "the same failure again and again" from bad luck.
 """
 
 from __future__ import annotations
 
 import email.utils
+import socket
+import ssl
 import time
 
 import openai
@@ -34,12 +41,18 @@ class Translator:
     def translate(self, exc: BaseException, attempts: int, response_model: type[BaseModel]) -> FazhiError | None:
         """The only place foreign exceptions become ours. None = not a model failure (a bug): re-raise."""
         root = root_of(exc)
+        if isinstance(root, FazhiError):  # ours already (the lazily loaded local model's ConfigError)
+            return root
+        cause = config_fault(root)
+        if cause is not None:
+            return ConfigError(f"cannot reach the endpoint {self.config.base_url or 'https://api.openai.com/v1'}: {cause}",
+                               hint="check --base-url / FAZHI_BASE_URL (host, port, http vs https)")
         if isinstance(root, IncompleteOutputException):
             return InvalidModelOutput("the reply was cut off at the token limit", attempts=attempts,
-                                      hint="raise max_tokens or split the section")
+                                      kind="truncated", hint="raise max_tokens or split the section")
         if is_transient(root):
             return TransientModelError(f"{self.describe(root)}; gave up after {attempts} attempts",
-                                       attempts=attempts,
+                                       attempts=attempts, kind=fault_kind(root),
                                        hint="the endpoint is overloaded or unreachable: try again later or raise --timeout")
         if isinstance(root, openai.APIStatusError) and root.status_code in (401, 403, 404):
             # A wrong key, model name or URL fails every call alike: stop the run (exit 2), do not mark
@@ -48,7 +61,7 @@ class Translator:
                                hint=_status_hint(root.status_code))
         if isinstance(root, openai.APIStatusError):
             return ModelError(f"the endpoint refused the request: {self.describe(root)}", attempts=attempts,
-                              hint=_status_hint(root.status_code))
+                              kind="rejected", hint=_status_hint(root.status_code))
         if isinstance(root, openai.OpenAIError):
             return ModelError(self.scrub(f"{type(root).__name__}: {root}"), attempts=attempts,
                               hint="see the endpoint's documentation")
@@ -60,7 +73,7 @@ class Translator:
             return InvalidModelOutput(
                 f"the reply never matched {response_model.__name__} after {exc.n_attempts} attempts: "
                 f"{self.scrub(_validation_summary(root))}",
-                attempts=exc.n_attempts,
+                attempts=exc.n_attempts, kind="invalid output",
                 hint="try another --mode (json, md_json) or a stronger model",
             )
         # Anything else was raised by the create callable itself: in practice llama.cpp (context overflow,
@@ -96,8 +109,59 @@ def root_of(exc: BaseException) -> BaseException:
     return exc
 
 
+def _chain(exc: BaseException):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def config_fault(exc: BaseException) -> str | None:
+    """Why a connection could never work ("connection refused", "DNS lookup failed", "TLS error …"), or None
+    for anything a retry might cure. Read from the socket error under openai's and the HTTP library's wrappers."""
+    root = root_of(exc)
+    if not isinstance(root, openai.APIConnectionError) or isinstance(root, openai.APITimeoutError):
+        return None
+    for link in _chain(root):
+        if isinstance(link, ConnectionRefusedError):
+            return "connection refused (nothing listens on that host and port)"
+        if isinstance(link, socket.gaierror):
+            return f"DNS lookup failed ({link.strerror or link})"
+        if isinstance(link, ssl.SSLError):
+            return f"TLS error ({getattr(link, 'reason', None) or link})"
+    text = " ".join(str(link) for link in _chain(root)).lower()
+    for needle, cause in (("connection refused", "connection refused (nothing listens on that host and port)"),
+                          ("name or service not known", "DNS lookup failed"),
+                          ("nodename nor servname", "DNS lookup failed"),
+                          ("certificate verify failed", "TLS error (certificate verify failed)"),
+                          ("wrong version number", "TLS error (is the URL http rather than https?)")):
+        if needle in text:
+            return cause
+    return None
+
+
+def fault_kind(exc: BaseException) -> str:
+    """A short name for a failure's kind: `timeout`, `connection`, `http 503`, `http 429`, `invalid output`,
+    `truncated`, … Consecutive failures of one kind trip the circuit breaker."""
+    root = root_of(exc)
+    if isinstance(root, openai.APITimeoutError):
+        return "timeout"
+    if isinstance(root, openai.APIConnectionError):
+        return "connection"
+    if isinstance(root, openai.APIStatusError):
+        return f"http {root.status_code}"
+    if isinstance(root, IncompleteOutputException):
+        return "truncated"
+    if isinstance(exc, InstructorRetryException):
+        return "invalid output"
+    return type(root).__name__
+
+
 def is_transient(exc: BaseException) -> bool:
     root = root_of(exc)
+    if config_fault(root) is not None:
+        return False  # retrying a refused connection or a bad certificate only burns the retry budget
     if isinstance(root, openai.APIConnectionError):  # includes APITimeoutError
         return True
     if isinstance(root, openai.APIStatusError):

@@ -1,18 +1,31 @@
 """Run `extract` over a folder of reports: resumable, one file's failure isolated, bounded concurrency.
 
-    run_batch(in_dir, out_dir, config, glob="*.txt", concurrency=1, force=False, on_event=None) -> BatchSummary
+    run_batch(in_dir, out_dir, config, glob="*.txt", concurrency=1, force=False, recursive=False,
+              on_event=None, on_calls=None) -> BatchSummary
 
 What OUT holds:
 
-    <stem>.json       one Report per input, written atomically (a failed input has none: an older output of
-                      it is removed, so OUT and the tables never describe bytes or settings that failed)
-    manifest.jsonl    one line per input per run, appended with fsync; an input's latest line is its state
+    <stem>.json       one Report per input, written atomically; an input found in a sub-folder (`--recursive`
+                      or a `**` glob) keeps its relative path (`2022/report.txt` → `2022/report.json`), so
+                      equal file names in different folders never collide. A rerun that fails keeps the
+                      older good output and marks its line `stale`: a failure never destroys a result.
+    manifest.jsonl    one line per input per run, appended with fsync; an input's latest line is its state.
+                      Every entry of IN is accounted for: a sub-folder not read (no --recursive) is a line
+                      `ignored`, a broken link or an unreadable file a line `failed`, each with its reason.
     reports.jsonl, metrics.csv, indicators.csv, items.csv (+ metrics/items .parquet with pyarrow):
                       rebuilt from every output in OUT at the end (extractor/runs/tables.py)
 
+Statuses: `ok`; `degraded` (every item present, some model calls failed and the rules stand in); `partial`
+(something really missing); `failed` (no output); `stale` (failed now, an older output kept); `not_started`
+(the run stopped first: the circuit breaker or Ctrl-C); `skipped` (done before); `ignored` (a folder).
+
+Fail fast: the endpoint is checked once before any report starts (`pipeline.preflight`), and one circuit
+breaker is shared by every report; when it trips, the reports in flight and those not yet begun are
+`not_started`, the summary's `stopped` says why and the CLI exits 2. A rerun resumes.
+
 Resume: an input is skipped when its latest manifest line is `ok` or `skipped` for the same input sha256
 and config fingerprint (backend, model, endpoint, mode, … and, for model backends, prompt versions), and
-its output still parses as a Report of those bytes. Anything else is redone; `partial` and `failed` are always retried,
+its output still parses as a Report of those bytes. Anything else is redone; every other status is retried,
 since a model failure may be transient and cached sections make the retry cheap. The output is written
 before its manifest line, so a kill -9 loses at most the reports in flight. One batch writes to an OUT at
 a time (temp files left by a killed write are removed at the start).
@@ -41,12 +54,13 @@ from extractor.model import prompts
 from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InputError
 from extractor.files import atomic_write_json
-from extractor.pipeline import extract, is_partial
+from extractor.pipeline import extract, is_degraded, is_partial, new_breaker, preflight
 from extractor.runs.tables import write_tables
 from schemas.report import Report
 
-Status = Literal["ok", "partial", "failed", "skipped"]
-STATUSES: tuple[str, ...] = ("ok", "partial", "failed", "skipped")
+Status = Literal["ok", "degraded", "partial", "failed", "stale", "not_started", "skipped", "ignored"]
+STATUSES: tuple[str, ...] = ("ok", "degraded", "partial", "failed", "stale", "not_started", "skipped", "ignored")
+_BAD = ("degraded", "partial", "failed", "stale", "not_started")  # exit 1
 MANIFEST = "manifest.jsonl"
 _PRODUCT_SUFFIXES = (".json", ".jsonl", ".csv", ".parquet")  # what a batch writes into OUT
 _DONE = ("ok", "skipped")  # a skipped line is only ever written for an input whose output was ok
@@ -142,6 +156,7 @@ class BatchSummary:
     notes: list[str] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    stopped: str | None = None  # why the run stopped before doing every input (a ConfigError's text)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -155,8 +170,11 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
-        """0 when every input is ok or skipped, 1 when any is partial or failed."""
-        return 1 if any(e.status in ("partial", "failed") for e in self.entries) else 0
+        """2 when the run stopped on a configuration fault, 1 when any input is not done (degraded, partial,
+        failed, stale, not_started), else 0 (ok, skipped, ignored folders)."""
+        if self.stopped:
+            return 2
+        return 1 if any(e.status in _BAD for e in self.entries) else 0
 
     def to_dict(self) -> dict:
         return {
@@ -171,6 +189,7 @@ class BatchSummary:
             "cache_hits": self.total("cache_hits"),
             "seconds": round(self.seconds, 3),
             "exit_code": self.exit_code,
+            "stopped": self.stopped,
             "notes": self.notes,
             "tables": self.tables,
             "files": [
@@ -198,6 +217,9 @@ class _Run:
     prompt_versions: dict[str, str]
     run_id: str
     stop: threading.Event = field(default_factory=threading.Event)  # set on interrupt: start nothing new
+    breaker: object = None  # one circuit breaker for every report of the run (None for rules)
+    on_calls: Callable[[str, str, int, int], None] | None = None  # (file, stage, done, total), worker threads
+    stopped: list[str] = field(default_factory=list)  # the ConfigError that stopped the run
 
     def entry(self, job: _Job, status: Status, **values) -> ManifestEntry:
         fields = {"backend": self.config.resolved_backend, "model": self.config.model_name, **values}
@@ -215,44 +237,56 @@ def run_batch(
     glob: str = "*.txt",
     concurrency: int = 1,
     force: bool = False,
+    recursive: bool = False,
     on_event: Callable[[BatchEvent], None] | None = None,
+    on_calls: Callable[[str, str, int, int], None] | None = None,
 ) -> BatchSummary:
     """Extract every file matching `glob` in `in_dir` into `out_dir`; see the module docstring.
 
-    Raises `InputError` for a missing input folder and `ConfigError` when the configuration cannot work for
-    any file; a problem with one file is recorded in the manifest and the batch goes on. KeyboardInterrupt
-    stops scheduling, lets reports in flight finish, and propagates; the next run resumes.
+    Raises `InputError` for a missing input folder and `ConfigError` when the pre-flight check finds the
+    configuration cannot work; a problem with one file is recorded in the manifest and the batch goes on; a
+    configuration fault met mid-run (the circuit breaker) ends it with `summary.stopped` set. KeyboardInterrupt
+    stops scheduling, lets reports in flight finish, and propagates; the next run resumes. `on_calls(file,
+    stage, done, total)` hears of every model call of every report, on worker threads.
     """
     started = time.monotonic()
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     if not in_dir.is_dir():
         raise InputError(f"input folder not found: {in_dir}", hint="pass a folder of report .txt files")
+    preflight(config)  # no key, a refused or silent endpoint: exit 2 before any report starts
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_temp_files(out_dir)
     emit = on_event or (lambda event: None)
 
     versions = prompts.versions_for(config.resolved_backend)
     run = _Run(out_dir, config, Manifest(out_dir / MANIFEST), config.fingerprint(versions), versions,
-               run_id=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"))
+               run_id=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"), breaker=new_breaker(config),
+               on_calls=on_calls)
     workers, notes = _workers(config, concurrency)
     summary = BatchSummary(in_dir, out_dir, run.fingerprint, workers, notes=notes)
 
-    jobs = _discover(in_dir, out_dir, glob)
+    jobs, folders = _discover(in_dir, out_dir, glob, recursive)
     previous = {} if force else run.manifest.latest()
     done = [job for job in jobs if not job.error and _is_done(previous.get(job.key), job, run)]
     done_keys = {job.key for job in done}
     todo = [job for job in jobs if job.key not in done_keys]
     emit(BatchEvent("start", total=len(jobs), todo=len(todo), concurrency=workers, notes=tuple(notes)))
 
+    for job in folders:
+        _finish(summary, run, run.entry(job, "ignored", error=job.error), emit)
     for job in done:
         _finish(summary, run, run.entry(job, "skipped", output=job.output), emit)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fazhi-batch")
     try:
-        futures = [pool.submit(_process, job, run) for job in todo]
+        futures = {pool.submit(_process, job, run): job for job in todo}
         for future in as_completed(futures):
             entry = future.result()
-            if entry is not None:  # None: not started because another worker stopped the batch
-                _finish(summary, None, entry, emit)
+            if entry is None:  # not started: the run stopped (circuit breaker) before this job began
+                if not run.stopped:
+                    continue
+                entry = run.entry(futures[future], "not_started", error=run.stopped[0])
+                run.manifest.append(entry)
+            _finish(summary, None, entry, emit)
     except BaseException:
         # Ctrl-C or a configuration error: start nothing new; what is in flight finishes and is recorded by
         # its own thread, so the next run resumes after it.
@@ -260,6 +294,7 @@ def run_batch(
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+    summary.stopped = run.stopped[0] if run.stopped else None
 
     summary.tables, table_notes = write_tables(out_dir)
     summary.notes.extend(table_notes)
@@ -281,30 +316,56 @@ def _workers(config: Config, concurrency: int) -> tuple[int, list[str]]:
     return workers, []
 
 
-def _discover(in_dir: Path, out_dir: Path, glob: str) -> list[_Job]:
-    """Inputs in a stable order. Two inputs with the same stem would share an output; the later one fails."""
+def _discover(in_dir: Path, out_dir: Path, glob: str, recursive: bool = False) -> tuple[list[_Job], list[_Job]]:
+    """(inputs, folders not read), in a stable order. Every entry the glob finds is accounted for: a broken
+    link or an unreadable file becomes a job that fails with its reason; a sub-folder of IN is listed
+    (`ignored`) unless `recursive` reads inside it. An input below IN keeps its relative path in its output
+    name, so `2022/report.txt` and `2023/report.txt` never share an output."""
     out_resolved = out_dir.resolve()
-    paths = sorted(
-        p for p in in_dir.glob(glob)
-        if p.is_file() and not p.name.startswith(".")
-        # OUT may be IN itself or inside it, and a glob like '**/*' would then read the batch's own products.
-        and not (p.resolve().parent == out_resolved and p.suffix in _PRODUCT_SUFFIXES)
-    )
+    descends = recursive or "**" in glob
+    found = in_dir.rglob(glob) if recursive else in_dir.glob(glob)
+    paths = []
+    for p in sorted(found):
+        rel = p.relative_to(in_dir)
+        if any(part.startswith(".") for part in rel.parts):
+            continue  # hidden files and folders (editor swap files, .git)
+        if _in_out(p, in_dir, out_resolved):
+            continue
+        if p.is_dir():
+            continue  # its files are matched on their own when the glob descends; else listed below
+        paths.append(p)
+    folders = [] if descends else sorted(
+        p for p in in_dir.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and not _in_out(p, in_dir, out_resolved))
     jobs: list[_Job] = []
     owners: dict[str, str] = {}
     for path in paths:
         key = path.relative_to(in_dir).as_posix()
-        output = f"{path.stem}.json"
+        output = Path(key).with_suffix(".json").as_posix()
         error = None
-        try:
-            sha = _sha256(path)
-        except OSError as err:
-            sha, error = None, f"cannot read input: {err.strerror or err}"
+        sha = None
+        if path.is_symlink() and not path.exists():
+            error = f"broken symbolic link (points to {os.readlink(path)}, which does not exist)"
+        else:
+            try:
+                sha = _sha256(path)
+            except OSError as err:
+                error = f"cannot read input: {err.strerror or err}"
         if output in owners:
             error = f"output name {output} is already used by {owners[output]}; rename one of them"
         owners.setdefault(output, key)
         jobs.append(_Job(path, key, output, sha, error))
-    return jobs
+    ignored = [_Job(p, p.relative_to(in_dir).as_posix(), "", None,
+                    "a folder: not read (pass --recursive to read the reports inside it)") for p in folders]
+    return jobs, ignored
+
+
+def _in_out(path: Path, in_dir: Path, out_resolved: Path) -> bool:
+    """Whether `path` is one of the batch's own products: OUT may be IN itself or a folder inside it."""
+    resolved = path.resolve() if not path.is_symlink() else path.parent.resolve() / path.name
+    if out_resolved == in_dir.resolve():
+        return path.suffix in _PRODUCT_SUFFIXES and not path.is_dir()
+    return resolved == out_resolved or out_resolved in resolved.parents
 
 
 def _is_done(prev: dict | None, job: _Job, run: _Run) -> bool:
@@ -322,15 +383,26 @@ def _is_done(prev: dict | None, job: _Job, run: _Run) -> bool:
 def _process(job: _Job, run: _Run) -> ManifestEntry | None:
     """One input, start to finish, on a worker thread: extract, write the output, then the manifest line."""
     if run.stop.is_set():
-        return None  # the batch was interrupted after this job was queued; the next run does it
+        return None  # the batch was stopped after this job was queued; the next run does it
     started = time.monotonic()
     out_path = run.out_dir / job.output
     if job.error:
         entry = run.entry(job, "failed", error=job.error)
     else:
+        progress = None
+        if run.on_calls is not None:
+            progress = lambda stage, done, total: run.on_calls(job.key, stage, done, total)  # noqa: E731
         try:
-            report = extract(job.path, run.config)
-        except (ConfigError, KeyboardInterrupt, SystemExit):
+            report = extract(job.path, run.config, progress=progress, breaker=run.breaker)
+        except ConfigError as err:
+            # Not about this file (the circuit breaker, a key the endpoint rejects): stop the run. This
+            # report and every one not begun are `not_started`; the next run resumes them.
+            with _STOP_LOCK:
+                if not run.stopped:
+                    run.stopped.append(str(err))
+            run.stop.set()
+            entry = run.entry(job, "not_started", error=str(err))
+        except (KeyboardInterrupt, SystemExit):
             run.stop.set()  # not about this file: stop before the other workers start anything new
             raise
         except FazhiError as err:  # InputError, ModelError: about this file only
@@ -343,16 +415,27 @@ def _process(job: _Job, run: _Run) -> ManifestEntry | None:
             except OSError as err:  # disk full, a name too long, a folder in the way: this file's failure
                 entry = run.entry(job, "failed", error=f"could not write {job.output}: {err.strerror or err}")
             else:
-                entry = run.entry(job, "partial" if is_partial(report) else "ok", output=job.output,
-                                  **_usage(report))
-    if entry.status == "failed" and not job.error:
-        # An older output no longer describes this input (or this configuration); keep OUT consistent with
-        # the manifest so the tables never show it. A stem collision leaves the other input's output alone.
-        if not out_path.is_dir():  # a folder in the way is the user's; the failure says so
-            out_path.unlink(missing_ok=True)
+                status = "partial" if is_partial(report) else "degraded" if is_degraded(report) else "ok"
+                entry = run.entry(job, status, output=job.output, **_usage(report))
+    if entry.status == "failed" and not job.error and _is_report(out_path):
+        # A good output from an earlier run stays: a failed rerun (an endpoint down, a file being rewritten)
+        # must not destroy a result. The line says it is stale; the next run retries.
+        entry.status, entry.output = "stale", job.output
+        entry.error = f"{entry.error} (the output from an earlier run is kept)"
     entry.seconds = round(time.monotonic() - started, 3)
     run.manifest.append(entry)
     return entry
+
+
+_STOP_LOCK = threading.Lock()
+
+
+def _is_report(path: Path) -> bool:
+    try:
+        Report.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError, ValueError):
+        return False
+    return True
 
 
 def _usage(report: Report) -> dict:
