@@ -104,7 +104,8 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
         rectifications=labeled.rectifications,
         plans=labeled.plans,
         compliance=compliance(outline, has_leadership=bool(labeled.leadership_duties)),
-        quality=[*doc_notes, *labeled.quality],
+        quality=[*(QualityNote(kind=kind, message=message) for kind, message in doc.notes), *doc_notes,
+                 *labeled.quality],
         run=_run_info(config, client, started),
     )
     return _drop_ungrounded(report, doc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 
 import pytest
 from hypothesis import given, settings
@@ -191,3 +192,36 @@ def test_unreadable_file_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(type(path), "read_bytes", denied)
     err = _refusal(path)
     assert err.message == "cannot read the file: Permission denied"
+
+
+# -- files that are not text, and text cut short ------------------------------------------------------------
+
+
+def test_a_file_cut_inside_its_last_utf8_character_is_read_with_a_note(tmp_path):
+    text = "某县人民政府关于法治政府建设工作情况的报告\n全年办理行政复议案件12件。"
+    data = text.encode("utf-8")[:-2]  # the last character (。, 3 bytes) loses two bytes
+    doc = read_document(_write(tmp_path, "cut.txt", data))
+    assert doc.encoding == "utf-8" and doc.text == text[:-1] + "\ufffd"
+    assert [kind for kind, _ in doc.notes] == ["truncated_encoding"]
+
+
+def test_a_bad_byte_in_the_middle_is_still_refused_and_says_where(tmp_path):
+    data = "法治政府建设报告".encode("utf-8") + b"\xff" + "全年办理案件。".encode("utf-8")
+    err = _refusal(_write(tmp_path, "bad.txt", data))
+    assert "not valid UTF-8 at byte 24 (0xff)" in err.message
+
+
+@pytest.mark.parametrize("data, name, what", [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "report.pdf", "a PDF file"),
+    (b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml word/document.xml", "report.docx", "a Word .docx file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "report.doc", "a legacy Office file"),
+])
+def test_pdf_and_word_files_are_named_with_how_to_convert_them(tmp_path, data, name, what):
+    err = _refusal(_write(tmp_path, name, data))
+    assert err.message.startswith(what) and "text" in err.hint
+
+
+def test_a_named_pipe_is_refused_without_reading_it(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    assert "not a regular file" in _refusal(fifo).message

@@ -346,6 +346,8 @@ def _discover(in_dir: Path, out_dir: Path, glob: str, recursive: bool = False) -
         sha = None
         if path.is_symlink() and not path.exists():
             error = f"broken symbolic link (points to {os.readlink(path)}, which does not exist)"
+        elif not path.is_file():  # a FIFO or a device: hashing it could block forever
+            error = "not a regular file (a pipe, socket or device)"
         else:
             try:
                 sha = _sha256(path)

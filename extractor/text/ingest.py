@@ -6,14 +6,16 @@ is a superset of GBK and GB2312, so one codec covers all three). The decoded tex
 decoded — line endings included — because every evidence offset downstream points into it.
 
 Every refusal is an `InputError` whose message names the reason and whose `file` names the file, so the
-CLI prints one actionable line.
+CLI prints one actionable line. Office and PDF files are named as what they are, with how to convert them.
+A file cut mid-character (a copy or download that stopped early) is read: the incomplete last sequence
+becomes U+FFFD and `Document.notes` gets a `truncated_encoding` note.
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor.config import DEFAULT_MAX_BYTES
@@ -38,6 +40,7 @@ class Document:
     text: str
     encoding: str
     sha256: str
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (quality kind, message) about the file itself
 
     @property
     def chars(self) -> int:
@@ -51,7 +54,11 @@ def read_document(path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     if path.is_dir():
         raise InputError("is a directory, not a report file", file=name, hint="pass a .txt file, or use `fazhi batch` for a folder")
     if not path.exists():
+        if path.is_symlink():
+            raise InputError("broken symbolic link", file=name, hint="the file it points to does not exist")
         raise InputError("no such file", file=name, hint="check the path")
+    if not path.is_file():  # a FIFO or a device: reading it could block forever
+        raise InputError("not a regular file (a pipe, socket or device)", file=name, hint="pass a .txt file")
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -62,11 +69,39 @@ def read_document(path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         raise InputError(f"cannot read the file: {err.strerror or err}", file=name, hint="check its permissions") from err
     if len(data) > max_bytes:  # the file grew between stat() and read
         raise _too_large(name, len(data), max_bytes)
-    text, encoding = decode(data, name)
-    return Document(path=path, name=name, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
+    text, encoding, notes = decode_with_notes(data, name)
+    return Document(path=path, name=name, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(),
+                    notes=notes)
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
+    text, encoding, _ = decode_with_notes(data, name)
+    return text, encoding
+
+
+# Formats people save reports in that are not text, by their first bytes: (magic, what it is, what to do).
+_FORMATS = (
+    (b"%PDF-", "a PDF file, not plain text", "convert it to text first, e.g. `pdftotext -layout FILE.pdf FILE.txt`"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Office file (.doc/.xls/.wps), not plain text",
+     "open it and save as plain text (.txt, UTF-8) first"),
+    (b"{\\rtf", "an RTF document, not plain text", "open it and save as plain text (.txt, UTF-8) first"),
+)
+
+
+def _not_text(data: bytes, name: str) -> InputError | None:
+    """A clear refusal for a PDF, Word or other office file, or None."""
+    if data.startswith(b"PK\x03\x04"):
+        what = ("a Word .docx file, not plain text" if b"word/" in data[:4096] or name.lower().endswith(".docx")
+                else "a ZIP archive (.docx/.xlsx/.zip), not plain text")
+        return InputError(what, file=name, hint="open it and save as plain text (.txt, UTF-8) first, "
+                                                "e.g. `pandoc FILE.docx -t plain -o FILE.txt`")
+    for magic, what, hint in _FORMATS:
+        if data.startswith(magic):
+            return InputError(what, file=name, hint=hint)
+    return None
+
+
+def decode_with_notes(data: bytes, name: str) -> tuple[str, str, list[tuple[str, str]]]:
     """(text, encoding label) for a report's bytes: `utf-8`, `utf-8-sig`, `utf-16` or `gb18030`.
 
     A byte-order mark decides first (it is unambiguous); then strict UTF-8, which almost never accepts
@@ -74,6 +109,10 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     """
     if not data:
         raise _empty(name, "0 bytes")
+    notes: list[tuple[str, str]] = []
+    refusal = _not_text(data, name)
+    if refusal is not None:
+        raise refusal
     if data.startswith(codecs.BOM_UTF8):
         text, encoding = _strict(data, "utf-8-sig", name), "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -84,25 +123,32 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             hint="only plain-text reports are read; if this is UTF-16 text, save it with a BOM or as UTF-8",
         )
     else:
-        text, encoding = _guess(data, name)
+        text, encoding = _guess(data, name, notes)
     if not text.strip():
         raise _empty(name, "only whitespace")
     if sum(1 for ch in text if ch in _CONTROL) > _CONTROL_SHARE * len(text):
         raise _binary(name)
-    return text, encoding
+    return text, encoding, notes
 
 
-def _guess(data: bytes, name: str) -> tuple[str, str]:
+def _guess(data: bytes, name: str, notes: list[tuple[str, str]]) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        utf8_error = err
+    if utf8_error.reason == "unexpected end of data" and utf8_error.end == len(data):
+        # Valid UTF-8 up to an incomplete last character: the file was cut short (an interrupted copy or
+        # download). Keep the text; the lost character becomes U+FFFD, at the end, so no offset moves.
+        text = data[: utf8_error.start].decode("utf-8") + "\ufffd"
+        notes.append(("truncated_encoding", f"the file ends inside a UTF-8 character ({len(data) - utf8_error.start} "
+                                            "byte(s) of it); read up to there, the last character replaced by U+FFFD"))
+        return text, "utf-8"
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
-        raise _binary(name) from None
+        raise _binary(name, utf8_error) from None
     if _plausible_share(text) < _PLAUSIBLE_SHARE or _common_hanzi_share(text) < _COMMON_HANZI_SHARE:
-        raise _binary(name)
+        raise _binary(name, utf8_error)
     return text, "gb18030"
 
 
@@ -154,9 +200,12 @@ def _empty(name: str, why: str) -> InputError:
     return InputError(f"empty file ({why})", file=name, hint="the OCR or export step produced no text; re-run it")
 
 
-def _binary(name: str) -> InputError:
+def _binary(name: str, utf8_error: UnicodeDecodeError | None = None) -> InputError:
+    where = ""
+    if utf8_error is not None:
+        where = f"; not valid UTF-8 at byte {utf8_error.start} (0x{utf8_error.object[utf8_error.start]:02x})"
     return InputError(
-        "binary or undecodable file (not UTF-8, UTF-16 with BOM, or GB18030 text)", file=name,
+        f"binary or undecodable file (not UTF-8, UTF-16 with BOM, or GB18030 text{where})", file=name,
         hint="convert the report to plain text (UTF-8) first",
     )
 
