@@ -30,6 +30,7 @@ from extractor.structure.metadata import extract_metadata
 from extractor.text.normalize import normalize
 from extractor.facts.indicators import key_indicators
 from extractor.facts.names import name_quantities
+from extractor.facts.injection import instruction_sentences
 from extractor.facts.quantities import find_quantities
 from extractor.structure.outline import Outline, is_report, segment
 from schemas.report import Compliance, PartCoverage, QualityNote, REQUIRED_PARTS, Report, RunInfo, Source
@@ -79,7 +80,8 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
             file=doc.name, hint="check the file; only annual law-based-government reports are supported",
         )
     metadata, doc_notes = extract_metadata(norm, outline)
-    quantities = key_indicators(norm, name_quantities(norm, find_quantities(norm)))
+    quantities, injection_notes = without_instructions(norm, find_quantities(norm))
+    quantities = key_indicators(norm, name_quantities(norm, quantities))
 
     backend = config.resolved_backend
     own_client = backend != "rules" and client is None
@@ -105,10 +107,30 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
         plans=labeled.plans,
         compliance=compliance(outline, has_leadership=bool(labeled.leadership_duties)),
         quality=[*(QualityNote(kind=kind, message=message) for kind, message in doc.notes), *doc_notes,
-                 *labeled.quality],
+                 *injection_notes, *labeled.quality],
         run=_run_info(config, client, started),
     )
     return _drop_ungrounded(report, doc)
+
+
+def without_instructions(norm, quantities: list) -> tuple[list, list[QualityNote]]:
+    """Quantities outside sentences that address a model or the reader (facts/injection.py), and one
+    `suspicious_instruction` note per such sentence. The sentence stays in its item's text and quote."""
+    suspicious = instruction_sentences(norm.text)
+    if not suspicious:
+        return quantities, []
+    kept, held = [], {s: [] for s in suspicious}
+    for q in quantities:
+        pos = norm.to_norm(q.start)
+        hit = next((s for s in suspicious if pos in s), None)
+        (held[hit] if hit is not None else kept).append(q)
+    notes = []
+    for s, left_out in held.items():
+        what = f"; its quantities ({', '.join(q.quote for q in left_out)}) are left out of metrics" if left_out else ""
+        notes.append(QualityNote(kind="suspicious_instruction",
+                                 message=f"a sentence addresses a model or the reader ({s.shape}){what}",
+                                 quote=norm.text[s.start:s.end].strip()[:80]))
+    return kept, notes
 
 
 def compliance(outline: Outline, has_leadership: bool) -> Compliance:
