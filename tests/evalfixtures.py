@@ -6,6 +6,7 @@ so the gold is grounded by construction.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from schemas.report import (
@@ -72,7 +73,8 @@ def gold_report() -> Report:
     ]
     return Report(
         labeling="hand-made fixture",
-        source=Source(file="fixture.txt", sha256="0" * 64, encoding="utf-8", chars=len(SOURCE)),
+        source=Source(file="fixture.txt", sha256=hashlib.sha256(SOURCE.encode("utf-8")).hexdigest(), encoding="utf-8",
+                      chars=len(SOURCE)),
         metadata=Metadata(
             title="济源市人民政府关于2022年度法治政府建设情况的报告", issuers=["济源市人民政府"], region="济源市",
             admin_level="city", report_year=2022, doc_number="济政文〔2023〕9号", signers=["庄建球"],

@@ -138,7 +138,7 @@ def test_a_missing_prediction_is_an_error_scored_zero_and_the_run_goes_on(worksp
     missing.unlink()
     log_path = workspace / "eval.json"
     result = run_eval(workspace, "--json", str(log_path))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     log = json.loads(log_path.read_text(encoding="utf-8"))
     assert list(log["errors"]) == [missing.stem]
     assert log["reports"][missing.stem]["overall"]["score"] == 0.0
@@ -158,6 +158,52 @@ def test_a_missing_baseline_is_one_red_line_not_a_traceback(workspace):
     assert result.exit_code == 2 and "baseline" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("content, what", [
+    (b"", "empty file"),
+    (b'{"source": {"file": "x", "sha2', "not valid JSON"),
+    (bytes(range(256)), "not UTF-8"),
+    (b'{"source": 1}', "not a valid Report"),
+])
+def test_a_corrupt_gold_file_fails_eval_with_one_readable_line(workspace, content, what):
+    gold = sorted((workspace / "gold").glob("*.json"))[0]
+    gold.write_bytes(content)
+    result = run_eval(workspace)
+    assert result.exit_code == 1, result.output
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert what in line and gold.name in line and "pydantic" not in line
+
+
+def test_a_baseline_document_missing_now_fails_the_gate(workspace):
+    baseline = workspace / "baseline.json"
+    assert run_eval(workspace, "--save-baseline", str(baseline)).exit_code == 0
+    suite = workspace / "suite.toml"
+    ids = json.loads(suite.read_text(encoding="utf-8").split("documents = ")[1].split("\n")[0])
+    suite.write_text(suite.read_text(encoding="utf-8").replace(json.dumps(ids), json.dumps(ids[1:])), encoding="utf-8")
+    result = run_eval(workspace, "--baseline", str(baseline))
+    assert result.exit_code == 1 and f"{ids[0]} was scored in the baseline and is missing now" in result.output
+
+
+def test_an_empty_prediction_folder_fails(workspace):
+    for path in (workspace / "preds").glob("*.json"):
+        path.unlink()
+    result = run_eval(workspace)
+    assert result.exit_code == 1 and result.stderr.count("no such file") == 2
+
+
+def test_a_prediction_of_other_bytes_is_an_error(workspace):
+    pred = sorted((workspace / "preds").glob("*.json"))[0]
+    data = json.loads(pred.read_text(encoding="utf-8"))
+    data["source"]["sha256"] = "0" * 64
+    pred.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = run_eval(workspace)
+    assert result.exit_code == 1 and "made from other bytes" in result.stderr
+
+
+def test_extraction_options_with_pred_dir_are_named_as_ignored(workspace):
+    result = run_eval(workspace, "--backend", "rules")
+    assert result.exit_code == 0 and "ignored: --backend" in result.stderr
+
+
 # ---------------------------------------------------------------- the library under the command
 
 
@@ -175,11 +221,12 @@ def test_extraction_failure_is_recorded_and_the_run_goes_on(workspace):
     assert set(result.scores) == set(suite.documents[1:])
 
 
-def test_documents_without_gold_are_skipped_and_listed(workspace):
+def test_a_document_without_gold_is_an_error_not_a_silent_skip(workspace):
     suite = evaluate.load_suite(workspace / "suite.toml")
     (workspace / "gold" / f"{suite.documents[0]}.json").unlink()
     result = evaluate.run_suite(suite, None, pred_dir=workspace / "preds")
-    assert list(result.skipped) == [suite.documents[0]] and suite.documents[0] not in result.log()["reports"]
+    assert list(result.errors) == [suite.documents[0]] and "no such file" in result.errors[suite.documents[0]]
+    assert result.log()["reports"][suite.documents[0]]["overall"]["score"] == 0.0
 
 
 def _log(reports: dict, gold: dict | None = None) -> dict:

@@ -1,8 +1,10 @@
 """`fazhi eval`: score extractions against hand-labelled gold, and refuse a change that makes them worse.
 
 Thin like the rest of the CLI: parses options, calls `extractor.evaluation.suites`, renders tables.
-Exit codes: 0 = scored (and no regression against `--baseline`), 1 = a score dropped by more than its
-tolerance or a document newly failed, 2 = bad options, suite, baseline or no gold to score against.
+Exit codes: 0 = scored (and no regression against `--baseline`); 1 = a document could not be scored (its
+gold, source or prediction failed to load, or the prediction is of other bytes), a score dropped by more
+than its tolerance, a document newly failed, or a document of the baseline is missing; 2 = bad options, a
+missing suite or baseline, or no gold to score against.
 """
 
 from __future__ import annotations
@@ -44,16 +46,20 @@ def eval_command(
 
     Examples:
 
-      fazhi eval --backend rules --save-baseline evals/baselines/seeds-rules.json
+      fazhi eval --backend rules --baseline evals/baselines/rules.json
 
-      fazhi eval --backend openai --baseline evals/baselines/seeds-rules.json --misses
+      fazhi eval --backend rules --save-baseline /tmp/rules-now.json --misses
 
       fazhi eval --pred-dir out/ --json out/eval.json
     """
     try:
         the_suite = evaluate.load_suite(suite)
         base_log = _read_log(baseline) if baseline else None  # before the run: a bad path should not cost one
-        config = None if pred_dir else config
+        if pred_dir is not None:
+            if ignored := _options_given(config):
+                console.print(f"[yellow]note:[/] --pred-dir scores saved predictions; ignored: {', '.join(ignored)}",
+                              highlight=False)
+            config = None
         if pred_dir is not None and not pred_dir.is_dir():
             raise InputError(f"--pred-dir {pred_dir} is not a folder")
         result = _run(the_suite, config, pred_dir)
@@ -74,8 +80,16 @@ def eval_command(
                 console.print(f"wrote {path}", highlight=False)
     except FazhiError as err:
         raise fail(err)
-    if comparison is not None and comparison.failed:
+    if (comparison is not None and comparison.failed) or result.errors:
         raise typer.Exit(1)
+
+
+def _options_given(config: Config) -> list[str]:
+    """Extraction options set on the command line (they differ from what the environment alone gives)."""
+    plain = Config.from_env()
+    return [f"--{name.replace('_', '-')}" for name in ("backend", "base_url", "model", "mode", "timeout", "refresh",
+                                                     "model_path", "categories", "metric_names", "max_report_seconds")
+            if getattr(config, name) != getattr(plain, name)]
 
 
 def _read_log(path: Path) -> dict:
@@ -163,7 +177,7 @@ def render_scores(log: dict) -> None:
     out.print(table)
     out.print(Text(CAPTION, style="dim"), soft_wrap=True)
     for doc_id, message in log["errors"].items():
-        console.print(Text(f"error {doc_id} (scored 0): {message}", style="red"))
+        console.print(Text(f"error {doc_id} (scored 0): {message}", style="red"), soft_wrap=True)
     for doc_id, reason in log["skipped"].items():
         console.print(Text(f"skipped {doc_id}: {reason}", style="yellow"))
     for doc_id in log["partial"]:
@@ -212,12 +226,15 @@ def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
         out.print(table)
     for doc_id, message in cmp.new_errors.items():
         out.print(Text(f"regression: {doc_id} now fails: {message}", style="bold red"), soft_wrap=True)
+    for doc_id in cmp.missing:
+        out.print(Text(f"regression: {doc_id} was scored in the baseline and is missing now", style="bold red"),
+                  soft_wrap=True)
     for c in cmp.regressions:  # plain lines too, so a narrow terminal or a CI log never truncates them
         out.print(Text(f"regression: {c.scope} {c.field}.{c.key} {_fmt(c.before)} → {_fmt(c.after)} "
                        f"(dropped {c.before - c.after:.3f} > tolerance {c.tolerance:.3f})", style="bold red"),
                   soft_wrap=True)
     if cmp.failed:
-        out.print(Text(f"✗ {len(cmp.regressions) + len(cmp.new_errors)} regression(s) against {baseline}",
+        out.print(Text(f"✗ {len(cmp.regressions) + len(cmp.new_errors) + len(cmp.missing)} regression(s) against {baseline}",
                        style="bold red"))
     else:
         out.print(Text(f"✓ no score dropped beyond its tolerance against {baseline}", style="bold green"))

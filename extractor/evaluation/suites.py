@@ -193,14 +193,41 @@ def read_source(path: Path) -> str:
     return read_document(path).text
 
 
-def _load_report(path: Path) -> Report:
+def _load_report(path: Path, what: str = "report") -> Report:
+    """A Report from JSON, or an `InputError` whose one line says which file, what is wrong and where."""
     try:
-        return Report.model_validate_json(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"no such file {path}") from None
-    except (ValidationError, ValueError) as exc:
-        # pydantic's message spans lines; one line of it is what a table cell and a red line can hold
-        raise InputError(f"{path.name} is not a valid Report: {' '.join(str(exc).split())[:300]}") from exc
+        raise InputError(f"{what} {path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{what} {path}: cannot read it ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise InputError(f"{what} {path}: empty file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} {path}: not UTF-8 text (byte {exc.start}): corrupt or not JSON") from None
+    try:
+        return Report.model_validate_json(text)
+    except ValidationError as exc:
+        raise InputError(f"{what} {path}: {_first_problem(exc, text)}") from None
+
+
+def _first_problem(exc: ValidationError, text: str) -> str:
+    """pydantic's first error as one line: JSON syntax (with line and column) or the field that is wrong."""
+    first = exc.errors()[0]
+    more = exc.error_count() - 1
+    tail = f" (and {more} more)" if more > 0 else ""
+    if first["type"] == "json_invalid":
+        import json
+
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as err:
+            return f"not valid JSON, {err.msg} at line {err.lineno} column {err.colno} (truncated or corrupt?)"
+        return f"not valid JSON: {first['msg']}"
+    where = ".".join(str(p) for p in first["loc"]) or "the top level"
+    return f"not a valid Report: {where}: {first['msg']}{tail}"
 
 
 def extract_solver(path: Path, config: Config) -> Report:
@@ -218,9 +245,10 @@ def _is_partial(report: Report) -> bool:
 
 def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] = None,
               progress: Optional[Progress] = None, solver: Solver = extract_solver) -> EvalResult:
-    """Score every document of the suite that has gold, by extracting it (`solver`) or by reading
-    `pred_dir/<id>.json`. A failed document is an error scored 0 and the run goes on; documents with no
-    (valid) gold yet are skipped and listed."""
+    """Score every document of the suite, by extracting it (`solver`) or by reading `pred_dir/<id>.json`.
+    A document whose gold, source or prediction cannot be loaded — or whose prediction is of other bytes
+    than the suite's file (`source.sha256`) — is an error, scored 0, with a one-line reason; the run goes on
+    and the CLI exits 1."""
     if pred_dir is None and config is None:
         raise ConfigError("run_suite needs a config to extract with, or a pred_dir of predictions")
     result = EvalResult(suite=suite, config=config.describe() if config else None,
@@ -230,19 +258,21 @@ def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] =
         if progress:
             progress(doc_id, done, total)
         gold_path = suite.gold_path(doc_id)
-        if not gold_path.is_file():
-            result.skipped[doc_id] = "no gold file yet"
-            continue
         try:
-            gold = _load_report(gold_path)
+            gold = _load_report(gold_path, "gold")
             source = read_source(suite.source_path(doc_id))
         except (FazhiError, OSError) as exc:
-            result.skipped[doc_id] = f"gold or seed unusable: {exc}"
+            result.errors[doc_id] = str(exc)
             continue
         result.gold[doc_id] = hashlib.sha256(gold_path.read_bytes()).hexdigest()[:16]
         try:
             if pred_dir is not None:
-                pred = _load_report(Path(pred_dir) / f"{doc_id}.json")
+                pred = _load_report(Path(pred_dir) / f"{doc_id}.json", "prediction")
+                want = hashlib.sha256(suite.source_path(doc_id).read_bytes()).hexdigest()
+                if pred.source.sha256 != want:
+                    raise InputError(f"prediction {Path(pred_dir) / f'{doc_id}.json'}: made from other bytes "
+                                     f"(source.sha256 {pred.source.sha256[:12]}…, {suite.source_path(doc_id).name} "
+                                     f"has {want[:12]}…)")
             else:
                 pred = solver(suite.source_path(doc_id), config)
         except Exception as exc:  # noqa: BLE001 — any failure of one document must not stop the suite
@@ -288,6 +318,7 @@ class Comparison:
     changes: list[Change]
     notes: list[str]
     new_errors: dict[str, str]
+    missing: list[str] = field(default_factory=list)  # scored in the baseline, not now: a hole in the gate
 
     @property
     def regressions(self) -> list[Change]:
@@ -295,7 +326,7 @@ class Comparison:
 
     @property
     def failed(self) -> bool:
-        return bool(self.regressions or self.new_errors)
+        return bool(self.regressions or self.new_errors or self.missing)
 
 
 def _diff(scope: str, before: dict, after: dict, table: dict[str, float]) -> list[Change]:
@@ -322,8 +353,9 @@ def compare(baseline_log: dict, current_log: dict, tolerances: Tolerances) -> Co
     before, after = baseline_log.get("reports", {}), current_log.get("reports", {})
     common = [d for d in after if d in before]
     notes = []
-    if only := [d for d in before if d not in after]:
-        notes.append(f"in the baseline only (not compared): {', '.join(only)}")
+    # A document the baseline scored and this run did not is a failure, not a note: a deleted or corrupt
+    # gold file, or a suite edited to drop a document, must not make the gate pass.
+    missing = [d for d in before if d not in after]
     if only := [d for d in after if d not in before]:
         notes.append(f"new since the baseline (not compared): {', '.join(only)}")
     g_before, g_after = baseline_log.get("gold", {}), current_log.get("gold", {})
@@ -336,7 +368,7 @@ def compare(baseline_log: dict, current_log: dict, tolerances: Tolerances) -> Co
         changes += _diff(doc_id, before[doc_id], after[doc_id], tolerances.report)
     old_errors = baseline_log.get("errors", {})
     new_errors = {d: m for d, m in current_log.get("errors", {}).items() if d not in old_errors}
-    return Comparison(changes, notes, new_errors)
+    return Comparison(changes, notes, new_errors, missing)
 
 
 def _context_notes(before: dict, after: dict) -> list[str]:
