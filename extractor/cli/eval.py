@@ -105,10 +105,17 @@ def _run(suite: evaluate.Suite, config, pred_dir: Optional[Path]) -> evaluate.Ev
     if pred_dir is not None or not console.is_terminal:
         return evaluate.run_suite(suite, config, pred_dir=pred_dir)
     with console.status("extracting…") as status:
-        def progress(doc_id: str, done: int, total: int) -> None:
-            status.update(f"extracting {doc_id} ({done + 1}/{total})")
+        where = {"doc": "", "n": 0, "total": 0}
 
-        return evaluate.run_suite(suite, config, progress=progress)
+        def progress(doc_id: str, done: int, total: int) -> None:
+            if doc_id != "done":
+                where.update(doc=doc_id, n=done + 1, total=total)
+                status.update(f"extracting {doc_id} ({done + 1}/{total})")
+
+        def on_calls(doc_id: str, stage: str, done: int, total: int) -> None:
+            status.update(f"extracting {doc_id} ({where['n']}/{where['total']}) · call {done}/{total} {stage}")
+
+        return evaluate.run_suite(suite, config, progress=progress, on_calls=on_calls)
 
 
 # ---------------------------------------------------------------- rendering
@@ -142,8 +149,11 @@ def _cells(fname: str, v: dict) -> list:
             acc, _num(sim), score]
 
 
-def _table(title: str, first: Optional[str]) -> Table:
-    table = Table(title=title, title_justify="left", pad_edge=False, show_edge=False)
+def _table(title: str, first: Optional[str], narrow: bool = False) -> Table:
+    if narrow:  # no borders: 80 columns hold the field name and eight numbers whole
+        table = Table(title=title, title_justify="left", box=None, pad_edge=False, padding=(0, 1), header_style="bold")
+    else:
+        table = Table(title=title, title_justify="left", pad_edge=False, show_edge=False)
     if first:
         table.add_column(first, no_wrap=True)
     table.add_column("field", no_wrap=True)
@@ -159,29 +169,68 @@ def short_ids(ids) -> dict[str, str]:
     return {i: (h if heads.count(h) == 1 else i) for i, h in zip(ids, heads)}
 
 
+NARROW = 110  # below this many columns the per-report table is stacked: one small table per report
+SHORT_FIELDS = {"rectifications": "rectif.", "leadership_duties": "leadership"}
+
+
 def render_scores(log: dict) -> None:
+    """Per-report and suite-mean tables: rich tables on a terminal (stacked per report below `NARROW`
+    columns, so 80 columns hold every score whole), GitHub markdown when stdout is a pipe or a file."""
     reports = log["reports"]
     names = short_ids(reports)
-    table = _table(f"eval {log['suite']} · {_who(log)}", "report")
-    for doc_id, numbers in reports.items():
-        rows = [f for f in ROW_ORDER if f in numbers]
-        for n, fname in enumerate(rows):
-            label = names[doc_id] if n == 0 else ""
-            table.add_row(label, fname, *_cells(fname, numbers[fname]), end_section=n == len(rows) - 1)
-    out.print(table)
     summary = log["summary"]
-    table = _table(f"suite mean over {len(reports)} report(s) (counts summed)", None)
-    for fname in ROW_ORDER:
-        if fname in summary:
-            table.add_row(fname, *_cells(fname, summary[fname]))
-    out.print(table)
-    out.print(Text(CAPTION, style="dim"), soft_wrap=True)
+    title = f"eval {log['suite']} · {_who(log)}"
+    if not out.is_terminal:
+        _markdown(title, names, reports, summary)
+    elif out.width < NARROW:
+        out.print(Text(title, style="bold"))
+        for doc_id, numbers in reports.items():
+            table = _table(f"report {names[doc_id]}", None, narrow=True)
+            for fname in (f for f in ROW_ORDER if f in numbers):
+                table.add_row(SHORT_FIELDS.get(fname, fname), *_cells(fname, numbers[fname]))
+            out.print(table)
+    else:
+        table = _table(title, "report")
+        for doc_id, numbers in reports.items():
+            rows = [f for f in ROW_ORDER if f in numbers]
+            for n, fname in enumerate(rows):
+                label = names[doc_id] if n == 0 else ""
+                table.add_row(label, fname, *_cells(fname, numbers[fname]), end_section=n == len(rows) - 1)
+        out.print(table)
+    if out.is_terminal:
+        narrow = out.width < NARROW
+        table = _table(f"suite mean over {len(reports)} report(s) (counts summed)", None, narrow=narrow)
+        for fname in ROW_ORDER:
+            if fname in summary:
+                table.add_row(SHORT_FIELDS.get(fname, fname) if narrow else fname, *_cells(fname, summary[fname]))
+        out.print(table)
+        out.print(Text(CAPTION, style="dim"), soft_wrap=True)
     for doc_id, message in log["errors"].items():
         console.print(Text(f"error {doc_id} (scored 0): {message}", style="red"), soft_wrap=True)
     for doc_id, reason in log["skipped"].items():
         console.print(Text(f"skipped {doc_id}: {reason}", style="yellow"))
     for doc_id in log["partial"]:
         console.print(Text(f"partial {doc_id}: a section failed; scored as extracted", style="yellow"))
+
+
+def _markdown(title: str, names: dict, reports: dict, summary: dict) -> None:
+    """The same numbers as plain markdown tables: nothing cut, nothing styled, greppable and pasteable."""
+    head = ["field", "gold", "pred", "P", "R", "F1", "acc", "sim", "score"]
+    lines = [f"## {title}", "", "| report | " + " | ".join(head) + " |", "|" + "---|" * (len(head) + 1)]
+    for doc_id, numbers in reports.items():
+        for fname in (f for f in ROW_ORDER if f in numbers):
+            lines.append(f"| {names[doc_id]} | {fname} | " + " | ".join(_plain(c) for c in _cells(fname, numbers[fname])) + " |")
+    lines += ["", f"## suite mean over {len(reports)} report(s) (counts summed)", "",
+              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for fname in (f for f in ROW_ORDER if f in summary):
+        lines.append(f"| {fname} | " + " | ".join(_plain(c) for c in _cells(fname, summary[fname])) + " |")
+    lines += ["", CAPTION]
+    out.file.write("\n".join(lines) + "\n")
+    out.file.flush()
+
+
+def _plain(cell) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
 
 
 def _who(log: dict) -> str:

@@ -74,16 +74,16 @@ def extract(
 
 
 def _print_run_summary(report, output: Optional[Path]) -> None:
-    from rich.table import Table
-
+    """Counts and costs as short `name value` pairs that wrap between pairs, never inside a number, so the
+    summary reads whole in 80 columns and in a log file."""
     run = report.run
-    table = Table(title=f"{report.source.file}", show_header=True, header_style="bold")
-    for col in ("measures", "metrics", "problems", "plans", "duties", "calls", "cache hits", "tokens in/out", "cost", "seconds"):
-        table.add_column(col, justify="right")
-    table.add_row(str(len(report.measures)), str(len(report.metrics)), str(len(report.problems)), str(len(report.plans)),
-                  str(len(report.leadership_duties)), str(run.calls), str(run.cache_hits),
-                  f"{run.tokens_in}/{run.tokens_out}", "–" if run.cost is None else f"{run.cost:.4f}", f"{run.seconds:.1f}")
-    console.print(table)
+    pairs = [("measures", len(report.measures)), ("metrics", len(report.metrics)), ("problems", len(report.problems)),
+             ("plans", len(report.plans)), ("duties", len(report.leadership_duties)),
+             ("calls", f"{run.calls} ({run.cache_hits} cached)"), ("tokens in/out", f"{run.tokens_in}/{run.tokens_out}"),
+             ("cost", "–" if run.cost is None else f"{run.cost:.4f}"), ("seconds", f"{run.seconds:.1f}")]
+    console.print(f"[bold]{escape(report.source.file)}[/]")
+    console.print(" · ".join(f"{name}\u00a0[bold]{value}[/]".replace(" ", "\u00a0") for name, value in pairs),
+                  highlight=False)
     for line, colour in quality_lines(report):
         console.print(f"[{colour}]{escape(line)}[/]", highlight=False, soft_wrap=True)
     if output:

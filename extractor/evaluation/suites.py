@@ -230,11 +230,11 @@ def _first_problem(exc: ValidationError, text: str) -> str:
     return f"not a valid Report: {where}: {first['msg']}{tail}"
 
 
-def extract_solver(path: Path, config: Config) -> Report:
+def extract_solver(path: Path, config: Config, **kw) -> Report:
     # Imported here: scoring saved predictions (--pred-dir) must not need the extraction stack.
     from extractor.pipeline import extract
 
-    return extract(path, config)  # the response cache lives inside the pipeline's model client
+    return extract(path, config, **kw)  # the response cache lives inside the pipeline's model client
 
 
 def _is_partial(report: Report) -> bool:
@@ -244,7 +244,8 @@ def _is_partial(report: Report) -> bool:
 
 
 def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] = None,
-              progress: Optional[Progress] = None, solver: Solver = extract_solver) -> EvalResult:
+              progress: Optional[Progress] = None, solver: Solver = extract_solver,
+              on_calls: Optional[Callable[[str, str, int, int], None]] = None) -> EvalResult:
     """Score every document of the suite, by extracting it (`solver`) or by reading `pred_dir/<id>.json`.
     A document whose gold, source or prediction cannot be loaded — or whose prediction is of other bytes
     than the suite's file (`source.sha256`) — is an error, scored 0, with a one-line reason; the run goes on
@@ -254,6 +255,12 @@ def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] =
     result = EvalResult(suite=suite, config=config.describe() if config else None,
                         pred_dir=str(pred_dir) if pred_dir is not None else None)
     total = len(suite.documents)
+    extra: dict[str, Any] = {}
+    if pred_dir is None and solver is extract_solver:
+        from extractor.pipeline import new_breaker, preflight
+
+        preflight(config)  # an endpoint that cannot work: ConfigError (exit 2) before the first document
+        extra["breaker"] = new_breaker(config)  # one breaker for the suite: a dead endpoint stops it
     for done, doc_id in enumerate(suite.documents):
         if progress:
             progress(doc_id, done, total)
@@ -274,7 +281,12 @@ def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] =
                                      f"(source.sha256 {pred.source.sha256[:12]}…, {suite.source_path(doc_id).name} "
                                      f"has {want[:12]}…)")
             else:
-                pred = solver(suite.source_path(doc_id), config)
+                kw = dict(extra)
+                if on_calls is not None:
+                    kw["progress"] = lambda stage, n, of, doc_id=doc_id: on_calls(doc_id, stage, n, of)
+                pred = solver(suite.source_path(doc_id), config, **kw)
+        except ConfigError:
+            raise  # about the run, not this document (the circuit breaker, a key the endpoint refuses)
         except Exception as exc:  # noqa: BLE001 — any failure of one document must not stop the suite
             result.errors[doc_id] = str(exc) if isinstance(exc, FazhiError) else f"{type(exc).__name__}: {exc}"
             continue
