@@ -80,6 +80,11 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
             file=doc.name, hint="check the file; only annual law-based-government reports are supported",
         )
     metadata, doc_notes = extract_metadata(norm, outline)
+    if not outline.sections:  # never silent: a report with no outline yields no items, and says why
+        doc_notes = [*doc_notes, QualityNote(
+            kind="no_structure", message=f"no headings or enumerated items found in {doc.chars} characters "
+            f"({doc.text.count(chr(10)) + 1} line(s)); only metadata and quantities are extracted — if the "
+            "line breaks were lost, restore them")]
     quantities, injection_notes = without_instructions(norm, find_quantities(norm))
     quantities = key_indicators(norm, name_quantities(norm, quantities))
 

@@ -5,7 +5,7 @@
 
 What OUT holds:
 
-    <stem>.json       one Report per input, written atomically; an input found in a sub-folder (`--recursive`
+    <stem>.json       one Report per input (`x.txt` → `x.json`, `x.md` → `x.md.json`), written atomically; an input found in a sub-folder (`--recursive`
                       or a `**` glob) keeps its relative path (`2022/report.txt` → `2022/report.json`), so
                       equal file names in different folders never collide. A rerun that fails keeps the
                       older good output and marks its line `stale`: a failure never destroys a result.
@@ -341,7 +341,8 @@ def _discover(in_dir: Path, out_dir: Path, glob: str, recursive: bool = False) -
     owners: dict[str, str] = {}
     for path in paths:
         key = path.relative_to(in_dir).as_posix()
-        output = Path(key).with_suffix(".json").as_posix()
+        # `x.txt` → `x.json`; any other suffix is kept (`x.docx` → `x.docx.json`), so x.doc and x.docx differ
+        output = (Path(key).with_suffix(".json") if path.suffix.lower() == ".txt" else Path(key + ".json")).as_posix()
         error = None
         sha = None
         if path.is_symlink() and not path.exists():
