@@ -97,7 +97,9 @@ class _BatchProgress:
             return
         entry = event.entry
         line = f"[{STYLE[entry.status]}]{entry.status:<7}[/] {escape(entry.file)}  {entry.seconds:.1f}s"
-        if entry.error:
+        if entry.status == "not_started":
+            line += "  [dim](the run stopped first; rerun to resume)[/]"  # the reason is said once, at the end
+        elif entry.error:
             line += f"  [red]{escape(entry.error)}[/]"
         self.progress.console.print(line, highlight=False, soft_wrap=True)
         if entry.status not in ("skipped", "ignored"):

@@ -235,8 +235,13 @@ class ModelClient:
         raise error
 
     def _wait(self, retry_state) -> float:
-        """failures.wait, but never past the report's deadline."""
+        """failures.wait, but never past the report's deadline; after a timeout the backoff counts the
+        seconds already spent waiting for the reply (a hanging endpoint is given up on sooner, with the same
+        number of attempts)."""
         seconds = failures.wait(retry_state)
+        outcome = retry_state.outcome
+        if outcome is not None and failures.fault_kind(outcome.exception()) == "timeout":
+            seconds = max(0.0, seconds - self.config.timeout)
         remaining = self._remaining()
         return seconds if remaining is None else max(0.0, min(seconds, remaining))
 

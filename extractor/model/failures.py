@@ -21,13 +21,14 @@ import time
 import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ValidationError
-from tenacity import wait_exponential_jitter
+from tenacity import wait_exponential, wait_random
 
 from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InvalidModelOutput, ModelError, TransientModelError
 
 MAX_RETRY_AFTER = 60.0  # a server asking for longer is treated as asking for this; the section fails sooner
-_BACKOFF = wait_exponential_jitter(initial=1, max=30, jitter=1)
+# 0.5, 1, 2, 4 … s (at most 30) plus up to 1 s of jitter; openai's own client starts at 0.5 s too
+_BACKOFF = wait_exponential(multiplier=0.5, max=30) + wait_random(0, 1)
 _RETRY_STATUSES = {408, 409, 429}  # plus every 5xx; the same set the openai client retries by default
 
 
