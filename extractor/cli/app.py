@@ -15,7 +15,6 @@ from extractor.cli.options import out
 
 app = typer.Typer(
     name="fazhi",
-    help="Extract structured, evidence-linked JSON from 法治政府建设年度报告 (annual law-based-government reports).",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
@@ -32,17 +31,19 @@ def _version(value: bool) -> None:
 def main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
 ) -> None:
-    """Extract structured, evidence-linked JSON from 法治政府建设年度报告.
+    """Extract structured, evidence-linked JSON from 法治政府建设年度报告 (annual law-based-government reports).
 
-    Examples:
+    Examples (from the checkout; `--backend rules` needs no model):
 
-      fazhi extract seeds/000_f1d261e1c8a62baa.txt -o out/000.json
+      fazhi batch seeds/ -o out/                   # the embedded local model: ~5 min cold on 2 cores
+
+      fazhi extract seeds/000_f1d261e1c8a62baa.txt --backend rules -o out/000.json
 
       fazhi outline seeds/000_f1d261e1c8a62baa.txt
 
-      fazhi batch seeds/ -o out/
+      fazhi eval --suite seeds --backend rules --baseline evals/baselines/rules.json
 
-      fazhi eval --suite seeds --backend rules
+      fazhi doctor
     """
 
 

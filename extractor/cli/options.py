@@ -18,6 +18,24 @@ from rich.console import Console
 from extractor.config import DEFAULT_MAX_BYTES, Config
 from extractor.errors import ConfigError, FazhiError
 
+def _flags_without_metavar() -> None:
+    """typer 0.2x prints a `<bool>` type beside every flag (`--refresh`, even `--help`), which takes no value
+    and reads as if it wanted one. Show nothing there for flags; other options keep their type."""
+    from typer import core
+
+    show = getattr(getattr(core, "TyperOption", None), "display_type_rich", None)
+    if show is None or getattr(show, "_fazhi", False):
+        return
+
+    def display_type_rich(self, ctx):
+        return None if getattr(self, "is_flag", False) else show(self, ctx)
+
+    display_type_rich._fazhi = True
+    core.TyperOption.display_type_rich = display_type_rich
+
+
+_flags_without_metavar()
+
 console = Console(stderr=True)  # progress, notes, errors
 out = Console()  # results
 
