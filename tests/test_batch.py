@@ -27,7 +27,7 @@ from extractor.runs.batch import MANIFEST, run_batch
 from extractor.cli.app import app
 from extractor.config import Config
 from extractor.errors import ConfigError, InputError
-from extractor.runs.tables import INDICATOR_KEYS, ITEM_COLUMNS, METRIC_COLUMNS, indicator_rows
+from extractor.runs.tables import INDICATOR_HEADERS, ITEM_COLUMNS, METRIC_COLUMNS, indicator_rows, metric_rows
 from schemas.report import Report
 
 
@@ -353,7 +353,7 @@ def test_tables_open_in_pandas_with_one_row_per_metric(tmp_path, fake):
     assert set(metrics["region"]) == {"济源市"}
 
     indicators = pd.read_csv(out / "indicators.csv", encoding="utf-8-sig")
-    assert list(indicators.columns) == ["file", "region", "report_year", *INDICATOR_KEYS]
+    assert list(indicators.columns) == ["file", "region", "report_year", *INDICATOR_HEADERS.values()]
     assert len(indicators) == len(reports) == 7
 
     items = pd.read_csv(out / "items.csv", encoding="utf-8-sig")
@@ -422,3 +422,24 @@ def test_cli_missing_input_folder_is_one_red_line_and_exit_2(tmp_path, fake):
     assert result.exit_code == 2
     assert result.stderr.strip().startswith("error:") and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output
+
+
+def test_indicator_counts_are_integers_and_money_says_its_unit(tmp_path):
+    report = fake_extract_text(tmp_path, "法治政府建设：行政复议128件。")
+    report.metrics.append(report.metrics[0].model_copy(update={
+        "indicator": "fines_and_confiscations", "value": 2.5, "unit": "万元", "value_base": 25000.0, "base_unit": "元"}))
+    (row,) = indicator_rows([report])
+    assert row["admin_reconsideration_received"] == 128 and isinstance(row["admin_reconsideration_received"], int)
+    assert row["fines_and_confiscations_yuan"] == 25000 and "fines_and_confiscations" not in row
+
+
+def test_metrics_of_one_name_are_told_apart_by_their_sentence(tmp_path):
+    from schemas.report import Evidence, Measure
+
+    text = "法治政府建设：一是人民调解成功率94.4%。二是行政调解成功率92.5%，诉前调解成功率27.1%。"
+    report = fake_extract_text(tmp_path, text)
+    report.measures = [Measure(category="dispute_resolution", summary="调解", section="一",
+                               evidence=Evidence(quote=text, start=0, end=len(text)))]
+    contexts = [row["context"] for row in metric_rows([report])]
+    assert contexts == ["法治政府建设：一是人民调解成功率94.4%。", "二是行政调解成功率92.5%，诉前调解成功率27.1%。",
+                        "二是行政调解成功率92.5%，诉前调解成功率27.1%。"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Iterable, get_args
 
@@ -22,11 +23,16 @@ from extractor.files import atomic_write_bytes, atomic_write_text
 from schemas.report import Indicator, Report
 
 METRIC_COLUMNS = ("file", "region", "report_year", "name", "value", "unit", "value_base", "base_unit", "approx",
-                  "indicator", "quote", "start", "end")
+                  "indicator", "quote", "context", "start", "end")
 ITEM_COLUMNS = ("file", "region", "report_year", "kind", "category", "summary", "cause", "section", "quote",
                 "start", "end")
 INDICATOR_KEYS: tuple[str, ...] = get_args(Indicator)
-INDICATOR_COLUMNS = ("file", "region", "report_year", *INDICATOR_KEYS)
+# A column holding money says its unit: values are in base units (元), and `fines_and_confiscations` alone
+# would be read as a count. Rates are ratios (0.833) by their `_rate` names; counts are plain integers.
+MONEY_INDICATORS = frozenset({"fines_and_confiscations"})
+INDICATOR_HEADERS = {k: (f"{k}_yuan" if k in MONEY_INDICATORS else k) for k in INDICATOR_KEYS}
+INDICATOR_COLUMNS = ("file", "region", "report_year", *INDICATOR_HEADERS.values())
+CONTEXT_LIMIT = 200  # characters of a metric's sentence in metrics.csv
 # Report field -> `kind` value in items.csv.
 ITEM_KINDS = {
     "measures": "measure",
@@ -62,9 +68,30 @@ def metric_rows(reports: Iterable[Report]) -> list[dict]:
             rows.append({
                 **ident, "name": m.name, "value": m.value, "unit": m.unit, "value_base": m.value_base,
                 "base_unit": m.base_unit, "approx": m.approx, "indicator": m.indicator,
-                "quote": m.evidence.quote, "start": m.evidence.start, "end": m.evidence.end,
+                "quote": m.evidence.quote, "context": metric_context(report, m.evidence.start, m.evidence.end),
+                "start": m.evidence.start, "end": m.evidence.end,
             })
     return rows
+
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+
+
+def metric_context(report: Report, start: int, end: int) -> str:
+    """The sentence a quantity stands in, from the item whose evidence holds it, so rows of one name in
+    one report (three 调解成功率) can be told apart; the quote alone when no item holds it."""
+    holders = [item.evidence for key in ITEM_KINDS for item in getattr(report, key)
+               if item.evidence.start <= start and end <= item.evidence.end
+               and len(item.evidence.quote) == item.evidence.end - item.evidence.start]
+    if not holders:
+        return ""
+    ev = min(holders, key=lambda e: e.end - e.start)
+    text, a, b = ev.quote, start - ev.start, end - ev.start
+    lo = max((m.end() for m in _SENTENCE_END.finditer(text, 0, a)), default=0)
+    hit = _SENTENCE_END.search(text, b)
+    hi = hit.end() if hit else len(text)
+    sentence = " ".join(text[lo:hi].split())
+    return sentence if len(sentence) <= CONTEXT_LIMIT else sentence[: CONTEXT_LIMIT - 1] + "…"
 
 
 def item_rows(reports: Iterable[Report]) -> list[dict]:
@@ -82,14 +109,17 @@ def item_rows(reports: Iterable[Report]) -> list[dict]:
 
 
 def indicator_rows(reports: Iterable[Report]) -> list[dict]:
-    """One row per report. A key stated more than once takes its first metric's value_base: summing would
-    double-count a total restated in another section."""
+    """One row per report, columns named by `INDICATOR_HEADERS` (money with its unit). A key stated more
+    than once takes its first metric's value_base: summing would double-count a total restated in another
+    section. A whole number is written as an integer (128, not 128.0)."""
     rows = []
     for report in reports:
-        row = {**_ident(report), **dict.fromkeys(INDICATOR_KEYS)}
+        row = {**_ident(report), **dict.fromkeys(INDICATOR_HEADERS.values())}
         for m in report.metrics:
-            if m.indicator and row[m.indicator] is None:
-                row[m.indicator] = m.value_base
+            header = INDICATOR_HEADERS.get(m.indicator) if m.indicator else None
+            if header and row[header] is None:
+                value = m.value_base
+                row[header] = int(value) if float(value).is_integer() and m.base_unit != "ratio" else value
         rows.append(row)
     return rows
 
