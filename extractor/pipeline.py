@@ -67,7 +67,8 @@ def new_breaker(config: Config):
     return Breaker(config.breaker_limit, where=config.base_url or f"the {config.resolved_backend} model")
 
 
-def extract(path: Path, config: Config, *, progress: Progress | None = None, client=None, breaker=None) -> Report:
+def extract(path: Path, config: Config, *, progress: Progress | None = None, client=None, breaker=None,
+            pool=None) -> Report:
     started = time.perf_counter()
     if client is None:
         preflight(config)  # before reading: a run that cannot work says so at once (once per process)
@@ -95,7 +96,7 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
                              time.monotonic() + config.max_report_seconds if config.max_report_seconds else None)
     try:
         labeled = Labeler(norm, client if backend != "rules" else None, config.model_names_metrics, progress,
-                          categories=config.category_mode).run(outline, quantities)
+                          categories=config.category_mode, pool=pool).run(outline, quantities)
     finally:
         if client is not None and own_client:
             client.close()

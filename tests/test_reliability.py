@@ -303,3 +303,12 @@ def test_every_bad_input_is_a_manifest_line_with_its_reason_or_a_correct_output(
             assert word in [n.kind for n in report.quality], name
     summary = json.loads(result.stdout)
     assert sum(summary["counts"].values()) == len(expected)
+
+
+def test_calls_sent_through_the_shared_pool_give_the_same_outputs_as_one_at_a_time(fake_openai, tmp_path):
+    fake_openai.responder = report_responder
+    d = _inputs(tmp_path)
+    config = Config(backend="openai", base_url=fake_openai.url, api_key="k", cache_dir=tmp_path / "cache", refresh=True)
+    run_batch(d, tmp_path / "one", config, concurrency=1)
+    run_batch(d, tmp_path / "three", config, concurrency=3)
+    assert _comparable(tmp_path / "one") == _comparable(tmp_path / "three")

@@ -16,13 +16,14 @@ class Labeler:
     """One report's items: with a model (`ask`) or, when `ask` is None, by the rules alone."""
 
     def __init__(self, norm: Normalized, ask: Asker | None, model_metrics: bool, progress: Progress | None = None,
-                 categories: str = "model"):
+                 categories: str = "model", pool=None):
         self.planner = Planner(norm, model_metrics=model_metrics and ask is not None, categories=categories)
         self.ask = ask
         self.progress = progress
+        self.pool = pool  # a thread pool the calls are sent through (labeling/run.py), or None: one at a time
 
     def run(self, outline: Outline, quantities: list[Quantity]) -> Labeled:
         calls = self.planner.plan(outline, quantities)
-        run_calls(calls, self.ask, self.planner.out, self.progress)
+        run_calls(calls, self.ask, self.planner.out, self.progress, self.pool)
         self.planner.sort()
         return self.planner.out

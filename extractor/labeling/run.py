@@ -10,6 +10,7 @@ run, not this item.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, as_completed
 from typing import Callable, Protocol
 
 from extractor.errors import ModelError
@@ -28,18 +29,41 @@ class Asker(Protocol):
     def ask(self, *, kind: str, prompt_version: str, messages: list[dict], response_model: type, section: str | None = None): ...
 
 
-def run_calls(calls: list[Call], ask: Asker | None, out: Labeled, progress: Progress | None = None) -> None:
-    """Every call answered in turn; its item lands in `out` (through the call's own callbacks)."""
+def run_calls(calls: list[Call], ask: Asker | None, out: Labeled, progress: Progress | None = None,
+              pool: Executor | None = None) -> None:
+    """Every call answered; its item lands in `out` (through the call's own callbacks), in plan order.
+
+    With a `pool` (a batch against an endpoint: one pool shared by every report, as wide as the batch's
+    concurrency) the calls are sent through it, so the endpoint always has that many requests in flight
+    and a long report is not the batch's tail; answers are still applied in plan order, so the output is
+    the same as a sequential run's. Without one they are sent one at a time.
+    """
     # All calls of one kind run back to back: they share a prompt prefix that llama.cpp keeps in its KV
     # cache, so interleaving kinds would make every call re-read the system text and example.
     ordered = sorted(calls, key=lambda call: _KIND_ORDER.index(call.kind))
     failed: list[ModelError] = []
-    for done, call in enumerate(ordered, 1):
-        error = _run_one(call, ask, out)
-        if error is not None:
-            failed.append(error)
-        if progress:
-            progress(f"{call.kind} {call.section or ''}".strip(), done, len(ordered))
+    if pool is None or ask is None:
+        for done, call in enumerate(ordered, 1):
+            error = _apply(call, *_send(call, ask), out)
+            if error is not None:
+                failed.append(error)
+            if progress:
+                progress(_stage(call), done, len(ordered))
+    else:
+        futures = {pool.submit(_send, call, ask): call for call in ordered}
+        try:
+            for done, future in enumerate(as_completed(futures), 1):
+                future.result()  # a ConfigError (the circuit breaker) stops the report here
+                if progress:
+                    progress(_stage(futures[future]), done, len(ordered))
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+        for future, call in futures.items():
+            error = _apply(call, *future.result(), out)
+            if error is not None:
+                failed.append(error)
     if ask is not None and ordered and len(failed) == len(ordered):
         kinds = sorted({err.kind for err in failed})
         out.quality.append(QualityNote(
@@ -49,20 +73,32 @@ def run_calls(calls: list[Call], ask: Asker | None, out: Labeled, progress: Prog
         ))
 
 
-def _run_one(call: Call, ask: Asker | None, out: Labeled) -> ModelError | None:
+def _stage(call: Call) -> str:
+    return f"{call.kind} {call.section or ''}".strip()
+
+
+def _send(call: Call, ask: Asker | None) -> tuple[object, ModelError | None]:
+    """(answer, None), or (None, the ModelError) for a call that failed after its retries; no model: (None, None)."""
     if ask is None:
-        call.on_rules()
-        return None
+        return None, None
     prompt = prompts.load(call.kind)
     try:
-        answer = ask.ask(
+        return ask.ask(
             kind=call.kind,
             prompt_version=prompt.version,
             messages=prompt.messages(**call.fields),
             response_model=call.response_model or RESPONSE_MODELS[call.kind],
             section=call.section,
-        )
+        ), None
     except ModelError as err:
+        return None, err
+
+
+def _apply(call: Call, answer: object, err: ModelError | None, out: Labeled) -> ModelError | None:
+    if err is None and answer is None:  # the rules backend
+        call.on_rules()
+        return None
+    if err is not None:
         call.on_rules(decided_by="rules")
         text = " ".join(str(call.fields.get("text", "")).split())
         out.quality.append(QualityNote(

@@ -30,8 +30,11 @@ since a model failure may be transient and cached sections make the retry cheap.
 before its manifest line, so a kill -9 loses at most the reports in flight. One batch writes to an OUT at
 a time (temp files left by a killed write are removed at the start).
 
-Concurrency: reports run in a bounded thread pool. The embedded `local` model serialises its calls (the
-client holds a lock), so concurrency > 1 buys nothing there and is clamped to 1, with a note in the summary.
+Concurrency: reports run in a bounded thread pool, and against an endpoint their model calls go through a
+second pool of the same width shared by all reports (labeling/run.py applies answers in plan order, so
+outputs do not depend on it): N requests stay in flight to the end instead of the batch waiting on its
+longest report (bench/batch_concurrency.py; bench/RESULTS.md). The embedded `local` model serialises its
+calls (the client holds a lock), so concurrency > 1 buys nothing there and is clamped to 1, with a note.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Literal
@@ -218,6 +221,7 @@ class _Run:
     run_id: str
     stop: threading.Event = field(default_factory=threading.Event)  # set on interrupt: start nothing new
     breaker: object = None  # one circuit breaker for every report of the run (None for rules)
+    calls: ThreadPoolExecutor | None = None  # one pool for every model call of the run (endpoint, concurrency > 1)
     on_calls: Callable[[str, str, int, int], None] | None = None  # (file, stage, done, total), worker threads
     stopped: list[str] = field(default_factory=list)  # the ConfigError that stopped the run
 
@@ -276,6 +280,10 @@ def run_batch(
         _finish(summary, run, run.entry(job, "ignored", error=job.error), emit)
     for job in done:
         _finish(summary, run, run.entry(job, "skipped", output=job.output), emit)
+    if workers > 1 and config.resolved_backend == "openai":
+        # Reports in flight *and* their calls through one pool as wide as --concurrency: the endpoint has
+        # that many requests in flight until the last call, instead of idling while one long report ends.
+        run = replace(run, calls=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fazhi-call"))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fazhi-batch")
     try:
         futures = {pool.submit(_process, job, run): job for job in todo}
@@ -292,8 +300,12 @@ def run_batch(
         # its own thread, so the next run resumes after it.
         run.stop.set()
         pool.shutdown(wait=False, cancel_futures=True)
+        if run.calls is not None:
+            run.calls.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+    if run.calls is not None:
+        run.calls.shutdown()
     summary.stopped = run.stopped[0] if run.stopped else None
 
     summary.tables, table_notes = write_tables(out_dir)
@@ -396,7 +408,8 @@ def _process(job: _Job, run: _Run) -> ManifestEntry | None:
         if run.on_calls is not None:
             progress = lambda stage, done, total: run.on_calls(job.key, stage, done, total)  # noqa: E731
         try:
-            report = extract(job.path, run.config, progress=progress, breaker=run.breaker)
+            report = extract(job.path, run.config, progress=progress, breaker=run.breaker,
+                             **({"pool": run.calls} if run.calls is not None else {}))
         except ConfigError as err:
             # Not about this file (the circuit breaker, a key the endpoint rejects): stop the run. This
             # report and every one not begun are `not_started`; the next run resumes them.
