@@ -99,24 +99,32 @@ def _clip(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _conventions(check: GoldCheck, report: Report) -> None:
-    if not (report.labeling or "").strip():
+def _conventions(check: GoldCheck, data: dict) -> None:
+    """CONVENTIONS.md rules a schema cannot state; on the raw data, so they are reported beside schema errors."""
+    if not str(data.get("_labeling") or "").strip():
         check.add("_labeling", "missing: say who checked the file and how ambiguous items were decided")
-    if report.run is not None:
+    if data.get("run") is not None:
         check.add("run", "gold has no run record (set it to null)")
-    for i, note in enumerate(report.quality):
-        if note.kind not in DOCUMENT_NOTE_KINDS:
-            check.add(f"quality[{i}]", f"{note.kind!r} is a note about an extraction; gold keeps document notes only "
-                                       f"({', '.join(sorted(DOCUMENT_NOTE_KINDS))})")
-    for i, m in enumerate(report.metrics):
-        unit = m.unit or ""
+    for i, note in enumerate(_dicts(data.get("quality"))):
+        if note.get("kind") not in DOCUMENT_NOTE_KINDS:
+            check.add(f"quality[{i}]", f"{note.get('kind')!r} is a note about an extraction; gold keeps document notes "
+                                       f"only ({', '.join(sorted(DOCUMENT_NOTE_KINDS))})")
+    for i, m in enumerate(_dicts(data.get("metrics"))):
+        unit, value, base = m.get("unit") or "", m.get("value"), m.get("value_base")
         factor = _SCALE.get(unit, 1e8 if unit.startswith("亿") else 1e4 if unit.startswith("万") else None)
-        if factor is not None and abs(m.value_base - m.value * factor) > 1e-6 * max(1.0, abs(m.value_base)):
-            check.add(f"metrics[{i}]", f"value_base {m.value_base:g} does not match {m.value:g}{unit} "
-                                       f"(expected {m.value * factor:g})")
-    for i, r in enumerate(report.rectifications):
-        if r.problem is not None and not 0 <= r.problem < len(report.problems):
-            check.add(f"rectifications[{i}].problem", f"index {r.problem} is not a problem (there are {len(report.problems)})")
+        if factor is None or not all(isinstance(x, (int, float)) for x in (value, base)):
+            continue
+        if abs(base - value * factor) > 1e-6 * max(1.0, abs(base)):
+            check.add(f"metrics[{i}]", f"value_base {base:g} does not match {value:g}{unit} (expected {value * factor:g})")
+    problems = len(_dicts(data.get("problems")))
+    for i, r in enumerate(_dicts(data.get("rectifications"))):
+        p = r.get("problem")
+        if isinstance(p, int) and not 0 <= p < problems:
+            check.add(f"rectifications[{i}].problem", f"index {p} is not a problem (there are {problems})")
+
+
+def _dicts(value: Any) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def check_gold(path: Path, source: Optional[Path] = None) -> GoldCheck:
@@ -134,6 +142,7 @@ def check_gold(path: Path, source: Optional[Path] = None) -> GoldCheck:
         check.add("", "not a JSON object")
         return check
     _schema(check, data)
+    _conventions(check, data)
     src = data.get("source") if isinstance(data.get("source"), dict) else {}
     name, sha = str(src.get("file") or ""), str(src.get("sha256") or "")
     if not name and source is None:
@@ -149,8 +158,6 @@ def check_gold(path: Path, source: Optional[Path] = None) -> GoldCheck:
     elif isinstance(src.get("chars"), int) and src["chars"] != len(check.source.text):
         check.add("source.chars", f"{src['chars']} but the text has {len(check.source.text)} characters")
     _quotes(check, data, check.source.text)
-    if check.report is not None:
-        _conventions(check, check.report)
     return check
 
 
