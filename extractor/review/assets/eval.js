@@ -101,6 +101,8 @@
         if (rows[mid]) { rows[mid].classList.add("sel"); rows[mid].scrollIntoView({ block: "nearest" }); }
       }
     });
+    var firstSeg = located.length && index.byId[located[0].id] ? index.byId[located[0].id][0] : null;
+    if (firstSeg) requestAnimationFrame(function () { src.scrollTop = Math.max(0, firstSeg.offsetTop - 60); });
     Object.keys(fields).forEach(function (f) {
       list.appendChild(el("h3", { text: f + " (" + fields[f].length + ")" }));
       all.filter(function (m) { return m.field === f; }).forEach(function (m) {
@@ -110,7 +112,8 @@
           el("span", { "class": "tag " + m.kind, text: m.kind.toUpperCase() }), el("span", { "class": "lbl", text: (m.label || "") + " " + where }),
           el("span", { "class": "q", text: m.quote.replace(/\s+/g, " ") }),
           pairs.length ? el("div", { "class": "pairs" }, pairs.map(function (o) {
-            return el("div", { text: "≈ predicted " + "[" + o.start + "," + o.end + ") overlaps, IoU " + iou(m, o).toFixed(2) + " < 0.5" });
+            return el("div", { text: f === "metrics" ? "≈ predicted at [" + o.start + "," + o.end + "): " + o.label
+              : "≈ predicted [" + o.start + "," + o.end + ") overlaps, IoU " + iou(m, o).toFixed(2) + " < 0.5" });
           })) : null);
         rows[m.id] = row;
         list.appendChild(row);

@@ -168,6 +168,7 @@
     segIndex = FZ.renderText(sourceBox, TEXT, spans, function (node, seg) {
       var items = seg.spans.filter(function (s) { return s.list !== "metrics"; });
       if (items.length) node.classList.add("k-" + items[0].list);
+      if (items.length && items[0].start === seg.start) node.classList.add("first");  // where one item ends and the next begins
       if (items.length > 1) node.classList.add("u-" + items[items.length - 1].list);
       if (items.length > 2) node.classList.add("deep");
       if (seg.spans.some(function (s) { return s.list === "metrics"; })) node.classList.add("m");
@@ -609,5 +610,5 @@
   function renderAll() { renderHeader(); renderLegend(); renderText(); renderSide(); }
   restore();
   renderAll();
-  window.fazhiReview = { goldJson: goldJson, state: S };  // for tests and the console
+  window.fazhiReview = { goldJson: goldJson, state: S, renderMs: performance.now() };  // for tests and the console
 })();
