@@ -300,7 +300,7 @@ def test_screenshot_of_a_seed_page(browser, seed_pages):
     html, report = report_of(seed_pages, 3)
     p = Page(browser, html)
     with p as page:
-        page.click('.item[data-key="measures:5"]')
+        page.click('.item[data-key="problems:2"]')
         page.wait_for_timeout(1300)  # let the flash fade
         SCREENSHOT.parent.mkdir(exist_ok=True)
         shot = page.screenshot()
