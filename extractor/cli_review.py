@@ -51,7 +51,8 @@ def review(
                 _say(page.page, page.size, page.check)
             for note in result.notes:
                 console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
-            out.print(f"wrote {escape(str(result.index))} ({len(result.pages)} report page(s))", highlight=False)
+            size = _kb(result.index.stat().st_size)
+            out.print(f"wrote {escape(str(result.index))} ({size}; {len(result.pages)} report page(s))", highlight=False)
             checks = [p.check for p in result.pages]
         else:
             report = _load(path)
