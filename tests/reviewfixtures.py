@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from evalfixtures import SOURCE, gold_report
-from extractor.batch import run_batch
+from extractor.runs.batch import run_batch
 from extractor.config import Config
 from schemas.report import Evidence, Measure, Report, Source
 

@@ -5,14 +5,15 @@ markup in a report stays text. Skipped outside CI when chromium or playwright is
 
 from __future__ import annotations
 
+import hashlib
 import json
-import shutil
+import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from extractor.cli import app
+from extractor.cli.app import app
 from extractor.review.batch_index import review_folder
 from extractor.review.gold import check_gold
 from reviewfixtures import HOSTILE, hostile_report, require_browser, seed_batch
@@ -243,8 +244,6 @@ def test_characters_outside_the_bmp_keep_offsets_right(browser, tmp_path):
                 shift(v)
 
     shift(data)
-    import hashlib
-
     (tmp_path / "astral.txt").write_text(text, encoding="utf-8")
     data["source"].update(file="astral.txt", sha256=hashlib.sha256(text.encode()).hexdigest(), chars=len(text))
     (tmp_path / "astral.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -302,11 +301,10 @@ def test_screenshot_of_a_seed_page(browser, seed_pages):
     with p as page:
         page.click('.item[data-key="problems:2"]')
         page.wait_for_timeout(1300)  # let the flash fade
-        SCREENSHOT.parent.mkdir(exist_ok=True)
         shot = page.screenshot()
-    assert p.errors == []
-    try:
+    assert p.errors == [] and len(shot) > 50_000
+    # The README's picture. Rewritten on request (or when missing) only: its run seconds differ from run to
+    # run, and a test run should not leave the checkout modified.
+    if os.environ.get("FAZHI_SCREENSHOT") == "1" or not SCREENSHOT.exists():
+        SCREENSHOT.parent.mkdir(exist_ok=True)
         SCREENSHOT.write_bytes(shot)
-    except OSError:  # a read-only checkout: the screenshot is a by-product, not the test
-        pass
-    assert len(shot) > 50_000

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from extractor.cli import app
+from extractor.cli.app import app
 from reviewfixtures import embedded_data
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractor import evaluate
-from extractor.cli import app
+from extractor.evaluation import suites as evaluate
+from extractor.cli.app import app
 from extractor.review.gold import check_gold
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractor.cli import app
+from extractor.cli.app import app
 from extractor.review.page import script_json
 from extractor.review.sources import find_source
 from reviewfixtures import HOSTILE, embedded_data, hostile_report, seed_batch

@@ -16,8 +16,8 @@ from typing import Optional
 from pydantic import ValidationError
 
 from extractor import __version__
-from extractor.batch import MANIFEST, Manifest
-from extractor.fsutil import atomic_write_text
+from extractor.runs.batch import MANIFEST, Manifest
+from extractor.files import atomic_write_text
 from extractor.review.page import DOC_BODY, render
 from extractor.review.report_page import render_report_page
 from extractor.review.sources import SourceCheck, find_source

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractor import evaluate, scoring
+from extractor.evaluation import scoring
+from extractor.evaluation import suites as evaluate
 from extractor.errors import FazhiError
-from extractor.fsutil import atomic_write_text
+from extractor.files import atomic_write_text
 from extractor.review.page import DOC_BODY, render
 
 ROW_ORDER = ("metadata", *scoring.ITEM_FIELDS, "metrics", "compliance", "grounding", "overall")

@@ -25,9 +25,9 @@ except ModuleNotFoundError:  # Python 3.10
 
 from pydantic import ValidationError
 
-from extractor import evaluate
+from extractor.evaluation import suites as evaluate
 from extractor.errors import ConfigError, InputError
-from extractor.fsutil import atomic_write_bytes, atomic_write_json, atomic_write_text
+from extractor.files import atomic_write_bytes, atomic_write_json, atomic_write_text
 from extractor.grounding import is_grounded
 from extractor.review.sources import SourceCheck, find_source
 from schemas.report import Evidence, Report

@@ -34,8 +34,8 @@ CATEGORY_LABELS = {
 
 def _quantities(text: str) -> list[dict]:
     # Imported here: a page without its source text needs none of the parsing stack.
-    from extractor.normalize import normalize
-    from extractor.numbers import find_quantities
+    from extractor.text.normalize import normalize
+    from extractor.facts.quantities import find_quantities
 
     return [{"start": q.start, "end": q.end, "quote": q.quote, "value": q.value, "unit": q.unit, "approx": q.approx,
              "value_base": q.value_base, "base_unit": q.base_unit, "name": q.name, "indicator": q.indicator}
@@ -43,7 +43,7 @@ def _quantities(text: str) -> list[dict]:
 
 
 def _units() -> dict[str, Any]:
-    from extractor.numbers import MULTIPLIERS, RATIO
+    from extractor.facts.quantities import MULTIPLIERS, RATIO
 
     return {"multipliers": MULTIPLIERS, "ratio": RATIO}
 

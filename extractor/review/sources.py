@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Literal, Optional
 
 from extractor.errors import FazhiError
-from extractor.ingest import read_document
+from extractor.text.ingest import read_document
 
 Status = Literal["ok", "mismatch", "missing", "unreadable"]
 
