@@ -58,9 +58,10 @@ def embedded_data(html: str) -> dict:
 
 
 def chromium_path() -> str | None:
-    exe = os.environ.get("FAZHI_CHROMIUM")
-    if exe:
-        return exe
+    """FAZHI_CHROMIUM if set (empty or a missing file = no browser), else Debian's chromium."""
+    if "FAZHI_CHROMIUM" in os.environ:
+        exe = os.environ["FAZHI_CHROMIUM"]
+        return exe if exe and Path(exe).exists() else None
     return next((p for p in CHROMIUM_PATHS if Path(p).exists()), None) or shutil.which("chromium")
 
 
