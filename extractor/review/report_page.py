@@ -3,7 +3,8 @@
     report_payload(report, check, file_name) -> dict      what the page's script renders (JSON-safe)
     render_report_page(report, check, file_name) -> str    the HTML
 
-The page is rendered by `assets/report.js` from the payload; this module only gathers the data: the
+The page is rendered from the payload by `assets/model.js` (items, review state, gold JSON; no DOM) and
+`assets/report.js` (the DOM); this module only gathers the data: the
 report as dumped, the source text (or none, with the reason), whether each item's quote really is at its
 offsets in that text, the schema's enums for the edit controls, and the quantities code finds in the text
 (so a metric added by selecting text starts with its value and unit parsed the way extraction parses them).
@@ -22,7 +23,7 @@ from extractor.review.page import render
 from extractor.review.sources import SourceCheck
 from schemas.report import REQUIRED_PARTS, AdminLevel, Category, Indicator, Metadata, Report
 
-SCRIPTS = ("spans.js", "report.js")
+SCRIPTS = ("spans.js", "model.js", "report.js")
 # Short Chinese names shown beside category keys in the edit controls (the keys are the contract).
 CATEGORY_LABELS = {
     "leadership_coordination": "统筹领导", "government_functions": "政府职能", "rules_and_normative_documents": "制度与规范性文件",
