@@ -443,3 +443,18 @@ def test_metrics_of_one_name_are_told_apart_by_their_sentence(tmp_path):
     contexts = [row["context"] for row in metric_rows([report])]
     assert contexts == ["法治政府建设：一是人民调解成功率94.4%。", "二是行政调解成功率92.5%，诉前调解成功率27.1%。",
                         "二是行政调解成功率92.5%，诉前调解成功率27.1%。"]
+
+
+def test_batch_progress_counts_calls_across_the_batch_and_estimates_reports_not_begun():
+    from extractor.cli.batch import _BatchProgress
+    from extractor.runs.batch import BatchEvent
+
+    bar = _BatchProgress()
+    bar.on_event(BatchEvent("start", total=4, todo=4))
+    task = bar.progress.tasks[0]
+    assert task.total is None  # nothing known yet: no made-up ETA
+    bar.on_calls("a.txt", "measures 一", 3, 10)
+    bar.on_calls("b.txt", "measures 一", 1, 30)
+    # two reports planned 10 + 30 calls; the two not begun are estimated at their mean (20 each)
+    assert (task.completed, task.total) == (4, 80)
+    assert bar._label() == "0/4 reports"

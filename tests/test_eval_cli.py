@@ -282,3 +282,24 @@ def test_compare_names_what_else_changed_between_the_runs():
     after = {**_log({}), "suite": "seeds", "prompt_versions": {"measures": "ccc", "plans": "bbb"}}
     cmp = evaluate.compare(before, after, evaluate.Tolerances())
     assert cmp.notes == ["prompts changed: measures aaa→ccc"]
+
+
+def test_piped_eval_output_is_markdown_with_every_number_whole(workspace):
+    result = run_eval(workspace)
+    assert result.exit_code == 0
+    assert "| overall |" in result.stdout and "…" not in result.stdout
+    assert "| report | field | gold | pred | P | R | F1 | acc | sim | score |" in result.stdout
+
+
+def test_eval_tables_fit_80_columns_on_a_terminal(workspace, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    screen = io.StringIO()
+    monkeypatch.setattr("extractor.cli.eval.out", Console(file=screen, force_terminal=True, width=80, color_system=None))
+    assert run_eval(workspace).exit_code == 0
+    lines = screen.getvalue().splitlines()
+    assert any(line.startswith("overall") and line.rstrip().endswith("1.000") for line in lines)
+    assert all(len(line) <= 80 for line in lines if not line.startswith("score ="))
+    assert not any("…" in line for line in lines if not line.startswith("score ="))  # the caption wraps itself

@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.markup import escape
 from rich.table import Table
 
@@ -69,9 +69,10 @@ class _BatchProgress:
     line per finished report; all on stderr so stdout stays clean for --json."""
 
     def __init__(self):
+        # Sized for 80 columns: reports, a short bar, calls done/planned, ETA, the call just finished.
         self.progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("calls"),
-            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[stage]}"),
+            TextColumn("[bold]{task.description}"), BarColumn(bar_width=16), MofNCompleteColumn(),
+            TextColumn("calls ETA"), TimeRemainingColumn(), TextColumn("{task.fields[stage]}"),
             console=console, transient=True,
         )
         self.task = None
@@ -113,10 +114,10 @@ class _BatchProgress:
         """From worker threads, after each model call of each report."""
         with self.lock:
             self.planned[file], self.done[file] = total, done
-        self._refresh(f"{file}: {stage}")
+        self._refresh(stage)
 
     def _label(self) -> str:
-        return f"reports {self.finished}/{self.todo}"
+        return f"{self.finished}/{self.todo} reports"
 
     def _refresh(self, stage: str) -> None:
         with self.lock:
@@ -127,7 +128,7 @@ class _BatchProgress:
             label = self._label()
         if self.task is not None:
             self.progress.update(self.task, completed=done, total=total or None, description=label,
-                                 stage=escape(stage[:40]))
+                                 stage=escape(stage[:18]))
 
 
 def _print_summary(summary: BatchSummary) -> None:
@@ -135,7 +136,8 @@ def _print_summary(summary: BatchSummary) -> None:
     table.add_column("status")
     table.add_column("reports", justify="right")
     for status, count in summary.counts.items():
-        table.add_row(f"[{STYLE[status]}]{status}[/]", str(count))
+        if count or status == "ok":  # eight statuses exist; a row for each that happened
+            table.add_row(f"[{STYLE[status]}]{status}[/]", str(count))
     table.add_section()
     for label, value in (
         ("tokens in / out", f"{summary.total('tokens_in'):,} / {summary.total('tokens_out'):,}"),

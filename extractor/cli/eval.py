@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -267,8 +268,20 @@ def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
         console.print(Text(f"note: {note}", style="yellow"))
     if not cmp.changes:
         out.print(Text(f"no score changed against {baseline}", style="green"))
+    elif not out.is_terminal:  # a pipe or a CI log: markdown, nothing cut
+        names = {**short_ids(c.scope for c in cmp.changes if c.scope != "suite"), "suite": "suite"}
+        lines = [f"## changes against {baseline}", "", "| scope | field | score | before | after | Δ | tol | |",
+                 "|---|---|---|---|---|---|---|---|"]
+        for c in cmp.changes:
+            delta = "" if c.delta is None else f"{c.delta:+.3f}"
+            tol = "" if c.tolerance is None else f"{c.tolerance:.3f}"
+            lines.append(f"| {names[c.scope]} | {c.field} | {c.key} | {_fmt(c.before)} | {_fmt(c.after)} | {delta} | "
+                         f"{tol} | {'REGRESSION' if c.regressed else ''} |")
+        out.file.write("\n".join(lines) + "\n")
+        out.file.flush()
     else:
-        table = Table(title=f"changes against {baseline}", title_justify="left", pad_edge=False, show_edge=False)
+        table = Table(title=f"changes against {baseline}", title_justify="left", pad_edge=False, show_edge=False,
+                      box=None if out.width < NARROW else box.HEAVY_HEAD)
         for name, justify in (("scope", "left"), ("field", "left"), ("score", "left"), ("before", "right"),
                               ("after", "right"), ("Δ", "right"), ("tol", "right"), ("", "left")):
             table.add_column(name, justify=justify, no_wrap=True)
