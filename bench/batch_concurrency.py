@@ -2,8 +2,9 @@
 
 Starts the fake OpenAI server (tests/fakeserver.py) answering every call after a fixed latency, runs
 `run_batch` over eight reports (the five seeds, then three of them again with one line changed so they are
-distinct inputs) at each concurrency with a fresh cache, and prints wall times and speed-ups. Calls within a
-report are sequential (extractor/labeling/run.py), so the speed-up comes from reports in flight together.
+distinct inputs) at each concurrency with a fresh cache, and prints wall times and speed-ups. At concurrency
+N, N reports are in flight and every report's calls go through one pool N wide (extractor/runs/batch.py), so
+the endpoint has N requests in flight until the last call.
 
     python bench/batch_concurrency.py                       # 200 ms per call, concurrency 1 and 4
     python bench/batch_concurrency.py --latency 0.05 --concurrency 1 2 4 8
