@@ -172,9 +172,10 @@ def test_random_429_500_and_cut_off_replies_drop_nothing_and_hide_nothing(fake_o
     fake_openai.responder = flaky
     d, out = _inputs(tmp_path), tmp_path / "out"
     config = Config(backend="openai", base_url=fake_openai.url, api_key="k", cache_dir=tmp_path / "cache",
-                    max_retries=2, breaker_limit=50)
-    summary = run_batch(d, out, config, concurrency=2)
+                    max_retries=2)  # fewer retries than the default 4, so some calls do fail and degrade
+    summary = run_batch(d, out, config)  # one at a time: the seeded faults land on the same calls every run
     assert {e.status for e in summary.entries} <= {"ok", "degraded"}, [e.error for e in summary.entries]
+    total_notes = []
     for seed in SMALL:
         report = Report.model_validate_json((out / f"{seed.stem}.json").read_bytes())
         rules = extract(seed, Config(backend="rules"))
@@ -184,9 +185,14 @@ def test_random_429_500_and_cut_off_replies_drop_nothing_and_hide_nothing(fake_o
         failed_calls = sum(1 for r in report.run.call_log if not r.ok)
         notes = [n for n in report.quality if n.kind == "model_failed"]
         assert len(notes) == failed_calls  # 0 silent: every failed call is a note naming its item
-        degraded = [i for f in ("measures", "problems", "plans", "leadership_duties", "rectifications", "metrics")
-                    for i in getattr(report, f) if i.decided_by == "rules"]
-        assert bool(degraded) == bool(notes)
+        items = [i for f in ("measures", "problems", "plans", "leadership_duties", "rectifications")
+                 for i in getattr(report, f) if i.decided_by == "rules"]
+        metrics = [m for m in report.metrics if m.decided_by == "rules"]
+        metric_notes = [n for n in notes if n.message.startswith("metrics call failed")]
+        assert len(items) == len(notes) - len(metric_notes)  # one item per failed item call
+        assert len(metrics) >= len(metric_notes)  # a naming call covers the quantities of one sentence
+        total_notes.extend(notes)
+    assert total_notes, "the seeded faults should have made at least one call fail after its retries"
 
 
 # -- kill -9 mid-batch, then resume ------------------------------------------------------------------------------
