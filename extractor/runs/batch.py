@@ -432,7 +432,7 @@ def _process(job: _Job, run: _Run) -> ManifestEntry | None:
                 entry = run.entry(job, "failed", error=f"could not write {job.output}: {err.strerror or err}")
             else:
                 status = "partial" if is_partial(report) else "degraded" if is_degraded(report) else "ok"
-                entry = run.entry(job, status, output=job.output, **_usage(report))
+                entry = run.entry(job, status, output=job.output, error=_degraded_reason(report), **_usage(report))
     if entry.status == "failed" and not job.error and _is_report(out_path):
         # A good output from an earlier run stays: a failed rerun (an endpoint down, a file being rewritten)
         # must not destroy a result. The line says it is stale; the next run retries.
@@ -444,6 +444,15 @@ def _process(job: _Job, run: _Run) -> ManifestEntry | None:
 
 
 _STOP_LOCK = threading.Lock()
+
+
+def _degraded_reason(report: Report) -> str | None:
+    """For a degraded report's manifest line: how many calls failed, and the first failure."""
+    failed = [n for n in report.quality if n.kind == "model_failed"]
+    if not failed:
+        return None
+    return (f"{len(failed)} model call(s) failed after retries; the rules' answers stand in (decided_by: rules); "
+            f"first: {failed[0].message}")
 
 
 def _is_report(path: Path) -> bool:
