@@ -13,9 +13,10 @@ import re
 
 from dataclasses import replace
 
-from extractor.facts.names import CTX_DELIMS, Named, left_clause, name_all, right_clause, same_sentence
+from extractor.facts.names import Named, name_all
 from extractor.facts.quantities import Quantity
 from extractor.text.normalize import Normalized
+from extractor.text.sentences import PHRASE_BOUNDS, phrase_after, phrase_before, same_sentence
 
 _SENTENCE = set("。！？!?\n；;")
 
@@ -54,8 +55,8 @@ def indicators(text: str, named: list[Named]) -> list[str | None]:
 
 def _indicator(text: str, named: Named, prev: Named | None, prev_key: str | None) -> str | None:
     f = named.found
-    seg_left = left_clause(text, f.start, 0, CTX_DELIMS)
-    seg = seg_left + right_clause(text, f.end, CTX_DELIMS)
+    seg_left = phrase_before(text, f.start, 0, PHRASE_BOUNDS)
+    seg = seg_left + phrase_after(text, f.end, PHRASE_BOUNDS)
     sent_start = next((i + 1 for i in range(f.start - 1, -1, -1) if text[i] in "。！？!?\n"), 0)
     sent = text[sent_start : f.start]
     clause_start = next((i + 1 for i in range(f.start - 1, -1, -1) if text[i] in _SENTENCE), 0)

@@ -14,14 +14,11 @@ from dataclasses import dataclass, replace
 
 from extractor.facts.quantities import Found, Quantity
 from extractor.text.normalize import Normalized
+from extractor.text.sentences import LIST_BOUNDS, PHRASE_BOUNDS, phrase_after, phrase_before, same_sentence
 
 
 MAX_NAME = 16
 
-# Clause boundaries for names (`、` too: `修改5件、废止2件`) and for indicator context (not `、`: the
-# verb of `宣布废止、失效的规范性文件38件` governs the whole list).
-_NAME_DELIMS = set("，,；;。：:、！？!?\n(")
-CTX_DELIMS = set("，,；;。：:！？!?\n(")
 _QUOTES = "“”\"「」『』《》‘’'"
 
 # Verbs that open a clause; a clause made of one of these alone inherits its object from the sentence.
@@ -108,21 +105,17 @@ def name_all(text: str, found: list[Found]) -> list[Named]:
     return out
 
 
-def same_sentence(text: str, a: int, b: int) -> bool:
-    return not any(ch in "。！？!?\n" for ch in text[a:b])
-
-
 # --- names -------------------------------------------------------------------------------------------
 
 def _name(text: str, f: Found, prev: Named | None, prev_end: int) -> Named:
     """`prev`: the previous quantity in the same sentence; `prev_end`: where the previous quantity ends."""
-    left = left_clause(text, f.start, prev_end, _NAME_DELIMS)
+    left = phrase_before(text, f.start, prev_end)
     after = _after_noun(text, f.end)
     before = _clean(left)
     verb = _leading_verb(before)
     if before and not verb:
         # `审查各类会议议题、文件、涉法事务420件`: the verb heads the whole `、` list
-        whole = _clean(left_clause(text, f.start, prev_end, CTX_DELIMS))
+        whole = _clean(phrase_before(text, f.start, prev_end, PHRASE_BOUNDS))
         verb = _leading_verb(whole) if whole != before else ""
         before = verb + before
     if "的" in before:
@@ -138,7 +131,7 @@ def _name(text: str, f: Found, prev: Named | None, prev_end: int) -> Named:
     if after:
         stem = before + after if len(before) <= 4 else after
         obj = after
-        tail = right_clause(text, f.end)[len(after):]
+        tail = phrase_after(text, f.end)[len(after):]
         done = re.match(r"进行了?([^，,；;。：:、!?！？()\d]{2,6})", tail)
         if done and not before:
             stem = after + done.group(1)  # `对5件规范性文件进行审查备案` → 规范性文件审查备案
@@ -149,9 +142,9 @@ def _name(text: str, f: Found, prev: Named | None, prev_end: int) -> Named:
     else:
         stem = before
         obj = _object(before)
-        if _is_bare(stem) and prev and prev.obj and not right_clause(text, f.end).strip(")"):
+        if _is_bare(stem) and prev and prev.obj and not phrase_after(text, f.end).strip(")"):
             stem, obj = prev.obj + stem, prev.obj
-    rest = right_clause(text, f.end)
+    rest = phrase_after(text, f.end)
     if len(stem) == 1 and not after:
         stem = _strip(_clean(rest))[:10] or stem  # `分两批向开发区转移` → 开发区转移批次数
     if not stem:
@@ -210,29 +203,6 @@ def _fit(name: str, ratio: bool = False) -> str:
     return name[-MAX_NAME:]
 
 
-def left_clause(text: str, pos: int, floor: int, delims: set[str]) -> str:
-    """The clause before `pos`, parenthesized asides dropped, not reaching back past `floor`."""
-    out: list[str] = []
-    i = pos - 1
-    while i >= floor and text[i] not in delims:
-        if text[i] == ")":
-            j = text.rfind("(", floor, i)
-            if j == -1:
-                break
-            i = j - 1
-            continue
-        out.append(text[i])
-        i -= 1
-    return "".join(reversed(out))
-
-
-def right_clause(text: str, pos: int, delims: set[str] = _NAME_DELIMS) -> str:
-    j = pos
-    while j < len(text) and text[j] not in delims and text[j] != ")":
-        j += 1
-    return text[pos:j]
-
-
 def _after_noun(text: str, pos: int) -> str:
     """The noun phrase right after the unit: up to a delimiter, a number, or a verb/particle.
 
@@ -242,7 +212,7 @@ def _after_noun(text: str, pos: int) -> str:
     j = pos
     while j < len(text) and j - pos < 12:
         ch = text[j]
-        if ch in _NAME_DELIMS or ch.isdigit() or ch in "()":
+        if ch in LIST_BOUNDS or ch.isdigit() or ch in "()":
             break
         j += 1
     raw = "".join(ch for ch in text[pos:j] if ch not in _QUOTES)

@@ -23,6 +23,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from extractor.text.normalize import Normalized
+from extractor.text.numerals import cn_value
+from extractor.text.sentences import LIST_BOUNDS, lines
 from schemas.report import Evidence, Metric
 
 
@@ -101,9 +103,7 @@ FIXED_NAMES = (
 )
 _APPROX_PREFIX = ("不低于", "不少于", "超过", "将近", "接近", "至少", "约", "近", "超", "逾")
 _APPROX_SUFFIX = ("以上", "左右", "多")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CLAUSE_START = set("，,；;。：:、！？!?\n")
+_CLAUSE_START = LIST_BOUNDS
 _DASHES = "-—–~～至到"
 _ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")
@@ -283,7 +283,7 @@ def _chinese_quantity(text: str, m: re.Match, zones: bytearray):
     tail = _parse_tail(text, b, CN_MEASURES)  # measure word directly or after 余/多 (`十余件`)
     if tail is None:
         return None
-    value = _cn_value(numeral)
+    value = cn_value(numeral)
     if value is None:
         return None
     prev = text[a - 1] if a else ""
@@ -310,30 +310,11 @@ def _percent_words(m: re.Match, zones: bytearray):
     if _in_zones(m.start(), zones):
         return None
     num = m.group(1)
-    value = float(num) if num[0].isdigit() else _cn_value(num)
+    value = float(num) if num[0].isdigit() else cn_value(num)
     if value is None:
         return None
     base, _ = _base(float(value), "%", 1.0)
     return _Hit(Found(m.start(), m.end(), "%", "ratio"), float(value), "%", False, base, "ratio")
-
-
-def _cn_value(numeral: str) -> int | None:
-    """Value of a Chinese numeral (`两`, `十二`, `三百五十`, `一万二千`); None for digit strings like `七五`."""
-    total, section, digit = 0, 0, None
-    for ch in numeral:
-        if ch in _CN_DIGITS:
-            if digit is not None:
-                return None  # two digits in a row: a name (七五, 十三五), not a count
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            section += (1 if digit is None else digit) * _CN_UNITS[ch]
-            digit = None
-        elif ch == "万":
-            total = (total + section + (digit or 0)) * 10000
-            section, digit = 0, None
-        else:
-            return None
-    return total + section + (digit or 0)
 
 
 def _in_fixed_name(text: str, a: int, b: int) -> bool:
@@ -390,19 +371,12 @@ def _paired(text: str, open_: str, close: str, limit: int, cross_lines: bool = F
 
 def _ascii_quotes(text: str) -> list[tuple[int, int]]:
     out = []
-    for para_start, para in _paragraphs(text):
-        idx = [i for i, ch in enumerate(para) if ch == '"']
+    for a, b in lines(text):
+        idx = [i for i in range(a, b) if text[i] == '"']
         for o, c in zip(idx[::2], idx[1::2]):
             if c - o <= _SHORT_QUOTE:
-                out.append((para_start + o, para_start + c + 1))
+                out.append((o, c + 1))
     return out
-
-
-def _paragraphs(text: str):
-    pos = 0
-    for para in text.split("\n"):
-        yield pos, para
-        pos += len(para) + 1
 
 
 def _in_zones(pos: int, zones: bytearray) -> bool:

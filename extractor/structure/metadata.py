@@ -21,6 +21,7 @@ import re
 
 from extractor.text.layout import DATE_LINE, Line, closing_index, is_org_line, parse_date, split_lines
 from extractor.text.normalize import Normalized
+from extractor.text.sentences import SENTENCE_END
 from extractor.structure.outline import Outline
 from schemas.report import Metadata, QualityNote, Section
 
@@ -43,7 +44,7 @@ _PARTY_OR_GOVERNMENT = re.compile(r"^(?:中共|中国共产党)|人民政府$|�
 # Splits `中共偃师区委偃师区人民政府` when OCR lost the space between two issuers.
 _ISSUER = re.compile(r".+?(?:人民政府|委员会|委|政府|办公室|局|厅)(?=中共|中国共产党|[\u4e00-\u9fff]{2,}(?:人民政府|政府)$|$)")
 _RECIPIENT_SPLIT = re.compile(r"[、，,\s]+")
-_FINAL = set("。！？!?”」』")
+_FINAL = SENTENCE_END | set("”」』")  # a sentence end, or a closing quote after one
 
 
 def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list[QualityNote]]:

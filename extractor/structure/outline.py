@@ -26,8 +26,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from extractor.text.layout import Line, closing_index, cn_int, int_cn, split_lines
+from extractor.text.layout import Line, closing_index, split_lines
 from extractor.text.normalize import Normalized
+from extractor.text.numerals import cn_int, int_cn
+from extractor.text.sentences import clauses, has_clause_break, paragraphs
 from schemas.report import Evidence, Section
 
 BlockKind = Literal["measures", "problems", "rectifications", "plans", "leadership"]
@@ -62,8 +64,6 @@ _MARKERS = (
 _ITEM = re.compile(r"(?<![^\n。；;：:！？!?])([一二三四五六七八九十]{1,3})是")
 _HEADING_MAX = 60  # a line without 。 longer than this is a paragraph that happens to start with a marker
 _RUN_ON_MAX = 6  # `…提升复议应诉工作` + page break + `成效。`: the heading's tail on the next line
-_SENTENCE_END = "。！？!?"
-_PARAGRAPH_END = set("。！？!?；;：:")
 
 # Part words, checked in this order: a heading naming the 第一责任人 duty is the leadership part even
 # though it also says 情况; `存在的问题和下步打算` is taken as shortcomings (the first part it names).
@@ -249,64 +249,12 @@ def _prose_units(text: str, a: int, b: int, kind: str) -> list[tuple[int, int]]:
     sentence (CONVENTIONS: one item per clause, per sentence where there is no `；`); shortcomings per
     clause when the paragraph is a `；` list, else per paragraph."""
     units: list[tuple[int, int]] = []
-    for pa, pb in _paragraphs(text, a, b):
-        if kind in ("plans", "leadership") or (kind in ("problems", "rectifications") and _has_top_semicolon(text, pa, pb)):
-            units.extend(_clauses(text, pa, pb))
+    for pa, pb in paragraphs(text, a, b):
+        if kind in ("plans", "leadership") or (kind in ("problems", "rectifications") and has_clause_break(text, pa, pb)):
+            units.extend(clauses(text, pa, pb, top_level=True))
         else:
             units.append((pa, pb))
     return units
-
-
-def _paragraphs(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """Paragraph spans in text[a:b]. A line that does not end a sentence continues on the next line:
-    normalization keeps some page breaks (after a short fragment), and they must not split a paragraph."""
-    spans: list[tuple[int, int]] = []
-    start = pos = a
-    while pos < b:
-        nl = text.find("\n", pos, b)
-        if nl == -1:
-            break
-        if nl > pos and text[nl - 1] in _PARAGRAPH_END:
-            spans.append((start, nl))
-            start = nl + 1
-        pos = nl + 1
-    spans.append((start, b))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
-
-
-_PAIRS = {"(": ")", "“": "”", "《": "》", "【": "】", "[": "]", "「": "」"}
-
-
-def _top_level(text: str, a: int, b: int):
-    """(position, char) of the characters of text[a:b] outside brackets and quotes. An opener whose closer
-    never comes (OCR drops them) is ignored, so one lost `”` cannot stop a whole paragraph splitting."""
-    closers: list[str] = []
-    for i in range(a, b):
-        ch = text[i]
-        if ch in _PAIRS and _PAIRS[ch] in text[i + 1 : b]:
-            closers.append(_PAIRS[ch])
-        elif closers and ch == closers[-1]:
-            closers.pop()
-        elif not closers:
-            yield i, ch
-
-
-def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """Split at top-level `；` (dropped) and sentence ends (kept)."""
-    units, start = [], a
-    for i, ch in _top_level(text, a, b):
-        if ch in "；;":
-            units.append((start, i))
-            start = i + 1
-        elif ch in _SENTENCE_END:
-            units.append((start, i + 1))
-            start = i + 1
-    units.append((start, b))
-    return [(s, e) for s, e in units if text[s:e].strip("\n；;，,、 ")]
-
-
-def _has_top_semicolon(text: str, a: int, b: int) -> bool:
-    return any(ch in "；;" for _, ch in _top_level(text, a, b))
 
 
 def _add(norm: Normalized, out: list[Block], kind: str, path: str, marker: str, heading: str | None, a: int, b: int) -> None:

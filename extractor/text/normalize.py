@@ -19,8 +19,10 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from extractor.text.sentences import PARAGRAPH_END
+
 # Sentence-final (or clause-final) characters after which a line break is a real paragraph end.
-_TERMINAL = set("。！？!?；;：:”」』）)")
+_TERMINAL = PARAGRAPH_END | set("”」』）)")
 _HEADING_START = re.compile(
     r"^\s*(?:#+\s*)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s*\S"
     r"|[一二三四五六七八九十]+是|特此报告|附件)"
