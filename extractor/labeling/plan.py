@@ -161,7 +161,7 @@ class Planner:
                 self.out.metrics.append(q.to_metric())
             return []
         calls = []
-        for sentence, group in _by_sentence(self.norm, quantities):
+        for sentence, group in _by_clause(self.norm, quantities):
             marked = _mark(self.norm, sentence, group)
 
             def on_answer(a, group=group):
@@ -189,7 +189,7 @@ def _clip(text: str, limit: int = CLIP) -> str:
     return text if len(text) <= limit else text[:limit] + "……"
 
 
-def _by_sentence(norm: Normalized, quantities: list[Quantity]) -> list[tuple[tuple[int, int], list[Quantity]]]:
+def _by_clause(norm: Normalized, quantities: list[Quantity]) -> list[tuple[tuple[int, int], list[Quantity]]]:
     """Group quantities by the `；`-clause they stand in (text/sentences.py): one naming call per clause,
     so a long `；` list does not make one oversized prompt."""
     groups: dict[tuple[int, int], list[Quantity]] = {}

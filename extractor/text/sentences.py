@@ -127,9 +127,11 @@ def has_clause_break(text: str, a: int, b: int) -> bool:
     return any(ch in CLAUSE_END for _, ch in _top_level(text, a, b))
 
 
-def phrase_before(text: str, pos: int, floor: int = 0, bounds: frozenset[str] | set[str] = LIST_BOUNDS) -> str:
-    """The phrase before `pos` (not reaching back past `floor`), parenthesised asides dropped: the words a
-    number's name and context come from. `bounds=PHRASE_BOUNDS` keeps a `、` list whole."""
+def phrase_before(text: str, pos: int, floor: int = 0, bounds: frozenset[str] | set[str] = LIST_BOUNDS,
+                  keep_asides: int = 0) -> str:
+    """The phrase before `pos` (not reaching back past `floor`), parenthesised asides dropped — or kept when
+    at most `keep_asides` characters long (`各县(市、区)政府`): the words a number's name and context come
+    from. `bounds=PHRASE_BOUNDS` keeps a `、` list whole."""
     out: list[str] = []
     i = pos - 1
     while i >= floor and text[i] not in bounds and text[i] != "(":
@@ -137,6 +139,8 @@ def phrase_before(text: str, pos: int, floor: int = 0, bounds: frozenset[str] | 
             j = text.rfind("(", floor, i)
             if j == -1:
                 break
+            if i - j - 1 <= keep_asides:
+                out.extend(reversed(text[j : i + 1]))
             i = j - 1
             continue
         out.append(text[i])
