@@ -21,6 +21,7 @@ import re
 
 from extractor.text.layout import DATE_LINE, Line, closing_index, is_org_line, parse_date, split_lines
 from extractor.text.normalize import Normalized
+from extractor.text.script import simplified
 from extractor.structure.outline import Outline
 from schemas.report import Metadata, QualityNote, Section
 
@@ -55,7 +56,7 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
     title = _compact(norm, title_lines) if title_lines else None
     issuers = _title_issuers(norm, title_lines) or _signature_issuers(closing)
     recipients = _recipients(header)
-    region = _region(header, issuers, closing, norm.text)
+    region = _printed(norm, _region(header, issuers, closing, norm.text))
     meta = Metadata(
         title=title,
         issuers=issuers,
@@ -106,7 +107,9 @@ def _title_issuers(norm: Normalized, title_lines: list[Line]) -> list[str] | Non
         return None
     start, _ = norm.to_orig(title_lines[0].start, title_lines[0].end)
     _, end = norm.to_orig(title_lines[-1].start, title_lines[-1].end)
-    before, found, _ = norm.original[start:end].partition("关于")
+    printed = norm.original[start:end]
+    before, found, _ = simplified(printed).partition("关于")  # 關於 too; names are kept as printed
+    before = printed[: len(before)]
     if not found:
         return None
     issuers: list[str] = []
@@ -132,10 +135,10 @@ def _signers(norm: Normalized, outline: Outline) -> list[str] | None:
     short line containing 、 (`签发人：张三、李四`) to the next, and 004 prints a second signer on a
     line of its own right below."""
     head_end = outline.sections[0].evidence.start if outline.sections else len(norm.original)
-    m = _SIGNER_LINE.search(norm.original, 0, head_end)
+    m = _SIGNER_LINE.search(simplified(norm.original[:head_end]))  # 簽發人 too; names are kept as printed
     if not m:
         return None
-    names = [n for n in re.split(r"[、，,\s]+", m.group("names")) if n]
+    names = [n for n in re.split(r"[、，,\s]+", norm.original[m.start("names") : m.end()]) if n]
     for nxt in (r.strip() for r in norm.original[m.end() : head_end].split("\n")):
         if not nxt:
             continue
@@ -157,6 +160,12 @@ def _recipients(header: list[Line]) -> list[str] | None:
 
 
 # --------------------------------------------------------------------------- place, level, year
+def _printed(norm: Normalized, value: str | None) -> str | None:
+    """A value read on the normalized (simplified) text, as printed: `小龍門鄉` for `小龙门乡`."""
+    span = norm.find(value) if value else None
+    return re.sub(r"\s+", "", norm.original[span[0] : span[1]]) if span else value
+
+
 def _place(name: str) -> str:
     m = _PLACE.match(name)
     return m.group("place") if m else ""

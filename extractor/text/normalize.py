@@ -4,6 +4,8 @@ What normalization does (and why):
 - full-width ASCII forms (digits, letters, punctuation, U+3000 space) fold to half width, so `１２３` and
   `（一）` parse like `123` and `(一)`;
 - markdown `#` heading marks and `---` rules are dropped;
+- traditional characters read as simplified (`text.script.simplified`, one character for one), so
+  headings, keywords, labels and units match either script while quotes come from the original;
 - horizontal whitespace is removed (Chinese text has none; OCR inserts it around numbers: `142 个`);
 - a line break survives only where a paragraph really ends (after sentence-final punctuation, around
   headings and short header lines); any other line break, blank lines included, is a page break inside a
@@ -18,6 +20,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+
+from extractor.text.script import simplified
 
 # Sentence-final (or clause-final) characters after which a line break is a real paragraph end.
 _TERMINAL = set("。！？!?；;：:”」』）)")
@@ -42,14 +46,15 @@ _RULE_LINE = re.compile(r"^[ \t]*[-—_=*]{3,}[ \t]*$", re.M)
 
 
 def canon(text: str) -> str:
-    """Fold width and drop all whitespace and markdown marks: the form in which two quotes are compared."""
+    """Fold width and script and drop all whitespace and markdown marks: the form in which two quotes are
+    compared."""
     out = []
     for ch in _RULE_LINE.sub("", text):
         ch = fold_char(ch)
         if ch.isspace() or ch == "#":
             continue
         out.append(ch)
-    return "".join(out)
+    return simplified("".join(out))
 
 
 @dataclass
@@ -153,7 +158,7 @@ def normalize(original: str) -> Normalized:
         if nl < len(original) and pending_break is None:
             pending_break = nl
         offset = nl + 1
-    return Normalized(original=original, text="".join(out_chars), orig=out_orig)
+    return Normalized(original=original, text=simplified("".join(out_chars)), orig=out_orig)
 
 
 def _keeps_break(prev: str, nxt: str, raw_next: str) -> bool:
