@@ -39,3 +39,30 @@ def traditional(text: str) -> str:
     out = opencc.OpenCC("s2t").convert(text)
     assert len(out) == len(text)
     return out
+
+
+WEB_TOP = """当前位置 : 首页 > 信息公开 > 法治政府建设年度报告
+
+发文机关: 清河县人民政府
+成文日期: 2024年03月20日
+发文字号: 清政〔2024〕7号
+所属单位: 清河县人民政府
+
+• 来源: 清河县司法局
+• 发布时间: 2024-03-28 09:15
+【字体: 大 中 小】
+
+"""
+WEB_BOTTOM = """
+【打印本页】【关闭窗口】
+打印
+关闭
+分享到: 微信 微博 QQ空间
+"""
+
+
+def web(text: str) -> str:
+    """The report as copied from a site: breadcrumb, info block, bullets and widgets around it, half-width
+    commas, colons and semicolons in the body."""
+    body = text.translate(str.maketrans({"，": ",", "：": ":", "；": ";"}))
+    return WEB_TOP + body + WEB_BOTTOM

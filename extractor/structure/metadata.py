@@ -18,6 +18,7 @@ A field the text does not state is None — never filled from the file name or a
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from extractor.text.layout import DATE_LINE, Line, closing_index, is_org_line, parse_date, split_lines
 from extractor.text.normalize import Normalized
@@ -54,23 +55,59 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
     closing = lines[close:]
     title_lines = _title_lines(header)
     title = _compact(norm, title_lines) if title_lines else None
-    issuers = _title_issuers(norm, title_lines) or _signature_issuers(closing)
+    info = _Info(norm)
+    issuers = _title_issuers(norm, title_lines) or _signature_issuers(closing) or info.names("发文机关")
     recipients = _recipients(header)
-    region = _printed(norm, _region(header, issuers, closing, norm.text))
+    region = _printed(norm, _region(header, issuers, closing, norm.text, info.names("所属单位")))
     meta = Metadata(
         title=title,
         issuers=issuers,
         region=region,
         admin_level=_admin_level(region, issuers, recipients, norm.text),
         report_year=_report_year(title, outline, norm.text),
-        doc_number=next((_compact(norm, [ln]) for ln in header if _DOC_NUMBER.match(ln.text)), None),
+        doc_number=next((_compact(norm, [ln]) for ln in header if _DOC_NUMBER.match(ln.text)), None) or info.text("发文字号"),
         signers=_signers(norm, outline),
         recipients=recipients,
-        issue_date=next((parse_date(m) for ln in closing if (m := DATE_LINE.match(ln.text)) and not m.group("printed")), None),
+        issue_date=next((parse_date(m) for ln in closing if (m := DATE_LINE.match(ln.text)) and not m.group("printed")), None)
+        or info.date("成文日期"),
         printed_date=next((parse_date(m) for ln in closing if (m := DATE_LINE.match(ln.text)) and m.group("printed")), None),
     )
     notes = _truncation_notes(norm, lines, close, title, outline)
     return meta, notes
+
+
+# --------------------------------------------------------------------------- web info block
+class _Info:
+    """The info table a government site prints above a document (`发文机关:` `成文日期:` `发文字号:`
+    `所属单位:`, found by `text.furniture`): it fills fields the report's own lines leave empty."""
+
+    def __init__(self, norm: Normalized):
+        self.norm = norm
+
+    def text(self, label: str) -> str | None:
+        return self.norm.furniture.value(self.norm.original, label)
+
+    def names(self, label: str) -> list[str] | None:
+        value = self.text(label)
+        return [n for n in _RECIPIENT_SPLIT.split(value) if n] if value else None
+
+    def date(self, label: str):
+        value = self.text(label)
+        if not value:
+            return None
+        view = simplified(value).translate(_FOLD)
+        m = _ISO_DATE.match(view)
+        if m:
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return None
+        m = DATE_LINE.match(view)
+        return parse_date(m) if m else None
+
+
+_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 
 
 # --------------------------------------------------------------------------- header
@@ -171,12 +208,14 @@ def _place(name: str) -> str:
     return m.group("place") if m else ""
 
 
-def _region(header: list[Line], issuers: list[str] | None, closing: list[Line], text: str) -> str | None:
+def _region(header: list[Line], issuers: list[str] | None, closing: list[Line], text: str,
+            site_units: list[str] | None = None) -> str | None:
     """The most specific place named by the letterhead, the issuers or the signatures; else the opening
     sentence `2023年,登封市坚持…`. Candidates must agree: 洛阳市偃师区 wins over 偃师区."""
     names = [ln.text.removesuffix("文件") for ln in header if is_org_line(ln.text.removesuffix("文件"))]
     names += issuers or []
     names += [ln.text for ln in closing if is_org_line(ln.text)]
+    names += site_units or []
     places = [p for p in map(_place, names) if p]
     if not places:
         m = re.search(r"^\d{4}年[，,]", text, re.M)

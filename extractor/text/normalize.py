@@ -3,7 +3,9 @@
 What normalization does (and why):
 - full-width ASCII forms (digits, letters, punctuation, U+3000 space) fold to half width, so `１２３` and
   `（一）` parse like `123` and `(一)`;
-- markdown `#` heading marks and `---` rules are dropped;
+- markdown `#` heading marks and `---` rules are dropped, and so are the lines of web-page furniture
+  (`text.furniture`: breadcrumbs, `来源`/`发布时间` lines, 【】 widgets, 打印/关闭/分享, the info block, whose
+  values stay readable through `Normalized.furniture`);
 - traditional characters read as simplified (`text.script.simplified`, one character for one), so
   headings, keywords, labels and units match either script while quotes come from the original;
 - horizontal whitespace is removed (Chinese text has none; OCR inserts it around numbers: `142 个`);
@@ -21,6 +23,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from extractor.text.furniture import Furniture, find_furniture
 from extractor.text.script import simplified
 
 # Sentence-final (or clause-final) characters after which a line break is a real paragraph end.
@@ -62,6 +65,7 @@ class Normalized:
     original: str
     text: str
     orig: list[int]  # len(text) entries: original index of each normalized character
+    furniture: Furniture = field(default_factory=Furniture)  # web-page lines left out of `text`
     _compact: str | None = field(default=None, repr=False)
     _compact_idx: list[int] | None = field(default=None, repr=False)
 
@@ -129,13 +133,15 @@ def _strip_markup(line: str) -> tuple[int, int]:
 
 def normalize(original: str) -> Normalized:
     lines = original.split("\n")
+    furniture = find_furniture(original)
+    dropped = {start for start, _, _ in furniture.lines}
     out_chars: list[str] = []
     out_orig: list[int] = []
     pending_break: int | None = None  # original index of the newline that may be kept
     prev_line_content = ""
     offset = 0
     for line in lines:
-        start, end = _strip_markup(line)
+        start, end = (len(line), len(line)) if offset in dropped else _strip_markup(line)
         content_chars = [
             (fold_char(ch), offset + i)
             for i, ch in enumerate(line[start:end], start)
@@ -158,7 +164,7 @@ def normalize(original: str) -> Normalized:
         if nl < len(original) and pending_break is None:
             pending_break = nl
         offset = nl + 1
-    return Normalized(original=original, text=simplified("".join(out_chars)), orig=out_orig)
+    return Normalized(original=original, text=simplified("".join(out_chars)), orig=out_orig, furniture=furniture)
 
 
 def _keeps_break(prev: str, nxt: str, raw_next: str) -> bool:
