@@ -126,6 +126,9 @@ class Section(Strict):
     ordinal: Optional[int] = Field(None, description="The heading's number within its level, 1-based.")
     path: str = Field(description="Heading path, e.g. 一/（三）.")
     part: RequiredPart = Field("none", description="Required part a top-level section maps to.")
+    decided_by: Literal["rules", "model"] = Field(
+        "rules", description="Who decided `part`: the rules, or one model call where the rules could not."
+    )
     evidence: Evidence = Field(description="The heading line's span.")
     body: Optional[Evidence] = Field(None, description="Span of the whole section, heading included.")
 

@@ -28,6 +28,7 @@ from typing import Literal
 
 from extractor.text.layout import Line, closing_index, cn_int, int_cn, split_lines
 from extractor.text.normalize import Normalized
+from extractor.structure.parts import OPENING_CHARS, AskPart, PartDecision, TopSection, decide_parts, report_year_hint
 from schemas.report import Evidence, Section
 
 BlockKind = Literal["measures", "problems", "rectifications", "plans", "leadership"]
@@ -65,15 +66,6 @@ _RUN_ON_MAX = 6  # `…提升复议应诉工作` + page break + `成效。`: the
 _SENTENCE_END = "。！？!?"
 _PARAGRAPH_END = set("。！？!?；;：:")
 
-# Part words, checked in this order: a heading naming the 第一责任人 duty is the leadership part even
-# though it also says 情况; `存在的问题和下步打算` is taken as shortcomings (the first part it names).
-_PART_WORDS: tuple[tuple[str, re.Pattern], ...] = (
-    ("leadership", re.compile(r"第一责任人|履行.{0,12}职责")),
-    ("shortcomings", re.compile(r"不足|问题|差距")),
-    ("plans", re.compile(r"安排|打算|计划|谋划|要点|思路|下一步|下步")),
-    ("other", re.compile(r"其他|其它")),
-    ("measures", re.compile(r"举措|成效|工作情况|开展情况|做法|进展|主要工作")),
-)
 _BLOCK_KIND = {"measures": "measures", "shortcomings": "problems", "plans": "plans", "leadership": "leadership"}
 _RECTIFICATION = re.compile(r"整改|改进措施|措施")
 _VOCABULARY = re.compile(r"法治|依法行政")
@@ -91,14 +83,23 @@ class _Head:
     children: list["_Head"] = field(default_factory=list)
 
 
-def segment(norm: Normalized) -> Outline:
+def segment(norm: Normalized, ask_part: AskPart | None = None) -> Outline:
+    """The outline and its items. `ask_part` (model backends) settles the top-level sections whose part
+    the rules leave undecided or contradictory (structure.parts); without it the rules' guess stands."""
     lines = split_lines(norm)
     body = lines[: closing_index(lines)]
     heads = _find_headings(body)
     limit = body[-1].end if body else 0
     _link(heads, limit)
     top_level = min((h.level for h in heads), default=1)
-    sections = [_section(norm, h, top_level) for h in heads]
+    tops = [h for h in heads if h.level == top_level]
+    first = tops[0].start if tops else limit
+    decisions = decide_parts(
+        [TopSection(h.path, norm.text[h.start : h.end], norm.text[h.end : min(h.end + OPENING_CHARS, h.body_end)]) for h in tops],
+        report_year_hint([ln.text for ln in lines if ln.end <= first]), ask_part,
+    )
+    decided = {id(h): d for h, d in zip(tops, decisions)}
+    sections = [_section(norm, h, decided.get(id(h))) for h in heads]
     blocks: list[Block] = []
     for head, section in zip(heads, sections):
         if head.level == top_level and section.part in _BLOCK_KIND:
@@ -185,20 +186,13 @@ def _link(heads: list[_Head], limit: int) -> None:
         h.body_end = nxt.start - 1 if nxt else limit  # -1: the line break before the next heading
 
 
-def _section(norm: Normalized, h: _Head, top_level: int) -> Section:
+def _section(norm: Normalized, h: _Head, decision: PartDecision | None) -> Section:
     head = _evidence(norm, h.start, h.end)
-    part = _part(norm.text[h.start : h.end]) if h.level == top_level else "none"
     return Section(
-        heading=_display(head.quote), level=h.level, ordinal=h.ordinal, path=h.path, part=part,
+        heading=_display(head.quote), level=h.level, ordinal=h.ordinal, path=h.path,
+        part=decision.part if decision else "none", decided_by=decision.decided_by if decision else "rules",
         evidence=head, body=_evidence(norm, h.start, max(h.end, h.body_end)),
     )
-
-
-def _part(heading: str) -> str:
-    for part, words in _PART_WORDS:
-        if words.search(heading):
-            return part
-    return "none"
 
 
 def _display(quote: str) -> str:
