@@ -29,7 +29,7 @@ from typing import Literal
 from extractor.text.layout import Line, closing_index, cn_int, int_cn, split_lines
 from extractor.text.normalize import Normalized
 from extractor.structure.parts import OPENING_CHARS, AskPart, PartDecision, TopSection, decide_parts, report_year_hint
-from schemas.report import Evidence, Section
+from schemas.report import Evidence, QualityNote, Section
 
 BlockKind = Literal["measures", "problems", "rectifications", "plans", "leadership"]
 
@@ -69,6 +69,7 @@ _PARAGRAPH_END = set("。！？!?；;：:")
 _BLOCK_KIND = {"measures": "measures", "shortcomings": "problems", "plans": "plans", "leadership": "leadership"}
 _RECTIFICATION = re.compile(r"整改|改进措施|措施")
 _VOCABULARY = re.compile(r"法治|依法行政")
+_BODY_MIN = 200  # characters of text below which a file has no body worth a note
 
 
 @dataclass
@@ -116,6 +117,22 @@ def is_report(norm: Normalized, outline: Outline) -> bool:
     hits = len(_VOCABULARY.findall(norm.text))
     has_part = any(s.part != "none" for s in outline.sections)
     return (has_part and hits >= 1) or hits >= 3
+
+
+def structure_notes(norm: Normalized, outline: Outline) -> list[QualityNote]:
+    """`structure_uncertain` notes, so a report never loses a part silently: body text but no measures part,
+    or a part the outline found with no item in it."""
+    notes = []
+    top = [s for s in outline.sections if s.level == min(x.level for x in outline.sections)] if outline.sections else []
+    if not any(s.part == "measures" for s in top) and len(norm.text) > _BODY_MIN:
+        where = "、".join(f"{s.path} `{s.heading[:20]}` → {s.part}" for s in top) or "no numbered headings"
+        notes.append(QualityNote(kind="structure_uncertain", message=f"body text but no measures part found ({where}): no measure was extracted"))
+    with_items = {b.path.split("/")[0] for b in outline.blocks}
+    for s in top:
+        if s.part in _BLOCK_KIND and s.path not in with_items:
+            notes.append(QualityNote(kind="structure_uncertain", section=s.path, quote=s.heading[:40],
+                                     message=f"the {s.part} part `{s.heading[:30]}` gave no item"))
+    return notes
 
 
 def _find_headings(lines: list[Line]) -> list[_Head]:
