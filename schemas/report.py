@@ -122,7 +122,7 @@ class Metadata(Strict):
 
 class Section(Strict):
     heading: str = Field(description="Heading text as printed (without markdown #).")
-    level: int = Field(ge=1, description="1 = 一、, 2 = （一）, 3 = 1., 4 = 一是.")
+    level: int = Field(ge=1, description="1 = 一、, 2 = （一）, 3 = 1., 4 = （1）, 5 = ① (一是 items are never sections).")
     ordinal: Optional[int] = Field(None, description="The heading's number within its level, 1-based.")
     path: str = Field(description="Heading path, e.g. 一/（三）.")
     part: RequiredPart = Field("none", description="Required part a top-level section maps to.")

@@ -6,14 +6,16 @@ Headings are recognised by their ordinal marker at the start of a normalized lin
     level 1   一、            path label 一
     level 2   （一） / (一)    path label （一）   (always full-width in paths, whatever the print uses)
     level 3   1. / 1、 / 1．   path label 1
-    level 4   一是 二是 …      items inside paragraphs, never sections
+    level 4   （1） / (1)      path label （1）
+    level 5   ① ②             path label ①
+    —         一是 二是 …      items inside paragraphs, never sections
 
 A heading often runs straight into its paragraph (`（三）加强规范性文件…合法合规。全年组织…`): the
 heading is the phrase up to and including the first 。, or the whole line when it has none.
 
 Blocks are the report's enumerated items per part — the unit the model labels and the gold counts
-(evals/gold/CONVENTIONS.md): one per `一是` piece, per `1.` item, per `（一）` subsection without
-sub-items (heading included); un-numbered paragraphs of a part give one block per paragraph, or per
+(evals/gold/CONVENTIONS.md): one per `一是` piece, per `1.` item, per numbered subsection (`（一）`, `1.`,
+`（1）`, `①`) without sub-items (heading and paragraph included); un-numbered paragraphs of a part give one block per paragraph, or per
 `；`-clause / sentence where the part is a list written as prose (plans, leadership, shortcomings).
 
 Offsets: the work happens on `Normalized.text`; every Section and Block carries ORIGINAL offsets and the
@@ -57,7 +59,10 @@ _MARKERS = (
     (1, re.compile(r"([一二三四五六七八九十]{1,3})、")),
     (2, re.compile(r"\(([一二三四五六七八九十]{1,3})\)")),
     (3, re.compile(r"(\d{1,2})[.、](?!\d)")),  # (?!\d): `1.5万` at a line start is a number, not item 1
+    (4, re.compile(r"\((\d{1,2})\)")),  # （1） under 1.
+    (5, re.compile(r"([\u2460-\u2473])")),  # ① deeper still
 )
+_LEVELS = (1, 2, 3, 4, 5)
 # `一是`/`二是` opening an item: at a line start or right after a sentence/clause end or a colon. The
 # lookbehind keeps words like 统一是/唯一是 out.
 _ITEM = re.compile(r"(?<![^\n。；;：:！？!?])([一二三四五六七八九十]{1,3})是")
@@ -67,7 +72,10 @@ _SENTENCE_END = "。！？!?"
 _PARAGRAPH_END = set("。！？!?；;：:")
 
 _BLOCK_KIND = {"measures": "measures", "shortcomings": "problems", "plans": "plans", "leadership": "leadership"}
-_RECTIFICATION = re.compile(r"整改|改进措施|措施")
+# A subsection of the shortcomings part that names the fixes (`（二）整改措施`, `2.改进举措`): a short heading
+# about 整改/改进. A long problem statement that merely ends in `…落实措施` is a problem, not a fix.
+_RECTIFICATION = re.compile(r"整改|改进(?:措施|举措|方向)")
+_RECTIFICATION_HEADING_MAX = 20
 _VOCABULARY = re.compile(r"法治|依法行政")
 _BODY_MIN = 200  # characters of text below which a file has no body worth a note
 
@@ -137,23 +145,26 @@ def structure_notes(norm: Normalized, outline: Outline) -> list[QualityNote]:
 
 def _find_headings(lines: list[Line]) -> list[_Head]:
     found: list[tuple[int, int, int, int]] = []  # (level, ordinal, line index, marker end)
-    last = {1: 0, 2: 0, 3: 0}  # last accepted ordinal per level, reset under each new parent
+    last = {lvl: 0 for lvl in _LEVELS}  # last accepted ordinal per level, reset under each new parent
     for i, line in enumerate(lines):
         for level, pattern in _MARKERS:
             m = pattern.match(line.text)
             if not m:
                 continue
-            ordinal = cn_int(m.group(1))
-            # Ordinals only grow under one parent; a smaller one is a numbered phrase, not a heading. A
-            # long line without 。 is a paragraph that happens to start with a marker.
-            if ordinal is None or ordinal <= last[level] or ("。" not in line.text and len(line.text) > _HEADING_MAX):
+            ordinal = cn_int(m.group(1)) if level != 5 else ord(m.group(1)) - 0x245F
+            # Ordinals only grow under one parent; a smaller one is a numbered phrase, not a heading.
+            # A long line without 。 is a paragraph that happens to start with a marker, unless its number is
+            # the next in sequence: then it is a numbered paragraph item (`2.…；`).
+            if ordinal is None or ordinal <= last[level] or (
+                "。" not in line.text and len(line.text) > _HEADING_MAX and ordinal != last[level] + 1
+            ):
                 break
             last[level] = ordinal
-            for deeper in range(level + 1, 4):
+            for deeper in range(level + 1, len(_LEVELS) + 1):
                 last[deeper] = 0
             found.append((level, ordinal, i, m.end()))
             break
-    run_in = {lvl: _mostly_run_in(lines, [f for f in found if f[0] == lvl]) for lvl in (1, 2, 3)}
+    run_in = {lvl: _mostly_run_in(lines, [f for f in found if f[0] == lvl]) for lvl in _LEVELS}
     heads = []
     for level, ordinal, i, marker_end in found:
         end = _heading_end(lines, i, marker_end, run_in[level])
@@ -196,7 +207,7 @@ def _link(heads: list[_Head], limit: int) -> None:
         h.parent = stack[-1] if stack else None
         if h.parent:
             h.parent.children.append(h)
-        label = int_cn(h.ordinal) if h.level == 1 else f"（{int_cn(h.ordinal)}）" if h.level == 2 else str(h.ordinal)
+        label = _label(h)
         h.path = f"{h.parent.path}/{label}" if h.parent else label
         stack.append(h)
         nxt = next((n for n in heads[i + 1 :] if n.level <= h.level), None)
@@ -224,7 +235,8 @@ def _evidence(norm: Normalized, a: int, b: int) -> Evidence:
 
 # --------------------------------------------------------------------------- blocks
 def _collect(norm: Normalized, h: _Head, kind: str, top_level: int, out: list[Block]) -> None:
-    if h.level > top_level and kind == "problems" and _RECTIFICATION.search(norm.text[h.start : h.end]):
+    heading = norm.text[h.start : h.end]
+    if h.level > top_level and kind == "problems" and _RECTIFICATION.search(heading) and len(heading) <= _RECTIFICATION_HEADING_MAX:
         kind = "rectifications"  # 003's 二、存在不足、原因及整改措施 / （二）整改措施
     if h.children:
         # A heading's own lead-in before its first sub-heading is context, not an item.
@@ -332,8 +344,13 @@ def _add(norm: Normalized, out: list[Block], kind: str, path: str, marker: str, 
     out.append(Block(kind=kind, path=path, marker=marker, heading=heading, start=start, end=end, text=norm.original[start:end]))
 
 
+def _label(h: _Head) -> str:
+    """The heading's step in a path: 一, （一）, 1, （1）, ①."""
+    return {1: int_cn(h.ordinal), 2: f"（{int_cn(h.ordinal)}）", 3: str(h.ordinal), 4: f"（{h.ordinal}）"}.get(h.level) or chr(0x2460 + h.ordinal - 1)
+
+
 def _marker(h: _Head) -> str:
-    return f"（{int_cn(h.ordinal)}）" if h.level == 2 else f"{h.ordinal}." if h.level == 3 else f"{int_cn(h.ordinal)}、"
+    return {1: f"{int_cn(h.ordinal)}、", 3: f"{h.ordinal}."}.get(h.level) or _label(h)
 
 
 def _context_heading(norm: Normalized, h: _Head, top_level: int) -> str:

@@ -29,7 +29,7 @@ from extractor.text.script import simplified
 # Sentence-final (or clause-final) characters after which a line break is a real paragraph end.
 _TERMINAL = set("。！？!?；;：:”」』）)")
 _HEADING_START = re.compile(
-    r"^\s*(?:#+\s*)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s*\S"
+    r"^\s*(?:#+\s*)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s*\S|[（(]\d{1,2}[）)]|[\u2460-\u2473]"
     r"|[一二三四五六七八九十]+是|特此报告|附件)"
 )
 _HEADER_LINE = re.compile(r"^(?:签发人|主送|抄送|附件)|〔\d{4}〕\d+号$|\d{4}年\d{1,2}月\d{1,2}日(?:印发|印)?$")
