@@ -110,7 +110,7 @@ class Source(Strict):
 class Metadata(Strict):
     title: Optional[str] = Field(None, description="The report's own title line, spaces removed.")
     issuers: Optional[list[str]] = Field(None, description="Issuing bodies, in order.")
-    region: Optional[str] = Field(None, description="The place the report covers, e.g. 济源市, 郑州市惠济区.")
+    region: Optional[str] = Field(None, description="The place the report covers, as printed, e.g. 湖北省, 威海市, 成都市武侯区, 小龙门乡.")
     admin_level: Optional[AdminLevel] = None
     report_year: Optional[int] = Field(None, description="The year reported on.")
     doc_number: Optional[str] = Field(None, description="Document number as printed, e.g. 济政文〔2023〕9号.")

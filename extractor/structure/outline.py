@@ -185,7 +185,7 @@ def _heading_end(lines: list[Line], i: int, marker_end: int, run_in_style: bool)
     if stop != -1:
         return line.start + stop + 1
     # In a report whose headings run into their paragraphs, a heading without 。 was split by a page
-    # break: its last word opens the next line (002: `…提升复议应诉工作` / `成效。2022年共收到…`).
+    # break: its last word opens the next line (`…提升复议应诉工作` / `成效。全年共收到…`).
     if run_in_style and i + 1 < len(lines):
         nxt = lines[i + 1].text
         stop = nxt.find("。")
@@ -237,7 +237,7 @@ def _evidence(norm: Normalized, a: int, b: int) -> Evidence:
 def _collect(norm: Normalized, h: _Head, kind: str, top_level: int, out: list[Block]) -> None:
     heading = norm.text[h.start : h.end]
     if h.level > top_level and kind == "problems" and _RECTIFICATION.search(heading) and len(heading) <= _RECTIFICATION_HEADING_MAX:
-        kind = "rectifications"  # 003's 二、存在不足、原因及整改措施 / （二）整改措施
+        kind = "rectifications"  # 二、存在的不足及整改措施 / （二）整改措施
     if h.children:
         # A heading's own lead-in before its first sub-heading is context, not an item.
         for child in h.children:
