@@ -119,3 +119,15 @@ def test_two_parts_with_content_evidence_are_contradictory():
     asked = []
     decide_parts(sections, 2023, ask=lambda q: asked.append(q) or "plans")
     assert asked and asked[0].why.startswith("contradictory")
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["一、高位统筹安排部署，压实法治建设第一责任", "一、聚焦群众反映强烈的问题，推进严格规范公正文明执法"],
+)
+def test_a_part_word_in_an_earlier_clause_of_a_topic_heading_does_not_decide(heading):
+    asked = []
+    text = report((heading, WORK), ("二、存在的不足", PROBLEMS), ("三、2024年工作安排", PLANS))
+    parts = parts_of(text, ask=lambda q: asked.append(q) or None)
+    assert parts["一"] == "measures"
+    assert [q.path for q in asked] == ["一"] and asked[0].why.startswith("undecided")

@@ -5,19 +5,20 @@ the year's work (`一、加强党的领导，坚持以习近平法治思想引�
 decides little; four kinds of evidence are weighed, each naming the pattern it covers:
 
     heading words      不足/问题/差距/短板 → shortcomings; 安排/打算/计划/思路/下一步 → plans;
-                       举措/成效/做法/成绩/主要工作 → measures; 履行…职责 / 第一责任人职责 → leadership;
-                       其他 → other                                                    (weight 3)
+                       举措/成效/做法/成绩/进展/主要工作 → measures; 履行…职责 / 第一责任人职责 →
+                       leadership; 其他 → other — in the heading's last clause      (weight 3)
+                       the same words in an earlier clause of a topic heading            (weight 1)
     heading year       the report year → measures; the year after it → plans            (weight 2)
     first sentence     下一步/明年/今后/202X年…将, or the next year → plans;
                        存在/仍有…问题/不足/差距/短板 → shortcomings; 履行…第一责任人职责 → leadership (weight 2)
-    weak wording       a heading stating a problem (薄弱, 不充分, 亟需, 率低, 不相适应 …) or a cause
-                       (主要原因是) in the opening → shortcomings                       (weight 1)
+    weak wording       a heading clause stating a problem (薄弱, 不充分, 亟需, 率低, 不相适应 …; two such
+                       clauses weigh 2) or a cause (主要原因是) in the opening → shortcomings (weight 1)
     position           reports follow the required order: a section before the first shortcomings or
                        plans section reports work done → measures; the last section after the
                        shortcomings part → plans                                        (weight 1)
 
-The part with the highest total wins. A section whose content gives no evidence (position only) is
-*undecided*; one where two parts both have content evidence within a point of each other is
+The part with the highest total wins (ties go to the earlier part in the required order). A section
+whose content gives no evidence or only weak evidence is *undecided*; one where two parts both have content evidence within a point of each other is
 *contradictory*. On a model backend both go to one model call each (`ask`); the rules backend keeps the
 best guess. Who decided is recorded on the Section (`decided_by`).
 """
@@ -33,7 +34,7 @@ _STRONG: tuple[tuple[str, re.Pattern], ...] = (
     ("shortcomings", re.compile(r"不足|问题|差距|短板")),
     ("plans", re.compile(r"安排|打算|计划|思路|下一步|下步|明年|展望")),
     ("other", re.compile(r"其他|其它")),
-    ("measures", re.compile(r"举措|成效|做法|成绩|成果|主要工作")),
+    ("measures", re.compile(r"举措|成效|做法|成绩|成果|进展|主要工作")),
 )
 # Words that state a problem: how a topic-titled shortcomings part is headed (`法制机构力量薄弱`).
 _PROBLEM_WORDS = re.compile(
@@ -91,8 +92,10 @@ def decide_parts(sections: list[TopSection], report_year: int | None, ask: AskPa
     year = report_year or _year_from_headings(sections)
     content = [_content_scores(s, year) for s in sections]
     decisions = []
-    first_late = next((i for i, c in enumerate(content) if _best(c) in ("shortcomings", "plans")), None)
-    after_shortcomings = next((i for i, c in enumerate(content) if _best(c) == "shortcomings"), None)
+    # Position counts from the sections whose content is clear (at least medium evidence).
+    settled = [_best(c) if max(c.values(), default=0) >= MEDIUM else None for c in content]
+    first_late = next((i for i, part in enumerate(settled) if part in ("shortcomings", "plans")), None)
+    after_shortcomings = next((i for i, part in enumerate(settled) if part == "shortcomings"), None)
     for i, (section, scores) in enumerate(zip(sections, content)):
         total = dict(scores)
         if first_late is None or i < first_late:
@@ -129,13 +132,24 @@ def _content_scores(section: TopSection, report_year: int | None) -> dict[str, i
         scores[part] = scores.get(part, 0) + weight
 
     heading = section.heading
+    # A part heading ends with the part's name (`三、2024年工作安排`, `二、存在的不足和原因`); a topic heading is
+    # clauses of work, where the same word is only a word (`一、统筹安排部署，压实法治建设责任`): strong in the
+    # heading's last clause, weak before it.
+    last_clause = re.split(r"[，,；;]", heading)[-1]
     for part, words in _STRONG:
-        if words.search(heading):
+        if words.search(last_clause):
             add(part, STRONG)
             break
     else:
-        if _PROBLEM_WORDS.search(heading):
-            add("shortcomings", WEAK)
+        for part, words in _STRONG:
+            if words.search(heading):
+                add(part, WEAK)
+                break
+        else:
+            # Each clause that states a problem counts: a heading made of problem statements is medium evidence.
+            stated = sum(1 for clause in re.split(r"[，,；;]", heading) if _PROBLEM_WORDS.search(clause))
+            if stated:
+                add("shortcomings", min(stated * WEAK, MEDIUM))
     # A year says which year a heading speaks of, which matters only between work done and plans: in
     # `2023年…存在的不足` the part word already decides.
     if not scores.get("shortcomings") and not scores.get("leadership") and report_year is not None and (m := _YEAR.search(heading)):
@@ -192,6 +206,8 @@ def _doubt(content: dict[str, int]) -> str:
     ranked = sorted(((v, p) for p, v in content.items() if v > 0), reverse=True)
     if not ranked:
         return "undecided: neither heading nor opening names a part"
+    if ranked[0][0] < MEDIUM:
+        return f"undecided: only weak evidence ({ranked[0][1]} {ranked[0][0]})"
     if len(ranked) > 1 and ranked[1][0] >= MEDIUM and ranked[0][0] - ranked[1][0] <= 1:
         return f"contradictory: {ranked[0][1]} {ranked[0][0]} vs {ranked[1][1]} {ranked[1][0]}"
     return ""
