@@ -131,3 +131,11 @@ def test_a_part_word_in_an_earlier_clause_of_a_topic_heading_does_not_decide(hea
     parts = parts_of(text, ask=lambda q: asked.append(q) or None)
     assert parts["一"] == "measures"
     assert [q.path for q in asked] == ["一"] and asked[0].why.startswith("undecided")
+
+
+def test_a_part_given_by_position_alone_does_not_make_a_document_a_report():
+    from extractor.structure.outline import is_report
+
+    notice = "关于举办春季运动会的通知\n\n一、比赛项目\n\n田径、篮球、拔河。\n\n二、报名方式\n\n各单位于3月10日前报名，详见法治宣传栏。\n"
+    norm = normalize(notice)
+    assert not is_report(norm, segment(norm))

@@ -51,6 +51,7 @@ class Block:
 class Outline:
     sections: list[Section]
     blocks: list[Block]
+    named_parts: list[str] = field(default_factory=list)  # top-level paths whose content names their part
 
 
 # --------------------------------------------------------------------------- headings
@@ -113,17 +114,19 @@ def segment(norm: Normalized, ask_part: AskPart | None = None) -> Outline:
     for head, section in zip(heads, sections):
         if head.level == top_level and section.part in _BLOCK_KIND:
             _collect(norm, head, _BLOCK_KIND[section.part], top_level, blocks)
-    return Outline(sections=sections, blocks=blocks)
+    named = [h.path for h, d in zip(tops, decisions) if d.part != "none" and not d.reason.startswith("undecided")]
+    return Outline(sections=sections, blocks=blocks, named_parts=named)
 
 
 def is_report(norm: Normalized, outline: Outline) -> bool:
     """False for text that is clearly no 法治政府建设 report: neither a required part nor the vocabulary.
 
     A required part alone is not enough (`一、存在问题` heads many kinds of document), nor is one passing
-    mention of 法治; either both, or the vocabulary several times.
+    mention of 法治; either both, or the vocabulary several times. The part must be named by the section's
+    own heading or opening: position alone makes any first section `measures`.
     """
     hits = len(_VOCABULARY.findall(norm.text))
-    has_part = any(s.part != "none" for s in outline.sections)
+    has_part = bool(outline.named_parts)
     return (has_part and hits >= 1) or hits >= 3
 
 
