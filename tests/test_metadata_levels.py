@@ -95,3 +95,11 @@ def test_signers_laid_out_over_several_lines_are_all_read():
     m = meta("青山市人民政府文件\n\n青政文〔2024〕3号\n\n签发人：张明远  李静\n        王建国\n\n"
              "青山市人民政府关于2023年度法治政府建设情况的报告\n\n" + BODY)
     assert m.signers == ["张明远", "李静", "王建国"]
+
+
+def test_a_sentence_cut_after_an_ordinal_and_resumed_by_a_particle_is_a_page_gap():
+    # `…列为第一` + page break + `的…`: the ordinal's noun and what followed it are on a missing page.
+    body = BODY.replace("一是深化综合执法改革；", "一是把依法行政列为第一\n\n的工作重点深入推进；")
+    norm = normalize("青山市人民政府关于2023年度法治政府建设情况的报告\n\n" + body)
+    notes = extract_metadata(norm, segment(norm))[1]
+    assert [(n.kind, n.section) for n in notes] == [("page_gap", "三")]
