@@ -1,6 +1,6 @@
 """The whole path from a file to a Report, one step per module:
 
-    read → normalize → segment → metadata + quantities (find, name, key) → per-item model calls → ground
+    read → normalize → segment (a model call per top-level section the rules cannot place) → metadata + quantities (find, name, key) → per-item model calls → ground
     → assemble → validate
 
 - `extract(path, config, progress=None) -> Report` raises `InputError` for a file that cannot be read as a
@@ -23,12 +23,13 @@ from extractor.errors import InputError
 from extractor.grounding import is_grounded
 from extractor.text.ingest import Document, read_document
 from extractor.labeling import Labeler
+from extractor.labeling.parts import part_asker
 from extractor.structure.metadata import extract_metadata
 from extractor.text.normalize import normalize
 from extractor.facts.indicators import key_indicators
 from extractor.facts.names import name_quantities
 from extractor.facts.quantities import find_quantities
-from extractor.structure.outline import Outline, is_report, segment
+from extractor.structure.outline import Outline, is_report, segment, structure_notes
 from schemas.report import Compliance, PartCoverage, QualityNote, REQUIRED_PARTS, Report, RunInfo, Source
 
 Progress = Callable[[str, int, int], None]
@@ -48,15 +49,18 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
             "not a 法治政府建设 report: no required part (举措/不足/安排) and no 法治 vocabulary found",
             file=doc.name, hint="check the file; only annual law-based-government reports are supported",
         )
-    metadata, doc_notes = extract_metadata(norm, outline)
-    quantities = key_indicators(norm, name_quantities(norm, find_quantities(norm)))
-
     backend = config.resolved_backend
     own_client = backend != "rules" and client is None
     if own_client:
         client = _client_for(config)
+    model = client if backend != "rules" else None
+    call_notes: list[QualityNote] = []
     try:
-        labeled = Labeler(norm, client if backend != "rules" else None, config.model_names_metrics, progress,
+        if model is not None:  # the model settles the parts the rules could not
+            outline = segment(norm, ask_part=part_asker(model, call_notes))
+        metadata, doc_notes = extract_metadata(norm, outline)
+        quantities = key_indicators(norm, name_quantities(norm, find_quantities(norm)))
+        labeled = Labeler(norm, model, config.model_names_metrics, progress,
                           categories=config.category_mode).run(outline, quantities)
     finally:
         if client is not None and own_client:
@@ -73,7 +77,7 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
         rectifications=labeled.rectifications,
         plans=labeled.plans,
         compliance=compliance(outline, has_leadership=bool(labeled.leadership_duties)),
-        quality=[*doc_notes, *labeled.quality],
+        quality=[*doc_notes, *structure_notes(norm, outline), *call_notes, *labeled.quality],
         run=_run_info(config, client, started),
     )
     return _drop_ungrounded(report, doc)

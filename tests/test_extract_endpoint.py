@@ -63,7 +63,8 @@ def test_rate_limit_then_success_is_retried(fake, tmp_path):
 
 
 def test_server_errors_beyond_the_retry_budget_give_a_partial_report_and_exit_1(fake, tmp_path):
-    fake.enqueue(*[error(500, headers={"Retry-After": "0"}) for _ in range(5)])  # 1 try + 4 retries
+    # The first call places 一 (`工作开展情况` names no part); the next, 一/（一）'s measure, fails 1 + 4 times.
+    fake.enqueue({"part": "measures", "reason": "本年度已做的工作"}, *[error(500, headers={"Retry-After": "0"}) for _ in range(5)])
     result, report = run(fake, SMALL, tmp_path)
     assert result.exit_code == 1
     failed = [n for n in report.quality if n.kind == "section_failed"]
@@ -89,7 +90,8 @@ def test_malformed_json_then_valid_succeeds(fake, tmp_path):
 
 
 def test_valid_json_of_the_wrong_schema_fails_only_that_item(fake, tmp_path):
-    fake.enqueue(*[{"unexpected": "shape"} for _ in range(3)])  # 1 try + 2 validation retries
+    # After the call that places 一 (its heading names no part), 1 try + 2 validation retries.
+    fake.enqueue({"part": "measures", "reason": "本年度已做的工作"}, *[{"unexpected": "shape"} for _ in range(3)])
     result, report = run(fake, SMALL, tmp_path)
     assert result.exit_code == 1
     assert [n.section for n in report.quality if n.kind == "section_failed"] == ["一/（一）"]
@@ -167,3 +169,21 @@ def test_cache_stats_reports_entries_and_the_last_runs_hits(fake, tmp_path):
     stats = json.loads(result.stdout)
     assert stats["entries"] == fake.count > 0
     assert stats["last_run_misses"] >= fake.count and stats["last_run_hits"] >= 0
+
+
+def test_a_section_the_rules_cannot_place_is_placed_by_one_cached_model_call(fake, tmp_path):
+    result, report = run(fake, SMALL, tmp_path)
+    assert result.exit_code == 0
+    top = {s.path: (s.part, s.decided_by) for s in report.sections if s.level == 1}
+    assert top == {"一": ("measures", "model"), "二": ("shortcomings", "rules"), "三": ("plans", "rules")}
+    assert [(c.kind, c.section) for c in report.run.call_log if c.kind == "parts"] == [("parts", "一")]
+    assert "parts" in report.run.prompt_versions
+
+
+def test_a_failed_part_call_keeps_the_rules_guess_and_says_so(fake, tmp_path):
+    fake.enqueue(*[error(500, headers={"Retry-After": "0"}) for _ in range(5)])
+    result, report = run(fake, SMALL, tmp_path)
+    assert result.exit_code == 1
+    assert [(n.kind, n.section) for n in report.quality if n.kind == "section_failed"] == [("section_failed", "一")]
+    assert {s.path: (s.part, s.decided_by) for s in report.sections if s.level == 1}["一"] == ("measures", "rules")
+    assert len(report.measures) == 7

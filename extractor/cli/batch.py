@@ -97,6 +97,7 @@ def _print_summary(summary: BatchSummary) -> None:
         ("tokens in / out", f"{summary.total('tokens_in'):,} / {summary.total('tokens_out'):,}"),
         ("model calls", f"{summary.total('calls'):,}"),
         ("cache hits", f"{summary.total('cache_hits'):,}"),
+        ("structure uncertain", f"{summary.structure_uncertain:,} report(s)"),
         ("time", f"{summary.seconds:.1f}s (concurrency {summary.concurrency})"),
     ):
         table.add_row(label, value)

@@ -70,6 +70,7 @@ class ManifestEntry:
     tokens_out: int = 0
     calls: int = 0
     cache_hits: int = 0
+    structure_uncertain: int = 0  # the report's structure_uncertain notes (a part missing or without items)
     run_id: str = ""
     time: str = ""
     tool_version: str = __version__
@@ -154,6 +155,11 @@ class BatchSummary:
         return sum(getattr(entry, attr) for entry in self.entries)
 
     @property
+    def structure_uncertain(self) -> int:
+        """Reports written this run whose outline left a part missing or empty (see their `quality`)."""
+        return sum(1 for entry in self.entries if entry.structure_uncertain)
+
+    @property
     def exit_code(self) -> int:
         """0 when every input is ok or skipped, 1 when any is partial or failed."""
         return 1 if any(e.status in ("partial", "failed") for e in self.entries) else 0
@@ -169,6 +175,7 @@ class BatchSummary:
             "tokens_out": self.total("tokens_out"),
             "calls": self.total("calls"),
             "cache_hits": self.total("cache_hits"),
+            "structure_uncertain": self.structure_uncertain,
             "seconds": round(self.seconds, 3),
             "exit_code": self.exit_code,
             "notes": self.notes,
@@ -362,6 +369,7 @@ def _usage(report: Report) -> dict:
     return {
         "backend": info.backend, "model": info.model, "tokens_in": info.tokens_in,
         "tokens_out": info.tokens_out, "calls": info.calls, "cache_hits": info.cache_hits,
+        "structure_uncertain": sum(1 for note in report.quality if note.kind == "structure_uncertain"),
     }
 
 

@@ -56,7 +56,7 @@ _PUNCT = re.compile(r"[，,。；;：:、]")
 
 
 def is_org_line(text: str) -> bool:
-    """A short line that is only the name of one or more bodies (`中共偃师区委`, `济源市人民政府办公室`)."""
+    """A short line that is only the name of one or more bodies (`中共白河区委`, `青山市人民政府办公室`)."""
     return len(text) <= 30 and not _PUNCT.search(text) and bool(ORG_SUFFIX.search(text)) and not text[0].isdigit()
 
 
