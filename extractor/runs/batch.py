@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Callable, Literal, Protocol
 
 from pydantic import ValidationError
 
@@ -114,6 +114,16 @@ class Manifest:
         with open(self.path, "rb") as fh:
             fh.seek(-1, os.SEEK_END)
             return fh.read(1) == b"\n"
+
+
+class Engine(Protocol):
+    """Where reports are extracted when not on this process's threads (extractor/runs/ray_engine.py): how
+    many in flight, and an `extract` that runs one report there and returns its Report here. Outputs and
+    the manifest are still written here, by the same code, so engines resume each other's runs."""
+
+    def workers(self, config: Config, concurrency: int) -> tuple[int, list[str]]: ...
+
+    def extract(self, path: Path, config: Config) -> Report: ...
 
 
 @dataclass(frozen=True)
@@ -216,6 +226,8 @@ def run_batch(
     concurrency: int = 1,
     force: bool = False,
     on_event: Callable[[BatchEvent], None] | None = None,
+    prepare: Callable[[list[Path]], list[str]] | None = None,
+    engine: "Engine | None" = None,
 ) -> BatchSummary:
     """Extract every file matching `glob` in `in_dir` into `out_dir`; see the module docstring.
 
@@ -234,7 +246,7 @@ def run_batch(
     versions = prompts.versions_for(config.resolved_backend)
     run = _Run(out_dir, config, Manifest(out_dir / MANIFEST), config.fingerprint(versions), versions,
                run_id=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"))
-    workers, notes = _workers(config, concurrency)
+    workers, notes = engine.workers(config, concurrency) if engine else _workers(config, concurrency)
     summary = BatchSummary(in_dir, out_dir, run.fingerprint, workers, notes=notes)
 
     jobs = _discover(in_dir, out_dir, glob)
@@ -246,9 +258,11 @@ def run_batch(
 
     for job in done:
         _finish(summary, run, run.entry(job, "skipped", output=job.output), emit)
+    if prepare is not None and todo:  # e.g. the OpenAI Batch API filling the response cache (openai_batch.py)
+        summary.notes.extend(prepare([job.path for job in todo if not job.error]))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fazhi-batch")
     try:
-        futures = [pool.submit(_process, job, run) for job in todo]
+        futures = [pool.submit(_process, job, run, engine.extract if engine else None) for job in todo]
         for future in as_completed(futures):
             entry = future.result()
             if entry is not None:  # None: not started because another worker stopped the batch
@@ -319,8 +333,9 @@ def _is_done(prev: dict | None, job: _Job, run: _Run) -> bool:
     return report.source.sha256 == job.sha256
 
 
-def _process(job: _Job, run: _Run) -> ManifestEntry | None:
-    """One input, start to finish, on a worker thread: extract, write the output, then the manifest line."""
+def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] | None = None) -> ManifestEntry | None:
+    """One input, start to finish, on a worker thread: extract (here, or where `extract_fn` sends it), write
+    the output, then the manifest line."""
     if run.stop.is_set():
         return None  # the batch was interrupted after this job was queued; the next run does it
     started = time.monotonic()
@@ -329,7 +344,7 @@ def _process(job: _Job, run: _Run) -> ManifestEntry | None:
         entry = run.entry(job, "failed", error=job.error)
     else:
         try:
-            report = extract(job.path, run.config)
+            report = (extract_fn or extract)(job.path, run.config)
         except (ConfigError, KeyboardInterrupt, SystemExit):
             run.stop.set()  # not about this file: stop before the other workers start anything new
             raise
