@@ -9,6 +9,7 @@ What OUT holds:
     manifest.jsonl    one line per input per run, appended with fsync; an input's latest line is its state
     reports.jsonl, metrics.csv, indicators.csv, items.csv (+ metrics/items .parquet with pyarrow):
                       rebuilt from every output in OUT at the end (extractor/runs/tables.py)
+    reports.sqlite    the same rows as SQL tables, synced with the outputs (extractor/runs/store.py)
 
 Resume: an input is skipped when its latest manifest line is `ok` or `skipped` for the same input sha256
 and config fingerprint (backend, model, endpoint, mode, … and, for model backends, prompt versions), and
@@ -42,13 +43,14 @@ from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InputError
 from extractor.files import atomic_write_json
 from extractor.pipeline import extract, is_partial
+from extractor.runs.store import write_store
 from extractor.runs.tables import write_tables
 from schemas.report import Report
 
 Status = Literal["ok", "partial", "failed", "skipped"]
 STATUSES: tuple[str, ...] = ("ok", "partial", "failed", "skipped")
 MANIFEST = "manifest.jsonl"
-_PRODUCT_SUFFIXES = (".json", ".jsonl", ".csv", ".parquet")  # what a batch writes into OUT
+_PRODUCT_SUFFIXES = (".json", ".jsonl", ".csv", ".parquet", ".sqlite", ".sqlite-journal")  # what a batch writes into OUT
 _DONE = ("ok", "skipped")  # a skipped line is only ever written for an input whose output was ok
 
 
@@ -277,6 +279,9 @@ def run_batch(
 
     summary.tables, table_notes = write_tables(out_dir)
     summary.notes.extend(table_notes)
+    stored, store_notes = write_store(out_dir)  # OUT/reports.sqlite, from the same rows (runs/store.py)
+    summary.tables += stored
+    summary.notes.extend(store_notes)
     summary.seconds = time.monotonic() - started
     return summary
 
