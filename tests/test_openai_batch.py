@@ -206,9 +206,16 @@ def test_cli_via_openai_batch_runs_the_batch_and_reports_it(tmp_path, fake_opena
     Report.model_validate_json((tmp_path / "out" / "a.json").read_bytes())
 
 
-def test_cli_rejects_an_unknown_via(tmp_path):
-    result = CliRunner().invoke(app, ["batch", str(SEEDS), "-o", str(tmp_path / "o"), "--via", "carrier-pigeon"])
-    assert result.exit_code == 2
+@pytest.mark.parametrize("options, message", [
+    (["--via", "carrier-pigeon"], "unknown --via"),
+    (["--engine", "spark"], "unknown --engine"),
+    (["--ray-address", "auto"], "--ray-address needs --engine ray"),
+    (["--via", "openai-batch", "--backend", "rules"], "needs an OpenAI-compatible endpoint"),
+])
+def test_cli_rejects_bad_scale_options_with_one_line_and_exit_2(tmp_path, options, message):
+    result = CliRunner().invoke(app, ["batch", str(SEEDS), "-o", str(tmp_path / "o"), *options])
+    assert result.exit_code == 2 and message in result.output
+    assert not (tmp_path / "o").exists()
 
 
 @pytest.mark.parametrize("mode", ["tools", "json_schema", "json", "md_json"])

@@ -46,8 +46,12 @@ def batch(
         with _BatchProgress() as progress:
             prepare = _via(via, config, out_dir, poll_interval, progress)
             runner = _engine(engine, ray_address)
-            summary = run_batch(in_dir, out_dir, config, glob=glob, concurrency=concurrency, force=force,
-                                on_event=progress.on_event, prepare=prepare, engine=runner)
+            try:
+                summary = run_batch(in_dir, out_dir, config, glob=glob, concurrency=concurrency, force=force,
+                                    on_event=progress.on_event, prepare=prepare, engine=runner)
+            finally:
+                if runner is not None:
+                    runner.close()
     except FazhiError as err:
         raise fail(err)
     except KeyboardInterrupt:
