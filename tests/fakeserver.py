@@ -263,6 +263,8 @@ class FakeOpenAI:
                 continue
             answer = self.responder(request["body"]) if self.responder else None
             action = answer if isinstance(answer, Action) else ok(answer)
+            if action.seconds and action.then is not None:  # a batch's latency is its turnaround, not per line
+                action = action.then
             body = chat_completion(request["body"], action, usage=self.usage, seq=n)
             out.append({"id": f"req-{n}", "custom_id": custom_id, "error": None,
                         "response": {"status_code": 200, "request_id": f"r{n}", "body": body}})

@@ -149,7 +149,7 @@ class OpenAIBatch:
         with self.client_factory(self.config) as client:
             requests = self._plan(client, paths)
             outcome = _Outcome()
-            pending = self._pending()
+            pending = self._pending() if requests else []  # nothing left to ask: no reason to wait for one
             for batch_id in pending:  # a batch submitted by a run that did not live to collect it
                 self._wait_and_collect(client, batch_id, requests, outcome)
             fresh = [r for key, r in requests.items() if key not in outcome.tried and key not in outcome.answered]
