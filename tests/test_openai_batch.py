@@ -190,6 +190,12 @@ def test_via_openai_batch_needs_an_endpoint():
         OpenAIBatch(Config(backend="rules"), SEEDS)
 
 
+def test_via_openai_batch_refuses_refresh_which_would_pay_for_every_call_twice(tmp_path):
+    config = Config(backend="openai", base_url="http://127.0.0.1:9/v1", refresh=True, cache_dir=tmp_path)
+    with pytest.raises(ConfigError, match="--refresh cannot be combined"):
+        OpenAIBatch(config, tmp_path)
+
+
 def test_cli_via_openai_batch_runs_the_batch_and_reports_it(tmp_path, fake_openai):
     fake_openai.responder = report_responder
     d = tmp_path / "in"

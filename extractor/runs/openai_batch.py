@@ -135,6 +135,10 @@ class OpenAIBatch:
         if config.resolved_backend != "openai":
             raise ConfigError("--via openai-batch needs an OpenAI-compatible endpoint",
                               hint="pass --backend openai with --base-url/--model (or FAZHI_BASE_URL)")
+        if config.refresh:
+            # The run after the batch would bypass the answers the batch just cached and pay for every call twice.
+            raise ConfigError("--refresh cannot be combined with --via openai-batch",
+                              hint="use a fresh --cache-dir (or `fazhi cache clear`) to ask everything again")
         self.config = config
         self.manifest = Manifest(Path(out_dir) / MANIFEST)
         self.fingerprint = config.fingerprint(prompts.versions_for(config.resolved_backend))
