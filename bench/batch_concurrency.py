@@ -2,8 +2,8 @@
 and the OpenAI Batch API path (a script, not a test).
 
 Starts the fake OpenAI server (tests/fakeserver.py) answering every direct call after a fixed latency, makes
-N distinct reports (the five seeds, then copies with one line changed so neither cache nor resume can
-short-cut them), and runs `run_batch` over them once per configuration with a fresh cache:
+N distinct reports (the five seeds, then copies with a tag after every sentence so that no item's call can
+be served from another copy's cached answer), and runs `run_batch` over them once per configuration with a fresh cache:
 
 - `default` at each `--concurrency` (reports in flight on threads; calls within a report are sequential);
 - `ray`: the Ray engine on a local instance (one report per CPU; the instance's start-up is included);
@@ -41,8 +41,11 @@ def make_inputs(folder: Path, count: int) -> Path:
     for i in range(count):
         seed = seeds[i % len(seeds)]
         text = seed.read_text(encoding="utf-8")
-        if i >= len(seeds):  # a repeat: make it a distinct input, so neither cache nor resume can short-cut it
-            text = text.replace("\n", f"\n（第{i}份）\n", 1)
+        if i >= len(seeds):
+            # A repeat: every sentence gets a letter tag, so each item (not just the file) is distinct and no
+            # call is served from another report's cached answer. Letters, not digits: no new quantities.
+            tag = "".join(chr(ord("A") + int(d)) for d in str(i))
+            text = text.replace("。", f"（副本{tag}）。")
         (folder / f"{i:03d}_{seed.stem}.txt").write_text(text, encoding="utf-8")
     return folder
 
