@@ -39,6 +39,7 @@ def eval_command(
     misses: bool = typer.Option(False, "--misses", help="List false negatives / false positives / wrong fields with their quotes."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Compare with a saved log; exit 1 if a score drops beyond its tolerance."),
     save_baseline: Optional[Path] = typer.Option(None, "--save-baseline", help="Write this run's log to FILE (atomically) as a new baseline."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Write the eval as a page: scores, and each report's misses shown in its text."),
 ) -> None:
     """Score extractions of a suite's documents against gold, per report and per field.
 
@@ -72,6 +73,11 @@ def eval_command(
             if path is not None:
                 atomic_write_json(path, log)
                 console.print(f"wrote {path}", highlight=False)
+        if html is not None:
+            from extractor.review.eval_page import write_eval_page
+
+            write_eval_page(html, log, the_suite)
+            console.print(f"wrote {html}", highlight=False)
     except FazhiError as err:
         raise fail(err)
     if comparison is not None and comparison.failed:

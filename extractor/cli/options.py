@@ -45,6 +45,10 @@ RUN_OPTIONS: dict[str, tuple[Any, Any]] = {
 }
 
 
+# `fazhi review` and `fazhi gold`: where a report's or a gold file's source text is, when not beside it.
+SourceOpt = typer.Option(None, "--source", help="The source text file, or a folder holding it (default: found via source.file).")
+
+
 def make_config(**options) -> Config:
     """A Config from option values (None = not given) and the environment."""
     if options.get("refresh") is False:

@@ -1,0 +1,94 @@
+"""A `fazhi batch` output folder → one review page per report plus an index.html listing them all.
+
+    review_folder(out_dir, dest=None, source=None) -> FolderReview
+
+Reads every Report JSON in the folder and the latest manifest.jsonl line per input (status, error, time,
+backend); inputs that failed have no JSON and are listed from the manifest alone. Each report's source is
+found and verified as for a single report (`sources.find_source`), the manifest's input path included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from pydantic import ValidationError
+
+from extractor import __version__
+from extractor.runs.batch import MANIFEST, Manifest
+from extractor.files import atomic_write_text
+from extractor.review.page import DOC_BODY, render
+from extractor.review.report_page import render_report_page
+from extractor.review.sources import SourceCheck, find_source
+from schemas.report import REQUIRED_PARTS, Report
+
+INDEX = "index.html"
+COUNTED = ("measures", "problems", "rectifications", "plans", "leadership_duties", "metrics")
+
+
+@dataclass
+class PageWritten:
+    json_name: str
+    page: Path
+    check: SourceCheck
+    size: int
+
+
+@dataclass
+class FolderReview:
+    index: Path
+    pages: list[PageWritten] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _row(report: Report, json_name: str, page: str, check: SourceCheck, entry: Optional[dict]) -> dict:
+    missing = [p for p in REQUIRED_PARTS if not getattr(report.compliance, p).present]
+    run = report.run
+    return {
+        "input": (entry or {}).get("file") or report.source.file, "json": json_name, "page": page,
+        "status": (entry or {}).get("status"), "error": (entry or {}).get("error"),
+        "title": report.metadata.title, "region": report.metadata.region, "year": report.metadata.report_year,
+        "level": report.metadata.admin_level,
+        "counts": {name: len(getattr(report, name)) for name in COUNTED},
+        "parts_present": len(REQUIRED_PARTS) - len(missing), "parts_missing": missing,
+        "quality": [{"kind": q.kind, "message": q.message, "section": q.section} for q in report.quality],
+        "source": check.to_dict(),
+        "backend": run.backend if run else None, "model": run.model if run else None,
+        "seconds": run.seconds if run else None, "tokens": [run.tokens_in, run.tokens_out] if run else None,
+    }
+
+
+def review_folder(out_dir: Path, dest: Optional[Path] = None, source: Optional[Path] = None) -> FolderReview:
+    """Write DEST/<report>.html for every report JSON in `out_dir` and DEST/index.html (DEST = out_dir)."""
+    out_dir = Path(out_dir)
+    dest = Path(dest) if dest else out_dir
+    latest = Manifest(out_dir / MANIFEST).latest()
+    by_output = {e.get("output"): e for e in latest.values() if e.get("output")}
+    result = FolderReview(dest / INDEX)
+    rows, seen_inputs = [], set()
+    for path in sorted(p for p in out_dir.glob("*.json") if p.is_file()):
+        try:
+            report = Report.model_validate_json(path.read_bytes())
+        except (OSError, ValidationError, ValueError):
+            result.notes.append(f"{path.name}: not a report JSON, left out")
+            continue
+        entry = by_output.get(path.name)
+        check = find_source(report.source.file, report.source.sha256, out_dir, source,
+                            rel=(entry or {}).get("file"))
+        page = dest / f"{path.stem}.html"
+        html = render_report_page(report, check, path.name, links={"index": INDEX})
+        atomic_write_text(page, html)
+        result.pages.append(PageWritten(path.name, page, check, len(html.encode("utf-8"))))
+        rows.append(_row(report, path.name, page.name, check, entry))
+        if entry:
+            seen_inputs.add(entry.get("file"))
+    for key, entry in latest.items():  # failed inputs have no JSON: list them from the manifest
+        if key not in seen_inputs and entry.get("status") in ("failed", "partial"):
+            rows.append({"input": key, "json": None, "page": None, "status": entry.get("status"),
+                         "error": entry.get("error"), "counts": None, "quality": [], "source": None})
+    data = {"kind": "index", "folder": str(out_dir.resolve()), "tool_version": __version__, "reports": rows,
+            "notes": result.notes, "has_manifest": bool(latest)}
+    atomic_write_text(result.index, render(f"{out_dir.name} · fazhi review", data, ("spans.js", "index.js"),
+                                           body=DOC_BODY))
+    return result

@@ -1,0 +1,49 @@
+"""One self-contained HTML page: the data as JSON in a <script type="application/json">, CSS and JS inlined.
+
+No server, no CDN: a page opens from disk, offline. Text never goes into the HTML as markup: the data
+block is JSON in which `<`, `>`, `&` and the JS line separators are \\u-escaped, so `</script>`, `<!--`
+or `</textarea>` in a report cannot end the block or start a comment, and the scripts render every string
+with `textContent`. Values written by Python into the page (titles) go through `html.escape`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+DATA_ID = "fazhi-data"
+DOC_BODY = '<div id="app" class="doc"></div>'  # a scrolling document (index, eval) rather than panes
+_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside a <script> element (and still parses as the same JSON)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+
+
+@lru_cache(maxsize=None)
+def asset(name: str) -> str:
+    """A file from extractor/review/assets (CSS, JS)."""
+    return resources.files("extractor.review").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def render(title: str, data: Any, scripts: tuple[str, ...], styles: tuple[str, ...] = ("base.css",),
+           body: str = '<div id="app"></div>') -> str:
+    """The whole page. `scripts`/`styles` name asset files; `body` is trusted markup (no data in it)."""
+    css = "\n".join(asset(s) for s in styles)
+    js = "\n".join(asset(s) for s in scripts)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        # Everything is inline; nothing may be fetched (a page from disk must work offline).
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>\n{css}\n</style>\n</head>\n<body>\n{body}\n"
+        f'<script type="application/json" id="{DATA_ID}">{script_json(data)}</script>\n'
+        f"<script>\n{js}\n</script>\n</body>\n</html>\n"
+    )

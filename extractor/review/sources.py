@@ -1,0 +1,97 @@
+"""Find the source text a report's offsets point into, and say plainly whether it is the same file.
+
+A report records `source.file` (a bare name) and `source.sha256`. The text is looked for, in order: the
+path or folder the user gave (`--source`), the report's own folder, the current folder and its direct
+sub-folders (a `fazhi batch seeds/ -o out/` run from the project root finds `seeds/<name>`). A candidate
+counts only when its sha256 matches, so a search can never pick the wrong file silently; a file of the
+right name with other bytes is reported as `mismatch` and used only when nothing matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Literal, Optional
+
+from extractor.errors import FazhiError
+from extractor.text.ingest import read_document
+
+Status = Literal["ok", "mismatch", "missing", "unreadable"]
+
+
+@dataclass(frozen=True)
+class SourceCheck:
+    """The outcome for one report: `text` is None only when no readable file of that name was found."""
+
+    status: Status
+    path: Optional[Path]
+    text: Optional[str]
+    message: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def to_dict(self) -> dict:
+        return {"status": self.status, "path": str(self.path) if self.path else None, "message": self.message}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def candidate_paths(name: str, near: Path, hint: Optional[Path] = None, rel: Optional[str] = None,
+                    cwd: Optional[Path] = None) -> list[Path]:
+    """Where a source called `name` may be, most specific first (existing files only, no duplicates).
+    `rel` is the input's path relative to a batch's input folder (manifest `file`), tried under each root."""
+    cwd = cwd or Path.cwd()
+    roots: list[Path] = []
+    if hint is not None:
+        if hint.is_file():
+            return [hint]
+        roots.append(hint)
+    roots += [near, cwd]
+    try:
+        roots += sorted(p for p in cwd.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        pass
+    seen: dict[Path, None] = {}
+    for root in roots:
+        for candidate in (root / rel if rel else None, root / name):
+            if candidate is not None and candidate.is_file():
+                seen.setdefault(candidate.resolve(), None)
+    return list(seen)
+
+
+def find_source(name: str, sha256: str, near: Path, hint: Optional[Path] = None, rel: Optional[str] = None,
+                cwd: Optional[Path] = None) -> SourceCheck:
+    """The verified source of a report (see the module docstring)."""
+    candidates = candidate_paths(name, near, hint, rel, cwd)
+    if not candidates:
+        where = f"{hint}, " if hint else ""
+        return SourceCheck("missing", None, None,
+                           f"source {name} not found (looked in {where}{near}, the current folder and its "
+                           "sub-folders); pass --source FILE_OR_DIR")
+    for path in candidates:
+        if _sha256(path) == sha256:
+            return _read(path, "ok", f"source {path} (sha256 verified)")
+    path = candidates[0]
+    return _read(path, "mismatch",
+                 f"source {path} differs from the file this report was extracted from (sha256 "
+                 f"{_sha256(path)[:12]}… ≠ {sha256[:12]}…): highlights may be misplaced")
+
+
+def _read(path: Path, status: Status, message: str) -> SourceCheck:
+    try:
+        return SourceCheck(status, path, read_document(path).text, message)
+    except FazhiError as err:
+        return SourceCheck("unreadable", path, None, f"source {path} cannot be read: {err}")
+
+
+def describe(checks: Iterable[SourceCheck]) -> str:
+    """`5 ok, 1 missing` for a summary line."""
+    counts: dict[str, int] = {}
+    for check in checks:
+        counts[check.status] = counts.get(check.status, 0) + 1
+    return ", ".join(f"{n} {status}" for status, n in counts.items())
