@@ -58,6 +58,7 @@ def test_seeds_through_the_batch_api_are_all_ok_with_no_direct_call_and_a_rerun_
     # The normal run asked every call and found each in the cache.
     per_report = [e for e in summary.entries]
     assert all(e.calls > 0 and e.cache_hits == e.calls for e in per_report)
+    assert any(f"tokens in / out {lines[1]['tokens_in']:,} / {lines[1]['tokens_out']:,}" in n for n in summary.notes)
     assert "sk-batch" not in (out / "manifest.jsonl").read_text(encoding="utf-8")
 
     files_before = len(fake_openai.files)

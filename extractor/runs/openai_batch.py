@@ -123,6 +123,7 @@ class _Outcome:
     errors: Counter = field(default_factory=Counter)
     whole_failures: list[str] = field(default_factory=list)
     batch_ids: list[str] = field(default_factory=list)
+    tokens: list[int] = field(default_factory=lambda: [0, 0])  # in, out: what the batch replies cost
 
 
 class OpenAIBatch:
@@ -245,6 +246,8 @@ class OpenAIBatch:
         line.errors = dict(errors)
         line.time = _now()
         outcome.errors.update(errors)
+        outcome.tokens[0] += line.tokens_in
+        outcome.tokens[1] += line.tokens_out
         self.manifest.append(line)
 
     def _rows(self, client: Any, file_id: str | None) -> list[dict]:
@@ -291,7 +294,8 @@ class OpenAIBatch:
             notes.append("OpenAI batch: every model call is already cached; nothing submitted")
             return notes
         notes.append(f"OpenAI batch: {len(requests)} model calls planned, {len(outcome.answered)} answered by "
-                     f"batch {', '.join(outcome.batch_ids) or '(none)'}")
+                     f"batch {', '.join(outcome.batch_ids) or '(none)'} (tokens in / out "
+                     f"{outcome.tokens[0]:,} / {outcome.tokens[1]:,}; the run's own table counts them as cache hits)")
         for failure in outcome.whole_failures:
             notes.append(f"OpenAI batch {failure}: its calls are sent directly")
         direct = len(requests) - len(outcome.answered)
