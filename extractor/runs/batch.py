@@ -9,6 +9,7 @@ What OUT holds:
     manifest.jsonl    one line per input per run, appended with fsync; an input's latest line is its state
     reports.jsonl, metrics.csv, indicators.csv, items.csv (+ metrics/items .parquet with pyarrow):
                       rebuilt from every output in OUT at the end (extractor/runs/tables.py)
+    reports.sqlite    the same rows as SQL tables, synced with the outputs (extractor/runs/store.py)
 
 Resume: an input is skipped when its latest manifest line is `ok` or `skipped` for the same input sha256
 and config fingerprint (backend, model, endpoint, mode, … and, for model backends, prompt versions), and
@@ -32,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Callable, Literal, Protocol
 
 from pydantic import ValidationError
 
@@ -42,13 +43,14 @@ from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InputError
 from extractor.files import atomic_write_json
 from extractor.pipeline import extract, is_partial
+from extractor.runs.store import write_store
 from extractor.runs.tables import write_tables
 from schemas.report import Report
 
 Status = Literal["ok", "partial", "failed", "skipped"]
 STATUSES: tuple[str, ...] = ("ok", "partial", "failed", "skipped")
 MANIFEST = "manifest.jsonl"
-_PRODUCT_SUFFIXES = (".json", ".jsonl", ".csv", ".parquet")  # what a batch writes into OUT
+_PRODUCT_SUFFIXES = (".json", ".jsonl", ".csv", ".parquet", ".sqlite", ".sqlite-journal")  # what a batch writes into OUT
 _DONE = ("ok", "skipped")  # a skipped line is only ever written for an input whose output was ok
 
 
@@ -115,6 +117,16 @@ class Manifest:
         with open(self.path, "rb") as fh:
             fh.seek(-1, os.SEEK_END)
             return fh.read(1) == b"\n"
+
+
+class Engine(Protocol):
+    """Where reports are extracted when not on this process's threads (extractor/runs/ray_engine.py): how
+    many in flight, and an `extract` that runs one report there and returns its Report here. Outputs and
+    the manifest are still written here, by the same code, so engines resume each other's runs."""
+
+    def workers(self, config: Config, concurrency: int) -> tuple[int, list[str]]: ...
+
+    def extract(self, path: Path, config: Config) -> Report: ...
 
 
 @dataclass(frozen=True)
@@ -223,6 +235,8 @@ def run_batch(
     concurrency: int = 1,
     force: bool = False,
     on_event: Callable[[BatchEvent], None] | None = None,
+    prepare: Callable[[list[Path]], list[str]] | None = None,
+    engine: "Engine | None" = None,
 ) -> BatchSummary:
     """Extract every file matching `glob` in `in_dir` into `out_dir`; see the module docstring.
 
@@ -241,7 +255,7 @@ def run_batch(
     versions = prompts.versions_for(config.resolved_backend)
     run = _Run(out_dir, config, Manifest(out_dir / MANIFEST), config.fingerprint(versions), versions,
                run_id=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"))
-    workers, notes = _workers(config, concurrency)
+    workers, notes = engine.workers(config, concurrency) if engine else _workers(config, concurrency)
     summary = BatchSummary(in_dir, out_dir, run.fingerprint, workers, notes=notes)
 
     jobs = _discover(in_dir, out_dir, glob)
@@ -253,9 +267,11 @@ def run_batch(
 
     for job in done:
         _finish(summary, run, run.entry(job, "skipped", output=job.output), emit)
+    if prepare is not None and todo:  # e.g. the OpenAI Batch API filling the response cache (openai_batch.py)
+        summary.notes.extend(prepare([job.path for job in todo if not job.error]))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fazhi-batch")
     try:
-        futures = [pool.submit(_process, job, run) for job in todo]
+        futures = [pool.submit(_process, job, run, engine.extract if engine else None) for job in todo]
         for future in as_completed(futures):
             entry = future.result()
             if entry is not None:  # None: not started because another worker stopped the batch
@@ -270,6 +286,9 @@ def run_batch(
 
     summary.tables, table_notes = write_tables(out_dir)
     summary.notes.extend(table_notes)
+    stored, store_notes = write_store(out_dir)  # OUT/reports.sqlite, from the same rows (runs/store.py)
+    summary.tables += stored
+    summary.notes.extend(store_notes)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -326,8 +345,9 @@ def _is_done(prev: dict | None, job: _Job, run: _Run) -> bool:
     return report.source.sha256 == job.sha256
 
 
-def _process(job: _Job, run: _Run) -> ManifestEntry | None:
-    """One input, start to finish, on a worker thread: extract, write the output, then the manifest line."""
+def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] | None = None) -> ManifestEntry | None:
+    """One input, start to finish, on a worker thread: extract (here, or where `extract_fn` sends it), write
+    the output, then the manifest line."""
     if run.stop.is_set():
         return None  # the batch was interrupted after this job was queued; the next run does it
     started = time.monotonic()
@@ -336,7 +356,7 @@ def _process(job: _Job, run: _Run) -> ManifestEntry | None:
         entry = run.entry(job, "failed", error=job.error)
     else:
         try:
-            report = extract(job.path, run.config)
+            report = (extract_fn or extract)(job.path, run.config)
         except (ConfigError, KeyboardInterrupt, SystemExit):
             run.stop.set()  # not about this file: stop before the other workers start anything new
             raise
