@@ -1,6 +1,6 @@
 """The whole path from a file to a Report, one step per module:
 
-    read → normalize → segment → metadata + quantities (find, name, key) → per-item model calls → ground
+    read → normalize → segment (a model call per top-level section the rules cannot place) → metadata + quantities (find, name, key) → per-item model calls → ground
     → assemble → validate
 
 - `extract(path, config, progress=None) -> Report` raises `InputError` for a file that cannot be read as a
@@ -26,13 +26,14 @@ from extractor.errors import InputError
 from extractor.grounding import is_grounded
 from extractor.text.ingest import Document, read_document
 from extractor.labeling import Labeler
+from extractor.labeling.parts import part_asker
 from extractor.structure.metadata import extract_metadata
 from extractor.text.normalize import normalize
 from extractor.facts.indicators import key_indicators
 from extractor.facts.names import name_quantities
 from extractor.facts.injection import instruction_sentences
 from extractor.facts.quantities import find_quantities
-from extractor.structure.outline import Outline, is_report, segment
+from extractor.structure.outline import Outline, is_report, segment, structure_notes
 from schemas.report import Compliance, PartCoverage, QualityNote, REQUIRED_PARTS, Report, RunInfo, Source
 
 Progress = Callable[[str, int, int], None]
@@ -80,22 +81,20 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
             "not a 法治政府建设 report: no required part (举措/不足/安排) and no 法治 vocabulary found",
             file=doc.name, hint="check the file; only annual law-based-government reports are supported",
         )
-    metadata, doc_notes = extract_metadata(norm, outline)
-    if not outline.sections:  # never silent: a report with no outline yields no items, and says why
-        doc_notes = [*doc_notes, QualityNote(
-            kind="no_structure", message=f"no headings or enumerated items found in {doc.chars} characters "
-            f"({doc.text.count(chr(10)) + 1} line(s)); only metadata and quantities are extracted — if the "
-            "line breaks were lost, restore them")]
-    quantities, injection_notes = without_instructions(norm, find_quantities(norm))
-    quantities = key_indicators(norm, name_quantities(norm, quantities))
-
     backend = config.resolved_backend
     own_client = backend != "rules" and client is None
     if own_client:
         client = _client_for(config, breaker if breaker is not None else new_breaker(config),
                              time.monotonic() + config.max_report_seconds if config.max_report_seconds else None)
+    model = client if backend != "rules" else None
+    call_notes: list[QualityNote] = []
     try:
-        labeled = Labeler(norm, client if backend != "rules" else None, config.model_names_metrics, progress,
+        if model is not None:  # the model settles the parts the rules could not
+            outline = segment(norm, ask_part=part_asker(model, call_notes))
+        metadata, doc_notes = extract_metadata(norm, outline)
+        quantities, injection_notes = without_instructions(norm, find_quantities(norm))
+        quantities = key_indicators(norm, name_quantities(norm, quantities))
+        labeled = Labeler(norm, model, config.model_names_metrics, progress,
                           categories=config.category_mode, pool=pool).run(outline, quantities)
     finally:
         if client is not None and own_client:
@@ -113,7 +112,7 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
         plans=labeled.plans,
         compliance=compliance(outline, has_leadership=bool(labeled.leadership_duties)),
         quality=[*(QualityNote(kind=kind, message=message) for kind, message in doc.notes), *doc_notes,
-                 *injection_notes, *labeled.quality],
+                 *structure_notes(norm, outline), *injection_notes, *call_notes, *labeled.quality],
         run=_run_info(config, client, started),
     )
     return _drop_ungrounded(report, doc)

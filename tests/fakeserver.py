@@ -14,6 +14,13 @@ when the prompt asks for one, as `md_json` does). Every reply carries `usage`.
         ...  # point openai.OpenAI(base_url=fake.url) at it
         assert fake.count == 2 and fake.requests[1].json["model"] == "m"
 
+It also fakes the Files and Batches endpoints of the OpenAI Batch API (`POST /v1/files` multipart upload,
+`GET /v1/files/{id}/content`, `POST /v1/batches`, `GET /v1/batches/{id}`, `POST /v1/batches/{id}/cancel`).
+A batch turns `completed` after `batch_polls` retrieves; each input line is then answered by the same
+scripted responder a direct call would get (no queue), except the lines `batch_fail(custom_id)` picks, which
+go to the error file with that error code (e.g. "batch_expired"). `batch_status` forces the final status
+(`expired`, `failed`, `cancelled`). `chat_count` counts direct chat calls only; `batches` the ones created.
+
 Bounded by construction: delays wake on shutdown and are capped, handler threads are daemons, the server
 binds 127.0.0.1 only.
 """
@@ -92,6 +99,12 @@ class FakeOpenAI:
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # Batch API state
+        self.files: dict[str, dict] = {}  # id -> {"filename", "purpose", "data": bytes}
+        self.batches: dict[str, dict] = {}  # id -> the Batch object (plus private "_polls")
+        self.batch_polls = 1  # retrieves before a batch completes (0: complete at creation)
+        self.batch_fail: Callable[[str], str | None] = lambda custom_id: None  # -> error code or None
+        self.batch_status = "completed"  # final status: completed | expired | failed | cancelled
 
     # -- scripting ---------------------------------------------------------------------------------------
 
@@ -119,6 +132,12 @@ class FakeOpenAI:
     def count(self) -> int:
         with self._lock:
             return len(self.requests)
+
+    @property
+    def chat_count(self) -> int:
+        """Direct chat.completions requests (Batch API traffic not counted)."""
+        with self._lock:
+            return sum(1 for r in self.requests if r.method == "POST" and r.path.rstrip("/").endswith("/chat/completions"))
 
     @property
     def pending(self) -> int:
@@ -181,6 +200,90 @@ class FakeOpenAI:
             self.requests.append(Recorded(method, path, headers, body))
 
 
+    # -- Batch API (called on handler threads) ------------------------------------------------------------
+
+    def _new_id(self, prefix: str) -> str:
+        return f"{prefix}-{len(self.files) + len(self.batches) + 1:04d}"
+
+    def _file_object(self, file_id: str) -> dict:
+        f = self.files[file_id]
+        return {"id": file_id, "object": "file", "bytes": len(f["data"]), "created_at": int(time.time()),
+                "filename": f["filename"], "purpose": f["purpose"], "status": "processed"}
+
+    def upload(self, filename: str, purpose: str, data: bytes) -> dict:
+        with self._lock:
+            file_id = self._new_id("file")
+            self.files[file_id] = {"filename": filename, "purpose": purpose, "data": data}
+            return self._file_object(file_id)
+
+    def create_batch(self, body: dict) -> tuple[int, dict]:
+        with self._lock:
+            if body.get("input_file_id") not in self.files:
+                return 400, {"error": {"message": "no such input file", "type": "invalid_request_error"}}
+            if body.get("endpoint") != "/v1/chat/completions" or body.get("completion_window") != "24h":
+                return 400, {"error": {"message": "unsupported endpoint or window", "type": "invalid_request_error"}}
+            batch_id = self._new_id("batch")
+            lines = [line for line in self.files[body["input_file_id"]]["data"].decode("utf-8").splitlines() if line.strip()]
+            self.batches[batch_id] = {
+                "id": batch_id, "object": "batch", "endpoint": body["endpoint"], "errors": None,
+                "input_file_id": body["input_file_id"], "completion_window": "24h", "status": "validating",
+                "output_file_id": None, "error_file_id": None, "created_at": int(time.time()),
+                "metadata": body.get("metadata"),
+                "request_counts": {"total": len(lines), "completed": 0, "failed": 0}, "_polls": 0,
+            }
+            if self.batch_polls <= 0:
+                self._finish_batch(self.batches[batch_id])
+            return 200, self._public(self.batches[batch_id])
+
+    def retrieve_batch(self, batch_id: str) -> tuple[int, dict]:
+        with self._lock:
+            batch = self.batches.get(batch_id)
+            if batch is None:
+                return 404, {"error": {"message": f"no batch {batch_id}", "type": "invalid_request_error"}}
+            if batch["status"] in ("validating", "in_progress"):
+                batch["_polls"] += 1
+                batch["status"] = "in_progress"
+                if batch["_polls"] >= self.batch_polls:
+                    self._finish_batch(batch)
+            return 200, self._public(batch)
+
+    def _finish_batch(self, batch: dict) -> None:
+        """Answer every line (caller holds the lock; the responder must not call back into the server)."""
+        if self.batch_status == "failed":
+            batch.update(status="failed", errors={"object": "list", "data": [{"code": "invalid", "message": "fake failure"}]})
+            return
+        lines = self.files[batch["input_file_id"]]["data"].decode("utf-8").splitlines()
+        out, err = [], []
+        for n, line in enumerate(l for l in lines if l.strip()):
+            request = json.loads(line)
+            custom_id = request["custom_id"]
+            code = self.batch_fail(custom_id) or (
+                None if self.batch_status == "completed" else f"batch_{self.batch_status}")
+            if code:
+                err.append({"id": f"req-{n}", "custom_id": custom_id, "response": None,
+                            "error": {"code": code, "message": f"fake {code}"}})
+                continue
+            answer = self.responder(request["body"]) if self.responder else None
+            action = answer if isinstance(answer, Action) else ok(answer)
+            if action.seconds and action.then is not None:  # a batch's latency is its turnaround, not per line
+                action = action.then
+            body = chat_completion(request["body"], action, usage=self.usage, seq=n)
+            out.append({"id": f"req-{n}", "custom_id": custom_id, "error": None,
+                        "response": {"status_code": 200, "request_id": f"r{n}", "body": body}})
+        for name, rows in (("output_file_id", out), ("error_file_id", err)):
+            if rows:
+                file_id = self._new_id("file")
+                data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+                self.files[file_id] = {"filename": f"{batch['id']}-{name}.jsonl", "purpose": "batch_output", "data": data}
+                batch[name] = file_id
+        batch["request_counts"].update(completed=len(out), failed=len(err))
+        batch["status"] = "completed" if self.batch_status == "completed" else self.batch_status
+
+    @staticmethod
+    def _public(batch: dict) -> dict:
+        return {k: v for k, v in batch.items() if not k.startswith("_")}
+
+
 def chat_completion(request: dict, action: Action, *, usage: tuple[int, int] = (10, 5), seq: int = 0) -> dict:
     """The `chat.completion` body answering `request` with a successful `action` (usable without a server,
     e.g. from an `httpx2.MockTransport` handler)."""
@@ -223,25 +326,53 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.fake  # type: ignore[attr-defined]
 
     def do_GET(self) -> None:  # noqa: N802
-        with self.fake._lock:
-            self.fake.listings.append(Recorded("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, None))
-        if self.fake.models_status != 200:
+        path = self.path.split("?")[0].rstrip("/")
+        parts = path.split("/")
+        if path.endswith("/models"):  # the client's pre-flight check: kept apart from the recorded requests
+            with self.fake._lock:
+                self.fake.listings.append(Recorded("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, None))
+        else:
+            self.fake._record("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, None)
+        if path.endswith("/models") and self.fake.models_status != 200:
             self._send(self.fake.models_status, {}, {"error": {"message": f"fake {self.fake.models_status}", "type": "fake_error"}})
-        elif self.path.rstrip("/").endswith("/models"):
+        elif path.endswith("/models"):
             self._send(200, {}, {"object": "list", "data": [
                 {"id": self.fake.model, "object": "model", "created": 0, "owned_by": "fake"}]})
+        elif len(parts) >= 3 and parts[-3] == "files" and parts[-1] == "content" and parts[-2] in self.fake.files:
+            self._send(200, {}, self.fake.files[parts[-2]]["data"], content_type="application/octet-stream")
+        elif len(parts) >= 2 and parts[-2] == "batches":
+            self._send(*_with_headers(self.fake.retrieve_batch(parts[-1])))
         else:
             self._send(404, {}, {"error": {"message": f"no route {self.path}", "type": "fake_error"}})
 
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
         raw_body = self.rfile.read(length) if length else b""
+        path = self.path.split("?")[0].rstrip("/")
+        if path.endswith("/files"):
+            fields = _multipart(self.headers.get("Content-Type", ""), raw_body)
+            self.fake._record("POST", self.path, {k.lower(): v for k, v in self.headers.items()},
+                              {k: v[0] for k, v in fields.items() if k != "file"})
+            filename, data = fields["file"][1:] if "file" in fields else ("", b"")
+            self._send(200, {}, self.fake.upload(filename, fields.get("purpose", ("",))[0], data))
+            return
         try:
             body = json.loads(raw_body or b"null")
         except ValueError:
             body = None
         self.fake._record("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-        if not self.path.rstrip("/").endswith("/chat/completions"):
+        if path.endswith("/batches"):
+            self._send(*_with_headers(self.fake.create_batch(body if isinstance(body, dict) else {})))
+            return
+        if path.endswith("/cancel") and "/batches/" in path:
+            batch_id = path.split("/")[-2]
+            with self.fake._lock:
+                batch = self.fake.batches.get(batch_id)
+                if batch is not None:
+                    batch["status"] = "cancelled"
+            self._send(*_with_headers(self.fake.retrieve_batch(batch_id)))
+            return
+        if not path.endswith("/chat/completions"):
             self._send(404, {}, {"error": {"message": f"no route {self.path}", "type": "fake_error"}})
             return
         if not isinstance(body, dict):
@@ -250,11 +381,11 @@ class _Handler(BaseHTTPRequestHandler):
         status, headers, payload = self.fake._answer(body)
         self._send(status, headers, payload)
 
-    def _send(self, status: int, headers: dict[str, str], payload: Any) -> None:
+    def _send(self, status: int, headers: dict[str, str], payload: Any, content_type: str = "application/json") -> None:
         data = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode("utf-8")
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -265,3 +396,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 — keep test output quiet
         pass
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, tuple]:
+    """Form fields of a multipart/form-data body: name -> (text,) or, for a file, (text, filename, bytes)."""
+    import email.parser
+    import email.policy
+
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode("latin-1") + body)
+    fields: dict[str, tuple] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_param("filename", header="content-disposition")
+        fields[name] = (data.decode("utf-8", "replace"), filename, data) if filename else (data.decode("utf-8", "replace"),)
+    return fields
+
+
+def _with_headers(reply: tuple[int, Any]) -> tuple[int, dict, Any]:
+    return reply[0], {}, reply[1]

@@ -102,3 +102,17 @@ def test_a_model_that_keeps_rejecting_requests_gives_degraded_reports_with_every
     assert all(m.decided_by == "rules" for m in report.measures + report.plans)
     assert len(report.metrics) == len(rules.metrics)
     assert not is_partial(report) and [n.kind for n in report.quality].count("all_model_calls_failed") == 1
+
+
+def test_reports_whose_structure_is_uncertain_are_counted_in_the_summary_and_each_manifest_line(tmp_path):
+    d, out = tmp_path / "in", tmp_path / "out"
+    d.mkdir()
+    head = "白河县人民政府关于2023年度法治政府建设情况的报告\n\n市人民政府：\n\n"
+    (d / "fine.txt").write_text(head + "一、2023年主要举措\n\n全县取消审批事项12项。\n\n二、存在的不足\n\n一是执法力量不足。\n\n"
+                                "三、2024年工作安排\n\n一是深化综合执法改革。\n", encoding="utf-8")
+    (d / "no_measures.txt").write_text(head + "二〇二三年，全县扎实推进法治政府建设，依法行政水平不断提升。" * 8
+                                       + "\n\n一、存在的不足\n\n一是执法力量不足。\n", encoding="utf-8")
+    summary = run_batch(d, out, RULES)
+    assert statuses(summary) == {"fine.txt": "ok", "no_measures.txt": "ok"}
+    assert summary.structure_uncertain == 1 and summary.to_dict()["structure_uncertain"] == 1
+    assert {line["file"]: line["structure_uncertain"] for line in manifest_lines(out)} == {"fine.txt": 0, "no_measures.txt": 1}

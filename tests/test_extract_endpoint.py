@@ -63,29 +63,23 @@ def test_rate_limit_then_success_is_retried(fake, tmp_path):
 
 
 def test_server_errors_beyond_the_retry_budget_degrade_that_item_to_the_rules_and_exit_1(fake, tmp_path):
-    # the first call is answered (the endpoint works), the second meets 1 try + 4 retries of 500
-    seen = []
-
-    def responder(request):
-        seen.append(1)
-        return error(500, headers={"Retry-After": "0"}) if 2 <= len(seen) <= 6 else report_responder(request)
-
-    fake.responder = responder
+    # The first call places 一 (`工作开展情况` names no part); the next, 一/（一）'s measure, fails 1 + 4 times.
+    fake.enqueue({"part": "measures", "reason": "本年度已做的工作"}, *[error(500, headers={"Retry-After": "0"}) for _ in range(5)])
     result, report = run(fake, SMALL, tmp_path)
     assert result.exit_code == 1
     failed = [n for n in report.quality if n.kind == "model_failed"]
-    assert len(failed) == 1 and failed[0].section == "一/（二）" and "http 500" in failed[0].message
+    assert len(failed) == 1 and failed[0].section == "一/（一）" and "http 500" in failed[0].message
     assert len(report.measures) == 7  # nothing dropped: the failed item keeps the rules' answer
-    assert [m.section for m in report.measures if m.decided_by == "rules"] == ["一/（二）"]
+    assert [m.section for m in report.measures if m.decided_by == "rules"] == ["一/（一）"]
     assert len(report.problems) == 3 and len(report.plans) == 6
     assert not [n for n in report.quality if n.kind == "section_failed"]
 
 
-def test_server_errors_on_the_first_call_stop_the_run_with_exit_2(fake, tmp_path):
-    fake.enqueue(*[error(503, headers={"Retry-After": "0"}) for _ in range(5)])
+def test_three_calls_in_a_row_failing_alike_stop_the_run_with_exit_2(fake, tmp_path):
+    fake.enqueue(*[error(503, headers={"Retry-After": "0"}) for _ in range(15)])  # 3 calls × (1 try + 4 retries)
     result, report = run(fake, SMALL, tmp_path)
-    assert result.exit_code == 2 and report is None
-    assert "first call failed" in result.stderr and result.stderr.count("error:") == 1
+    assert result.exit_code == 2 and report is None and fake.count == 15
+    assert "3 calls in a row failed the same way" in result.stderr and result.stderr.count("error:") == 1
 
 
 def test_a_timeout_is_retried(fake, tmp_path):
@@ -105,7 +99,8 @@ def test_malformed_json_then_valid_succeeds(fake, tmp_path):
 
 
 def test_valid_json_of_the_wrong_schema_degrades_only_that_item(fake, tmp_path):
-    fake.enqueue(*[{"unexpected": "shape"} for _ in range(3)])  # 1 try + 2 validation retries
+    # After the call that places 一 (its heading names no part), 1 try + 2 validation retries.
+    fake.enqueue({"part": "measures", "reason": "本年度已做的工作"}, *[{"unexpected": "shape"} for _ in range(3)])
     result, report = run(fake, SMALL, tmp_path)
     assert result.exit_code == 1
     assert [n.section for n in report.quality if n.kind == "model_failed"] == ["一/（一）"]
@@ -184,3 +179,22 @@ def test_cache_stats_reports_entries_and_the_last_runs_hits(fake, tmp_path):
     stats = json.loads(result.stdout)
     assert stats["entries"] == fake.count > 0
     assert stats["last_run_misses"] >= fake.count and stats["last_run_hits"] >= 0
+
+
+def test_a_section_the_rules_cannot_place_is_placed_by_one_cached_model_call(fake, tmp_path):
+    result, report = run(fake, SMALL, tmp_path)
+    assert result.exit_code == 0
+    top = {s.path: (s.part, s.decided_by) for s in report.sections if s.level == 1}
+    assert top == {"一": ("measures", "model"), "二": ("shortcomings", "rules"), "三": ("plans", "rules")}
+    assert [(c.kind, c.section) for c in report.run.call_log if c.kind == "parts"] == [("parts", "一")]
+    assert "parts" in report.run.prompt_versions
+
+
+def test_a_failed_part_call_keeps_the_rules_guess_and_says_so(fake, tmp_path):
+    fake.enqueue(*[error(500, headers={"Retry-After": "0"}) for _ in range(5)])
+    result, report = run(fake, SMALL, tmp_path)
+    assert result.exit_code == 1
+    assert [(n.kind, n.section) for n in report.quality if n.kind == "model_failed"] == [("model_failed", "一")]
+    assert not [n for n in report.quality if n.kind == "section_failed"]  # nothing is missing: degraded, not partial
+    assert {s.path: (s.part, s.decided_by) for s in report.sections if s.level == 1}["一"] == ("measures", "rules")
+    assert len(report.measures) == 7

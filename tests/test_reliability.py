@@ -283,7 +283,7 @@ def _bad_inputs(d: Path) -> dict[str, tuple[str, str]]:
         "report.pdf": ("failed", "PDF"),
         "report.doc": ("failed", "legacy Office"),
         "novel.txt": ("failed", "not a 法治政府建设 report"),
-        "oneline.txt": ("ok", "no_structure"),  # line breaks lost: quantities found, the missing outline said
+        "oneline.txt": ("ok", "structure_uncertain"),  # line breaks lost: quantities found, the missing outline said
         "nul.txt": ("failed", "NUL"),
         "pipe.txt": ("failed", "not a regular file"),
     }
@@ -304,7 +304,7 @@ def test_every_bad_input_is_a_manifest_line_with_its_reason_or_a_correct_output(
             assert word in row["error"], (name, row["error"])
             continue
         report = Report.model_validate_json((out / row["output"]).read_bytes())
-        assert report.metrics and (report.measures or word == "no_structure"), name
+        assert report.metrics and (report.measures or word == "structure_uncertain"), name
         if word:
             assert word in [n.kind for n in report.quality], name
     summary = json.loads(result.stdout)

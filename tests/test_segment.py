@@ -297,7 +297,7 @@ def test_a_quote_mark_lost_by_ocr_does_not_stop_clause_splitting():
 
 
 def test_ocr_doubled_ten_in_a_heading_does_not_crash_segmentation():
-    from extractor.text.layout import cn_int
+    from extractor.text.numerals import cn_int
     from extractor.text.normalize import normalize
     from extractor.structure.outline import segment
 

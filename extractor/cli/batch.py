@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -17,7 +18,7 @@ from rich.table import Table
 from extractor.runs.batch import BatchEvent, BatchSummary, run_batch
 from extractor.cli.options import config_options, console, fail, out
 from extractor.config import Config
-from extractor.errors import FazhiError
+from extractor.errors import ConfigError, FazhiError
 
 STYLE = {"ok": "green", "degraded": "yellow", "partial": "yellow", "failed": "red", "stale": "red",
          "not_started": "red", "skipped": "dim", "ignored": "dim"}
@@ -33,6 +34,10 @@ def batch(
     concurrency: int = typer.Option(1, "--concurrency", "-j", min=1, help="Reports in flight at once (local backend: 1)."),
     force: bool = typer.Option(False, "--force", help="Redo every report, even those already done."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+    via: str = typer.Option("direct", "--via", help="direct | openai-batch: send the model calls one by one, or all at once through the OpenAI Batch API (cheaper, hours not seconds; resumable)."),
+    poll_interval: float = typer.Option(30.0, "--poll-interval", min=0, help="Seconds between Batch API status checks (--via openai-batch)."),
+    engine: str = typer.Option("default", "--engine", help="default | ray: extract on this machine's threads, or as Ray tasks (needs the `ray` extra)."),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help="Ray cluster to join (e.g. ray://head:10001 or auto; env RAY_ADDRESS); default: a local Ray instance."),
 ) -> None:
     """Extract every report in a folder. Resumes by default: unchanged reports already done are skipped.
 
@@ -47,8 +52,15 @@ def batch(
     """
     try:
         with _BatchProgress() as progress:
-            summary = run_batch(in_dir, out_dir, config, glob=glob, concurrency=concurrency, force=force,
-                                recursive=recursive, on_event=progress.on_event, on_calls=progress.on_calls)
+            prepare = _via(via, config, out_dir, poll_interval, progress)
+            runner = _engine(engine, ray_address)
+            try:
+                summary = run_batch(in_dir, out_dir, config, glob=glob, concurrency=concurrency, force=force,
+                                    recursive=recursive, on_event=progress.on_event, on_calls=progress.on_calls,
+                                    prepare=prepare, engine=runner)
+            finally:
+                if runner is not None:
+                    runner.close()
     except FazhiError as err:
         raise fail(err)
     except KeyboardInterrupt:
@@ -61,6 +73,28 @@ def batch(
     if summary.stopped:
         console.print(f"[bold red]error:[/] {escape(summary.stopped)}", highlight=False, soft_wrap=True)
     raise typer.Exit(summary.exit_code)
+
+
+def _via(via: str, config: Config, out_dir: Path, poll_interval: float, progress: "_BatchProgress"):
+    if via == "direct":
+        return None
+    if via != "openai-batch":
+        raise ConfigError(f"unknown --via {via!r}", hint="choose direct or openai-batch")
+    from extractor.runs.openai_batch import OpenAIBatch
+
+    return OpenAIBatch(config, out_dir, poll_seconds=poll_interval, on_progress=progress.on_batch).prepare
+
+
+def _engine(engine: str, ray_address: str | None):
+    if engine == "default":
+        if ray_address:
+            raise ConfigError("--ray-address needs --engine ray")
+        return None
+    if engine != "ray":
+        raise ConfigError(f"unknown --engine {engine!r}", hint="choose default or ray")
+    from extractor.runs.ray_engine import RayEngine
+
+    return RayEngine(address=ray_address)
 
 
 class _BatchProgress:
@@ -81,6 +115,7 @@ class _BatchProgress:
         self.finished = 0
         self.planned: dict[str, int] = {}
         self.done: dict[str, int] = {}
+        self.batch_task = None
 
     def __enter__(self) -> "_BatchProgress":
         self.progress.__enter__()
@@ -88,6 +123,36 @@ class _BatchProgress:
 
     def __exit__(self, *exc) -> None:
         self.progress.__exit__(*exc)
+
+    def on_batch(self, event) -> None:
+        """Batch API stages (extractor/runs/openai_batch.py): planning, then the batch's own progress."""
+        if event.stage == "plan":
+            description, total, done = "planning calls", event.total, event.done
+        elif event.stage == "submit":
+            description, total, done = f"submitting {event.total} calls", event.total, 0
+        else:
+            description = f"batch {event.batch_id} {event.status}"
+            total, done = event.total or None, event.done + event.failed
+        if self.batch_task is None:
+            self.batch_task = self.progress.add_task(description, total=total)
+        self.progress.update(self.batch_task, description=escape(description), total=total, completed=done)
+        if event.stage == "collect":
+            self.progress.console.print(f"[dim]batch {escape(event.batch_id or '')} {event.status}[/]", highlight=False)
+
+    def on_batch(self, event) -> None:
+        """Batch API stages (extractor/runs/openai_batch.py): planning, then the batch's own progress."""
+        if event.stage == "plan":
+            description, total, done = "planning calls", event.total, event.done
+        elif event.stage == "submit":
+            description, total, done = f"submitting {event.total} calls", event.total, 0
+        else:
+            description = f"batch {event.batch_id} {event.status}"
+            total, done = event.total or None, event.done + event.failed
+        if self.batch_task is None:
+            self.batch_task = self.progress.add_task(description, total=total, stage="")
+        self.progress.update(self.batch_task, description=escape(description), total=total, completed=done)
+        if event.stage == "collect":
+            self.progress.console.print(f"[dim]batch {escape(event.batch_id or '')} {event.status}[/]", highlight=False)
 
     def on_event(self, event: BatchEvent) -> None:
         if event.kind == "start":
@@ -143,6 +208,7 @@ def _print_summary(summary: BatchSummary) -> None:
         ("tokens in / out", f"{summary.total('tokens_in'):,} / {summary.total('tokens_out'):,}"),
         ("model calls", f"{summary.total('calls'):,}"),
         ("cache hits", f"{summary.total('cache_hits'):,}"),
+        ("structure uncertain", f"{summary.structure_uncertain:,} report(s)"),
         ("time", f"{summary.seconds:.1f}s (concurrency {summary.concurrency})"),
     ):
         table.add_row(label, value)

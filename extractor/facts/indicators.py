@@ -1,169 +1,220 @@
-"""Indicator keys for named quantities: keyword rules, conservative by design.
+"""Indicator keys for named quantities, from one table: key → subject words, verbs, narrowing words, units.
 
-A key (schema.md's indicator table) is given only when the figure reads as the jurisdiction's own
-report-year total: never inside a `其中` breakdown (outcomes such as 撤销/败诉 excepted: they partition
-the total), and at most once per key per report — the first match wins, since later hits are sub-totals
-or repeats far more often than not. Which verb maps to which key follows evals/gold/CONVENTIONS.md
-(`办理` 行政复议案件 → accepted; 失效 documents count as repealed; certificates newly issued are a flow).
+How a figure gets a key (schema.md: only the jurisdiction's own report-year total of that thing):
+
+1. **Subject**: the nearest subject word of any row, looked for in the number's sentence up to the number
+   and in its phrase after it (`对5件规范性文件进行备案`); where two subject words overlap, the one that starts
+   first is the compound's head (`负责人出庭应诉案件` is about court appearances, not about 应诉案件). A
+   sentence with no subject takes the one of a short sentence just before it (a run-in heading).
+2. **Row**: the first row of that subject whose unit family fits and whose verb stands in the number's
+   phrase — not negated (`不予受理`, `未办结`, `没有`) — and which no narrowing word of the row rules out
+   (`重大行政处罚` is a subset of 行政处罚; `调解成功` is an outcome, not the disputes mediated). A row with
+   `key=None` claims the figure and gives it no key (`清理` of documents is neither issued nor repealed).
+3. **Part of a total**: a figure in a clause opened by `其中` is a breakdown, no key — except the outcome
+   rows (`partition=True`: 纠错, 败诉), which are parts by definition.
+4. **One per key**: a report states a total once; other figures with the same key are sub-totals or repeats.
+   Among counts the largest keeps the key (a total is never smaller than its parts; the first of equal
+   ones); among rates the first.
+
+Ratios are keyed by the rate they name (`纠错率`, `败诉率`) or as the share of the keyed count just before
+(`撤销17件(占比11.8%)`). Which verb maps to which key follows evals/gold/CONVENTIONS.md.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
-from dataclasses import replace
-
-from extractor.facts.names import CTX_DELIMS, Named, left_clause, name_all, right_clause, same_sentence
+from extractor.facts.names import Named, name_all
 from extractor.facts.quantities import Quantity
 from extractor.text.normalize import Normalized
+from extractor.text.sentences import (
+    CLAUSE_BOUNDS, PHRASE_BOUNDS, phrase_after, phrase_before, previous_sentence, same_sentence, start_of,
+)
 
-_SENTENCE = set("。！？!?\n；;")
+COUNTS = frozenset({"件", "起", "个", "项", "份", "宗", "例", "部", "篇", "条"})
+PEOPLE = frozenset({"名", "人"})
+SESSIONS = frozenset({"次", "场", "期"})
+DOCUMENTS = frozenset({"件", "份", "个", "部", "篇"})
+MONEY = frozenset({"元"})
+_NEGATION = re.compile(r"(?:不予|不|未|没有|尚未|无)$")
+_HEADLINE = 20  # a sentence this short before the number's sentence is a run-in heading
 
-_SHARE_OF = {
+
+@dataclass(frozen=True)
+class Row:
+    key: str | None
+    subject: str  # regex: what the figure is about
+    verbs: str | None  # regex: the action counted, in the number's phrase (None: any)
+    units: frozenset[str]
+    narrowing: str | None = None  # regex: words in the phrase that make it a subset or another thing
+    partition: bool = False  # an outcome: a part of the total by definition, keyed even after 其中
+    modifier_verbs: bool = False  # verbs count also before 的 (`宣布废止、失效的规范性文件`)
+
+
+_RECON = r"行政复议|复议"
+_LITIG = r"行政诉讼|行政应诉|应诉案件|诉讼案件|一审"
+_COURT = r"负责人出庭(?:应诉)?|出庭应诉"
+_DOCS = r"规范性文件"
+_LEGALITY = r"合法性审查|合法性审核|合法审查"
+
+# Order matters within a subject: outcomes before totals, specific verbs before general ones.
+TABLE: tuple[Row, ...] = (
+    Row("admin_reconsideration_corrected", _RECON, r"纠错|撤销|确认违法|变更", COUNTS, partition=True),
+    Row("admin_reconsideration_concluded", _RECON, r"审结|办结|结案", COUNTS),
+    Row("admin_reconsideration_accepted", _RECON, r"受理|办理", COUNTS),
+    Row("admin_reconsideration_received", _RECON, r"收到|新收|接收", COUNTS),
+    Row("agency_head_court_appearances", _COURT, r"出庭", COUNTS | SESSIONS),
+    Row("admin_litigation_concluded", _LITIG, r"审结|结案|办结|审理终结", COUNTS),
+    Row("admin_litigation_lost", _LITIG, r"败诉", COUNTS, partition=True),
+    Row("admin_litigation_cases", _LITIG, r"新收|收到|参加|办理|发生|总数|应诉|受理", COUNTS),
+    Row("legality_reviews", _LEGALITY, r"文件|决策|议题|事务|协议", COUNTS),  # what is reviewed: government acts
+    Row("normative_documents_repealed", _DOCS, r"废止|失效", DOCUMENTS, modifier_verbs=True),
+    Row(None, _DOCS, r"清理", DOCUMENTS),  # a clean-up's scope: neither issued nor repealed
+    Row("normative_documents_reviewed", _DOCS, r"(?:审查|审核)\w*备案的?(?:规范性)?文件", DOCUMENTS),
+    Row("normative_documents_filed", _DOCS, r"备案|报备", DOCUMENTS),
+    Row("normative_documents_issued", _DOCS, r"出台|印发|制定|发布|制发", DOCUMENTS),
+    Row("normative_documents_reviewed", _DOCS, r"审查|审核", DOCUMENTS),
+    Row("major_decisions", r"重大行政决策", None, COUNTS),
+    Row("admin_penalty_cases", r"行政处罚案件", None, COUNTS, narrowing=r"重大|从轻|减轻|免于|免罚|简易"),
+    Row("fines_and_confiscations", r"罚没|行政处罚金额", None, MONEY),
+    Row("gov_service_items", r"政务服务事项", r"共有|现有|总数|共计|合计|梳理|公布", COUNTS, narrowing=r"的政务服务事项"),
+    Row("mediation_cases", r"调解|调处", r"纠纷|案件|矛盾", frozenset({"件", "起"}), narrowing=r"成功|行政调解|诉前|参与"),
+    Row("legal_aid_cases", r"法律援助", None, COUNTS),
+    Row("info_disclosure_requests", r"信息公开申请|依申请公开|信息公开案件", r"受理|收到|办理|处理|接收", COUNTS),
+    Row("enforcement_officers_certified", r"执法证|执法人员资格|行政执法资格|持证\w*执法人员", None, COUNTS | PEOPLE,
+        narrowing=r"新办|新增|新申领|换发|注销|吊销|监督证"),  # the stock of certified officers, not a year's flow
+    Row("exec_meeting_law_study_sessions", r"常务会", r"学法", SESSIONS),
+)
+_SUBJECTS = sorted({row.subject for row in TABLE}, key=len)
+
+# Rates, by the rate the name states, with what the sentence must be about.
+RATES: tuple[tuple[str, str, str | None], ...] = (
+    ("admin_reconsideration_correction_rate", r"纠错率", _RECON),
+    ("admin_litigation_loss_rate", r"败诉率", None),
+    ("agency_head_court_appearance_rate", r"应诉率", r"出庭"),
+    ("mediation_success_rate", r"调解成功率", None),
+)
+_CHANGE = re.compile(r"提高|增长|下降|提升|降低|(?<![占])比")  # a change of a rate is no rate
+SHARE_OF = {
     "admin_reconsideration_corrected": "admin_reconsideration_correction_rate",
     "admin_litigation_lost": "admin_litigation_loss_rate",
 }
-_COUNT_UNITS = {"件", "起", "个", "项", "份", "宗", "例", "部", "篇", "条"}
-_TOPICS = [
-    ("court", r"出庭应诉"),
-    ("litig", r"行政诉讼|行政应诉|应诉案件|诉讼案件|一审"),
-    ("recon", r"行政复议|复议"),
-]
 
 
 def key_indicators(norm: Normalized, quantities: list[Quantity]) -> list[Quantity]:
     """The quantities with `indicator` set where one is the jurisdiction's report-year total for a key."""
-    keys = indicators(norm.text, name_all(norm.text, [q.found for q in quantities]))
+    keys = indicators(norm.text, name_all(norm.text, [q.found for q in quantities]), [q.value_base for q in quantities])
     return [replace(q, indicator=key) for q, key in zip(quantities, keys)]
 
 
-def indicators(text: str, named: list[Named]) -> list[str | None]:
-    """One key or None per quantity, in document order."""
+def indicators(text: str, named: list[Named], values: list[float]) -> list[str | None]:
+    """One key or None per quantity (`values`: their base values), in document order; each key kept once
+    (the module's rule 4)."""
     out: list[str | None] = []
-    used: set[str] = set()
     for i, n in enumerate(named):
         prev = named[i - 1] if i and same_sentence(text, named[i - 1].found.end, n.found.start) else None
-        key = _indicator(text, n, prev, out[-1] if prev else None)
-        if key in used:
-            key = None
-        elif key:
-            used.add(key)
-        out.append(key)
-    return out
+        out.append(_indicator(text, n, prev, out[-1] if prev else None))
+    return _once_per_key(out, values)
 
 
 def _indicator(text: str, named: Named, prev: Named | None, prev_key: str | None) -> str | None:
     f = named.found
-    seg_left = left_clause(text, f.start, 0, CTX_DELIMS)
-    seg = seg_left + right_clause(text, f.end, CTX_DELIMS)
-    sent_start = next((i + 1 for i in range(f.start - 1, -1, -1) if text[i] in "。！？!?\n"), 0)
-    sent = text[sent_start : f.start]
-    clause_start = next((i + 1 for i in range(f.start - 1, -1, -1) if text[i] in _SENTENCE), 0)
-    outcome = re.search(r"纠错|撤销|确认违法|败诉", seg)  # outcomes partition the total: `其中` does not demote them
-    if ("其中" in text[clause_start : f.start] or "其中" in seg) and not outcome:
-        return None  # a breakdown, not the total
-    previous = _previous_sentence(text, sent_start)
-    headline = previous if len(previous) <= 20 else ""
     unit = f.base_unit or ""
-    name = named.name
-    ratio = unit in ("%", "‰", "ratio")
-    count = unit in _COUNT_UNITS
-
-    topic = _topic(sent + seg_left) or _topic(headline)
-    if ratio:
-        if prev and prev_key and re.match(r"^(?:占比?|比例)", named.stem.replace(prev.stem, "")):
-            return _SHARE_OF.get(prev_key)  # `撤销17件(占比11.8%)`: the share of a keyed count
-        if "纠错率" in name and topic == "recon":
-            return "admin_reconsideration_correction_rate"
-        if "败诉率" in name:
-            return "admin_litigation_loss_rate"
-        if "应诉率" in name and "出庭" in sent + seg and not re.search(r"提高|增长|下降|提升|降低|比", seg):
-            return "agency_head_court_appearance_rate"
-        if "调解成功率" in name:
-            return "mediation_success_rate"
+    left = phrase_before(text, f.start, 0, PHRASE_BOUNDS)
+    right = phrase_after(text, f.end, PHRASE_BOUNDS)
+    sent_left = text[start_of(text, f.start) : f.start]
+    if unit == "ratio":
+        return _rate(named, prev, prev_key, sent_left + right)
+    phrase = left + right
+    found = (_frame(phrase) or _subject(sent_left, right) or _anaphor(previous_sentence(text, f.start), phrase)
+             or _subject(_headline(text, f.start), ""))
+    if found is None:
         return None
-    if unit == "元":
-        if re.search(r"罚没|行政处罚金额", seg):
-            return "fines_and_confiscations"
-        return None
-    if count and topic == "recon":
-        if re.search(r"纠错|撤销|确认违法|变更", seg):
-            return "admin_reconsideration_corrected"
-        if re.search(r"审结|办结|结案", seg):
-            return "admin_reconsideration_concluded"
-        if re.search(r"受理|办理", seg):
-            return "admin_reconsideration_accepted"
-        if re.search(r"收到|新收|接收", seg):
-            return "admin_reconsideration_received"
-        return None
-    if count and topic == "litig":
-        if re.search(r"审结|结案|办结|审理终结", seg):
-            return "admin_litigation_concluded"
-        if "败诉" in seg:
-            return "admin_litigation_lost"
-        if re.search(r"新收|收到|参加|办理|发生|总数|应诉|受理", seg):
-            return "admin_litigation_cases"
-        return None
-    if topic == "court" and "出庭" in seg and unit in _COUNT_UNITS | {"次"}:
-        return "agency_head_court_appearances"
-    if unit in {"次", "场", "期"} and "常务会" in seg and "学法" in seg:
-        return "exec_meeting_law_study_sessions"
-    if not count and unit not in {"名", "人"}:
-        return None
-    flow = re.search(r"新办|新增|新申领|换发|注销|吊销|监督证", seg)  # the key is the stock of certified officers
-    if re.search(r"执法证|执法人员资格|行政执法资格|持证\w*执法人员", seg) and not flow:
-        return "enforcement_officers_certified"
-    if unit in {"名", "人"}:
-        return None
-    return _document_indicator(seg, seg_left, sent, headline, previous, name, unit)
-
-
-def _document_indicator(
-    seg: str, seg_left: str, sent: str, headline: str, previous: str, name: str, unit: str
-) -> str | None:
-    if re.search(r"合法性审查|合法性审核|合法审查", seg + headline) and not re.search(r"意见|合同|证明|培训", name):
-        return "legality_reviews"
-    if "重大行政决策" in seg or ("重大行政决策" in sent and "事项" in seg):
-        return "major_decisions"
-    if "规范性文件" in seg + sent + previous and "文件" in seg and unit in {"件", "份", "个", "部", "篇"}:
-        active = re.sub(r"(?:印发|制定|出台|发布)的", "", seg)  # a verb before 的 modifies, it does not act
-        if re.search(r"废止|失效", active):
-            return "normative_documents_repealed"
-        if "清理" in active:
+    subject, where = found
+    clause_left = text[start_of(text, f.start, CLAUSE_BOUNDS) : f.start]
+    breakdown = "其中" in clause_left or "其中" in right
+    for row in TABLE:
+        if row.subject != subject or unit not in row.units:
+            continue
+        if row.narrowing and re.search(row.narrowing, phrase + where):
+            continue
+        if row.verbs and not _acts(row, left, right):
+            continue
+        if breakdown and not row.partition:
             return None
-        if re.search(r"(?:审查|审核)\w*备案文件", active):
-            return "normative_documents_reviewed"
-        if re.search(r"备案|报备", active):
-            return "normative_documents_filed"
-        if re.search(r"出台|印发|制定|发布|制发", active):
-            return "normative_documents_issued"
-        if re.search(r"审查|审核", active):
-            return "normative_documents_reviewed"
-    if "行政处罚案件" in seg and "重大" not in seg:
-        return "admin_penalty_cases"
-    if re.search(r"(?:共有|现有|共梳理|总数为?|共计)政务服务事项$", seg_left) or re.search(r"政务服务事项总数", seg_left):
-        return "gov_service_items"
-    mediation = re.search(r"调解|调处", seg) and re.search(r"纠纷|案件|矛盾", seg)
-    if mediation and unit in {"件", "起"} and not re.search(r"成功|行政调解|诉前|参与", seg):
-        return "mediation_cases"
-    if "法律援助" in seg:
-        return "legal_aid_cases"
-    if re.search(r"信息公开申请|依申请公开|信息公开案件", seg) and re.search(r"受理|收到|办理|处理|接收", seg):
-        return "info_disclosure_requests"
+        return row.key
     return None
 
 
-def _topic(s: str) -> str | None:
-    best, where = None, -1
-    for key, pattern in _TOPICS:
-        for m in re.finditer(pattern, s):
-            if m.start() > where or (m.start() == where and key == "court"):
-                best, where = key, m.start()
-    return best
+def _frame(phrase: str) -> tuple[str, str] | None:
+    """An act that frames a list of objects: `对N件A、B进行合法性审查` counts reviews, whatever A and B are."""
+    m = re.search(_LEGALITY, phrase)
+    return (_LEGALITY, phrase[max(0, m.start() - 6) : m.end()]) if m else None
 
 
-def _previous_sentence(text: str, sent_start: int) -> str:
-    if sent_start < 2:
-        return ""
-    lo = next((i + 1 for i in range(sent_start - 2, -1, -1) if text[i] in "。！？!?\n"), 0)
-    return text[lo:sent_start]
+def _anaphor(previous: str, phrase: str) -> tuple[str, str] | None:
+    """A sentence without a subject that counts the head noun of the previous sentence's subject refers
+    back to it (`…规范性文件…。审查各单位备案文件27件`: 文件 is those documents)."""
+    found = _subject(previous, "")
+    if found and found[1][-2:] in phrase:
+        return found
+    return None
+
+
+def _subject(before: str, after: str) -> tuple[str, str] | None:
+    """The nearest subject word, in `before` (ending at the number) or `after` (starting after it), with
+    the words around it (where a narrowing word would stand: `重大行政处罚案件`)."""
+    hits: list[tuple[int, int, str]] = []  # (start, end, subject) in before + after coordinates
+    joined = before + after
+    for subject in _SUBJECTS:
+        hits.extend((m.start(), m.end(), subject) for m in re.finditer(subject, joined))
+    # a hit inside or overlapping one that starts earlier is part of that compound (出庭应诉案件 → 出庭应诉)
+    heads = [h for h in hits if not any(o[0] < h[0] < o[1] for o in hits)]
+    if not heads:
+        return None
+    cut = len(before)
+
+    def distance(h: tuple[int, int, str]) -> int:
+        return cut - h[1] if h[1] <= cut else max(0, h[0] - cut)
+
+    start, end, subject = min(heads, key=lambda h: (distance(h), -(h[1] - h[0])))
+    return subject, joined[max(0, start - 6) : end]
+
+
+def _acts(row: Row, left: str, right: str) -> bool:
+    """The row's verb stands in the phrase, not negated; a verb before 的 only modifies (`印发的文件`)."""
+    for part in (left, right):
+        for m in re.finditer(row.verbs, part):  # type: ignore[arg-type]
+            if _NEGATION.search(part[: m.start()]):
+                continue
+            if not row.modifier_verbs and part.startswith("的", m.end()):
+                continue
+            return True
+    return False
+
+
+def _rate(named: Named, prev: Named | None, prev_key: str | None, context: str) -> str | None:
+    if prev and prev_key and re.match(r"^(?:占比?|比例)", named.stem.replace(prev.stem, "")):
+        return SHARE_OF.get(prev_key)  # `撤销17件(占比11.8%)`: the share of a keyed count
+    for key, rate, about in RATES:
+        if rate in named.name and (about is None or re.search(about, context)):
+            if key == "agency_head_court_appearance_rate" and _CHANGE.search(context):
+                return None
+            return key
+    return None
+
+
+def _headline(text: str, pos: int) -> str:
+    previous = previous_sentence(text, pos)
+    return previous if len(previous) <= _HEADLINE else ""
+
+
+def _once_per_key(keys: list[str | None], values: list[float]) -> list[str | None]:
+    best: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key is None:
+            continue
+        if key not in best or (not key.endswith("rate") and values[i] > values[best[key]]):
+            best[key] = i
+    return [key if key is not None and best[key] == i else None for i, key in enumerate(keys)]

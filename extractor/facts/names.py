@@ -1,10 +1,18 @@
-"""Names for parsed quantities: deterministic heuristics, the rules backend's floor.
+"""Names for parsed quantities from the sentence's structure: the rules backend's floor.
 
-A name says what is counted, from nearby words: the noun phrase after the number (`对16个部门` → `部门数`),
-else the verb phrase before it in the same clause (`审查各单位备案文件27件` → `审查备案文件数`). When the
-clause holds only a verb (`受理48起`), the object of the previous quantity in the sentence is carried over
-(`共收到行政复议申请案件51起，受理48起` → `行政复议申请案件受理数`). Predictable beats clever: the model
-backends refine names later. Indicator keys are `facts/indicators.py`'s business.
+A name says what is counted: the words before the number in its phrase and the noun phrase after the
+measure word (`对16个部门` → `部门数`, `审查各单位备案文件27件` → `审查各单位备案文件数`), the predicate after
+that noun when the phrase has little before it (`128家企业开展法律体检` → `开展法律体检企业数`). Which words are
+verbs comes from a general lexicon (`text/words.py`), never from a list of verbs seen in reports. Carried over
+within a sentence:
+- a clause that is only a verb, or short and not ending in a noun (`受理48起`, `法院结案92件`), counts the
+  object of the figure before it (`共收到行政复议申请案件51起，受理48起` → `行政复议申请案件受理数`);
+- a short noun parallel to the one before (`…采集人要素71万条，地要素43万条`) takes the words around it;
+- a quoted name opening the sentence (`“信易贷”平台…`) is what every figure in it is about;
+- the object of a 将/把 clause is what a number at its end counts (`将各部门许可事项统一划入审批局278项`).
+A figure stated for a `、`-list of rates (`审结率、备案率均达100%`) is named by the whole list. Comparisons
+(`同比`, `比上年`) qualify a change and are dropped. The model backends may rename (labeling/plan.py).
+Indicator keys are `facts/indicators.py`'s business.
 """
 
 from __future__ import annotations
@@ -14,34 +22,16 @@ from dataclasses import dataclass, replace
 
 from extractor.facts.quantities import Found, Quantity
 from extractor.text.normalize import Normalized
+from extractor.text.words import ADVERBS, is_noun, leading_verb
+from extractor.text.sentences import LIST_BOUNDS, PHRASE_BOUNDS, phrase_after, phrase_before, same_sentence, start_of
 
 
-MAX_NAME = 16
+MAX_NAME = 24
+_ASIDE = 4  # a parenthesised aside this short belongs to the name: `各县(市、区)政府`, `村(社区)`
+_SHORT_PREDICATE = 4
 
-# Clause boundaries for names (`、` too: `修改5件、废止2件`) and for indicator context (not `、`: the
-# verb of `宣布废止、失效的规范性文件38件` governs the whole list).
-_NAME_DELIMS = set("，,；;。：:、！？!?\n(")
-CTX_DELIMS = set("，,；;。：:！？!?\n(")
 _QUOTES = "“”\"「」『』《》‘’'"
 
-# Verbs that open a clause; a clause made of one of these alone inherits its object from the sentence.
-_VERBS = sorted(
-    """
-    办理 审结 收到 新收 受理 出台 印发 审查 审核 清理 自查清理 开展 组织 举办 完成 提出 出具 查处 立案查处 下达
-    收缴 实施 移送 归集 公示 注册 新注册 授信 成功授信 融资 参与 参加 接受 提供 起草 调解 调处 化解 办结 答复 公开
-    发布 制定 修改 废止 编制 检查 监督检查 查出 整改 到期整改 新增 新办 新办理 注销 作出 追回 承接 承接落实 转移 培训
-    设立 创建 成功创建 培育 培育申报 申报 拟定 汇集 录入 采集 抽取 抽查 梳理 发现 走访 督促 督促整改 制发 裁定 推动
-    代办 代办化解 印制 印制张贴 确认 审核确认 依法确认 依法确认公告 选取 公布 回应 回应办理 处理 宣讲 召开 举行
-    聘请 选聘 备案 报备 纠错 直接纠错 撤销 维持 协调解决 驳回 终止 结案 审查通过 修订 减至 压缩 精简 提速 增长
-    提高 下降 减少 增加 覆盖 已覆盖 涉及 发放 追缴 查封扣押 组建 编制公布 界定 依法界定 调整 进驻
-    实现 发生 办复 回复 接待 接到 评查 排查 交办 通报 编印 宣传 落实 保留 取消 依法取消 消除 清零 查办 联合查办
-    评选 命名 法院结案 未结 调解成功 办理回复 累计代办化解 建成 建立 整合 确定 集中学法 学法 听取 研究
-    开设 促进 建立健全 解决
-    """.split(),
-    key=len,
-    reverse=True,
-)
-_VERB_SET = set(_VERBS)
 # Where the noun phrase after a number stops (`142个事项实现告知承诺办理` → `事项`).
 _AFTER_CUT = re.compile(
     r"的|进行|实现|能够|可以|开展|组建|组织了|组织开展|参加|参与|接受|完成|达到|纳入|入围|确定|获得|通过|探索|编制|被|为|已|均"
@@ -49,8 +39,8 @@ _AFTER_CUT = re.compile(
     r"|或|现场|追回|融入|承接|认真|带头|主动|积极|变为|变成|减至|降至|压缩|缩短|提高|.{2}率"
 )
 _LEAD_FILLER = re.compile(
-    r"^(?:[一二三四五六七八九十]+是|其中|同时|此外|另外|总共|共计|累计|共有|现有|共|全年|当年|年内|截至目前|目前|"
-    r"全市|全区|全县|全省|我市|我区|我县|我省|本级|各级|市政府|区政府|县政府|向社会|首次|已经|已|均|在(?!线)|经(?!济|营)|"
+    r"^(?:[一二三四五六七八九十]+是|其中|同时|此外|另外|总共|共计|累计|共有|现有|共|全年|当年|年内|本年度|今年|截至目前|目前|先后|"
+    r"我市|我区|我县|我省|本级|各级|向社会|首次|已经|已|均|在(?!线)|经(?!济|营)|"
     r"并|还|又|对(?!外)|向|为(?!民)|给(?!予)|与|和(?!谐)|将|把|由(?!于)|从|用(?!于|时)|通过|按照|依托|围绕|的时间|的)"
 )
 _TRAIL_FILLER = re.compile(
@@ -63,8 +53,9 @@ _DATES = re.compile(
     r"(?:19|20)\d{2}(?:[-—–~至到](?:19|20)?\d{2,4})?年(?:度)?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:以来|以前|之前|以后|之后|底|末|初)?"
     r"|\d{1,2}月\d{1,2}日(?:以来|以前|之前|以后|之后)?|上年|去年|上一年"
 )
-_MODIFIERS = re.compile(r"各单位|各部门|各类|各项|各级|了(?!解)")
-_COMPARE = re.compile(r"(?<![同环])比(?=提高|增长|下降|增加|减少|提升|降低|上升)")
+_MODIFIERS = re.compile(r"各类|各项|了(?!解)")
+# A comparison qualifies a change, it does not name it: `同比提高`, `比上年增长` → 提高, 增长.
+_COMPARE = re.compile(r"同比|环比|(?<![同环])比(?=提高|增长|下降|增加|减少|提升|降低|上升|改善)")
 
 _RATIO_UNITS = {"%", "‰", "个百分点", "百分点"}
 _TIME_UNITS = {"小时", "分钟", "秒", "天", "日", "工作日", "自然日", "法定日", "月", "年", "周"}
@@ -72,7 +63,7 @@ _STUDY_UNITS = {"学时", "个学时", "课时", "个课时"}
 # Suffix by unit: 期 → 期数, 人 → 人数, 人次 → 人次 (a count of visits is named by its unit).
 _COUNT_SUFFIX = {
     "期": "期数", "批": "批次数", "批次": "批次数", "次": "次数", "人": "人数", "名": "人数", "人次": "人次",
-    "条": "条数", "笔": "笔数", "场": "场次", "场次": "场次", "份": "份数", "本": "本数", "轮次": "轮次", "家次": "家次",
+    "条": "条数", "笔": "笔数", "场": "场次", "场次": "场次", "份": "份数", "本": "本数", "轮次": "轮次", "轮": "轮次", "家次": "家次",
 }
 _MEASURE_NOUNS = (
     ({"平方公里", "平方米", "公顷", "亩"}, "面积"),
@@ -108,50 +99,64 @@ def name_all(text: str, found: list[Found]) -> list[Named]:
     return out
 
 
-def same_sentence(text: str, a: int, b: int) -> bool:
-    return not any(ch in "。！？!?\n" for ch in text[a:b])
-
-
 # --- names -------------------------------------------------------------------------------------------
 
 def _name(text: str, f: Found, prev: Named | None, prev_end: int) -> Named:
     """`prev`: the previous quantity in the same sentence; `prev_end`: where the previous quantity ends."""
-    left = left_clause(text, f.start, prev_end, _NAME_DELIMS)
+    left = phrase_before(text, f.start, prev_end, keep_asides=_ASIDE)
+    disposed = _disposal_object(left)
     after = _after_noun(text, f.end)
     before = _clean(left)
-    verb = _leading_verb(before)
+    verb = leading_verb(before)
     if before and not verb:
         # `审查各类会议议题、文件、涉法事务420件`: the verb heads the whole `、` list
-        whole = _clean(left_clause(text, f.start, prev_end, CTX_DELIMS))
-        verb = _leading_verb(whole) if whole != before else ""
+        whole = _clean(phrase_before(text, f.start, 0, PHRASE_BOUNDS))
+        verb = leading_verb(whole) if whole != before else ""
         before = verb + before
     if "的" in before:
         head = before.rsplit("的", 1)[1]
         before = _strip((verb + head) if head or verb else before.replace("的", ""))
+    if disposed and not after:
+        before = disposed  # `将各部门行政许可事项统一划入审批局278项`: the 278 are the 事项
     if f.unit in _RATIO_UNITS or f.base_unit in ("ratio", "%", "‰"):
         stem = before
+        shared = phrase_before(text, f.start, prev_end, PHRASE_BOUNDS)
+        if "、" in shared and re.search(r"[均都](?:达到?|为|是)?$", shared):
+            stem = _clean(shared)  # `审结率、备案率、及时率均达100%`: one figure for the whole list
         if stem in ("", "占", "占比") and prev:
             stem = prev.stem + "占比"
-        elif (len(stem) <= 3 or re.match(r"同比|环比|较", stem)) and prev and prev.obj and prev.obj not in stem:
+        elif (len(stem) <= 5 or re.match(r"同比|环比|较", stem)) and prev and prev.obj and prev.obj not in stem:
             stem = prev.obj + stem  # `精简37.5%` after `申请资料由8件减至5件` → 申请资料精简; `完成率` → 抽查计划完成率
         return Named(f, _fit(stem or "比例", ratio=True), stem, prev.obj if prev else stem)
     if after:
-        stem = before + after if len(before) <= 4 else after
+        stem = before + after
         obj = after
-        tail = right_clause(text, f.end)[len(after):]
+        tail = phrase_after(text, f.end)[len(after):]
         done = re.match(r"进行了?([^，,；;。：:、!?！？()\d]{2,6})", tail)
         if done and not before:
             stem = after + done.group(1)  # `对5件规范性文件进行审查备案` → 规范性文件审查备案
-        elif not before and len(after) <= 3 and not re.search(r"\d", tail):
-            act = _strip(_clean(tail))
-            if 2 <= len(act) <= 8:
-                stem = act + after  # `128家企业开展法律体检` → 开展法律体检企业
+        elif len(before) <= 4:
+            act = _strip(_clean(re.split(r"\d", tail, maxsplit=1)[0]))
+            if 2 <= len(act) <= 10:
+                stem = before + act + after  # `128家企业开展法律体检` → 开展法律体检企业
+        if prev and not verb:
+            stem = _parallel(stem, prev)
     else:
         stem = before
         obj = _object(before)
-        if _is_bare(stem) and prev and prev.obj and not right_clause(text, f.end).strip(")"):
+        # a verb alone (`审结`) or a short clause that does not end in a noun (`法院结案`, `审查通过`) counts the
+        # sentence's earlier object; a short clause ending in a noun (`新建道路`, `主事项`) has its own
+        parallel = _parallel(stem, prev) if prev and not verb else stem
+        predicate = _is_bare(stem) or (len(stem) <= _SHORT_PREDICATE and not is_noun(stem[-2:]) and prev is not None
+                                       and prev.obj not in stem)
+        if parallel != stem:
+            stem = parallel
+        elif predicate and prev and prev.obj and not phrase_after(text, f.end).strip(")"):
             stem, obj = prev.obj + stem, prev.obj
-    rest = right_clause(text, f.end)
+    topic = _quoted_topic(text, f.start)
+    if topic and topic not in stem:
+        stem = topic + stem
+    rest = phrase_after(text, f.end)
     if len(stem) == 1 and not after:
         stem = _strip(_clean(rest))[:10] or stem  # `分两批向开发区转移` → 开发区转移批次数
     if not stem:
@@ -163,16 +168,47 @@ def _name(text: str, f: Found, prev: Named | None, prev_end: int) -> Named:
     return Named(f, _fit(stem + _suffix(stem, f)), stem, obj)
 
 
+def _quoted_topic(text: str, pos: int) -> str:
+    """A quoted name in the sentence's first phrase (`“信易贷”平台…`) is what the sentence is about."""
+    lo = start_of(text, pos)
+    first = text[lo : min(pos, lo + len(phrase_after(text, lo, PHRASE_BOUNDS)))]
+    m = re.match(r"[^“]{0,8}(“[^”\d]{2,12}”)", first)  # `“12345”热线` is a number's name, not a topic
+    return m.group(1) if m else ""
+
+
+def _disposal_object(left: str) -> str:
+    """The object of a 将/把 clause that moves it somewhere (`将X统一划入Y`, `把X下放至Y`): what a number at the
+    clause's end counts. The motion is read from the verb's directional complement (入 至 到 给), not a list."""
+    m = re.search(r"(?:将|把)(.{2,}?)(?=(?:" + "|".join(ADVERBS) + r")?[\u4e00-\u9fff]{1,2}[入至到给])", left)
+    if m:
+        return _clean(m.group(1))
+    return ""
+
+
+def _parallel(stem: str, prev: Named) -> str:
+    """A short noun parallel to the previous figure's (`…采集人要素71万条，地要素43万条`: same suffix, one
+    member swapped) takes the words the previous one stood in: `…采集地要素`."""
+    if not 2 <= len(stem) <= 5 or len(prev.stem) <= len(stem):
+        return stem
+    shared = 0
+    while shared < len(stem) - 1 and prev.stem[-1 - shared] == stem[-1 - shared]:
+        shared += 1
+    if not shared:
+        return stem
+    cut = len(prev.stem) - len(stem)
+    return prev.stem[:cut] + stem if cut >= 3 and prev.stem[cut:] != stem else stem
+
+
 def _is_bare(stem: str) -> bool:
     """A clause that is only a verb (`审结`, `拟废止`): it counts the object named before it."""
     core = re.sub(r"^(?:拟|已经|已|均|再|另|又|共)", "", stem)
-    return not core or core in _VERB_SET or core in _GENERIC
+    return not core or leading_verb(core) == core or core in _GENERIC
 
 
 def _object(before: str) -> str:
     """What a verb phrase counts: the part after its last verb (`人民调解组织调处案件` → 案件)."""
     for i in range(len(before) - 2):
-        verb = _leading_verb(before[i:])
+        verb = leading_verb(before[i:])
         if verb and len(before) - i - len(verb) >= 2:
             return before[i + len(verb):]
     return before
@@ -180,6 +216,8 @@ def _object(before: str) -> str:
 
 def _suffix(stem: str, f: Found) -> str:
     base = f.base_unit or ""
+    if re.search(r"[A-Za-zµ/]", base):
+        return ""  # a measurement in a metric unit (`浓度20µg/m3`) is named by what is measured
     if base == "元":
         return "" if _MONEY_SUFFIX.search(stem) else "金额"
     if base in _TIME_UNITS:
@@ -202,35 +240,12 @@ def _fit(name: str, ratio: bool = False) -> str:
     if len(name) <= MAX_NAME or ratio:
         return name[-MAX_NAME:]  # a rate's head (…率) is at its end
     for i in range(1, len(name) - 3):
-        if len(name) - i <= MAX_NAME and _leading_verb(name[i:]):
+        if len(name) - i <= MAX_NAME and leading_verb(name[i:]):
             return name[i:]  # keep a verb and its object: 联合查办行刑衔接大案要案数
-    verb = _leading_verb(name)
+    verb = leading_verb(name)
     if verb and len(name) - len(verb) <= MAX_NAME:
         return name[len(verb):]
     return name[-MAX_NAME:]
-
-
-def left_clause(text: str, pos: int, floor: int, delims: set[str]) -> str:
-    """The clause before `pos`, parenthesized asides dropped, not reaching back past `floor`."""
-    out: list[str] = []
-    i = pos - 1
-    while i >= floor and text[i] not in delims:
-        if text[i] == ")":
-            j = text.rfind("(", floor, i)
-            if j == -1:
-                break
-            i = j - 1
-            continue
-        out.append(text[i])
-        i -= 1
-    return "".join(reversed(out))
-
-
-def right_clause(text: str, pos: int, delims: set[str] = _NAME_DELIMS) -> str:
-    j = pos
-    while j < len(text) and text[j] not in delims and text[j] != ")":
-        j += 1
-    return text[pos:j]
 
 
 def _after_noun(text: str, pos: int) -> str:
@@ -242,10 +257,14 @@ def _after_noun(text: str, pos: int) -> str:
     j = pos
     while j < len(text) and j - pos < 12:
         ch = text[j]
-        if ch in _NAME_DELIMS or ch.isdigit() or ch in "()":
+        close = text.find(")", j, j + _ASIDE + 2) if ch == "(" and j > pos else -1
+        if close != -1:
+            j = close + 1
+            continue
+        if ch in LIST_BOUNDS or ch.isdigit() or ch in "()":
             break
         j += 1
-    raw = "".join(ch for ch in text[pos:j] if ch not in _QUOTES)
+    raw = "".join(ch for ch in text[pos:j] if ch not in _QUOTES or ch in "“”")
     phrase = raw
     cut = _AFTER_CUT.search(phrase)
     if cut:
@@ -264,12 +283,12 @@ def _after_noun(text: str, pos: int) -> str:
 
 
 def _clean(left: str) -> str:
-    s = "".join(ch for ch in left if ch not in _QUOTES)
+    s = "".join(ch for ch in left if ch not in _QUOTES or ch in "“”")
     s = _DATES.sub("", s)
     s = _COMPARE.sub("", s)
     s = _MODIFIERS.sub("", s)
     s = re.sub(r"\d+(?:\.\d+)?[余多]?[万亿]?[个件项次起场人家名份条笔天户例]?", "", s)
-    s = _ACTOR_SPLIT.sub("", _strip(s))
+    s = re.sub(r"(?:共计|合计|累计|共)", "", _strip(s))
     return _strip(s)
 
 
@@ -282,5 +301,3 @@ def _strip(s: str) -> str:
     return s
 
 
-def _leading_verb(s: str) -> str:
-    return next((v for v in _VERBS if s.startswith(v)), "")

@@ -2,13 +2,16 @@
 
 `find_quantities(norm)` scans the normalized text (width folded, spaces and page breaks inside sentences
 removed, so `83.\\n\\n3%` is already `83.3%`) and maps each number expression back to the original with
-`norm.to_orig`. A quantity is a number with a unit from a closed list (`件`, `万元`, `人次`, `%`…), or a
-Chinese numeral with a measure word (`两起`, `三次`). The evidence span is the number expression only:
+`norm.to_orig`. A quantity is a number with a unit — read by the grammar in `facts/units.py` (measure
+words, `个`/`次` compounds, metric and SI units, money, `%`/`‰`) — a Chinese numeral with a measure word
+(`两起`, `三次`), or `N大X` (`四大奖项`). The evidence span is the number expression only:
 approximation prefix (`约`, `近`, `超过`) + number (+ `余`/`多`) + multiplier + unit (+ `以上`).
 
 What is deliberately not a quantity (the gold conventions, evals/gold/CONVENTIONS.md): dates, years and
 year ranges, document numbers, list ordinals and ranks (`第二次`, `第24位`), anything inside 《…》, short
-quoted names (`“1100”模式`, `“三个融入”`) and fixed slogans with numerals (`一网通办`, `三项制度`).
+quoted names (`“1100”模式`, `“三个融入”`), slogans by their shape (a `、`-list of short numbered phrases:
+`三个到位、五个一`; a numeral that recaps the list before it: `A、B、C三项制度`; `一次也不跑`), and a
+handful of central-government canon terms (`NATIONAL_TERMS`).
 Most of those fall out for free because the number carries no unit (`〔2023〕9号`, `12345热线`); the rest
 are excluded explicitly below.
 
@@ -23,6 +26,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from extractor.text.normalize import Normalized
+from extractor.facts.units import CN_MEASURES, match_unit
+from extractor.text.numerals import NUMERAL_CHARS, cn_value
+from extractor.text.sentences import LIST_BOUNDS, PHRASE_BOUNDS, end_of, lines, phrase_before, start_of
 from schemas.report import Evidence, Metric
 
 
@@ -65,45 +71,18 @@ class Quantity:
 
 MULTIPLIERS = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "亿": 1e8, "万": 1e4}
 
-# Units after Arabic numbers, longest first when matched. `年`, `日` and `月` are handled separately
-# (mostly they make a date, not a quantity).
-UNITS = sorted(
-    """
-    个工作日 工作日 个自然日 自然日 个法定日 法定日 个小时 小时 分钟 秒 个月 个多月 个学时 学时 个课时 课时 个百分点 百分点
-    个轮次 个批次 人次 家次 场次 户次 件次 批次 轮次 车次 架次 期次 班次 个 件 项 次 起 场 人 家 名 份 条 笔 天
-    户 所 期 批 类 部门 部 篇 本 例 位 支 座 处 套 张 册 卷 宗 台 辆 株 棵 周 倍 轮 组 队 节 门 堂 封 幅 首 块
-    间 栋 亩 公顷 平方公里 平方米 立方米 公里 千米 米 吨 公斤 千克 元 % ‰
-    """.split(),
-    key=len,
-    reverse=True,
-)
-# Measure words that make a Chinese numeral a count (`两起`, `三次`, `十余件`); a shorter list, since
-# Chinese numerals also build names (`三级`, `一体化`, `十九届`).
-CN_MEASURES = sorted(
-    """
-    个工作日 个法定日 个自然日 个月 个学时 个轮次 个批次 个小时 个 项 次 起 件 场次 场 批次 批 名 人次 人 家次 家 份 条 轮次 轮 户 所 部 篇 本
-    笔 例 位 支 座 处 套 张 册 封 台 辆 宗 天 小时 分钟 期 倍
-    """.split(),
-    key=len,
-    reverse=True,
-)
-RATIO = {"%": 100.0, "‰": 1000.0}
 
 # --- exclusions --------------------------------------------------------------------------------------
 
-# Slogans and names built from numerals: never counts.
-FIXED_NAMES = (
-    "一网通办", "一次办结", "一次办好", "一次性", "一站式", "一件事", "一张网", "一张图", "一窗", "一把手",
-    "一票否决", "一规划两方案", "两张皮", "三项制度", "三调联动", "三个融入", "三重一大", "八项规定",
-    "两个确立", "两个维护", "四个意识", "四个自信", "四个全面", "三个代表", "五位一体", "三个务必",
-    "两个一百年", "第一责任人", "七五", "八五", "六五", "十三五", "十四五", "十五五", "最多跑一次",
-    "一次也不跑", "一枚印章", "一个系统", "一个平台", "一条热线", "一企一策", "一业一策", "四个一",
+# Central-government canon terms built from numerals (published vocabulary, not harvested from reports).
+# Local slogans are caught by pattern instead: `_is_slogan`, short quotations, digit-string numerals.
+NATIONAL_TERMS = (
+    "三项制度", "八项规定", "两个确立", "两个维护", "四个意识", "四个自信", "四个全面", "三个代表", "三个务必",
+    "五位一体", "两个一百年",
 )
 _APPROX_PREFIX = ("不低于", "不少于", "超过", "将近", "接近", "至少", "约", "近", "超", "逾")
 _APPROX_SUFFIX = ("以上", "左右", "多")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CLAUSE_START = set("，,；;。：:、！？!?\n")
+_CLAUSE_START = LIST_BOUNDS
 _DASHES = "-—–~～至到"
 _ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")
@@ -113,10 +92,14 @@ _COUNT_VERB_BEFORE = re.compile(r"(?:共计|总计|合计|总数为?|数量为?|
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _RANGE_END = re.compile(r"\d{2,4}年?")
 # `一` opens a count only with these (`一起已结案`, `一次`); `一批`, `一个`, `一张` are articles or idioms.
-_ONE_MEASURES = {"起", "次", "件", "场", "项", "名", "人", "人次", "家", "份", "条", "天", "小时", "个月", "个工作日"}
+_ONE_MEASURES = {"起", "次", "件", "场", "项", "名", "人", "人次", "家", "份", "条", "天", "小时", "个月", "个工作日", "种"}
 # A numeral after these is vague (`数十件`, `上百人`) or an ordinal (`第二次`, `每一个`, `周一`).
 _CN_BAD_PREV = set("第每周初高星数几若上")
 _CASES_BEFORE = re.compile(r"[\d一二两三四五六七八九十]起")
+# `N大X` counts the X (`四大奖项`); not the party congresses (`二十大精神`, `党的十九大`).
+_BIG = re.compile(r"([二两三四五六七八九十]{1,2})大([\u4e00-\u9fff]{2})")
+_CONGRESS = re.compile(r"精神|报告|以来|会议|代表|召开|胜利|提出|作出|部署|重要|和|及")
+_CN_NUMERAL = re.compile("[" + NUMERAL_CHARS + "]")
 
 
 class _Hit(NamedTuple):
@@ -139,6 +122,10 @@ def find_quantities(norm: Normalized) -> list[Quantity]:
             found.append(hit)
     for m in _CHINESE.finditer(text):
         hit = _chinese_quantity(text, m, zones)
+        if hit:
+            found.append(hit)
+    for m in _BIG.finditer(text):
+        hit = _big_count(text, m, zones)
         if hit:
             found.append(hit)
     for m in _PERCENT_WORDS.finditer(text):
@@ -173,23 +160,23 @@ def _arabic_quantity(norm: Normalized, text: str, a: int, b: int, zones: bytearr
     digits = text[a:b]
     if a > 0 and (text[a - 1].isdigit() or text[a - 1] == "."):
         return None  # the tail of a longer token the regex split (e.g. `1.2.3`)
-    if _in_zones(a, zones) or _is_name_context(text, a, b):
-        return None
-    if _is_date_or_year(text, a, b, digits):
+    if _in_zones(a, zones) or _is_date_or_year(text, a, b, digits):
         return None
     if b < len(text) and text[b] == "." and not (b + 1 < len(text) and text[b + 1].isdigit()):
         return None  # list ordinal `1.`
     value = float(digits.replace(",", ""))
-    tail = _parse_tail(text, b, UNITS)
+    tail = _parse_tail(text, b, chinese=False)
+    if _is_name_context(text, a, b, metric_unit=bool(tail and tail[1] and tail[1][-1].isascii())):
+        return None
     if tail is None:
         # a bare count, only where the text says so (`总数为35，`)
         if _COUNT_VERB_BEFORE.search(text, max(0, a - 4), a) and b < len(text) and text[b] in "，,；;。、)":
             start, approx = _approx_prefix(text, a)
             return _Hit(Found(start, b, None, None), value, None, approx, value, None)
         return None
-    end, unit, base_unit, mult, approx_after = tail
+    end, unit, base_unit, factor, approx_after = tail
     start, approx_before = _approx_prefix(text, a)
-    base, base_unit = _base(value, base_unit, mult)
+    base = _base(value, factor)
     return _Hit(Found(start, end, unit, base_unit), value, unit, approx_before or approx_after, base, base_unit)
 
 
@@ -216,17 +203,19 @@ def _is_date_or_year(text: str, a: int, b: int, digits: str) -> bool:
     return bool(re.fullmatch(r"(?:19|20)\d\d\.\d{1,2}", digits)) and text[b : b + 1] == "."
 
 
-def _is_name_context(text: str, a: int, b: int) -> bool:
-    """Ranks and ordinals (`第24位`, `第 2`), and numbers glued to Latin letters (`5G`, `G20`)."""
+def _is_name_context(text: str, a: int, b: int, metric_unit: bool = False) -> bool:
+    """Ranks and ordinals (`第24位`, `第 2`), and numbers glued to Latin letters (`5G`, `G20`, `PM2.5`) —
+    unless the letters are a metric unit (`5mg/L`)."""
     prev = text[a - 1] if a else ""
     nxt = text[b] if b < len(text) else ""
     if prev == "第":
         return True
-    return (prev.isascii() and prev.isalpha()) or (nxt.isascii() and nxt.isalpha())
+    return (prev.isascii() and prev.isalpha()) or (nxt.isascii() and nxt.isalpha() and not metric_unit)
 
 
-def _parse_tail(text: str, pos: int, units: list[str]):
-    """After the digits: [余|多] [multiplier] [余|多] unit [以上|左右]. Returns (end, unit, base, mult, approx)."""
+def _parse_tail(text: str, pos: int, chinese: bool):
+    """After the digits: [余|多] [multiplier] [余|多] unit [以上|左右] (the unit: facts/units.py's grammar).
+    Returns (end, printed unit, base unit, factor to the base, approx) or None when no unit follows."""
     approx = False
     mult_key = ""
     if text.startswith(("余", "多"), pos):
@@ -237,22 +226,21 @@ def _parse_tail(text: str, pos: int, units: list[str]):
             break
     if mult_key and text.startswith(("余", "多"), pos):
         approx, pos = True, pos + 1
-    unit = next((u for u in units if text.startswith(u, pos)), None)
-    if unit is None and not mult_key:
-        if text.startswith("年", pos) and units is UNITS:
-            unit = "年"  # a small number of years is a duration (_is_date_or_year let it through)
-        elif text.startswith("日", pos) and units is UNITS:
-            unit = "日"  # `15日内`, a time limit
-        else:
-            return None
-    end = pos + (len(unit) if unit else 0)
-    if unit == "个多月":
-        unit, approx = "个月", True
-    if unit and text.startswith(_APPROX_SUFFIX[:2], end):
+    unit = match_unit(text, pos, after_chinese=chinese)
+    factor = Decimal(repr(MULTIPLIERS.get(mult_key, 1.0)))
+    if unit is None:
+        if mult_key:
+            return pos, mult_key, None, factor, approx  # `12万` alone: a count of unnamed things
+        if not chinese and text.startswith(("年", "日"), pos):
+            # a small number of years is a duration (_is_date_or_year let it through); `15日内`, a time limit
+            return pos + 1, text[pos], text[pos], factor, approx
+        return None
+    end = unit.end
+    if text.startswith("个多月", pos):
+        approx = True
+    if text.startswith(_APPROX_SUFFIX[:2], end):
         approx, end = True, end + 2
-    printed = (mult_key + unit) if unit else mult_key
-    base = unit[1:] if unit and len(unit) > 1 and unit.startswith("个") else unit  # 个工作日 → 工作日
-    return end, printed, base, MULTIPLIERS.get(mult_key, 1.0), approx
+    return end, mult_key + unit.printed, unit.base, factor / Decimal(repr(unit.divisor)), approx
 
 
 def _approx_prefix(text: str, a: int) -> tuple[int, bool]:
@@ -265,12 +253,9 @@ def _approx_prefix(text: str, a: int) -> tuple[int, bool]:
     return a, False
 
 
-def _base(value: float, base_unit: str | None, mult: float) -> tuple[float, str | None]:
+def _base(value: float, factor: Decimal) -> float:
     # Decimal, so that 20.65亿元 is 2065000000 exactly, not 2064999999.9999998
-    exact = Decimal(repr(value))
-    if base_unit in RATIO:
-        return float(exact / Decimal(repr(RATIO[base_unit]))), "ratio"
-    return float(exact * Decimal(repr(mult))), base_unit
+    return float(Decimal(repr(value)) * factor)
 
 
 # --- Chinese numerals --------------------------------------------------------------------------------
@@ -280,10 +265,10 @@ def _chinese_quantity(text: str, m: re.Match, zones: bytearray):
     numeral = m.group()
     if len(numeral) > 1 and numeral.endswith("万"):
         numeral, b = numeral[:-1], b - 1  # `两万人`: 万 is the multiplier of the unit, printed 万人
-    tail = _parse_tail(text, b, CN_MEASURES)  # measure word directly or after 余/多 (`十余件`)
+    tail = _parse_tail(text, b, chinese=True)  # measure word directly or after 余/多 (`十余件`)
     if tail is None:
         return None
-    value = _cn_value(numeral)
+    value = cn_value(numeral)
     if value is None:
         return None
     prev = text[a - 1] if a else ""
@@ -294,15 +279,66 @@ def _chinese_quantity(text: str, m: re.Match, zones: bytearray):
     start, approx_before = _approx_prefix(text, a)
     if numeral[0] in "百千" and not (tail[4] or approx_before):
         return None  # `百题测试`, `千家万户`: only `百余件`, `近千场次` count
-    end, unit, base_unit, mult, approx = tail
+    end, unit, base_unit, factor, approx = tail
+    if unit is None:
+        return None  # `两万` with no measure word: no count
     if numeral == "一" and (prev and prev not in _CLAUSE_START or unit not in _ONE_MEASURES):
         return None  # `一项重要内容`, `统一批复`, `一批`: 一 counts only opening a clause, with a count word
     if numeral == "一" and unit == "起" and not _CASES_BEFORE.search(text, max(0, a - 20), a):
         return None  # `一起研究` is "together"; `两起，一起已结案` is one of the cases
-    if _in_fixed_name(text, a, end):
+    if _in_national_term(text, a, end) or _is_slogan(text, a, end) or _is_recap(text, a, value):
         return None
-    base, base_unit = _base(value, base_unit, mult)
+    if numeral == "一" and text.startswith(("也", "都"), end):
+        return None  # `一次也不跑`, `一件都不能少`: "not even one", no count
+    base = _base(value, factor)
     return _Hit(Found(start, end, unit, base_unit), float(value), unit, approx or approx_before, base, base_unit)
+
+
+def _big_count(text: str, m: re.Match, zones: bytearray):
+    """`四大奖项` → 4, unit 大: a count of the noun after 大, unless it names a congress or recaps a list."""
+    a = m.start()
+    value = cn_value(m.group(1))
+    prev = text[a - 1] if a else ""
+    if value is None or _in_zones(a, zones) or (prev and (prev in _CN_BAD_PREV or _CN_NUMERAL.match(prev))):
+        return None
+    if _CONGRESS.match(m.group(2)) or text.endswith("党的", 0, a) or _is_recap(text, a, value):
+        return None
+    start, approx = _approx_prefix(text, a)
+    end = m.start(2)
+    return _Hit(Found(start, end, "大", "大"), float(value), "大", approx, float(value), "大")
+
+
+def _is_slogan(text: str, a: int, end: int) -> bool:
+    """A numeral phrase inside a `、`-list of short numbered phrases where at least one phrase is plainly no
+    count — a numeral not followed by a measure word (`一网通办`, `零跑腿`) or a measure word followed by a
+    numeral (`五个一`): `三个到位、五个一`, `一网通办、一次办结、零费用`. A list of counts (`两个中心、三个站点`)
+    has no such member."""
+    bounds = PHRASE_BOUNDS | set("()“”")
+    lo, hi = start_of(text, a, bounds), end_of(text, a, bounds)
+    items = re.split("、", text[lo:hi].rstrip("".join(bounds)))
+    if len(items) < 2 or any(len(item) > 6 for item in items):
+        return False
+    return any(_plainly_no_count(item) for item in items)
+
+
+def _plainly_no_count(item: str) -> bool:
+    for m in _CN_NUMERAL.finditer(item):
+        after = item[m.end() : m.end() + 1]
+        if not after:
+            return item[m.start() - 1 : m.start()] in CN_MEASURES  # `五个一`
+        if not _CN_NUMERAL.match(after) and after not in CN_MEASURES and after not in "余多":
+            return True  # `一网`, `零跑腿`
+    return False
+
+
+def _is_recap(text: str, a: int, value: int) -> bool:
+    """`A、B、C三项制度`, `企业和个体户两类主体`: the numeral sums up the list just before it, no count."""
+    before = phrase_before(text, a, 0, PHRASE_BOUNDS)
+    if "、" not in before and not re.search(r"[和及与]", before):
+        return False
+    items = re.split(r"[、和及与]", before)
+    longest = 10 if "、" in before else 6  # a list of short items, not a clause that happens to hold 与
+    return len(items) == value and all(0 < len(item) <= longest for item in items)
 
 
 def _percent_words(m: re.Match, zones: bytearray):
@@ -310,40 +346,18 @@ def _percent_words(m: re.Match, zones: bytearray):
     if _in_zones(m.start(), zones):
         return None
     num = m.group(1)
-    value = float(num) if num[0].isdigit() else _cn_value(num)
+    value = float(num) if num[0].isdigit() else cn_value(num)
     if value is None:
         return None
-    base, _ = _base(float(value), "%", 1.0)
+    base = _base(float(value), Decimal("0.01"))
     return _Hit(Found(m.start(), m.end(), "%", "ratio"), float(value), "%", False, base, "ratio")
 
 
-def _cn_value(numeral: str) -> int | None:
-    """Value of a Chinese numeral (`两`, `十二`, `三百五十`, `一万二千`); None for digit strings like `七五`."""
-    total, section, digit = 0, 0, None
-    for ch in numeral:
-        if ch in _CN_DIGITS:
-            if digit is not None:
-                return None  # two digits in a row: a name (七五, 十三五), not a count
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            section += (1 if digit is None else digit) * _CN_UNITS[ch]
-            digit = None
-        elif ch == "万":
-            total = (total + section + (digit or 0)) * 10000
-            section, digit = 0, None
-        else:
-            return None
-    return total + section + (digit or 0)
-
-
-def _in_fixed_name(text: str, a: int, b: int) -> bool:
-    for name in FIXED_NAMES:
-        lo = max(0, a - len(name) + 1)
-        pos = text.find(name, lo, b + len(name))
-        while pos != -1 and pos < b:
-            if pos < b and pos + len(name) > a:
-                return True
-            pos = text.find(name, pos + 1, b + len(name))
+def _in_national_term(text: str, a: int, b: int) -> bool:
+    for term in NATIONAL_TERMS:
+        pos = text.find(term, max(0, a - len(term) + 1), b + len(term))
+        if pos != -1 and pos < b:
+            return True
     return False
 
 
@@ -390,19 +404,12 @@ def _paired(text: str, open_: str, close: str, limit: int, cross_lines: bool = F
 
 def _ascii_quotes(text: str) -> list[tuple[int, int]]:
     out = []
-    for para_start, para in _paragraphs(text):
-        idx = [i for i, ch in enumerate(para) if ch == '"']
+    for a, b in lines(text):
+        idx = [i for i in range(a, b) if text[i] == '"']
         for o, c in zip(idx[::2], idx[1::2]):
             if c - o <= _SHORT_QUOTE:
-                out.append((para_start + o, para_start + c + 1))
+                out.append((o, c + 1))
     return out
-
-
-def _paragraphs(text: str):
-    pos = 0
-    for para in text.split("\n"):
-        yield pos, para
-        pos += len(para) + 1
 
 
 def _in_zones(pos: int, zones: bytearray) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from extractor.text.normalize import canon
+from extractor.text.sentences import PHRASE_BOUNDS, sentences
 
 # (category, keywords). Order breaks ties: earlier wins.
 _CATEGORY_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
@@ -25,7 +26,7 @@ _CATEGORY_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 _LEAD_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]|[一二三四五六七八九十]+、)\s*")
-_CLAUSE_END = re.compile(r"[。；;，,：:]")
+_CLAUSE_END = re.compile("[" + "".join(sorted(PHRASE_BOUNDS)) + "]")
 _LEADERSHIP = re.compile(r"第一责任人|党政主要负责|主要负责同志|主要领导|述法")
 
 
@@ -52,17 +53,7 @@ def summary(text: str, limit: int = 60) -> str:
     return (lead or body)[:limit]
 
 
-def leadership_sentences(text: str) -> list[tuple[int, int]]:
-    """[start, end) offsets (into `text`) of sentences that speak of the top leaders' 第一责任人 duty."""
-    spans = []
-    start = 0
-    for m in re.finditer(r"[。！？!?]|$", text):
-        end = m.end()
-        sentence = text[start:end]
-        if _LEADERSHIP.search(canon(sentence)):
-            lead = len(sentence) - len(sentence.lstrip())
-            spans.append((start + lead, end))
-        start = end
-        if end >= len(text):
-            break
-    return spans
+def leadership_sentences(text: str, a: int = 0, b: int | None = None) -> list[tuple[int, int]]:
+    """[start, end) spans of the sentences of normalized text[a:b] that speak of the top leaders'
+    第一责任人 duty."""
+    return [(s, e) for s, e in sentences(text, a, b) if _LEADERSHIP.search(text[s:e])]

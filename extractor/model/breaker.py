@@ -5,8 +5,9 @@ call reports to it: a success resets it; a failed call (after its retries) of a 
 connection, 429, 5xx — counts towards `limit` failures *in a row of the same kind*. It trips
 
 - after `limit` such failures in a row, or
-- on the run's first finished call when that call failed (nothing ever answered: the endpoint is down or
-  hangs, and every later call would spend the same retry budget for nothing).
+- on the run's first finished call when it got no answer at all (timeouts or dropped connections on every
+  attempt: the endpoint is down or hangs, and every later call would spend the same retry budget for
+  nothing). An HTTP error is an answer: a first call that met only 5xx counts towards `limit` like any.
 
 Once tripped, every `ask()` raises the same `EndpointDown` (a `ConfigError`, exit 2) before sending anything.
 A wrong answer from a working model (invalid output, a cut-off reply, a spent time budget) never trips it:
@@ -57,7 +58,7 @@ class Breaker:
                 return
             self._count = self._count + 1 if kind == self._kind else 1
             self._kind = kind
-            first = not self._answered
+            first = not self._answered and kind in TRIPPING_KINDS  # no HTTP answer at all, ever
             if first or self._count >= self.limit:
                 why = ("the first call failed and nothing has answered yet" if first
                        else f"{self._count} calls in a row failed the same way")

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
 from instructor.core import InstructorRetryException
+from instructor.processing.response import handle_response_model, process_response
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
@@ -40,7 +42,7 @@ from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InvalidModelOutput, ModelError
 from extractor.model import failures
 from extractor.model.breaker import Breaker
-from extractor.model.backends import connect, resolve_mode
+from extractor.model.backends import MODES, connect, resolve_mode
 from extractor.model.cache import ResponseCache, cache_key, default_dir
 from extractor.model.ledger import Ledger
 from schemas.report import CallRecord
@@ -136,8 +138,7 @@ class ModelClient:
             raise
         if self.breaker is not None:
             self.breaker.success()
-        value = result.model_dump(mode="json")
-        self.cache.set(key, {"value": value, "usage": {"tokens_in": tally.tokens_in, "tokens_out": tally.tokens_out}})
+        value = self._store(key, result, tally)
         self._record(kind, section, started, tally, cached=False, ok=True)
         # Rebuilt from what was cached so a miss returns exactly what a later hit will (and no
         # instructor-attached raw completion rides along on the object).
@@ -157,6 +158,50 @@ class ModelClient:
             params={"temperature": self.config.temperature, "max_tokens": max_tokens, "mode": self.mode},
         )
 
+    @property
+    def openai(self) -> Any:
+        """The openai client under instructor (None for the local backend), for endpoints other than chat
+        (the Batch API's Files and Batches); it has no retries of its own, like every call here."""
+        return self._openai
+
+    @property
+    def translator(self) -> failures.Translator:
+        return self._translator
+
+    def cached(self, key: str, response_model: type[T]) -> T | None:
+        """The cached answer under `key`, or None (a miss, or `--refresh`)."""
+        return None if self.config.refresh else self._cached(key, response_model)
+
+    # -- requests answered elsewhere (the OpenAI Batch API: extractor/runs/openai_batch.py) -----------------
+
+    def request_body(self, *, messages: list[dict], response_model: type[BaseModel],
+                     max_tokens: int | None = None) -> dict:
+        """The chat.completions body ask() sends on its first attempt: instructor's own request building
+        for this mode (tools / response_format / schema-in-prompt), so an answer to it parses like one."""
+        kwargs: dict[str, Any] = {"model": self.config.model_name, "messages": [dict(m) for m in messages],
+                                  "temperature": self.config.temperature}
+        if max_tokens is not None:
+            kwargs["max_tokens"] = max_tokens
+        _, body = handle_response_model(response_model, MODES[self.mode], **kwargs)
+        return body
+
+    def store_completion(self, key: str, completion: dict, response_model: type[T]) -> T:
+        """Parse a chat.completion body (a Batch API output line's `response.body`) the way instructor
+        parses a direct reply for this mode, and cache the validated answer under `key` exactly as ask()
+        would. Raises `InvalidModelOutput` when the reply does not validate (nothing is cached then: the
+        call is simply made again, directly, with instructor's validation retries)."""
+        tally = _Tally(attempts=1)
+        try:
+            parsed = ChatCompletion.model_validate(completion)
+            tally.add(parsed.usage)
+            prepared, _ = handle_response_model(response_model, MODES[self.mode])
+            result = process_response(parsed, response_model=prepared, stream=False, mode=MODES[self.mode])
+        except Exception as exc:  # noqa: BLE001 — any parse or validation failure makes this line a miss
+            error = self._translator.batch_reply(exc, response_model)
+        else:
+            return response_model.model_validate(self._store(key, result, tally))
+        raise error  # outside the except block: the foreign exception is not chained
+
     def close(self) -> None:
         if self._openai is not None:
             self._openai.close()
@@ -170,6 +215,11 @@ class ModelClient:
         self.close()
 
     # -- internals ---------------------------------------------------------------------------------------
+
+    def _store(self, key: str, result: BaseModel, tally: _Tally) -> dict:
+        value = result.model_dump(mode="json")
+        self.cache.set(key, {"value": value, "usage": {"tokens_in": tally.tokens_in, "tokens_out": tally.tokens_out}})
+        return value
 
     def _cached(self, key: str, response_model: type[T]) -> T | None:
         entry = self.cache.get(key)

@@ -95,6 +95,12 @@ class Translator:
             return self.scrub(f"HTTP {exc.status_code} {_first_lines(_error_text(exc))}".rstrip())
         return self.scrub(f"{type(exc).__name__}: {_first_lines(str(exc))}")
 
+    def batch_reply(self, exc: BaseException, response_model: type[BaseModel]) -> InvalidModelOutput:
+        """A Batch API reply that did not parse or validate: the line is a miss (asked again directly)."""
+        return InvalidModelOutput(
+            self.scrub(f"batch reply did not match {response_model.__name__}: {type(exc).__name__}: {str(exc)[:200]}"),
+            attempts=1, hint="the call is made again directly, with validation retries")
+
     def scrub(self, text: str) -> str:
         key = self.config.api_key
         return text.replace(key, "***") if key else text

@@ -24,7 +24,7 @@ from pathlib import Path
 from extractor.errors import ConfigError
 
 PROMPT_DIR = Path(__file__).resolve().parents[2] / "prompts"
-KINDS = ("measures", "plans", "problems", "rectifications", "leadership", "metrics")
+KINDS = ("measures", "plans", "problems", "rectifications", "leadership", "metrics", "parts")
 COMMON = "common"
 
 

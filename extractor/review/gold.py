@@ -36,7 +36,7 @@ ITEM_LISTS: tuple[str, ...] = ("leadership_duties", "measures", "metrics", "prob
 EVIDENCE_FIELDS: tuple[str, ...] = ("evidence", "cause_evidence", "body")
 # Notes about the document itself; notes about an extraction (ungrounded_item, section_failed, …) are not gold.
 DOCUMENT_NOTE_KINDS = frozenset({"header_truncated", "text_truncated", "page_gap", "encoding_repaired",
-                                 "truncated_encoding", "no_structure", "suspicious_instruction"})
+                                 "truncated_encoding", "suspicious_instruction"})
 _SCALE = {"%": 0.01, "‰": 0.001}
 _SUITE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 

@@ -44,9 +44,10 @@ def _quantities(text: str) -> list[dict]:
 
 
 def _units() -> dict[str, Any]:
-    from extractor.facts.quantities import MULTIPLIERS, RATIO
+    from extractor.facts.quantities import MULTIPLIERS
+    from extractor.facts.units import PERCENT
 
-    return {"multipliers": MULTIPLIERS, "ratio": RATIO}
+    return {"multipliers": MULTIPLIERS, "ratio": PERCENT}
 
 
 def _grounding(report: Report, text: Optional[str]) -> dict[str, list[Optional[bool]]]:

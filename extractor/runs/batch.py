@@ -14,6 +14,7 @@ What OUT holds:
                       `ignored`, a broken link or an unreadable file a line `failed`, each with its reason.
     reports.jsonl, metrics.csv, indicators.csv, items.csv (+ metrics/items .parquet with pyarrow):
                       rebuilt from every output in OUT at the end (extractor/runs/tables.py)
+    reports.sqlite    the same rows as SQL tables, synced with the outputs (extractor/runs/store.py)
 
 Statuses: `ok`; `degraded` (every item present, some model calls failed and the rules stand in); `partial`
 (something really missing); `failed` (no output); `stale` (failed now, an older output kept); `not_started`
@@ -48,7 +49,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Callable, Literal, Protocol
 
 from pydantic import ValidationError
 
@@ -58,6 +59,7 @@ from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InputError
 from extractor.files import atomic_write_json
 from extractor.pipeline import extract, is_degraded, is_partial, new_breaker, preflight
+from extractor.runs.store import write_store
 from extractor.runs.tables import write_tables
 from schemas.report import Report
 
@@ -65,7 +67,7 @@ Status = Literal["ok", "degraded", "partial", "failed", "stale", "not_started", 
 STATUSES: tuple[str, ...] = ("ok", "degraded", "partial", "failed", "stale", "not_started", "skipped", "ignored")
 _BAD = ("degraded", "partial", "failed", "stale", "not_started")  # exit 1
 MANIFEST = "manifest.jsonl"
-_PRODUCT_SUFFIXES = (".json", ".jsonl", ".csv", ".parquet")  # what a batch writes into OUT
+_PRODUCT_SUFFIXES = (".json", ".jsonl", ".csv", ".parquet", ".sqlite", ".sqlite-journal")  # what a batch writes into OUT
 _DONE = ("ok", "skipped")  # a skipped line is only ever written for an input whose output was ok
 
 
@@ -87,6 +89,7 @@ class ManifestEntry:
     tokens_out: int = 0
     calls: int = 0
     cache_hits: int = 0
+    structure_uncertain: int = 0  # the report's structure_uncertain notes (a part missing or without items)
     run_id: str = ""
     time: str = ""
     tool_version: str = __version__
@@ -133,6 +136,16 @@ class Manifest:
             return fh.read(1) == b"\n"
 
 
+class Engine(Protocol):
+    """Where reports are extracted when not on this process's threads (extractor/runs/ray_engine.py): how
+    many in flight, and an `extract` that runs one report there and returns its Report here. Outputs and
+    the manifest are still written here, by the same code, so engines resume each other's runs."""
+
+    def workers(self, config: Config, concurrency: int) -> tuple[int, list[str]]: ...
+
+    def extract(self, path: Path, config: Config) -> Report: ...
+
+
 @dataclass(frozen=True)
 class BatchEvent:
     """What `on_event` receives, always on the calling thread.
@@ -172,6 +185,11 @@ class BatchSummary:
         return sum(getattr(entry, attr) for entry in self.entries)
 
     @property
+    def structure_uncertain(self) -> int:
+        """Reports written this run whose outline left a part missing or empty (see their `quality`)."""
+        return sum(1 for entry in self.entries if entry.structure_uncertain)
+
+    @property
     def exit_code(self) -> int:
         """2 when the run stopped on a configuration fault, 1 when any input is not done (degraded, partial,
         failed, stale, not_started), else 0 (ok, skipped, ignored folders)."""
@@ -190,6 +208,7 @@ class BatchSummary:
             "tokens_out": self.total("tokens_out"),
             "calls": self.total("calls"),
             "cache_hits": self.total("cache_hits"),
+            "structure_uncertain": self.structure_uncertain,
             "seconds": round(self.seconds, 3),
             "exit_code": self.exit_code,
             "stopped": self.stopped,
@@ -244,6 +263,8 @@ def run_batch(
     recursive: bool = False,
     on_event: Callable[[BatchEvent], None] | None = None,
     on_calls: Callable[[str, str, int, int], None] | None = None,
+    prepare: Callable[[list[Path]], list[str]] | None = None,
+    engine: "Engine | None" = None,
 ) -> BatchSummary:
     """Extract every file matching `glob` in `in_dir` into `out_dir`; see the module docstring.
 
@@ -266,7 +287,7 @@ def run_batch(
     run = _Run(out_dir, config, Manifest(out_dir / MANIFEST), config.fingerprint(versions), versions,
                run_id=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"), breaker=new_breaker(config),
                on_calls=on_calls)
-    workers, notes = _workers(config, concurrency)
+    workers, notes = engine.workers(config, concurrency) if engine else _workers(config, concurrency)
     summary = BatchSummary(in_dir, out_dir, run.fingerprint, workers, notes=notes)
 
     jobs, folders = _discover(in_dir, out_dir, glob, recursive)
@@ -280,13 +301,15 @@ def run_batch(
         _finish(summary, run, run.entry(job, "ignored", error=job.error), emit)
     for job in done:
         _finish(summary, run, run.entry(job, "skipped", output=job.output), emit)
-    if workers > 1 and config.resolved_backend == "openai":
+    if prepare is not None and todo:  # e.g. the OpenAI Batch API filling the response cache (openai_batch.py)
+        summary.notes.extend(prepare([job.path for job in todo if not job.error]))
+    if engine is None and workers > 1 and config.resolved_backend == "openai":
         # Reports in flight *and* their calls through one pool as wide as --concurrency: the endpoint has
         # that many requests in flight until the last call, instead of idling while one long report ends.
         run = replace(run, calls=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fazhi-call"))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fazhi-batch")
     try:
-        futures = {pool.submit(_process, job, run): job for job in todo}
+        futures = {pool.submit(_process, job, run, engine.extract if engine else None): job for job in todo}
         for future in as_completed(futures):
             entry = future.result()
             if entry is None:  # not started: the run stopped (circuit breaker) before this job began
@@ -310,6 +333,9 @@ def run_batch(
 
     summary.tables, table_notes = write_tables(out_dir)
     summary.notes.extend(table_notes)
+    stored, store_notes = write_store(out_dir)  # OUT/reports.sqlite, from the same rows (runs/store.py)
+    summary.tables += stored
+    summary.notes.extend(store_notes)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -395,8 +421,9 @@ def _is_done(prev: dict | None, job: _Job, run: _Run) -> bool:
     return report.source.sha256 == job.sha256
 
 
-def _process(job: _Job, run: _Run) -> ManifestEntry | None:
-    """One input, start to finish, on a worker thread: extract, write the output, then the manifest line."""
+def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] | None = None) -> ManifestEntry | None:
+    """One input, start to finish, on a worker thread: extract (here, or where `extract_fn` sends it), write
+    the output, then the manifest line."""
     if run.stop.is_set():
         return None  # the batch was stopped after this job was queued; the next run does it
     started = time.monotonic()
@@ -408,8 +435,11 @@ def _process(job: _Job, run: _Run) -> ManifestEntry | None:
         if run.on_calls is not None:
             progress = lambda stage, done, total: run.on_calls(job.key, stage, done, total)  # noqa: E731
         try:
-            report = extract(job.path, run.config, progress=progress, breaker=run.breaker,
-                             **({"pool": run.calls} if run.calls is not None else {}))
+            if extract_fn is not None:  # another engine (Ray): its own processes, no shared breaker or call pool
+                report = extract_fn(job.path, run.config)
+            else:
+                report = extract(job.path, run.config, progress=progress, breaker=run.breaker,
+                                 **({"pool": run.calls} if run.calls is not None else {}))
         except ConfigError as err:
             # Not about this file (the circuit breaker, a key the endpoint rejects): stop the run. This
             # report and every one not begun are `not_started`; the next run resumes them.
@@ -470,6 +500,7 @@ def _usage(report: Report) -> dict:
     return {
         "backend": info.backend, "model": info.model, "tokens_in": info.tokens_in,
         "tokens_out": info.tokens_out, "calls": info.calls, "cache_hits": info.cache_hits,
+        "structure_uncertain": sum(1 for note in report.quality if note.kind == "structure_uncertain"),
     }
 
 

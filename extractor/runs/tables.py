@@ -48,7 +48,7 @@ _TYPES = {"report_year": _INT, "start": _INT, "end": _INT, "value": _FLOAT, "val
 def load_reports(out_dir: Path) -> tuple[list[Report], list[str]]:
     """Every Report JSON in `out_dir`, by file name; other JSON files are noted and left out."""
     reports, notes = [], []
-    for path in sorted(p for p in Path(out_dir).glob("*.json") if p.is_file()):
+    for path in sorted(p for p in Path(out_dir).rglob("*.json") if _is_output(p, Path(out_dir))):
         try:
             reports.append(Report.model_validate_json(path.read_bytes()))
         except (OSError, ValidationError, ValueError) as err:
@@ -174,3 +174,9 @@ def _write_parquet(out_dir: Path, tables: dict, notes: list[str]) -> list[str]:
 
 def _first_line(err: Exception) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def _is_output(path: Path, out_dir: Path) -> bool:
+    """A report JSON of the batch: in OUT or a sub-folder of it (inputs read with --recursive keep their
+    relative path), not hidden (temp files)."""
+    return path.is_file() and not any(part.startswith(".") for part in path.relative_to(out_dir).parts)

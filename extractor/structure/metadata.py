@@ -1,26 +1,33 @@
 """Metadata from the header and closing lines, by rules only (no model), plus document-level quality notes.
 
-Where things stand in a report (seeds 000–004):
+Where things stand in a report (names made up):
 
-    中共洛阳市偃师区委员会                   文头 (letterhead): the most specific place name
-    偃文〔2023〕12号                        doc_number
-    签发人：丁小强 / 储祥好                  signers (the names may continue on the next lines)
-    中共运城市委 运城市人民政府               title, issuer part (may be its own line)
-    关于2020年法治政府建设情况的报告          title; report_year
+    中共青山市白河区委员会                   文头 (letterhead): the most specific place name
+    白文〔2024〕8号                          doc_number
+    签发人：张三 / 李四                      signers (more names may follow on the next lines)
+    中共青山市委 青山市人民政府               title, issuer part (may be its own line)
+    关于2023年法治政府建设情况的报告          title; report_year (a title may also lack 关于:
+                                            `青山市人民政府2023年度法治政府建设工作情况`)
     省委、省政府：                           recipients (主送)
+    2023年，青山市坚持…                      opening sentence: the place when nothing above names one
     …body…
-    特此报告。 / 中共偃师区委 / 2023年3月22日  signatures, issue_date
-    中共运城市委办公室 2021年2月4日印发        printing office and printed_date
+    特此报告。 / 青山市人民政府 / 2024年3月1日  signatures, issue_date
+    青山市人民政府办公室 2024年3月5日印发      printing office and printed_date
 
-A field the text does not state is None — never filled from the file name or a guess.
+A web copy may carry an info block (`发文机关:` `成文日期:` `发文字号:` `所属单位:`, found by text.furniture);
+it fills what the report's own lines leave empty. Labels are matched on the simplified view, values are
+given as printed. A field the text does not state is None — never filled from the file name or a guess.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from extractor.text.layout import DATE_LINE, Line, closing_index, is_org_line, parse_date, split_lines
 from extractor.text.normalize import Normalized
+from extractor.text.script import simplified
+from extractor.text.sentences import SENTENCE_END
 from extractor.structure.outline import Outline
 from schemas.report import Metadata, QualityNote, Section
 
@@ -31,19 +38,23 @@ _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _NOT_A_NAME = re.compile(r"政府|委|局|厅|办|市|县|区|省|报告|关于")
 _YEAR = re.compile(r"(\d{4})年")
 _INTRO_MIN = 40  # the first line this long before the first heading is the opening paragraph, not header
-# A place at the start of a body's name: province, then prefecture-level, then county-level unit.
-# County-level cities (登封市) come out as the middle group; the county group takes only 区/县/旗 so that
-# `郑州市城市管理局` does not yield a place `郑州市城市`.
+# A place at the start of a body's name, from the top: province (省/自治区; 直辖市 come out as a 市),
+# prefecture (市/州/盟/地区, 自治州), county level (区/县/旗, 自治县/自治旗; a county-level city comes out
+# as the prefecture group), or a development zone or new area (…开发区/高新区/新区), then a township
+# (乡/镇/街道). The county group takes only 区/县/旗 so that `青山市城市管理局` does not yield `青山市城市`;
+# the township group never ends in 城乡/城镇 (`青山市城乡建设局` is a city department).
 _PLACE = re.compile(
-    r"(?:中国共产党|中共)?(?P<place>(?:[\u4e00-\u9fff]{2,3}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))?"
-    r"(?:[\u4e00-\u9fff]{1,4}?(?:区|县|旗))?)"
+    r"(?:中国共产党|中共)?(?P<place>(?:[\u4e00-\u9fff]{2,6}?(?:省|自治区))?"
+    r"(?:[\u4e00-\u9fff]{2,8}?自治州|[\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))?"
+    r"(?:[\u4e00-\u9fff]{2,12}?(?:开发区|高新区|新区)|[\u4e00-\u9fff]{2,8}?自治(?:县|旗)|[\u4e00-\u9fff]{1,6}?(?:区|县|旗))?"
+    r"(?:[\u4e00-\u9fff]{1,4}?(?:(?<!城)(?:乡|镇)|街道))?)"
 )
 _MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-_PARTY_OR_GOVERNMENT = re.compile(r"^(?:中共|中国共产党)|人民政府$|政府$|管委会$|管理委员会$")
-# Splits `中共偃师区委偃师区人民政府` when OCR lost the space between two issuers.
+_PARTY_OR_GOVERNMENT = re.compile(r"^(?:中共|中国共产党)|人民政府$|政府$|管委会$|管理委员会$|办事处$|党工委$|行政公署$")
+# Splits `中共白河区委白河区人民政府` when OCR lost the space between two issuers.
 _ISSUER = re.compile(r".+?(?:人民政府|委员会|委|政府|办公室|局|厅)(?=中共|中国共产党|[\u4e00-\u9fff]{2,}(?:人民政府|政府)$|$)")
 _RECIPIENT_SPLIT = re.compile(r"[、，,\s]+")
-_FINAL = set("。！？!?”」』")
+_FINAL = SENTENCE_END | set("”」』")  # a sentence end, or a closing quote after one
 
 
 def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list[QualityNote]]:
@@ -53,23 +64,59 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
     closing = lines[close:]
     title_lines = _title_lines(header)
     title = _compact(norm, title_lines) if title_lines else None
-    issuers = _title_issuers(norm, title_lines) or _signature_issuers(closing)
+    info = _Info(norm)
+    issuers = _title_issuers(norm, title_lines) or _signature_issuers(closing) or info.names("发文机关")
     recipients = _recipients(header)
-    region = _region(header, issuers, closing, norm.text)
+    place = _region(header, issuers, closing, norm.text, info.names("所属单位"), _simplified_title(title))
     meta = Metadata(
         title=title,
         issuers=issuers,
-        region=region,
-        admin_level=_admin_level(region, issuers, recipients, norm.text),
+        region=_printed(norm, place),  # as printed: 小龍門鄉 in a traditional report
+        admin_level=_admin_level(place, [simplified(i) for i in issuers or []], recipients, norm.text),
         report_year=_report_year(title, outline, norm.text),
-        doc_number=next((_compact(norm, [ln]) for ln in header if _DOC_NUMBER.match(ln.text)), None),
+        doc_number=next((_compact(norm, [ln]) for ln in header if _DOC_NUMBER.match(ln.text)), None) or info.text("发文字号"),
         signers=_signers(norm, outline),
         recipients=recipients,
-        issue_date=next((parse_date(m) for ln in closing if (m := DATE_LINE.match(ln.text)) and not m.group("printed")), None),
+        issue_date=next((parse_date(m) for ln in closing if (m := DATE_LINE.match(ln.text)) and not m.group("printed")), None)
+        or info.date("成文日期"),
         printed_date=next((parse_date(m) for ln in closing if (m := DATE_LINE.match(ln.text)) and m.group("printed")), None),
     )
     notes = _truncation_notes(norm, lines, close, title, outline)
     return meta, notes
+
+
+# --------------------------------------------------------------------------- web info block
+class _Info:
+    """The info table a government site prints above a document (`发文机关:` `成文日期:` `发文字号:`
+    `所属单位:`, found by `text.furniture`): it fills fields the report's own lines leave empty."""
+
+    def __init__(self, norm: Normalized):
+        self.norm = norm
+
+    def text(self, label: str) -> str | None:
+        return self.norm.furniture.value(self.norm.original, label)
+
+    def names(self, label: str) -> list[str] | None:
+        value = self.text(label)
+        return [n for n in _RECIPIENT_SPLIT.split(value) if n] if value else None
+
+    def date(self, label: str):
+        value = self.text(label)
+        if not value:
+            return None
+        view = simplified(value).translate(_FOLD)
+        m = _ISO_DATE.match(view)
+        if m:
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return None
+        m = DATE_LINE.match(view)
+        return parse_date(m) if m else None
+
+
+_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 
 
 # --------------------------------------------------------------------------- header
@@ -85,13 +132,27 @@ def _header(norm: Normalized, lines: list[Line], outline: Outline) -> list[Line]
 
 
 def _title_lines(header: list[Line]) -> list[Line]:
-    """The title: a line ending in 报告 that says 关于 or 法治; its issuer part may be the line before."""
+    """The title: a line ending in 报告 that says 关于 or 法治, or a line naming the year's 法治(政府)建设
+    work without 关于 (`青山市人民政府2023年度法治政府建设工作情况`); its issuer part may be the line before."""
     for i, line in enumerate(header):
-        if line.text.endswith("报告") and ("关于" in line.text or "法治" in line.text):
+        if _is_title(line.text):
             if line.text.startswith("关于") and i > 0 and is_org_line(header[i - 1].text) and not header[i - 1].text.endswith("文件"):
                 return [header[i - 1], line]
             return [line]
     return []
+
+
+def _is_title(text: str) -> bool:
+    if text.endswith("报告") and ("关于" in text or "法治" in text):
+        return True
+    return bool(_TITLE_WITHOUT_GUANYU.search(text))
+
+
+_TITLE_WITHOUT_GUANYU = re.compile(r"\d{4}年度?.{0,12}法治.{0,12}(?:情况|总结|报告)$")
+
+
+def _simplified_title(title: str | None) -> str | None:
+    return simplified(title) if title else None
 
 
 def _compact(norm: Normalized, lines: list[Line]) -> str:
@@ -106,7 +167,13 @@ def _title_issuers(norm: Normalized, title_lines: list[Line]) -> list[str] | Non
         return None
     start, _ = norm.to_orig(title_lines[0].start, title_lines[0].end)
     _, end = norm.to_orig(title_lines[-1].start, title_lines[-1].end)
-    before, found, _ = norm.original[start:end].partition("关于")
+    printed = norm.original[start:end]
+    before, found, _ = simplified(printed).partition("关于")  # 關於 too; names are kept as printed
+    if not found and (year := re.search(r"\d{4}\s*年", printed)):
+        before, found = printed[: year.start()], "year"  # `青山市人民政府2023年度…`: the issuer precedes the year
+        if not is_org_line(re.sub(r"[\s#]+", "", simplified(before))):
+            return None
+    before = printed[: len(before)]
     if not found:
         return None
     issuers: list[str] = []
@@ -129,13 +196,14 @@ def _signature_issuers(closing: list[Line]) -> list[str] | None:
 
 def _signers(norm: Normalized, outline: Outline) -> list[str] | None:
     """签发人 names, read from the original lines before the first heading: normalization may join a
-    short line containing 、 (`签发人：张三、李四`) to the next, and 004 prints a second signer on a
-    line of its own right below."""
+    short line containing 、 (`签发人：张三、李四`) to the next. Several signers are laid out per GB/T 9704
+    (党政机关公文格式, 7.2.4): left to right and top to bottom, so the names may go on over the next
+    lines, each line holding only names."""
     head_end = outline.sections[0].evidence.start if outline.sections else len(norm.original)
-    m = _SIGNER_LINE.search(norm.original, 0, head_end)
+    m = _SIGNER_LINE.search(simplified(norm.original[:head_end]))  # 簽發人 too; names are kept as printed
     if not m:
         return None
-    names = [n for n in re.split(r"[、，,\s]+", m.group("names")) if n]
+    names = [n for n in re.split(r"[、，,\s]+", norm.original[m.start("names") : m.end()]) if n]
     for nxt in (r.strip() for r in norm.original[m.end() : head_end].split("\n")):
         if not nxt:
             continue
@@ -157,25 +225,52 @@ def _recipients(header: list[Line]) -> list[str] | None:
 
 
 # --------------------------------------------------------------------------- place, level, year
+def _printed(norm: Normalized, value: str | None) -> str | None:
+    """A value read on the normalized (simplified) text, as printed: `小龍門鄉` for `小龙门乡`."""
+    span = norm.find(value) if value else None
+    return re.sub(r"\s+", "", norm.original[span[0] : span[1]]) if span else value
+
+
 def _place(name: str) -> str:
     m = _PLACE.match(name)
     return m.group("place") if m else ""
 
 
-def _region(header: list[Line], issuers: list[str] | None, closing: list[Line], text: str) -> str | None:
-    """The most specific place named by the letterhead, the issuers or the signatures; else the opening
-    sentence `2023年,登封市坚持…`. Candidates must agree: 洛阳市偃师区 wins over 偃师区."""
+def _region(header: list[Line], issuers: list[str] | None, closing: list[Line], text: str,
+            site_units: list[str] | None = None, title: str | None = None) -> str | None:
+    """The most specific place named by the letterhead, the title, the issuers, the signatures or the web
+    info block's 所属单位; else the subject of the opening sentence. Candidates must agree: 青山市白河区 wins
+    over 白河区."""
     names = [ln.text.removesuffix("文件") for ln in header if is_org_line(ln.text.removesuffix("文件"))]
+    names += [title] if title else []
     names += issuers or []
     names += [ln.text for ln in closing if is_org_line(ln.text)]
+    names += site_units or []
     places = [p for p in map(_place, names) if p]
     if not places:
-        m = re.search(r"^\d{4}年[，,]", text, re.M)
-        places = [p for p in [_place(text[m.end():]) if m else ""] if p]
+        places = [p for p in [_opening_place(header, text)] if p]
     if not places:
         return None
     best = max(places, key=len)
     return best if all(best.endswith(p) or p in best for p in places) else places[0]
+
+
+# The opening sentence's subject is the jurisdiction: `2023年，白河县坚持…`, `今年以来，小龙门乡…`,
+# `在市委、市政府的坚强领导下，白河县…`. Leading time and circumstance phrases are skipped; `全县`/`我市`
+# name no place.
+_OPENING_LEAD = re.compile(r"^(?:\d{4}年度?(?:以来)?|近年来|今年以来|一年来|过去一年)[，,]?(?:在.{2,30}?下[，,])?|^在.{2,30}?下[，,]")
+_NOT_A_PLACE = re.compile(r"^[全我本该各此]")
+
+
+def _opening_place(header: list[Line], text: str) -> str | None:
+    for line in text.split("\n")[: len(header) + 3]:
+        m = _OPENING_LEAD.match(line)
+        if not m:
+            continue
+        place = _place(line[m.end():])
+        if place and not _NOT_A_PLACE.match(place):
+            return place
+    return None
 
 
 def _admin_level(region: str | None, issuers: list[str] | None, recipients: list[str] | None, text: str) -> str | None:
@@ -185,10 +280,12 @@ def _admin_level(region: str | None, issuers: list[str] | None, recipients: list
         return None
     if region in _MUNICIPALITIES or region.endswith(("省", "自治区")):
         return "province"
+    if region.endswith(("乡", "镇", "街道", "开发区", "高新区")):
+        return "other"  # a township or a development zone: the schema has no level of its own for them
     if region.endswith(("区", "县", "旗")):
         return "county"
-    # A 市 is a prefecture-level city when it reports to the province, a county-level city (登封市)
-    # when it reports to a 市; the addressee says which, else who the opening says leads it.
+    # A 市 is a prefecture-level city when it reports to the province, a county-level city when it
+    # reports to a 市; the addressee says which, else who the opening says leads it (`在市委、市政府…`).
     above = [_place(r) or r for r in recipients or []]
     if any(p.startswith("市") or (p.endswith("市") and p != region) for p in above):
         return "county"
@@ -198,14 +295,20 @@ def _admin_level(region: str | None, issuers: list[str] | None, recipients: list
 
 
 def _report_year(title: str | None, outline: Outline, text: str) -> int | None:
-    """The year reported on: the title's year, else a measures/shortcomings heading's, else the opening's."""
-    if title and (m := _YEAR.search(title)):
+    """The year reported on: the title's year, else a measures/shortcomings heading's, else the opening
+    sentence's (`2023年，…`), else the year before the plans heading's (`三、2024年工作安排`)."""
+    if title and (m := _YEAR.search(re.sub(r"\s", "", title))):
         return int(m.group(1))
     for s in outline.sections:
         if s.part in ("measures", "shortcomings") and (m := _YEAR.search(re.sub(r"\s", "", s.heading))):
             return int(m.group(1))
-    m = re.search(r"^(\d{4})年[，,]", text, re.M)
-    return int(m.group(1)) if m else None
+    m = re.search(r"^(\d{4})年度?(?:以来)?[，,]", text, re.M)
+    if m:
+        return int(m.group(1))
+    for s in outline.sections:
+        if s.part == "plans" and (m := _YEAR.search(re.sub(r"\s", "", s.heading))):
+            return int(m.group(1)) - 1
+    return None
 
 
 # --------------------------------------------------------------------------- quality

@@ -6,14 +6,16 @@ Headings are recognised by their ordinal marker at the start of a normalized lin
     level 1   一、            path label 一
     level 2   （一） / (一)    path label （一）   (always full-width in paths, whatever the print uses)
     level 3   1. / 1、 / 1．   path label 1
-    level 4   一是 二是 …      items inside paragraphs, never sections
+    level 4   （1） / (1)      path label （1）
+    level 5   ① ②             path label ①
+    —         一是 二是 …      items inside paragraphs, never sections
 
 A heading often runs straight into its paragraph (`（三）加强规范性文件…合法合规。全年组织…`): the
 heading is the phrase up to and including the first 。, or the whole line when it has none.
 
 Blocks are the report's enumerated items per part — the unit the model labels and the gold counts
-(evals/gold/CONVENTIONS.md): one per `一是` piece, per `1.` item, per `（一）` subsection without
-sub-items (heading included); un-numbered paragraphs of a part give one block per paragraph, or per
+(evals/gold/CONVENTIONS.md): one per `一是` piece, per `1.` item, per numbered subsection (`（一）`, `1.`,
+`（1）`, `①`) without sub-items (heading and paragraph included); un-numbered paragraphs of a part give one block per paragraph, or per
 `；`-clause / sentence where the part is a list written as prose (plans, leadership, shortcomings).
 
 Offsets: the work happens on `Normalized.text`; every Section and Block carries ORIGINAL offsets and the
@@ -26,9 +28,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from extractor.text.layout import Line, closing_index, cn_int, int_cn, split_lines
+from extractor.text.layout import Line, closing_index, split_lines
 from extractor.text.normalize import Normalized
-from schemas.report import Evidence, Section
+from extractor.text.numerals import cn_int, int_cn
+from extractor.text.sentences import clauses, has_clause_break, paragraphs
+from extractor.structure.parts import OPENING_CHARS, AskPart, PartDecision, TopSection, decide_parts, report_year_hint
+from schemas.report import Evidence, QualityNote, Section
 
 BlockKind = Literal["measures", "problems", "rectifications", "plans", "leadership"]
 
@@ -48,6 +53,7 @@ class Block:
 class Outline:
     sections: list[Section]
     blocks: list[Block]
+    named_parts: list[str] = field(default_factory=list)  # top-level paths whose content names their part
 
 
 # --------------------------------------------------------------------------- headings
@@ -56,27 +62,23 @@ _MARKERS = (
     (1, re.compile(r"([一二三四五六七八九十]{1,3})、")),
     (2, re.compile(r"\(([一二三四五六七八九十]{1,3})\)")),
     (3, re.compile(r"(\d{1,2})[.、](?!\d)")),  # (?!\d): `1.5万` at a line start is a number, not item 1
+    (4, re.compile(r"\((\d{1,2})\)")),  # （1） under 1.
+    (5, re.compile(r"([\u2460-\u2473])")),  # ① deeper still
 )
+_LEVELS = (1, 2, 3, 4, 5)
 # `一是`/`二是` opening an item: at a line start or right after a sentence/clause end or a colon. The
 # lookbehind keeps words like 统一是/唯一是 out.
 _ITEM = re.compile(r"(?<![^\n。；;：:！？!?])([一二三四五六七八九十]{1,3})是")
 _HEADING_MAX = 60  # a line without 。 longer than this is a paragraph that happens to start with a marker
 _RUN_ON_MAX = 6  # `…提升复议应诉工作` + page break + `成效。`: the heading's tail on the next line
-_SENTENCE_END = "。！？!?"
-_PARAGRAPH_END = set("。！？!?；;：:")
 
-# Part words, checked in this order: a heading naming the 第一责任人 duty is the leadership part even
-# though it also says 情况; `存在的问题和下步打算` is taken as shortcomings (the first part it names).
-_PART_WORDS: tuple[tuple[str, re.Pattern], ...] = (
-    ("leadership", re.compile(r"第一责任人|履行.{0,12}职责")),
-    ("shortcomings", re.compile(r"不足|问题|差距")),
-    ("plans", re.compile(r"安排|打算|计划|谋划|要点|思路|下一步|下步")),
-    ("other", re.compile(r"其他|其它")),
-    ("measures", re.compile(r"举措|成效|工作情况|开展情况|做法|进展|主要工作")),
-)
 _BLOCK_KIND = {"measures": "measures", "shortcomings": "problems", "plans": "plans", "leadership": "leadership"}
-_RECTIFICATION = re.compile(r"整改|改进措施|措施")
+# A subsection of the shortcomings part that names the fixes (`（二）整改措施`, `2.改进举措`): a short heading
+# about 整改/改进. A long problem statement that merely ends in `…落实措施` is a problem, not a fix.
+_RECTIFICATION = re.compile(r"整改|改进(?:措施|举措|方向)")
+_RECTIFICATION_HEADING_MAX = 20
 _VOCABULARY = re.compile(r"法治|依法行政")
+_BODY_MIN = 200  # characters of text below which a file has no body worth a note
 
 
 @dataclass
@@ -91,51 +93,81 @@ class _Head:
     children: list["_Head"] = field(default_factory=list)
 
 
-def segment(norm: Normalized) -> Outline:
+def segment(norm: Normalized, ask_part: AskPart | None = None) -> Outline:
+    """The outline and its items. `ask_part` (model backends) settles the top-level sections whose part
+    the rules leave undecided or contradictory (structure.parts); without it the rules' guess stands."""
     lines = split_lines(norm)
     body = lines[: closing_index(lines)]
     heads = _find_headings(body)
     limit = body[-1].end if body else 0
     _link(heads, limit)
     top_level = min((h.level for h in heads), default=1)
-    sections = [_section(norm, h, top_level) for h in heads]
+    tops = [h for h in heads if h.level == top_level]
+    first = tops[0].start if tops else limit
+    decisions = decide_parts(
+        [TopSection(h.path, norm.text[h.start : h.end], norm.text[h.end : min(h.end + OPENING_CHARS, h.body_end)]) for h in tops],
+        report_year_hint([ln.text for ln in lines if ln.end <= first]), ask_part,
+    )
+    decided = {id(h): d for h, d in zip(tops, decisions)}
+    sections = [_section(norm, h, decided.get(id(h))) for h in heads]
     blocks: list[Block] = []
     for head, section in zip(heads, sections):
         if head.level == top_level and section.part in _BLOCK_KIND:
             _collect(norm, head, _BLOCK_KIND[section.part], top_level, blocks)
-    return Outline(sections=sections, blocks=blocks)
+    named = [h.path for h, d in zip(tops, decisions) if d.part != "none" and not d.reason.startswith("undecided")]
+    return Outline(sections=sections, blocks=blocks, named_parts=named)
 
 
 def is_report(norm: Normalized, outline: Outline) -> bool:
     """False for text that is clearly no 法治政府建设 report: neither a required part nor the vocabulary.
 
     A required part alone is not enough (`一、存在问题` heads many kinds of document), nor is one passing
-    mention of 法治; either both, or the vocabulary several times.
+    mention of 法治; either both, or the vocabulary several times. The part must be named by the section's
+    own heading or opening: position alone makes any first section `measures`.
     """
     hits = len(_VOCABULARY.findall(norm.text))
-    has_part = any(s.part != "none" for s in outline.sections)
+    has_part = bool(outline.named_parts)
     return (has_part and hits >= 1) or hits >= 3
+
+
+def structure_notes(norm: Normalized, outline: Outline) -> list[QualityNote]:
+    """`structure_uncertain` notes, so a report never loses a part silently: body text but no measures part,
+    or a part the outline found with no item in it."""
+    notes = []
+    top = [s for s in outline.sections if s.level == min(x.level for x in outline.sections)] if outline.sections else []
+    if not any(s.part == "measures" for s in top) and len(norm.text) > _BODY_MIN:
+        where = "、".join(f"{s.path} `{s.heading[:20]}` → {s.part}" for s in top) or "no numbered headings"
+        notes.append(QualityNote(kind="structure_uncertain", message=f"body text but no measures part found ({where}): no measure was extracted"))
+    with_items = {b.path.split("/")[0] for b in outline.blocks}
+    for s in top:
+        if s.part in _BLOCK_KIND and s.path not in with_items:
+            notes.append(QualityNote(kind="structure_uncertain", section=s.path, quote=s.heading[:40],
+                                     message=f"the {s.part} part `{s.heading[:30]}` gave no item"))
+    return notes
 
 
 def _find_headings(lines: list[Line]) -> list[_Head]:
     found: list[tuple[int, int, int, int]] = []  # (level, ordinal, line index, marker end)
-    last = {1: 0, 2: 0, 3: 0}  # last accepted ordinal per level, reset under each new parent
+    last = {lvl: 0 for lvl in _LEVELS}  # last accepted ordinal per level, reset under each new parent
     for i, line in enumerate(lines):
         for level, pattern in _MARKERS:
             m = pattern.match(line.text)
             if not m:
                 continue
-            ordinal = cn_int(m.group(1))
-            # Ordinals only grow under one parent; a smaller one is a numbered phrase, not a heading. A
-            # long line without 。 is a paragraph that happens to start with a marker.
-            if ordinal is None or ordinal <= last[level] or ("。" not in line.text and len(line.text) > _HEADING_MAX):
+            ordinal = cn_int(m.group(1)) if level != 5 else ord(m.group(1)) - 0x245F
+            # Ordinals only grow under one parent; a smaller one is a numbered phrase, not a heading.
+            # A long line without 。 is a paragraph that happens to start with a marker, unless its number is
+            # the next in sequence: then it is a numbered paragraph item (`2.…；`).
+            if ordinal is None or ordinal <= last[level] or (
+                "。" not in line.text and len(line.text) > _HEADING_MAX and ordinal != last[level] + 1
+            ):
                 break
             last[level] = ordinal
-            for deeper in range(level + 1, 4):
+            for deeper in range(level + 1, len(_LEVELS) + 1):
                 last[deeper] = 0
             found.append((level, ordinal, i, m.end()))
             break
-    run_in = {lvl: _mostly_run_in(lines, [f for f in found if f[0] == lvl]) for lvl in (1, 2, 3)}
+    run_in = {lvl: _mostly_run_in(lines, [f for f in found if f[0] == lvl]) for lvl in _LEVELS}
     heads = []
     for level, ordinal, i, marker_end in found:
         end = _heading_end(lines, i, marker_end, run_in[level])
@@ -156,7 +188,7 @@ def _heading_end(lines: list[Line], i: int, marker_end: int, run_in_style: bool)
     if stop != -1:
         return line.start + stop + 1
     # In a report whose headings run into their paragraphs, a heading without 。 was split by a page
-    # break: its last word opens the next line (002: `…提升复议应诉工作` / `成效。2022年共收到…`).
+    # break: its last word opens the next line (`…提升复议应诉工作` / `成效。全年共收到…`).
     if run_in_style and i + 1 < len(lines):
         nxt = lines[i + 1].text
         stop = nxt.find("。")
@@ -178,27 +210,20 @@ def _link(heads: list[_Head], limit: int) -> None:
         h.parent = stack[-1] if stack else None
         if h.parent:
             h.parent.children.append(h)
-        label = int_cn(h.ordinal) if h.level == 1 else f"（{int_cn(h.ordinal)}）" if h.level == 2 else str(h.ordinal)
+        label = _label(h)
         h.path = f"{h.parent.path}/{label}" if h.parent else label
         stack.append(h)
         nxt = next((n for n in heads[i + 1 :] if n.level <= h.level), None)
         h.body_end = nxt.start - 1 if nxt else limit  # -1: the line break before the next heading
 
 
-def _section(norm: Normalized, h: _Head, top_level: int) -> Section:
+def _section(norm: Normalized, h: _Head, decision: PartDecision | None) -> Section:
     head = _evidence(norm, h.start, h.end)
-    part = _part(norm.text[h.start : h.end]) if h.level == top_level else "none"
     return Section(
-        heading=_display(head.quote), level=h.level, ordinal=h.ordinal, path=h.path, part=part,
+        heading=_display(head.quote), level=h.level, ordinal=h.ordinal, path=h.path,
+        part=decision.part if decision else "none", decided_by=decision.decided_by if decision else "rules",
         evidence=head, body=_evidence(norm, h.start, max(h.end, h.body_end)),
     )
-
-
-def _part(heading: str) -> str:
-    for part, words in _PART_WORDS:
-        if words.search(heading):
-            return part
-    return "none"
 
 
 def _display(quote: str) -> str:
@@ -213,8 +238,9 @@ def _evidence(norm: Normalized, a: int, b: int) -> Evidence:
 
 # --------------------------------------------------------------------------- blocks
 def _collect(norm: Normalized, h: _Head, kind: str, top_level: int, out: list[Block]) -> None:
-    if h.level > top_level and kind == "problems" and _RECTIFICATION.search(norm.text[h.start : h.end]):
-        kind = "rectifications"  # 003's 二、存在不足、原因及整改措施 / （二）整改措施
+    heading = norm.text[h.start : h.end]
+    if h.level > top_level and kind == "problems" and _RECTIFICATION.search(heading) and len(heading) <= _RECTIFICATION_HEADING_MAX:
+        kind = "rectifications"  # 二、存在的不足及整改措施 / （二）整改措施
     if h.children:
         # A heading's own lead-in before its first sub-heading is context, not an item.
         for child in h.children:
@@ -249,64 +275,12 @@ def _prose_units(text: str, a: int, b: int, kind: str) -> list[tuple[int, int]]:
     sentence (CONVENTIONS: one item per clause, per sentence where there is no `；`); shortcomings per
     clause when the paragraph is a `；` list, else per paragraph."""
     units: list[tuple[int, int]] = []
-    for pa, pb in _paragraphs(text, a, b):
-        if kind in ("plans", "leadership") or (kind in ("problems", "rectifications") and _has_top_semicolon(text, pa, pb)):
-            units.extend(_clauses(text, pa, pb))
+    for pa, pb in paragraphs(text, a, b):
+        if kind in ("plans", "leadership") or (kind in ("problems", "rectifications") and has_clause_break(text, pa, pb)):
+            units.extend(clauses(text, pa, pb, top_level=True))
         else:
             units.append((pa, pb))
     return units
-
-
-def _paragraphs(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """Paragraph spans in text[a:b]. A line that does not end a sentence continues on the next line:
-    normalization keeps some page breaks (after a short fragment), and they must not split a paragraph."""
-    spans: list[tuple[int, int]] = []
-    start = pos = a
-    while pos < b:
-        nl = text.find("\n", pos, b)
-        if nl == -1:
-            break
-        if nl > pos and text[nl - 1] in _PARAGRAPH_END:
-            spans.append((start, nl))
-            start = nl + 1
-        pos = nl + 1
-    spans.append((start, b))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
-
-
-_PAIRS = {"(": ")", "“": "”", "《": "》", "【": "】", "[": "]", "「": "」"}
-
-
-def _top_level(text: str, a: int, b: int):
-    """(position, char) of the characters of text[a:b] outside brackets and quotes. An opener whose closer
-    never comes (OCR drops them) is ignored, so one lost `”` cannot stop a whole paragraph splitting."""
-    closers: list[str] = []
-    for i in range(a, b):
-        ch = text[i]
-        if ch in _PAIRS and _PAIRS[ch] in text[i + 1 : b]:
-            closers.append(_PAIRS[ch])
-        elif closers and ch == closers[-1]:
-            closers.pop()
-        elif not closers:
-            yield i, ch
-
-
-def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """Split at top-level `；` (dropped) and sentence ends (kept)."""
-    units, start = [], a
-    for i, ch in _top_level(text, a, b):
-        if ch in "；;":
-            units.append((start, i))
-            start = i + 1
-        elif ch in _SENTENCE_END:
-            units.append((start, i + 1))
-            start = i + 1
-    units.append((start, b))
-    return [(s, e) for s, e in units if text[s:e].strip("\n；;，,、 ")]
-
-
-def _has_top_semicolon(text: str, a: int, b: int) -> bool:
-    return any(ch in "；;" for _, ch in _top_level(text, a, b))
 
 
 def _add(norm: Normalized, out: list[Block], kind: str, path: str, marker: str, heading: str | None, a: int, b: int) -> None:
@@ -321,8 +295,13 @@ def _add(norm: Normalized, out: list[Block], kind: str, path: str, marker: str, 
     out.append(Block(kind=kind, path=path, marker=marker, heading=heading, start=start, end=end, text=norm.original[start:end]))
 
 
+def _label(h: _Head) -> str:
+    """The heading's step in a path: 一, （一）, 1, （1）, ①."""
+    return {1: int_cn(h.ordinal), 2: f"（{int_cn(h.ordinal)}）", 3: str(h.ordinal), 4: f"（{h.ordinal}）"}.get(h.level) or chr(0x2460 + h.ordinal - 1)
+
+
 def _marker(h: _Head) -> str:
-    return f"（{int_cn(h.ordinal)}）" if h.level == 2 else f"{h.ordinal}." if h.level == 3 else f"{int_cn(h.ordinal)}、"
+    return {1: f"{int_cn(h.ordinal)}、", 3: f"{h.ordinal}."}.get(h.level) or _label(h)
 
 
 def _context_heading(norm: Normalized, h: _Head, top_level: int) -> str:

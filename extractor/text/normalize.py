@@ -3,7 +3,11 @@
 What normalization does (and why):
 - full-width ASCII forms (digits, letters, punctuation, U+3000 space) fold to half width, so `１２３` and
   `（一）` parse like `123` and `(一)`;
-- markdown `#` heading marks and `---` rules are dropped;
+- markdown `#` heading marks and `---` rules are dropped, and so are the lines of web-page furniture
+  (`text.furniture`: breadcrumbs, `来源`/`发布时间` lines, 【】 widgets, 打印/关闭/分享, the info block, whose
+  values stay readable through `Normalized.furniture`);
+- traditional characters read as simplified (`text.script.simplified`, one character for one), so
+  headings, keywords, labels and units match either script while quotes come from the original;
 - horizontal whitespace is removed (Chinese text has none; OCR inserts it around numbers: `142 个`);
 - a line break survives only where a paragraph really ends (after sentence-final punctuation, around
   headings and short header lines); any other line break, blank lines included, is a page break inside a
@@ -19,10 +23,14 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from extractor.text.sentences import PARAGRAPH_END
+from extractor.text.furniture import Furniture, find_furniture
+from extractor.text.script import simplified
+
 # Sentence-final (or clause-final) characters after which a line break is a real paragraph end.
-_TERMINAL = set("。！？!?；;：:”」』）)")
+_TERMINAL = PARAGRAPH_END | set("”」』）)")
 _HEADING_START = re.compile(
-    r"^\s*(?:#+\s*)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s*\S"
+    r"^\s*(?:#+\s*)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s*\S|[（(]\d{1,2}[）)]|[\u2460-\u2473]"
     r"|[一二三四五六七八九十]+是|特此报告|附件)"
 )
 _HEADER_LINE = re.compile(r"^(?:签发人|主送|抄送|附件)|〔\d{4}〕\d+号$|\d{4}年\d{1,2}月\d{1,2}日(?:印发|印)?$")
@@ -42,14 +50,15 @@ _RULE_LINE = re.compile(r"^[ \t]*[-—_=*]{3,}[ \t]*$", re.M)
 
 
 def canon(text: str) -> str:
-    """Fold width and drop all whitespace and markdown marks: the form in which two quotes are compared."""
+    """Fold width and script and drop all whitespace and markdown marks: the form in which two quotes are
+    compared."""
     out = []
     for ch in _RULE_LINE.sub("", text):
         ch = fold_char(ch)
         if ch.isspace() or ch == "#":
             continue
         out.append(ch)
-    return "".join(out)
+    return simplified("".join(out))
 
 
 @dataclass
@@ -57,6 +66,7 @@ class Normalized:
     original: str
     text: str
     orig: list[int]  # len(text) entries: original index of each normalized character
+    furniture: Furniture = field(default_factory=Furniture)  # web-page lines left out of `text`
     _compact: str | None = field(default=None, repr=False)
     _compact_idx: list[int] | None = field(default=None, repr=False)
 
@@ -124,13 +134,15 @@ def _strip_markup(line: str) -> tuple[int, int]:
 
 def normalize(original: str) -> Normalized:
     lines = original.split("\n")
+    furniture = find_furniture(original)
+    dropped = {start for start, _, _ in furniture.lines}
     out_chars: list[str] = []
     out_orig: list[int] = []
     pending_break: int | None = None  # original index of the newline that may be kept
     prev_line_content = ""
     offset = 0
     for line in lines:
-        start, end = _strip_markup(line)
+        start, end = (len(line), len(line)) if offset in dropped else _strip_markup(line)
         content_chars = [
             (fold_char(ch), offset + i)
             for i, ch in enumerate(line[start:end], start)
@@ -153,7 +165,7 @@ def normalize(original: str) -> Normalized:
         if nl < len(original) and pending_break is None:
             pending_break = nl
         offset = nl + 1
-    return Normalized(original=original, text="".join(out_chars), orig=out_orig)
+    return Normalized(original=original, text=simplified("".join(out_chars)), orig=out_orig, furniture=furniture)
 
 
 def _keeps_break(prev: str, nxt: str, raw_next: str) -> bool:

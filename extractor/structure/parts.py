@@ -1,0 +1,219 @@
+"""Which required part each top-level section is: measures, shortcomings, leadership, plans, other or none.
+
+Real reports title their top-level sections in two ways: by the part (`二、存在的不足和原因`) or by a topic of
+the year's work (`一、加强党的领导，坚持以习近平法治思想引领法治政府建设`). A heading word alone therefore
+decides little; four kinds of evidence are weighed, each naming the pattern it covers:
+
+    heading words      不足/问题/差距/短板 → shortcomings; 安排/打算/计划/思路/下一步 → plans;
+                       举措/成效/做法/成绩/进展/主要工作 → measures; 履行…职责 / 第一责任人职责 →
+                       leadership; 其他 → other — in the heading's last clause      (weight 3)
+                       the same words in an earlier clause of a topic heading            (weight 1)
+    heading year       the report year → measures; the year after it → plans            (weight 2)
+    first sentence     下一步/明年/今后/202X年…将, or the next year → plans;
+                       存在/仍有…问题/不足/差距/短板 → shortcomings; 履行…第一责任人职责 → leadership (weight 2)
+    weak wording       a heading clause stating a problem (薄弱, 不充分, 亟需, 率低, 不相适应 …; two such
+                       clauses weigh 2) or a cause (主要原因是) in the opening → shortcomings (weight 1)
+    position           reports follow the required order: a section before the first shortcomings or
+                       plans section reports work done → measures; the last section after the
+                       shortcomings part → plans                                        (weight 1)
+
+The part with the highest total wins (ties go to the earlier part in the required order). A section
+whose content gives no evidence or only weak evidence is *undecided*; one where two parts both have content evidence within a point of each other is
+*contradictory*. On a model backend both go to one model call each (`ask`); the rules backend keeps the
+best guess. Who decided is recorded on the Section (`decided_by`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+_STRONG: tuple[tuple[str, re.Pattern], ...] = (
+    ("leadership", re.compile(r"第一责任人职责|履行.{0,12}职责")),
+    ("shortcomings", re.compile(r"不足|问题|差距|短板")),
+    ("plans", re.compile(r"安排|打算|计划|思路|下一步|下步|明年|展望")),
+    ("other", re.compile(r"其他|其它")),
+    ("measures", re.compile(r"举措|成效|做法|成绩|成果|进展|主要工作")),
+)
+# Words that state a problem: how a topic-titled shortcomings part is headed (`法制机构力量薄弱`).
+_PROBLEM_WORDS = re.compile(
+    r"薄弱|不够|不高|不强|不足|不到位|不充分|不平衡|不规范|不完善|不健全|不相适应|不适应|参差不齐|滞后|亟需|亟待|有待|"
+    r"需要进一步|仍需|偏低|较低|率低|欠缺|缺乏|短缺"
+)
+_CAUSE = re.compile(r"主要原因|原因是|原因在于|究其原因")
+_PLAN_OPENING = re.compile(r"下一步|明年|新的一年|今后|下步|来年")
+_SHORTCOMING_OPENING = re.compile(
+    r"(?:存在|仍有|还有|尚有|仍然|依然|但|同时|也).{0,30}(?:问题|不足|差距|短板|薄弱)|(?:问题|不足|差距|短板).{0,6}(?:表现在|如下|主要有)"
+)
+_LEADERSHIP_OPENING = re.compile(r"第一责任人职责|履行.{0,16}第一责任人")
+_YEAR = re.compile(r"(\d{4})\s*年")
+_WILL = re.compile(r"将")
+_SUB_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、])")
+
+OPENING_CHARS = 150  # what a model call sees of a section besides its heading
+STRONG, MEDIUM, WEAK = 3, 2, 1
+PARTS = ("measures", "shortcomings", "leadership", "plans", "other")
+
+
+@dataclass
+class PartQuestion:
+    """A top-level section the rules could not settle, as put to the model."""
+
+    path: str
+    heading: str
+    opening: str  # the section's first OPENING_CHARS characters after its heading
+    position: int  # 1-based among top-level sections
+    total: int
+    guess: str  # the rules' best guess
+    why: str  # `undecided` or `contradictory: …`
+
+
+AskPart = Callable[[PartQuestion], "str | None"]  # the model's part, or None when the call failed
+
+
+@dataclass
+class PartDecision:
+    part: str
+    decided_by: str = "rules"
+    scores: dict[str, int] = field(default_factory=dict)
+    reason: str = ""
+
+
+@dataclass
+class TopSection:
+    path: str
+    heading: str  # normalized heading text
+    opening: str  # normalized text after the heading, at most OPENING_CHARS
+
+
+def decide_parts(sections: list[TopSection], report_year: int | None, ask: AskPart | None = None) -> list[PartDecision]:
+    """One decision per top-level section, in order."""
+    year = report_year or _year_from_headings(sections)
+    content = [_content_scores(s, year) for s in sections]
+    decisions = []
+    # Position counts from the sections whose content is clear (at least medium evidence).
+    settled = [_best(c) if max(c.values(), default=0) >= MEDIUM else None for c in content]
+    first_late = next((i for i, part in enumerate(settled) if part in ("shortcomings", "plans")), None)
+    after_shortcomings = next((i for i, part in enumerate(settled) if part == "shortcomings"), None)
+    for i, (section, scores) in enumerate(zip(sections, content)):
+        total = dict(scores)
+        if first_late is None or i < first_late:
+            total["measures"] = total.get("measures", 0) + WEAK  # work done comes before problems and plans
+        elif after_shortcomings is not None and i > after_shortcomings and i == len(sections) - 1:
+            total["plans"] = total.get("plans", 0) + WEAK  # the closing part after the problems looks ahead
+        guess = _best(total) or "none"
+        why = _doubt(scores)
+        decision = PartDecision(part=guess, scores=total, reason=why or "rules")
+        if why and ask is not None:
+            answer = ask(PartQuestion(section.path, section.heading, section.opening, i + 1, len(sections), guess, why))
+            if answer in PARTS or answer == "none":
+                decision = PartDecision(part=answer, decided_by="model", scores=total, reason=why)
+        decisions.append(decision)
+    return decisions
+
+
+def report_year_hint(header_lines: list[str]) -> int | None:
+    """The year reported on, from the lines before the first heading: the title's year (`关于2022年度…的
+    报告`, `…2022年度法治政府建设工作情况`), else the opening sentence's (`2023年，全县…`)."""
+    for line in header_lines:
+        if ("报告" in line or "法治政府建设" in line) and (m := _YEAR.search(line)) and len(line) <= 60:
+            return int(m.group(1))
+    for line in header_lines:
+        if m := re.match(r"(\d{4})\s*年(?:度|以来)?[，,]", line):
+            return int(m.group(1))
+    return None
+
+
+def _content_scores(section: TopSection, report_year: int | None) -> dict[str, int]:
+    scores: dict[str, int] = {}
+
+    def add(part: str, weight: int) -> None:
+        scores[part] = scores.get(part, 0) + weight
+
+    heading = section.heading
+    # A part heading ends with the part's name (`三、2024年工作安排`, `二、存在的不足和原因`); a topic heading is
+    # clauses of work, where the same word is only a word (`一、统筹安排部署，压实法治建设责任`): strong in the
+    # heading's last clause, weak before it.
+    last_clause = re.split(r"[，,；;]", heading)[-1]
+    for part, words in _STRONG:
+        if words.search(last_clause):
+            add(part, STRONG)
+            break
+    else:
+        for part, words in _STRONG:
+            if words.search(heading):
+                add(part, WEAK)
+                break
+        else:
+            # Each clause that states a problem counts: a heading made of problem statements is medium evidence.
+            stated = sum(1 for clause in re.split(r"[，,；;]", heading) if _PROBLEM_WORDS.search(clause))
+            if stated:
+                add("shortcomings", min(stated * WEAK, MEDIUM))
+    # A year says which year a heading speaks of, which matters only between work done and plans: in
+    # `2023年…存在的不足` the part word already decides.
+    if not scores.get("shortcomings") and not scores.get("leadership") and report_year is not None and (m := _YEAR.search(heading)):
+        year = int(m.group(1))
+        if year == report_year:
+            add("measures", MEDIUM)
+        elif year == report_year + 1:
+            add("plans", MEDIUM)
+    sentence = _first_sentence(section.opening)
+    if _LEADERSHIP_OPENING.search(sentence):
+        add("leadership", MEDIUM)
+    elif _SHORTCOMING_OPENING.search(sentence):
+        add("shortcomings", MEDIUM)
+    elif _PLAN_OPENING.search(sentence) or _next_year_ahead(sentence, report_year):
+        add("plans", MEDIUM)
+    elif _PROBLEM_WORDS.search(sentence) or _CAUSE.search(section.opening):
+        add("shortcomings", WEAK)
+    return scores
+
+
+def _next_year_ahead(sentence: str, report_year: int | None) -> bool:
+    """`2024年，全县将…` / `2021年是“十四五”开局之年`: an opening about the year after the report's."""
+    m = _YEAR.match(sentence)
+    if not m:
+        return False
+    year = int(m.group(1))
+    if report_year is not None:
+        return year == report_year + 1
+    return bool(_WILL.search(sentence[m.end() : m.end() + 20]))
+
+
+def _first_sentence(opening: str) -> str:
+    """The first sentence of the section's own text, skipping sub-heading lines (`（一）…` without 。)."""
+    for line in opening.split("\n"):
+        line = line.strip()
+        if not line or (_SUB_HEADING.match(line) and "。" not in line):
+            continue
+        m = _SUB_HEADING.match(line)
+        body = line[m.end():] if m else line
+        return re.split(r"[。：:]", body, maxsplit=1)[0]
+    return ""
+
+
+def _best(scores: dict[str, int]) -> str | None:
+    if not scores:
+        return None
+    top = max(scores.values())
+    # Ties go to the part that comes first in a report's required order.
+    return next(p for p in PARTS if scores.get(p) == top) if top > 0 else None
+
+
+def _doubt(content: dict[str, int]) -> str:
+    """'' when content evidence settles the part; else why not."""
+    ranked = sorted(((v, p) for p, v in content.items() if v > 0), reverse=True)
+    if not ranked:
+        return "undecided: neither heading nor opening names a part"
+    if ranked[0][0] < MEDIUM:
+        return f"undecided: only weak evidence ({ranked[0][1]} {ranked[0][0]})"
+    if len(ranked) > 1 and ranked[1][0] >= MEDIUM and ranked[0][0] - ranked[1][0] <= 1:
+        return f"contradictory: {ranked[0][1]} {ranked[0][0]} vs {ranked[1][1]} {ranked[1][0]}"
+    return ""
+
+
+def _year_from_headings(sections: list[TopSection]) -> int | None:
+    """Without a title or opening year: the earlier of two years the headings name is the report year."""
+    years = sorted({int(m.group(1)) for s in sections if (m := _YEAR.search(s.heading))})
+    return years[0] if len(years) >= 2 and years[1] == years[0] + 1 else None
