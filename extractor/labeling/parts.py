@@ -17,7 +17,8 @@ def part_asker(client: Asker, notes: list[QualityNote]) -> AskPart:
 
     def ask(question: PartQuestion) -> str | None:
         prompt = prompts.load("parts")
-        text = f"位置：第{question.position}部分，共{question.total}部分\n正文开头：{question.opening.strip()}"
+        before = f"（前一部分是 {question.previous}）" if question.previous else ""
+        text = f"位置：第{question.position}部分，共{question.total}部分{before}\n正文开头：{question.opening.strip()}"
         try:
             answer = client.ask(kind="parts", prompt_version=prompt.version, section=question.path,
                                 messages=prompt.messages(heading=question.heading, text=text), response_model=PartAnswer)

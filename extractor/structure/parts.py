@@ -67,6 +67,7 @@ class PartQuestion:
     total: int
     guess: str  # the rules' best guess
     why: str  # `undecided` or `contradictory: …`
+    previous: str | None = None  # the part of the section before it, as decided
 
 
 AskPart = Callable[[PartQuestion], "str | None"]  # the model's part, or None when the call failed
@@ -106,7 +107,8 @@ def decide_parts(sections: list[TopSection], report_year: int | None, ask: AskPa
         why = _doubt(scores)
         decision = PartDecision(part=guess, scores=total, reason=why or "rules")
         if why and ask is not None:
-            answer = ask(PartQuestion(section.path, section.heading, section.opening, i + 1, len(sections), guess, why))
+            previous = decisions[-1].part if decisions else None
+            answer = ask(PartQuestion(section.path, section.heading, section.opening, i + 1, len(sections), guess, why, previous))
             if answer in PARTS or answer == "none":
                 decision = PartDecision(part=answer, decided_by="model", scores=total, reason=why)
         decisions.append(decision)
