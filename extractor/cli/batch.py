@@ -134,21 +134,6 @@ class _BatchProgress:
             description = f"batch {event.batch_id} {event.status}"
             total, done = event.total or None, event.done + event.failed
         if self.batch_task is None:
-            self.batch_task = self.progress.add_task(description, total=total)
-        self.progress.update(self.batch_task, description=escape(description), total=total, completed=done)
-        if event.stage == "collect":
-            self.progress.console.print(f"[dim]batch {escape(event.batch_id or '')} {event.status}[/]", highlight=False)
-
-    def on_batch(self, event) -> None:
-        """Batch API stages (extractor/runs/openai_batch.py): planning, then the batch's own progress."""
-        if event.stage == "plan":
-            description, total, done = "planning calls", event.total, event.done
-        elif event.stage == "submit":
-            description, total, done = f"submitting {event.total} calls", event.total, 0
-        else:
-            description = f"batch {event.batch_id} {event.status}"
-            total, done = event.total or None, event.done + event.failed
-        if self.batch_task is None:
             self.batch_task = self.progress.add_task(description, total=total, stage="")
         self.progress.update(self.batch_task, description=escape(description), total=total, completed=done)
         if event.stage == "collect":
