@@ -20,6 +20,14 @@ from responders import report_responder
 from schemas.report import Report
 
 
+def _one_report(tmp_path):
+    """An input folder holding one small seed as a.txt."""
+    d = tmp_path / "in"
+    d.mkdir()
+    shutil.copy(SEEDS / SEED_NAMES[2], d / "a.txt")
+    return d
+
+
 def _config(fake, tmp_path, **kw) -> Config:
     return Config(**{"backend": "openai", "base_url": fake.url, "model": "fake-model", "api_key": "sk-batch",
                      "cache_dir": tmp_path / "cache", **kw})
@@ -73,9 +81,7 @@ def test_seeds_through_the_batch_api_are_all_ok_with_no_direct_call_and_a_rerun_
 
 def test_the_batch_request_is_the_request_a_direct_run_sends(tmp_path, fake_openai):
     fake_openai.responder = report_responder
-    d = tmp_path / "in"
-    d.mkdir()
-    shutil.copy(SEEDS / SEED_NAMES[2], d / "a.txt")
+    d = _one_report(tmp_path)
     run_batch(d, tmp_path / "direct", _config(fake_openai, tmp_path, cache_dir=tmp_path / "c1"))
     direct = [r.json for r in fake_openai.requests if r.path.endswith("/chat/completions")]
 
@@ -105,9 +111,7 @@ def test_error_and_expired_lines_are_sent_as_normal_calls_and_reported(tmp_path,
         return None
 
     fake_openai.batch_fail = fail
-    d = tmp_path / "in"
-    d.mkdir()
-    shutil.copy(SEEDS / SEED_NAMES[2], d / "a.txt")
+    d = _one_report(tmp_path)
     out = tmp_path / "out"
     summary = _run(d, out, _config(fake_openai, tmp_path))
 
@@ -128,9 +132,7 @@ def test_a_reply_that_does_not_validate_is_asked_again_directly(tmp_path, fake_o
         return report_responder(request)
 
     fake_openai.responder = responder
-    d = tmp_path / "in"
-    d.mkdir()
-    shutil.copy(SEEDS / SEED_NAMES[2], d / "a.txt")
+    d = _one_report(tmp_path)
     out = tmp_path / "out"
     summary = _run(d, out, _config(fake_openai, tmp_path))
     assert statuses(summary) == {"a.txt": "ok"} and fake_openai.chat_count == 1
@@ -140,9 +142,7 @@ def test_a_reply_that_does_not_validate_is_asked_again_directly(tmp_path, fake_o
 def test_a_run_killed_while_polling_resumes_the_recorded_batch_instead_of_submitting_again(tmp_path, fake_openai):
     fake_openai.responder = report_responder
     fake_openai.batch_polls = 3
-    d = tmp_path / "in"
-    d.mkdir()
-    shutil.copy(SEEDS / SEED_NAMES[2], d / "a.txt")
+    d = _one_report(tmp_path)
     out = tmp_path / "out"
     config = _config(fake_openai, tmp_path)
 
@@ -163,9 +163,7 @@ def test_a_run_killed_while_polling_resumes_the_recorded_batch_instead_of_submit
 def test_a_batch_that_fails_as_a_whole_falls_back_to_direct_calls(tmp_path, fake_openai):
     fake_openai.responder = report_responder
     fake_openai.batch_status = "failed"
-    d = tmp_path / "in"
-    d.mkdir()
-    shutil.copy(SEEDS / SEED_NAMES[2], d / "a.txt")
+    d = _one_report(tmp_path)
     out = tmp_path / "out"
     summary = _run(d, out, _config(fake_openai, tmp_path))
     assert statuses(summary) == {"a.txt": "ok"}
@@ -177,9 +175,7 @@ def test_a_batch_that_fails_as_a_whole_falls_back_to_direct_calls(tmp_path, fake
 
 def test_calls_are_split_into_batches_of_at_most_max_lines(tmp_path, fake_openai):
     fake_openai.responder = report_responder
-    d = tmp_path / "in"
-    d.mkdir()
-    shutil.copy(SEEDS / SEED_NAMES[2], d / "a.txt")
+    d = _one_report(tmp_path)
     summary = _run(d, tmp_path / "out", _config(fake_openai, tmp_path), max_lines=5)
     sizes = [len(_input_lines(fake_openai, b)) for b in fake_openai.batches]
     assert len(sizes) > 1 and max(sizes) <= 5
@@ -199,9 +195,7 @@ def test_via_openai_batch_refuses_refresh_which_would_pay_for_every_call_twice(t
 
 def test_cli_via_openai_batch_runs_the_batch_and_reports_it(tmp_path, fake_openai):
     fake_openai.responder = report_responder
-    d = tmp_path / "in"
-    d.mkdir()
-    shutil.copy(SEEDS / SEED_NAMES[2], d / "a.txt")
+    d = _one_report(tmp_path)
     args = ["batch", str(d), "-o", str(tmp_path / "out"), "--via", "openai-batch", "--poll-interval", "0",
             "--backend", "openai", "--base-url", fake_openai.url, "--api-key", "k", "--cache-dir", str(tmp_path / "c"),
             "--json"]
