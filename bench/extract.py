@@ -40,9 +40,13 @@ def run(seeds: Path, out: Path | None) -> None:
     with tempfile.TemporaryDirectory() as cache:
         config = Config(backend="local", model_path=model, cache_dir=Path(cache))
         t = time.perf_counter()
-        llama = local.load(config)
+        proc = local.load(config)  # the model process (load + start); tokens are counted with a vocab-only copy
         load_s = time.perf_counter() - t
-        print(f"model load {load_s:.1f}s, threads {local.threads(config)}, {platform.processor() or platform.machine()}")
+        from llama_cpp import Llama
+
+        llama = Llama(model_path=str(model), vocab_only=True, verbose=False)
+        print(f"model load {load_s:.1f}s, threads {local.threads(config)}, {platform.processor() or platform.machine()}; "
+              f"CPU: {local.cpu_summary()}; extra buffer types: {proc.use_extra_bufts}")
         for phase in ("cold", "warm"):
             for path in sorted(seeds.glob("*.txt")):
                 t = time.perf_counter()

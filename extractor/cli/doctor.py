@@ -12,15 +12,25 @@ from extractor.errors import FazhiError
 
 
 @config_options("backend", "base_url", "model", "api_key", "api_key_file", "timeout", "model_path", "cache_dir")
-def doctor(config: Config) -> None:
+def doctor(
+    config: Config,
+    probe: bool = typer.Option(True, "--probe/--no-probe",
+                               help="Local backend: load the model in its own process and run one tiny completion."),
+) -> None:
     """Say which backend and model a run would use, whether the model file or endpoint is ready, threads.
 
-    Exit codes: 0 ready; 1 the local model is missing or broken; 2 the endpoint cannot work (no key for
-    the OpenAI API, refused, unreachable, or the key rejected).
+    For the local backend also: the CPU features that decide llama.cpp's kernels (AVX2, AVX-512, AMX), how
+    llama.cpp was built, and a probe — the model loaded in a child process answers one tiny completion, so a
+    CPU on which llama.cpp crashes shows here as a signal, not later as a dead run.
+
+    Exit codes: 0 ready; 1 the local model is missing or broken (or crashed in the probe); 2 the endpoint
+    cannot work (no key for the OpenAI API, refused, unreachable, or the key rejected).
     """
     from rich.table import Table
 
     table = Table(show_header=False)
+    table.add_column(overflow="fold", no_wrap=False)
+    table.add_column(overflow="fold")
     table.add_row("backend", config.resolved_backend)
     table.add_row("model", str(config.model_name))
     table.add_row("cache dir", str(config.cache_path))
@@ -48,6 +58,10 @@ def doctor(config: Config) -> None:
             table.add_row("llama-cpp-python", "[red]not installed[/] (pip install -e \".[local]\")")
             ok = False
         table.add_row("threads", str(local.threads(config)))
+        table.add_row("CPU", local.cpu_summary())
+        bufts = local.extra_bufts_setting(config)
+        table.add_row("extra buffer types", {None: "llama.cpp default (CPU repack)", False: "off (AMX CPU or "
+                      "FAZHI_LLAMA_EXTRA_BUFTS=0)", True: "on (FAZHI_LLAMA_EXTRA_BUFTS=1)"}[bufts])
         if config.model_path:
             present = Path(config.model_path).is_file()
             table.add_row("model file", f"{config.model_path} ({'present' if present else '[red]missing[/]'})")
@@ -63,5 +77,43 @@ def doctor(config: Config) -> None:
                 except FazhiError as err:
                     table.add_row("model file", f"[red]{err}[/]")
                     ok = False
+    if ok and probe and config.resolved_backend == "local":
+        ok = _probe(config, table)
     out.print(table)
     raise typer.Exit(0 if ok else exit_code)
+
+
+def _probe(config: Config, table) -> bool:
+    """Start the model process with a probe completion; a crash is shown with its signal, and where the crash
+    came with llama.cpp's extra buffer types on, the probe is repeated without them (what a run falls back to)."""
+    from extractor.model import local
+
+    setting = local.extra_bufts_setting(config)
+    first_crash = None
+    for attempt in ([setting, False] if setting is not False else [False]):
+        proc = None
+        try:
+            proc = local.ModelProcess(local.model_file(config), local.threads(config), attempt, probe=True).start()
+        except local.ModelCrashed as err:
+            if attempt is not False:
+                first_crash = err
+                continue
+            table.add_row("probe", f"[red]{err}[/]")
+            return False
+        except FazhiError as err:
+            table.add_row("probe", f"[red]{err}[/]")
+            return False
+        finally:
+            if proc is not None:
+                proc.close()
+        table.add_row("llama.cpp build", proc.system_info or "?")
+        done = (f"loaded in {proc.load_seconds:.1f}s, a tiny completion in {proc.probe_seconds:.1f}s "
+                "(in a child process)")
+        if first_crash is not None:
+            table.add_row("probe", f"[yellow]crashed with extra buffer types[/] ({first_crash.message}); "
+                          f"[green]ok without them[/]: {done}. Runs fall back to that by themselves; "
+                          "FAZHI_LLAMA_EXTRA_BUFTS=0 skips the first try")
+        else:
+            table.add_row("probe", f"[green]ok[/]: {done}")
+        return True
+    return False

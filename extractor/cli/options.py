@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -38,6 +39,18 @@ _flags_without_metavar()
 
 console = Console(stderr=True)  # progress, notes, errors
 out = Console()  # results
+
+
+class _WarningLine(logging.Handler):
+    """Warnings the stages log on `extractor` (e.g. the model restarted in a safe setting): one yellow line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        console.print(f"[yellow]warning:[/] {record.getMessage()}", highlight=False, soft_wrap=True)
+
+
+_warnings = logging.getLogger("extractor")
+if not any(isinstance(h, _WarningLine) for h in _warnings.handlers):
+    _warnings.addHandler(_WarningLine(level=logging.WARNING))
 
 
 def fail(err: FazhiError) -> "typer.Exit":

