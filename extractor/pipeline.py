@@ -141,7 +141,7 @@ def without_instructions(norm, quantities: list) -> tuple[list, list[QualityNote
 def compliance(outline: Outline, has_leadership: bool) -> Compliance:
     """Which of the five required parts the report covers, and where."""
     top = [s for s in outline.sections if s.level == 1]
-    parts = {p: [s.path for s in top if s.part == p] for p in REQUIRED_PARTS}
+    parts = {p: [s.path for s in top if s.part == p] + outline.also.get(p, []) for p in REQUIRED_PARTS}
     if not parts["leadership"] and has_leadership:
         # Reports often tell the 第一责任人 story inside the measures part rather than in a part of its own.
         parts["leadership"] = parts["measures"]
