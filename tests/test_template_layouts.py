@@ -111,3 +111,40 @@ def test_mixed_heading_and_plan_openings():
     assert opens_plans("下一步，我市将重点做好三方面工作：")
     assert opens_plans("2025年，全区将继续深化改革。", report_year=2024)
     assert not opens_plans("2024年，全区继续深化改革。", report_year=2024)
+
+
+def test_a_plans_lead_in_that_announces_the_list_is_not_an_item():
+    text = report(("一、2023年主要工作", WORK), ("二、存在的不足", PROBLEMS),
+                  ("三、2024年工作安排", "2024年，我县将着重抓好以下几项工作：推进执法协调监督；开展规范性文件清理。"))
+    plans = [b.text for b in outline_of(text).blocks if b.kind == "plans"]
+    assert plans == ["推进执法协调监督", "开展规范性文件清理。"]
+
+
+def test_a_part_that_cannot_be_placed_is_a_quality_note_not_a_silent_loss():
+    from extractor.structure.outline import structure_notes
+
+    text = report(("一、2023年主要工作", WORK), ("二、存在的不足", PROBLEMS), ("三、队伍情况", "全县共有专职人员12名。"),
+                  ("四、2024年工作安排", PLANS))
+    norm = normalize(text)
+    outline = segment(norm)
+    assert top(outline)["三"] == "none"
+    notes = [n for n in structure_notes(norm, outline) if n.section == "三"]
+    assert len(notes) == 1 and "could not be placed" in notes[0].message
+
+
+def test_a_report_with_no_part_that_can_be_placed_still_yields_metadata_and_quantities_and_one_note(tmp_path):
+    from extractor.config import Config
+    from extractor.pipeline import extract
+
+    path = tmp_path / "flat.txt"
+    path.write_text("白鹭县人民政府关于2023年度法治政府建设情况的报告\n\n市人民政府：\n\n"
+                    "2023年，白鹭县持续推进依法行政，全年受理行政复议案件46件，组织执法人员培训4次，"
+                    "全县法治政府建设取得新进展，各项工作有序开展，群众满意度不断提升，法治环境持续优化。\n\n"
+                    "全县还开展了法治宣传活动，覆盖群众2万余人次，进一步营造了尊法学法守法用法的良好氛围，"
+                    "为经济社会发展提供了有力法治保障，推动全县依法行政水平迈上新台阶。\n\n白鹭县人民政府\n\n2024年3月1日\n",
+                    encoding="utf-8")
+    report = extract(path, Config(backend="rules"))
+    assert report.metadata.region == "白鹭县" and report.metadata.report_year == 2023
+    assert {m.evidence.quote for m in report.metrics} >= {"46件", "4次", "2万余人次"}
+    notes = [n for n in report.quality if n.kind == "structure_uncertain"]
+    assert len(notes) == 1 and "no measures part" in notes[0].message

@@ -84,6 +84,8 @@ _BLOCK_KIND = {"measures": "measures", "shortcomings": "problems", "plans": "pla
 _RECTIFICATION = re.compile(r"整改|改进(?:措施|举措|方向)")
 _RECTIFICATION_HEADING_MAX = 20
 _VOCABULARY = re.compile(r"法治|依法行政")
+# A lead-in that announces the list after its colon (`…重点做好以下工作：`, `…安排如下：`).
+_LEAD_IN = re.compile(r"\n*[^。；;：:\n]{0,60}(?:以下|如下|下列|几个方面|几方面)[^。；;：:\n]{0,10}[：:]")
 _BODY_MIN = 200  # characters of text below which a file has no body worth a note
 
 
@@ -171,6 +173,9 @@ def structure_notes(norm: Normalized, outline: Outline) -> list[QualityNote]:
         notes.append(QualityNote(kind="structure_uncertain", message=f"body text but no measures part found ({where}): no measure was extracted"))
     with_items = {b.path.split("/")[0] for b in outline.blocks}
     for s in top:
+        if s.part == "none":
+            notes.append(QualityNote(kind="structure_uncertain", section=s.path, quote=s.heading[:40],
+                                     message=f"the part of `{s.heading[:30]}` could not be placed: its items were not extracted"))
         if s.part in _BLOCK_KIND and s.path not in with_items:
             notes.append(QualityNote(kind="structure_uncertain", section=s.path, quote=s.heading[:40],
                                      message=f"the {s.part} part `{s.heading[:30]}` gave no item"))
@@ -307,6 +312,8 @@ def _prose_units(text: str, a: int, b: int, kind: str) -> list[tuple[int, int]]:
     clause when the paragraph is a `；` list, else per paragraph."""
     units: list[tuple[int, int]] = []
     for pa, pb in paragraphs(text, a, b):
+        if kind != "measures" and (m := _LEAD_IN.match(text, pa, pb)) and m.end() < pb:
+            pa = m.end()  # `2024年，我镇将重点做好以下工作：` announces the list; it is not an item
         if kind in ("plans", "leadership") or (kind in ("problems", "rectifications") and has_clause_break(text, pa, pb)):
             units.extend(clauses(text, pa, pb, top_level=True))
         else:
