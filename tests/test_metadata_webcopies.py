@@ -80,3 +80,11 @@ def test_zizhiqu_alone_is_never_a_region():
 def test_a_department_report_is_department_level_by_its_issuers_last_noun(issuer, region):
     m = meta(f"{issuer}关于2024年度法治政府建设情况的报告\n\n{BODY}")
     assert (m.issuers, m.region, m.admin_level) == ([issuer], region, "department")
+
+
+def test_a_title_longer_than_forty_characters_is_still_the_title_and_the_recipients_follow_it():
+    title = "柳湾县人民政府关于2024年度法治政府建设工作情况和2025年度法治政府建设工作安排的报告"
+    assert len(title) > 40
+    m = meta(f"{title}\n\n青川市人民政府：\n\n2024年，柳湾县坚持依法行政。\n\n{BODY}")
+    assert m.title == title and m.recipients == ["青川市人民政府"] and m.issuers == ["柳湾县人民政府"]
+    assert m.report_year == 2024

@@ -126,8 +126,8 @@ def _header(norm: Normalized, lines: list[Line], outline: Outline) -> list[Line]
     first_heading = norm.to_norm(outline.sections[0].evidence.start) if outline.sections else len(norm.text)
     header = []
     for line in lines:
-        if line.start >= first_heading or len(line.text) >= _INTRO_MIN:
-            break
+        if line.start >= first_heading or (len(line.text) >= _INTRO_MIN and not _is_title(line.text)):
+            break  # a long title (`…情况和2024年工作安排的报告`) is still header
         header.append(line)
     return header
 

@@ -42,6 +42,7 @@ _SHORT_LINE = 40  # header lines, headings and signature lines are short; paragr
 _HEADING_LINE_MAX = 80
 _SENTENCE_PUNCT = re.compile(r"[。；;！!？?：:]")
 _CLAUSE_BREAK = re.compile(r"[，,、]")
+_ANY_PUNCT = re.compile(r"[，,、。；;！!？?：:]")
 # A line that cannot open a paragraph: it carries on the one before (`…全年共办理各类案件` / `48件，…`).
 _CONTINUATION = re.compile(r"^(?:[，,、；;。：:）)」”]|(?!\d{4}年)\d)")
 
@@ -189,6 +190,8 @@ def _keeps_break(prev: str, nxt: str, raw_next: str) -> bool:
     if (len(prev) <= _HEADING_LINE_MAX and _HEADING_START.match(prev) and not _ITEM_START.match(prev)
             and not _SENTENCE_PUNCT.search(prev) and len(_CLAUSE_BREAK.findall(prev)) <= 2 and not _CONTINUATION.match(nxt)):
         return True  # a heading-shaped line of any sensible length: a marker and at most three clauses
+    if len(prev) <= _HEADING_LINE_MAX and prev.endswith("报告") and not _ANY_PUNCT.search(prev):
+        return True  # a title line of any sensible length (`…情况和2024年工作安排的报告`)
     if len(prev) <= _SHORT_LINE and (
         _HEADING_START.match(prev) or _HEADER_LINE.search(prev) or not re.search(r"[，,、]", prev)
     ):
