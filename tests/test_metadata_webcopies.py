@@ -88,3 +88,10 @@ def test_a_title_longer_than_forty_characters_is_still_the_title_and_the_recipie
     m = meta(f"{title}\n\n青川市人民政府：\n\n2024年，柳湾县坚持依法行政。\n\n{BODY}")
     assert m.title == title and m.recipients == ["青川市人民政府"] and m.issuers == ["柳湾县人民政府"]
     assert m.report_year == 2024
+
+
+def test_a_letterhead_short_name_agrees_with_the_full_name_of_the_same_place():
+    m = meta(f"湘溪州人民政府文件\n\n湘溪土家族苗族自治州人民政府关于2024年度法治政府建设情况的报告\n\n省人民政府：\n\n{BODY}")
+    assert (m.region, m.admin_level) == ("湘溪土家族苗族自治州", "city")
+    other = meta(f"青川市人民政府文件\n\n柳湾县人民政府关于2024年度法治政府建设情况的报告\n\n{BODY}")
+    assert other.region != "柳湾县"  # two different places are no abbreviation of each other

@@ -255,7 +255,16 @@ def _region(header: list[Line], issuers: list[str] | None, closing: list[Line], 
     if not places:
         return None
     best = max(places, key=len)
-    return best if all(best.endswith(p) or p in best for p in places) else places[0]
+    return best if all(best.endswith(p) or p in best or _abbreviates(p, best) for p in places) else places[0]
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """`黔东南州` for `黔东南苗族侗族自治州`: a letterhead's short name keeps the full name's first
+    and last characters and the rest in order."""
+    if len(short) >= len(full) or short[0] != full[0] or short[-1] != full[-1]:
+        return False
+    rest = iter(full)
+    return all(ch in rest for ch in short)
 
 
 # The opening sentence's subject is the jurisdiction: `2023年，白河县坚持…`, `今年以来，小龙门乡…`,
