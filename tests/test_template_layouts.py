@@ -148,3 +148,9 @@ def test_a_report_with_no_part_that_can_be_placed_still_yields_metadata_and_quan
     assert {m.evidence.quote for m in report.metrics} >= {"46件", "4次", "2万余人次"}
     notes = [n for n in report.quality if n.kind == "structure_uncertain"]
     assert len(notes) == 1 and "no measures part" in notes[0].message
+
+
+def test_a_topic_heading_that_works_on_the_problems_found_is_not_the_shortcomings_part():
+    text = report(("一、2023年主要工作", WORK), ("二、聚焦存在的问题开展整改，推动执法规范化", "全年整改执法问题37个。"),
+                  ("三、存在的不足和原因", PROBLEMS), ("四、2024年工作安排", PLANS))
+    assert top(outline_of(text))["二"] == "measures"

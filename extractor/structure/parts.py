@@ -47,7 +47,7 @@ _MIXED = re.compile(r"(?:不足|问题|差距|短板|困难).{0,12}(?:及|和|�
 _TEMPLATE: tuple[tuple[str, re.Pattern], ...] = (
     ("shortcomings", _MIXED),
     ("leadership", re.compile(r"(?:主要负责人|主要负责同志|主要领导)(?:认真|切实)?履行(?:推进)?法治建设第一责任人职责")),
-    ("shortcomings", re.compile(r"存在的(?:不足|问题)")),
+    ("shortcomings", re.compile(r"存在的(?:不足|问题)(?:(?:和|及|与|以及)(?:原因|不足|问题))?(?=[，,；;]|$)")),
     ("other", re.compile(r"其他需要报告的情况")),
     ("measures", re.compile(r"主要举措和成效")),
 )
