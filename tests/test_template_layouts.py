@@ -4,6 +4,8 @@ text here is made up for the test, none from a seed or from the realistic suite.
 
 from __future__ import annotations
 
+import pytest
+
 from extractor.pipeline import compliance
 from extractor.structure.outline import segment
 from extractor.structure.parts import later_part, opens_plans
@@ -154,3 +156,13 @@ def test_a_topic_heading_that_works_on_the_problems_found_is_not_the_shortcoming
     text = report(("一、2023年主要工作", WORK), ("二、聚焦存在的问题开展整改，推动执法规范化", "全年整改执法问题37个。"),
                   ("三、存在的不足和原因", PROBLEMS), ("四、2024年工作安排", PLANS))
     assert top(outline_of(text))["二"] == "measures"
+
+
+@pytest.mark.parametrize("heading", [
+    "一、2023年党政主要负责人履行推进法治建设第一责任人工作情况",
+    "一、区委区政府主要负责同志履行推进法治建设第一责任人职责，统筹推进法治政府建设情况",
+])
+def test_the_leadership_part_placed_first_is_leadership_not_measures(heading):
+    text = report((heading, DUTY), ("二、2023年推进法治政府建设的主要举措和成效", WORK), ("三、存在的不足和原因", PROBLEMS),
+                  ("四、2024年工作安排", PLANS))
+    assert top(outline_of(text)) == {"一": "leadership", "二": "measures", "三": "shortcomings", "四": "plans"}

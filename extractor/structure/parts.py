@@ -46,7 +46,7 @@ _STRONG: tuple[tuple[str, re.Pattern], ...] = (
 _MIXED = re.compile(r"(?:不足|问题|差距|短板|困难).{0,12}(?:及|和|与|以及|、|，|,).{0,6}(?:安排|打算|计划|思路|下一步|下步|努力方向)")
 _TEMPLATE: tuple[tuple[str, re.Pattern], ...] = (
     ("shortcomings", _MIXED),
-    ("leadership", re.compile(r"(?:主要负责人|主要负责同志|主要领导)(?:认真|切实)?履行(?:推进)?法治建设第一责任人职责")),
+    ("leadership", re.compile(r"(?:主要负责人|主要负责同志|主要领导)(?:认真|切实)?履行(?:推进)?法治建设第一责任人")),
     ("shortcomings", re.compile(r"存在的(?:不足|问题)(?:(?:和|及|与|以及)(?:原因|不足|问题))?(?=[，,；;]|$)")),
     ("other", re.compile(r"其他需要报告的情况")),
     ("measures", re.compile(r"主要举措和成效")),
