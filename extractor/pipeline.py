@@ -33,6 +33,7 @@ from extractor.facts.indicators import key_indicators
 from extractor.facts.names import name_quantities
 from extractor.facts.injection import instruction_sentences
 from extractor.facts.quantities import find_quantities
+from extractor.facts.tables import with_tables
 from extractor.structure.outline import Outline, is_report, segment, structure_notes
 from schemas.report import Compliance, PartCoverage, QualityNote, REQUIRED_PARTS, Report, RunInfo, Source
 
@@ -93,7 +94,7 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
             outline = segment(norm, ask_part=part_asker(model, call_notes))
         metadata, doc_notes = extract_metadata(norm, outline)
         quantities, injection_notes = without_instructions(norm, find_quantities(norm))
-        quantities = key_indicators(norm, name_quantities(norm, quantities))
+        quantities = with_tables(norm, key_indicators(norm, name_quantities(norm, quantities)))
         labeled = Labeler(norm, model, config.model_names_metrics, progress,
                           categories=config.category_mode, pool=pool).run(outline, quantities)
     finally:
@@ -141,7 +142,7 @@ def without_instructions(norm, quantities: list) -> tuple[list, list[QualityNote
 def compliance(outline: Outline, has_leadership: bool) -> Compliance:
     """Which of the five required parts the report covers, and where."""
     top = [s for s in outline.sections if s.level == 1]
-    parts = {p: [s.path for s in top if s.part == p] for p in REQUIRED_PARTS}
+    parts = {p: [s.path for s in top if s.part == p] + outline.also.get(p, []) for p in REQUIRED_PARTS}
     if not parts["leadership"] and has_leadership:
         # Reports often tell the 第一责任人 story inside the measures part rather than in a part of its own.
         parts["leadership"] = parts["measures"]

@@ -8,6 +8,7 @@ after the previous item's start in the same list is taken (lists are in document
 "start" hint to pick another. Exits 1 listing every quote that is not in the text.
 
     python evals/tools/fill_offsets.py evals/gold/000_f1d261e1c8a62baa.json
+    python evals/tools/fill_offsets.py evals/realistic/gold/*.json   # texts from evals/realistic/texts/
 """
 
 from __future__ import annotations
@@ -24,9 +25,16 @@ from extractor.text.normalize import normalize  # noqa: E402
 from schemas.report import Report  # noqa: E402
 
 
+def text_path(gold: Path) -> Path:
+    """The text a gold file labels: `<suite>/texts/<id>.txt` beside a suite's `gold/` folder (the realistic
+    and layouts suites), else the seed `seeds/<id>.txt`."""
+    beside = gold.resolve().parent.parent / "texts" / (gold.stem + ".txt")
+    return beside if beside.is_file() else ROOT / "seeds" / (gold.stem + ".txt")
+
+
 def fill(path: Path) -> list[str]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    seed = ROOT / "seeds" / (path.stem + ".txt")
+    seed = text_path(path)
     raw = seed.read_bytes()
     text = raw.decode("utf-8")
     norm = normalize(text)

@@ -63,7 +63,7 @@ TABLE: tuple[Row, ...] = (
     Row("admin_reconsideration_corrected", _RECON, r"纠错|撤销|确认违法|变更", COUNTS, partition=True),
     Row("admin_reconsideration_concluded", _RECON, r"审结|办结|结案", COUNTS),
     Row("admin_reconsideration_accepted", _RECON, r"受理|办理", COUNTS),
-    Row("admin_reconsideration_received", _RECON, r"收到|新收|接收", COUNTS),
+    Row("admin_reconsideration_received", _RECON, r"收到|新收|接收|收案", COUNTS),
     Row("agency_head_court_appearances", _COURT, r"出庭", COUNTS | SESSIONS),
     Row("admin_litigation_concluded", _LITIG, r"审结|结案|办结|审理终结", COUNTS),
     Row("admin_litigation_lost", _LITIG, r"败诉", COUNTS, partition=True),

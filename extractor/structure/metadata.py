@@ -22,6 +22,7 @@ given as printed. A field the text does not state is None — never filled from 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 
 from extractor.text.layout import DATE_LINE, Line, closing_index, is_org_line, parse_date, split_lines
@@ -125,8 +126,8 @@ def _header(norm: Normalized, lines: list[Line], outline: Outline) -> list[Line]
     first_heading = norm.to_norm(outline.sections[0].evidence.start) if outline.sections else len(norm.text)
     header = []
     for line in lines:
-        if line.start >= first_heading or len(line.text) >= _INTRO_MIN:
-            break
+        if line.start >= first_heading or (len(line.text) >= _INTRO_MIN and not _is_title(line.text)):
+            break  # a long title (`…情况和2024年工作安排的报告`) is still header
         header.append(line)
     return header
 
@@ -136,7 +137,8 @@ def _title_lines(header: list[Line]) -> list[Line]:
     work without 关于 (`青山市人民政府2023年度法治政府建设工作情况`); its issuer part may be the line before."""
     for i, line in enumerate(header):
         if _is_title(line.text):
-            if line.text.startswith("关于") and i > 0 and is_org_line(header[i - 1].text) and not header[i - 1].text.endswith("文件"):
+            # A title printed over two lines: the issuers on one, `关于…报告` or `2022年度…报告` on the next.
+            if _TITLE_TAIL.match(line.text) and i > 0 and is_org_line(header[i - 1].text) and not header[i - 1].text.endswith("文件"):
                 return [header[i - 1], line]
             return [line]
     return []
@@ -148,6 +150,7 @@ def _is_title(text: str) -> bool:
     return bool(_TITLE_WITHOUT_GUANYU.search(text))
 
 
+_TITLE_TAIL = re.compile(r"^(?:关于|\d{4}年)")
 _TITLE_WITHOUT_GUANYU = re.compile(r"\d{4}年度?.{0,12}法治.{0,12}(?:情况|总结|报告)$")
 
 
@@ -248,11 +251,20 @@ def _region(header: list[Line], issuers: list[str] | None, closing: list[Line], 
     names += site_units or []
     places = [p for p in map(_place, names) if p]
     if not places:
-        places = [p for p in [_opening_place(header, text)] if p]
+        places = [p for p in [_opening_place(header, text) or _body_place(text)] if p]
     if not places:
         return None
     best = max(places, key=len)
-    return best if all(best.endswith(p) or p in best for p in places) else places[0]
+    return best if all(best.endswith(p) or p in best or _abbreviates(p, best) for p in places) else places[0]
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """`黔东南州` for `黔东南苗族侗族自治州`: a letterhead's short name keeps the full name's first
+    and last characters and the rest in order."""
+    if len(short) >= len(full) or short[0] != full[0] or short[-1] != full[-1]:
+        return False
+    rest = iter(full)
+    return all(ch in rest for ch in short)
 
 
 # The opening sentence's subject is the jurisdiction: `2023年，白河县坚持…`, `今年以来，小龙门乡…`,
@@ -271,6 +283,27 @@ def _opening_place(header: list[Line], text: str) -> str | None:
         if place and not _NOT_A_PLACE.match(place):
             return place
     return None
+
+
+# A web copy without title or opening subject still says which place it is about: it calls itself `全区`/`我县`
+# and names the place once, as a clause's subject or at the head of a cited document (`《白河区…方案》`).
+_SELF_REFERENCE = re.compile(r"[全我本](?P<kind>区|县|市|旗|省|镇|乡|街道)")
+_CLAUSE_HEAD = re.compile(r"(?:^|(?<=[《。，,；;：:\n“]))(?=[\u4e00-\u9fff])", re.M)
+
+
+def _body_place(text: str) -> str | None:
+    """The place the body calls itself (`全区`, `我县`), named where a clause or a document title begins; the
+    most frequent such name, or None."""
+    kinds = Counter(m.group("kind") for m in _SELF_REFERENCE.finditer(text))
+    if not kinds:
+        return None
+    kind = kinds.most_common(1)[0][0]
+    named: Counter[str] = Counter()
+    for m in _CLAUSE_HEAD.finditer(text):
+        place = _place(text[m.end() : m.end() + 24])
+        if place.endswith(kind) and len(place) >= len(kind) + 2 and not _NOT_A_PLACE.match(place):
+            named[place] += 1
+    return named.most_common(1)[0][0] if named else None
 
 
 def _admin_level(region: str | None, issuers: list[str] | None, recipients: list[str] | None, text: str) -> str | None:

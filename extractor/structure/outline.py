@@ -3,6 +3,8 @@
 Headings are recognised by their ordinal marker at the start of a normalized line, never by markdown
 `#` marks, which OCR sets inconsistently (a `##` may be a level-2 heading and a `###` a level-1):
 
+    level 0   第一部分          path label 第一部分  (a report in 部分 puts its 一、 headings under them;
+                               every level then shifts down one in the Sections: 第一部分 is 1, 一、 is 2)
     level 1   一、            path label 一
     level 2   （一） / (一)    path label （一）   (always full-width in paths, whatever the print uses)
     level 3   1. / 1、 / 1．   path label 1
@@ -32,7 +34,9 @@ from extractor.text.layout import Line, closing_index, split_lines
 from extractor.text.normalize import Normalized
 from extractor.text.numerals import cn_int, int_cn
 from extractor.text.sentences import clauses, has_clause_break, paragraphs
-from extractor.structure.parts import OPENING_CHARS, AskPart, PartDecision, TopSection, decide_parts, report_year_hint
+from extractor.structure.parts import (
+    OPENING_CHARS, AskPart, PartDecision, TopSection, decide_parts, later_part, names_plans, opens_plans, report_year_hint,
+)
 from schemas.report import Evidence, QualityNote, Section
 
 BlockKind = Literal["measures", "problems", "rectifications", "plans", "leadership"]
@@ -54,18 +58,20 @@ class Outline:
     sections: list[Section]
     blocks: list[Block]
     named_parts: list[str] = field(default_factory=list)  # top-level paths whose content names their part
+    also: dict[str, list[str]] = field(default_factory=dict)  # a second part a mixed section covers: {"plans": ["三"]}
 
 
 # --------------------------------------------------------------------------- headings
 # Markers at the start of a normalized line (width already folded: （一） → (一), 1． → 1.).
 _MARKERS = (
+    (0, re.compile(r"第([一二三四五六七八九十]{1,3})部分")),
     (1, re.compile(r"([一二三四五六七八九十]{1,3})、")),
     (2, re.compile(r"\(([一二三四五六七八九十]{1,3})\)")),
     (3, re.compile(r"(\d{1,2})[.、](?!\d)")),  # (?!\d): `1.5万` at a line start is a number, not item 1
     (4, re.compile(r"\((\d{1,2})\)")),  # （1） under 1.
     (5, re.compile(r"([\u2460-\u2473])")),  # ① deeper still
 )
-_LEVELS = (1, 2, 3, 4, 5)
+_LEVELS = (0, 1, 2, 3, 4, 5)
 # `一是`/`二是` opening an item: at a line start or right after a sentence/clause end or a colon. The
 # lookbehind keeps words like 统一是/唯一是 out.
 _ITEM = re.compile(r"(?<![^\n。；;：:！？!?])([一二三四五六七八九十]{1,3})是")
@@ -78,6 +84,8 @@ _BLOCK_KIND = {"measures": "measures", "shortcomings": "problems", "plans": "pla
 _RECTIFICATION = re.compile(r"整改|改进(?:措施|举措|方向)")
 _RECTIFICATION_HEADING_MAX = 20
 _VOCABULARY = re.compile(r"法治|依法行政")
+# A lead-in that announces the list after its colon (`…重点做好以下工作：`, `…安排如下：`).
+_LEAD_IN = re.compile(r"\n*[^。；;：:\n]{0,60}(?:以下|如下|下列|几个方面|几方面)[^。；;：:\n]{0,10}[：:]")
 _BODY_MIN = 200  # characters of text below which a file has no body worth a note
 
 
@@ -109,13 +117,38 @@ def segment(norm: Normalized, ask_part: AskPart | None = None) -> Outline:
         report_year_hint([ln.text for ln in lines if ln.end <= first]), ask_part,
     )
     decided = {id(h): d for h, d in zip(tops, decisions)}
-    sections = [_section(norm, h, decided.get(id(h))) for h in heads]
+    sections = [_section(norm, h, decided.get(id(h)), shift=1 if top_level == 0 else 0) for h in heads]
+    year = report_year_hint([ln.text for ln in lines if ln.end <= first])
     blocks: list[Block] = []
+    also: dict[str, list[str]] = {}
     for head, section in zip(heads, sections):
         if head.level == top_level and section.part in _BLOCK_KIND:
-            _collect(norm, head, _BLOCK_KIND[section.part], top_level, blocks)
+            later = later_part(norm.text[head.start : head.end]) if section.part == "shortcomings" else None
+            if later and _collect_mixed(norm, head, top_level, year, blocks):
+                also.setdefault(later, []).append(head.path)
+            else:
+                _collect(norm, head, _BLOCK_KIND[section.part], top_level, blocks)
     named = [h.path for h, d in zip(tops, decisions) if d.part != "none" and not d.reason.startswith("undecided")]
-    return Outline(sections=sections, blocks=blocks, named_parts=named)
+    return Outline(sections=sections, blocks=blocks, named_parts=named, also=also)
+
+
+def _collect_mixed(norm: Normalized, h: _Head, top_level: int, year: int | None, out: list[Block]) -> bool:
+    """A part headed `存在的问题及下一步工作打算` gives problems, then plans from the sub-heading that names
+    them (`（二）下一步打算`) or the paragraph that turns to the next year (`下一步，我区将…`). False, with
+    nothing collected, when no such turn is found: the caller keeps the whole part as problems."""
+    if h.children:
+        turn = next((i for i, c in enumerate(h.children) if names_plans(norm.text[c.start : c.end])), None)
+        if turn is None or turn == 0:
+            return False
+        for i, child in enumerate(h.children):
+            _collect(norm, child, "plans" if i >= turn else "problems", top_level, out)
+        return True
+    at = next((a for a, b in paragraphs(norm.text, h.end, h.body_end) if a > h.end + 1 and opens_plans(norm.text[a:b], year)), None)
+    if at is None:
+        return False
+    _collect(norm, _Head(h.level, h.ordinal, h.start, h.end, at - 1, h.path, h.parent), "problems", top_level, out)
+    _collect(norm, _Head(h.level, h.ordinal, h.start, at, h.body_end, h.path, h.parent), "plans", top_level, out)
+    return True
 
 
 def is_report(norm: Normalized, outline: Outline) -> bool:
@@ -140,6 +173,9 @@ def structure_notes(norm: Normalized, outline: Outline) -> list[QualityNote]:
         notes.append(QualityNote(kind="structure_uncertain", message=f"body text but no measures part found ({where}): no measure was extracted"))
     with_items = {b.path.split("/")[0] for b in outline.blocks}
     for s in top:
+        if s.part == "none":
+            notes.append(QualityNote(kind="structure_uncertain", section=s.path, quote=s.heading[:40],
+                                     message=f"the part of `{s.heading[:30]}` could not be placed: its items were not extracted"))
         if s.part in _BLOCK_KIND and s.path not in with_items:
             notes.append(QualityNote(kind="structure_uncertain", section=s.path, quote=s.heading[:40],
                                      message=f"the {s.part} part `{s.heading[:30]}` gave no item"))
@@ -163,7 +199,7 @@ def _find_headings(lines: list[Line]) -> list[_Head]:
             ):
                 break
             last[level] = ordinal
-            for deeper in range(level + 1, len(_LEVELS) + 1):
+            for deeper in range(level + 1, _LEVELS[-1] + 1):
                 last[deeper] = 0
             found.append((level, ordinal, i, m.end()))
             break
@@ -217,10 +253,10 @@ def _link(heads: list[_Head], limit: int) -> None:
         h.body_end = nxt.start - 1 if nxt else limit  # -1: the line break before the next heading
 
 
-def _section(norm: Normalized, h: _Head, decision: PartDecision | None) -> Section:
+def _section(norm: Normalized, h: _Head, decision: PartDecision | None, shift: int = 0) -> Section:
     head = _evidence(norm, h.start, h.end)
     return Section(
-        heading=_display(head.quote), level=h.level, ordinal=h.ordinal, path=h.path,
+        heading=_display(head.quote), level=h.level + shift, ordinal=h.ordinal, path=h.path,
         part=decision.part if decision else "none", decided_by=decision.decided_by if decision else "rules",
         evidence=head, body=_evidence(norm, h.start, max(h.end, h.body_end)),
     )
@@ -276,6 +312,8 @@ def _prose_units(text: str, a: int, b: int, kind: str) -> list[tuple[int, int]]:
     clause when the paragraph is a `；` list, else per paragraph."""
     units: list[tuple[int, int]] = []
     for pa, pb in paragraphs(text, a, b):
+        if kind != "measures" and (m := _LEAD_IN.match(text, pa, pb)) and m.end() < pb:
+            pa = m.end()  # `2024年，我镇将重点做好以下工作：` announces the list; it is not an item
         if kind in ("plans", "leadership") or (kind in ("problems", "rectifications") and has_clause_break(text, pa, pb)):
             units.extend(clauses(text, pa, pb, top_level=True))
         else:
@@ -297,11 +335,11 @@ def _add(norm: Normalized, out: list[Block], kind: str, path: str, marker: str, 
 
 def _label(h: _Head) -> str:
     """The heading's step in a path: 一, （一）, 1, （1）, ①."""
-    return {1: int_cn(h.ordinal), 2: f"（{int_cn(h.ordinal)}）", 3: str(h.ordinal), 4: f"（{h.ordinal}）"}.get(h.level) or chr(0x2460 + h.ordinal - 1)
+    return {0: f"第{int_cn(h.ordinal)}部分", 1: int_cn(h.ordinal), 2: f"（{int_cn(h.ordinal)}）", 3: str(h.ordinal), 4: f"（{h.ordinal}）"}.get(h.level) or chr(0x2460 + h.ordinal - 1)
 
 
 def _marker(h: _Head) -> str:
-    return {1: f"{int_cn(h.ordinal)}、", 3: f"{h.ordinal}."}.get(h.level) or _label(h)
+    return {0: f"第{int_cn(h.ordinal)}部分", 1: f"{int_cn(h.ordinal)}、", 3: f"{h.ordinal}."}.get(h.level) or _label(h)
 
 
 def _context_heading(norm: Normalized, h: _Head, top_level: int) -> str:

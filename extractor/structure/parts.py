@@ -4,6 +4,8 @@ Real reports title their top-level sections in two ways: by the part (`二、存
 the year's work (`一、加强党的领导，坚持以习近平法治思想引领法治政府建设`). A heading word alone therefore
 decides little; four kinds of evidence are weighed, each naming the pattern it covers:
 
+    template phrase    the 督察工作规定's part names (主要负责人履行推进法治建设第一责任人职责, 存在的不足/问题,
+                       其他需要报告的情况, 主要举措和成效) in any clause of the heading             (weight 3)
     heading words      不足/问题/差距/短板 → shortcomings; 安排/打算/计划/思路/下一步 → plans;
                        举措/成效/做法/成绩/进展/主要工作 → measures; 履行…职责 / 第一责任人职责 →
                        leadership; 其他 → other — in the heading's last clause      (weight 3)
@@ -35,6 +37,19 @@ _STRONG: tuple[tuple[str, re.Pattern], ...] = (
     ("plans", re.compile(r"安排|打算|计划|思路|下一步|下步|明年|展望")),
     ("other", re.compile(r"其他|其它")),
     ("measures", re.compile(r"举措|成效|做法|成绩|成果|进展|主要工作")),
+)
+# The part names fixed by the 2019 督察工作规定 template, in whatever clause of a heading they stand: the
+# leadership part is `党政主要负责人履行推进法治建设第一责任人职责，加强法治政府建设的有关情况`, whose last
+# clause names no part. A topic heading that only mentions the duty (`压实第一责任人职责`) names no actor.
+# A part that reports the problems and then the plans under one heading (`三、存在的问题及下一步工作打算`) is the
+# shortcomings part first; `later_part` names the plans it also holds.
+_MIXED = re.compile(r"(?:不足|问题|差距|短板|困难).{0,12}(?:及|和|与|以及|、|，|,).{0,6}(?:安排|打算|计划|思路|下一步|下步|努力方向)")
+_TEMPLATE: tuple[tuple[str, re.Pattern], ...] = (
+    ("shortcomings", _MIXED),
+    ("leadership", re.compile(r"(?:主要负责人|主要负责同志|主要领导)(?:认真|切实)?履行(?:推进)?法治建设第一责任人")),
+    ("shortcomings", re.compile(r"存在的(?:不足|问题)(?:(?:和|及|与|以及)(?:原因|不足|问题))?(?=[，,；;]|$)")),
+    ("other", re.compile(r"其他需要报告的情况")),
+    ("measures", re.compile(r"主要举措和成效")),
 )
 # Words that state a problem: how a topic-titled shortcomings part is headed (`法制机构力量薄弱`).
 _PROBLEM_WORDS = re.compile(
@@ -127,6 +142,25 @@ def report_year_hint(header_lines: list[str]) -> int | None:
     return None
 
 
+_PLANS_HEADING = _STRONG[2][1]
+
+
+def later_part(heading: str) -> str | None:
+    """`plans` when a shortcomings heading names the plans after the problems: the part holds both kinds."""
+    return "plans" if _MIXED.search(heading) else None
+
+
+def names_plans(heading: str) -> bool:
+    """A (sub)heading naming plans: `（二）下一步工作打算`."""
+    return bool(_PLANS_HEADING.search(heading))
+
+
+def opens_plans(paragraph: str, report_year: int | None = None) -> bool:
+    """A paragraph that turns to the next year's work: `下一步，我区将…`, `2024年，我县将…`."""
+    sentence = re.split(r"[。：:；;]", paragraph, maxsplit=1)[0]
+    return bool(_PLAN_OPENING.match(sentence) or _next_year_ahead(sentence, report_year))
+
+
 def _content_scores(section: TopSection, report_year: int | None) -> dict[str, int]:
     scores: dict[str, int] = {}
 
@@ -138,7 +172,11 @@ def _content_scores(section: TopSection, report_year: int | None) -> dict[str, i
     # clauses of work, where the same word is only a word (`一、统筹安排部署，压实法治建设责任`): strong in the
     # heading's last clause, weak before it.
     last_clause = re.split(r"[，,；;]", heading)[-1]
+    template = next((part for part, phrase in _TEMPLATE if phrase.search(heading)), None)
     for part, words in _STRONG:
+        if template:
+            add(template, STRONG)
+            break
         if words.search(last_clause):
             add(part, STRONG)
             break

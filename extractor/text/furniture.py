@@ -7,7 +7,8 @@ Kinds (each a whole line; matched on the width-folded, simplified form of the li
     page_label   `• 来源: 司法厅`, `发布时间：2024-03-01`, `浏览次数：`, with or without a bullet
     widget       a line of 【】 widgets only: `【字体: 大 中 小】`, `【打印】【关闭】`
     action       `打印`, `关闭`, `打印本页`, `关闭窗口`, `分享到: 微信 微博`, `收藏`, `返回顶部`, `上一篇：…`
-    info_block   the document's info table: `发文机关:`, `成文日期:`, `发文字号:`, `所属单位:`, `索引号:`, …
+    info_block   the document's info table: `发文机关:`, `成文日期:`, `发文字号:`, `所属单位:`, `索引号:`, …,
+                 also bulleted (`• 发文字号：…`) or as table cells (`| 发文机关 | …`, `发文机关<TAB>…`)
 
 An info-block line is furniture for the outline but its value is metadata: `Furniture.info` maps each
 label to the original span of its value (empty when the site left it blank). Offsets are original-file
@@ -34,7 +35,11 @@ _ACTION = re.compile(
 )
 # Labels of a government site's document info table; the value follows the colon (may be empty).
 INFO_LABELS = ("发文机关", "成文日期", "发文字号", "所属单位", "发布机关", "索引号", "主题分类", "公文种类", "文号", "主题词")
-_INFO = re.compile(r"^(?P<label>" + "|".join(INFO_LABELS) + r")[:：]")
+# A label then its value: after a colon, or in a table cell (`| 发文字号 | …`, `发文字号<TAB>…`); a bullet
+# may lead (`• 发文机关：…`). `_INFO` reads the whitespace-free key; a tab or space separator is seen on the
+# raw line (`_INFO_SPACED`).
+_INFO = re.compile(r"^[|｜]?" + _BULLET + r"(?P<label>" + "|".join(INFO_LABELS) + r")[:：|｜]")
+_INFO_SPACED = re.compile(r"^\s*" + _BULLET + r"\s*(?P<label>" + "|".join(INFO_LABELS) + r")[ \t\u3000]+\S")
 _LABEL_LINE_MAX = 80  # furniture lines are short; a long line starting `来源：` is body text
 
 
@@ -61,12 +66,12 @@ def find_furniture(original: str) -> Furniture:
             continue
         found.lines.append((start, end, kind))
         if kind == "info_block":
-            key = _key(raw)
-            m = _INFO.match(key)
+            m = _INFO.match(_key(raw)) or _INFO_SPACED.match(simplified(raw))
             label = m.group("label")
             colon = _colon_after(raw, label)
             value_start = start + colon + 1
-            found.info.setdefault(label, (value_start, end))
+            value_end = end - len(raw) + len(raw.rstrip(" \t\u3000|｜"))  # a table row's closing pipe
+            found.info.setdefault(label, (value_start, max(value_start, value_end)))
     return found
 
 
@@ -75,7 +80,7 @@ def line_kind(raw: str) -> str | None:
     key = _key(raw)
     if not key or len(key) > _LABEL_LINE_MAX:
         return None
-    if _INFO.match(key):
+    if _INFO.match(key) or _INFO_SPACED.match(simplified(raw)):
         return "info_block"
     if _BREADCRUMB.search(key):
         return "breadcrumb"
@@ -95,11 +100,14 @@ def _key(raw: str) -> str:
 
 
 def _colon_after(raw: str, label: str) -> int:
-    """Index in the raw line of the colon that ends `label` (labels may be spaced: `发 文 机 关 ：`)."""
+    """Index in the raw line of the separator that ends `label` (labels may be spaced: `发 文 机 关 ：`): a
+    colon or a table cell's `|`, else the last of the tabs or spaces after it."""
     seen = 0
     view = simplified(raw)
     for i, ch in enumerate(view):
-        if seen == len(label) and ch in ":：":
+        if seen == len(label) and ch in ":：|｜":
+            return i
+        if seen == len(label) and ch in " \t\u3000" and view[i + 1 : i + 2] not in (" ", "\t", "\u3000", ":", "：", "|", "｜"):
             return i
         if seen < len(label) and ch == label[seen]:
             seen += 1

@@ -30,11 +30,21 @@ from extractor.text.script import simplified
 # Sentence-final (or clause-final) characters after which a line break is a real paragraph end.
 _TERMINAL = PARAGRAPH_END | set("”」』）)")
 _HEADING_START = re.compile(
-    r"^\s*(?:#+\s*)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s*\S|[（(]\d{1,2}[）)]|[\u2460-\u2473]"
+    r"^\s*(?:#+\s*)?(?:第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s*\S|[（(]\d{1,2}[）)]|[\u2460-\u2473]"
     r"|[一二三四五六七八九十]+是|特此报告|附件)"
 )
+_ITEM_START = re.compile(r"^\s*[一二三四五六七八九十]+是")  # `一是…` opens a paragraph, never a heading
 _HEADER_LINE = re.compile(r"^(?:签发人|主送|抄送|附件)|〔\d{4}〕\d+号$|\d{4}年\d{1,2}月\d{1,2}日(?:印发|印)?$")
 _SHORT_LINE = 40  # header lines, headings and signature lines are short; paragraph fragments are not
+# A heading is a shape, not a length: a marker, then clauses with no sentence-final punctuation. The official
+# template's leadership part name alone is 40 characters (`党政主要负责人履行…，加强法治政府建设的有关情况`), and
+# a department or a `第二部分` prefix makes it longer; past this a marked line is a paragraph cut by a page break.
+_HEADING_LINE_MAX = 80
+_SENTENCE_PUNCT = re.compile(r"[。；;！!？?：:]")
+_CLAUSE_BREAK = re.compile(r"[，,、]")
+_ANY_PUNCT = re.compile(r"[，,、。；;！!？?：:]")
+# A line that cannot open a paragraph: it carries on the one before (`…全年共办理各类案件` / `48件，…`).
+_CONTINUATION = re.compile(r"^(?:[，,、；;。：:）)」”]|(?!\d{4}年)\d)")
 
 
 def fold_char(ch: str) -> str:
@@ -177,6 +187,11 @@ def _keeps_break(prev: str, nxt: str, raw_next: str) -> bool:
         return True
     if "。" in prev:
         return False  # a heading whose paragraph runs on (`5.严格执法。以全面推行“三项|制度”`): a page break
+    if (len(prev) <= _HEADING_LINE_MAX and _HEADING_START.match(prev) and not _ITEM_START.match(prev)
+            and not _SENTENCE_PUNCT.search(prev) and len(_CLAUSE_BREAK.findall(prev)) <= 2 and not _CONTINUATION.match(nxt)):
+        return True  # a heading-shaped line of any sensible length: a marker and at most three clauses
+    if len(prev) <= _HEADING_LINE_MAX and prev.endswith("报告") and not _ANY_PUNCT.search(prev):
+        return True  # a title line of any sensible length (`…情况和2024年工作安排的报告`)
     if len(prev) <= _SHORT_LINE and (
         _HEADING_START.match(prev) or _HEADER_LINE.search(prev) or not re.search(r"[，,、]", prev)
     ):
