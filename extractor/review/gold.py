@@ -149,7 +149,8 @@ def check_gold(path: Path, source: Optional[Path] = None) -> GoldCheck:
     if not name and source is None:
         check.add("source.file", "missing: cannot find the text to check quotes against (pass --source)")
         return check
-    check.source = find_source(name or source.name, sha, path.parent, source)
+    check.source = find_source(name or source.name, sha, path.parent, source,
+                               text_sha256=str(src.get("text_sha256") or "") or None)
     if check.source.text is None:
         check.add("source", check.source.message)
         return check
