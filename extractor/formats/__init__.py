@@ -33,6 +33,8 @@ class Extracted:
     pages: list[str]
     encoding: str  # how the text was stored: `pdf`, `docx`, `doc`, or the web page's charset
     notes: list[tuple[str, str]] = field(default_factory=list)  # (quality kind, message)
+    # PDF: for each page, the font size of each of its lines (as split by "\n"), or None where unknown.
+    line_sizes: list[list[float] | None] | None = None
 
 
 def kind_of(name: str, data: bytes) -> str:

@@ -51,13 +51,16 @@ def read_pdf(data: bytes, name: str) -> Extracted:
                          hint="extract the report's own pages into a PDF of their own, e.g. "
                               "`qpdf FILE.pdf --pages . 1-30 -- report.pdf`")
     pages: list[str] = []
+    sizes: list[list[float] | None] = []
     failed: list[str] = []
     for number, page in enumerate(reader.pages, 1):
         try:
-            pages.append(page.extract_text() or "")
+            text, line_sizes = _page_text(page)
         except Exception as err:  # noqa: BLE001 — a malformed content stream must cost one page, not the report
-            pages.append("")
+            text, line_sizes = "", None
             failed.append(f"{number} ({type(err).__name__})")
+        pages.append(text)
+        sizes.append(line_sizes)
     visible = sum(len("".join(text.split())) for text in pages)
     if visible < _MIN_CHARS_PER_PAGE * count:
         raise InputError(f"a scanned PDF with no text layer ({count} page(s), {visible} characters of text): "
@@ -72,7 +75,31 @@ def read_pdf(data: bytes, name: str) -> Extracted:
     if failed:
         notes.append(("page_unreadable", f"the text of page(s) {', '.join(failed)} could not be read: it is "
                                          "missing from the report"))
-    return Extracted("pdf", pages, "pdf", notes)
+    return Extracted("pdf", pages, "pdf", notes, line_sizes=sizes)
+
+
+def _page_text(page) -> tuple[str, list[float] | None]:
+    """A page's text (pypdf's reading order, one line per printed line) and the font size of each line, in
+    points as printed (the text and current matrices scale the font's size). The size tells a title that
+    wraps onto a second line (both larger than the body) from a paragraph that ends."""
+    pieces: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        scale = abs(tm[2] * cm[1] + tm[3] * cm[3]) or 1.0
+        pieces.append((text, float(font_size or 0) * scale))
+
+    text = page.extract_text(visitor_text=visit) or ""
+    if "".join(t for t, _ in pieces) != text:
+        return text, None  # pypdf assembled the text some other way: no sizes, the text alone
+    sizes: list[float] = [0.0]
+    for piece, size in pieces:
+        parts = piece.split("\n")
+        for i, part in enumerate(parts):
+            if i:
+                sizes.append(0.0)
+            if part.strip():
+                sizes[-1] = max(sizes[-1], size)
+    return text, sizes
 
 
 def _damaged(name: str, err: Exception) -> InputError:

@@ -110,7 +110,7 @@ def _read_layer(path: Path, name: str, data: bytes, kind: str, sha256: str, text
     notes = list(extracted.notes)
     page_starts = None
     if kind == "pdf":
-        text, page_starts, layer_notes = printed_layer(extracted.pages)
+        text, page_starts, layer_notes = printed_layer(extracted.pages, extracted.line_sizes)
         notes += layer_notes
     else:
         text = "\n".join(line.rstrip() for line in "\n".join(extracted.pages).replace("\r\n", "\n").split("\n"))
