@@ -182,7 +182,6 @@ def _continues(line: str, nxt: str, measure: float, paragraph_start: bool) -> bo
     full = w >= measure - (_SLACK + 2 if paragraph_start else _SLACK)
     if not full:
         return False
-    starts_block = bool(HEADING_START.match(nxt)) and not _DECIMAL_START.match(nxt)
-    if starts_block and line[-1] in PARAGRAPH_END:
-        return False  # a sentence ended at the margin and a heading or item follows
+    if HEADING_START.match(nxt) and not _DECIMAL_START.match(nxt):
+        return False  # a heading or an item (`二是`) starts a line of its own, after a title or a full line
     return True
