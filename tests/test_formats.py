@@ -260,3 +260,22 @@ def test_a_missing_reader_library_is_a_one_line_error_naming_the_extra(monkeypat
     with pytest.raises(InputError) as err:
         read_document(report_pdf)
     assert "pypdf" in err.value.message and "[formats]" in err.value.hint
+
+
+def test_a_gold_made_on_a_pdf_is_checked_against_its_layer_added_and_scored(report_pdf, tmp_path):
+    out = tmp_path / "out" / "qingsong.json"
+    assert runner.invoke(app, ["extract", str(report_pdf), "--backend", "rules", "-q", "-o", str(out)]).exit_code == 0
+    gold = json.loads(out.read_text(encoding="utf-8"))
+    gold.update(_labeling="made-up report for the format tests; rules output taken as is", run=None, quality=[])
+    out.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    checked = runner.invoke(app, ["gold", "check", str(out), "--source", str(report_pdf)])
+    assert checked.exit_code == 0, checked.output  # every quote at its offsets in the PDF's text layer
+    suite = tmp_path / "suites" / "published.toml"
+    added = runner.invoke(app, ["gold", "add", str(out), "--suite", str(suite), "--source", str(report_pdf)])
+    assert added.exit_code == 0, added.output
+    text = (tmp_path / "suites" / "published" / "texts" / "qingsong.txt").read_text(encoding="utf-8")
+    assert text == read_document(report_pdf).text  # the suite keeps the layer the offsets point into
+    scored = runner.invoke(app, ["eval", "--suite", str(suite), "--backend", "rules", "--json", str(tmp_path / "log.json")])
+    assert scored.exit_code == 0, scored.output
+    log = json.loads((tmp_path / "log.json").read_text(encoding="utf-8"))
+    assert log["reports"]["qingsong"]["measures"]["f1"] == 1.0 and log["reports"]["qingsong"]["metrics"]["f1"] == 1.0
