@@ -279,3 +279,34 @@ def test_a_gold_made_on_a_pdf_is_checked_against_its_layer_added_and_scored(repo
     assert scored.exit_code == 0, scored.output
     log = json.loads((tmp_path / "log.json").read_text(encoding="utf-8"))
     assert log["reports"]["qingsong"]["measures"]["f1"] == 1.0 and log["reports"]["qingsong"]["metrics"]["f1"] == 1.0
+
+
+def _tool(folder: Path, name: str, script: str) -> None:
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    path.chmod(0o755)
+
+
+def test_a_doc_is_read_through_antiword_and_its_failure_is_one_line(tmp_path, monkeypatch, as_text):
+    # Nothing here writes Word 97 files, so stand-ins for antiword take its place on PATH: one prints the
+    # report as antiword prints a .doc (UTF-8, a paragraph per line), one fails as antiword does on a non-Word
+    # file. What is tested is the plumbing around it: the file handed over, the text taken, the error worded.
+    text_file = tmp_path / "printed.txt"
+    text_file.write_text(REPORT, encoding="utf-8")
+    doc = tmp_path / "qingsong.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    bin_dir = tmp_path / "bin"
+    _tool(bin_dir, "antiword", f'case "$*" in *"-m UTF-8.txt -w 0 "*) test -f "$5" && cat "{text_file}";; *) exit 2;; esac\n')
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    report = _same_as_text(doc, as_text)
+    assert report.source.format == "doc" and report.source.encoding == "doc (antiword)"
+
+    _tool(bin_dir, "antiword", 'echo "$5 is not a Word Document." >&2; exit 1\n')
+    with pytest.raises(InputError) as err:
+        read_document(doc)
+    assert err.value.message == "not a readable Word .doc file (antiword: the file is not a Word Document.)"
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    with pytest.raises(InputError) as err:
+        read_document(doc)
+    assert "needs antiword or catdoc" in err.value.message and "apt-get install antiword" in err.value.hint
