@@ -6,14 +6,13 @@ is a superset of GBK and GB2312, so one codec covers all three). The decoded tex
 decoded — line endings included — because every evidence offset downstream points into it.
 
 Every refusal is an `InputError` whose message names the reason and whose `file` names the file, so the
-CLI prints one actionable line.
+CLI prints one actionable line. A file cut mid-character (a copy or download that stopped early) is read:
+the incomplete last sequence becomes U+FFFD and `Document.notes` gets a `truncated_encoding` note.
 
 Reports as published — PDF (its text layer), Word .docx/.doc and saved web pages — are read by
 `extractor/formats` and turned into the text they print (`text/printed.py` for a PDF's pages); that text is
 the document's *text layer*: `Document.text`, the text every evidence offset points into, kept beside the
 output (`OUT/texts/<name>.txt`) with its own sha256 (`Document.text_sha256`) next to the original file's.
-A file cut mid-character (a copy or download that stopped early) is read: the incomplete last sequence
-becomes U+FFFD and `Document.notes` gets a `truncated_encoding` note.
 """
 
 from __future__ import annotations
