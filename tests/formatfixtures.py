@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -122,7 +121,3 @@ def report_pdf(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "qingsong.pdf"
     path.write_bytes(pdf_bytes())
     return path
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"

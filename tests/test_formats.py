@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from formatfixtures import PARAGRAPHS, REPORT, docx_bytes, pdf_bytes, report_pdf, web_page  # noqa: F401 (fixture)
+from formatfixtures import PARAGRAPHS, REPORT, docx_bytes, report_pdf, web_page  # noqa: F401 (fixture)
 from extractor.cli.app import app
 from extractor.config import Config
 from extractor.errors import InputError
