@@ -20,6 +20,8 @@ BACKENDS = ("auto", "openai", "local", "rules")
 DEFAULT_LOCAL_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 DEFAULT_LOCAL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 DEFAULT_MAX_BYTES = 5_000_000
+# A PDF or Word file carries fonts and images; its text layer is held to DEFAULT_MAX_BYTES (text/ingest.py).
+DEFAULT_MAX_DOCUMENT_BYTES = 100_000_000
 
 
 @dataclass(frozen=True)

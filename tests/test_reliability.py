@@ -281,7 +281,7 @@ def _bad_inputs(d: Path) -> dict[str, tuple[str, str]]:
         "utf16.txt": ("ok", ""),
         "report.docx": ("failed", "Word .docx"),
         "report.pdf": ("failed", "PDF"),
-        "report.doc": ("failed", "legacy Office"),
+        "report.doc": ("failed", "Word .doc"),
         "novel.txt": ("failed", "not a 法治政府建设 report"),
         "oneline.txt": ("ok", "structure_uncertain"),  # line breaks lost: quantities found, the missing outline said
         "nul.txt": ("failed", "NUL"),

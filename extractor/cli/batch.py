@@ -29,7 +29,7 @@ def batch(
     config: Config,
     in_dir: Path = typer.Argument(..., metavar="DIR", help="Folder of report text files."),
     out_dir: Path = typer.Option(..., "--out", "--output", "-o", help="Output folder: one JSON per report, manifest, tables."),
-    glob: str = typer.Option("*.txt", "--glob", help="Which files in DIR to read, e.g. '*.txt' or '**/*.txt'."),
+    glob: str = typer.Option("*", "--glob", help="Which files in DIR to read (default: all; .txt, .pdf, .docx, .doc, .html are read, any other file is a failed line saying why), e.g. '*.pdf' or '**/*'."),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Read sub-folders too; outputs keep the relative path (OUT/2022/x.json)."),
     concurrency: int = typer.Option(1, "--concurrency", "-j", min=1, help="Reports in flight at once (local backend: 1)."),
     force: bool = typer.Option(False, "--force", help="Redo every report, even those already done."),

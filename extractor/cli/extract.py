@@ -32,7 +32,7 @@ def _progress_bar(label: str):
 @config_options()
 def extract(
     config: Config,
-    file: Path = typer.Argument(..., help="A report as plain text (UTF-8, GB18030/GBK or UTF-16)."),
+    file: Path = typer.Argument(..., help="A report: .txt (UTF-8, GB18030/GBK or UTF-16), .pdf, .docx, .doc or .html."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report JSON here (atomically) instead of stdout."),
     price_in: Optional[float] = typer.Option(None, "--price-in", help="Price per 1k prompt tokens: the run record then shows a cost."),
     price_out: Optional[float] = typer.Option(None, "--price-out", help="Price per 1k output tokens."),
@@ -46,8 +46,7 @@ def extract(
 
     Example: fazhi extract seeds/000_f1d261e1c8a62baa.txt --backend rules -o out/000.json
     """
-    from extractor.pipeline import extract as run_extract, is_degraded, is_partial
-    from extractor.files import atomic_write_json
+    from extractor.pipeline import extract as run_extract, is_degraded, is_partial, layer_path, write_report
 
     config = config.with_(price_in_per_1k=price_in, price_out_per_1k=price_out)
     try:
@@ -62,13 +61,18 @@ def extract(
     data = report.dump()
     if output:
         try:
-            atomic_write_json(output, data)
+            write_report(report, output)  # a PDF/Word/web page's text layer too: texts/<name>.txt beside it
         except OSError as err:
             raise fail(FazhiError(f"could not write the output: {err.strerror or err}", file=str(output)))
     else:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     if not quiet:
         _print_run_summary(report, output)
+        if report.source.text_sha256 and output:
+            console.print(f"text layer {layer_path(output, report.source.file)} (the offsets point into it)")
+        elif report.source.text_sha256:
+            console.print("[yellow]the offsets point into the text layer of this "
+                          f"{report.source.format}; pass -o FILE to keep it beside the JSON[/]")
     if is_partial(report) or is_degraded(report):
         raise typer.Exit(1)
 

@@ -53,7 +53,8 @@ def review(
             checks = [p.check for p in result.pages]
         else:
             report = _load(path)
-            check = find_source(report.source.file, report.source.sha256, path.parent, source)
+            check = find_source(report.source.file, report.source.sha256, path.parent, source,
+                                text_sha256=report.source.text_sha256)
             html = render_report_page(report, check, path.name)
             target = output or path.with_suffix(".html")
             atomic_write_text(target, html)

@@ -75,7 +75,7 @@ def review_folder(out_dir: Path, dest: Optional[Path] = None, source: Optional[P
             continue
         entry = by_output.get(path.name)
         check = find_source(report.source.file, report.source.sha256, out_dir, source,
-                            rel=(entry or {}).get("file"))
+                            rel=(entry or {}).get("file"), text_sha256=report.source.text_sha256)
         page = dest / f"{path.stem}.html"
         html = render_report_page(report, check, path.name, links={"index": INDEX})
         atomic_write_text(page, html)

@@ -12,6 +12,8 @@ there is scored (one without gold is listed as skipped).
 
 from __future__ import annotations
 
+import hashlib
+
 import json
 import re
 from dataclasses import dataclass, field
@@ -149,7 +151,8 @@ def check_gold(path: Path, source: Optional[Path] = None) -> GoldCheck:
     if not name and source is None:
         check.add("source.file", "missing: cannot find the text to check quotes against (pass --source)")
         return check
-    check.source = find_source(name or source.name, sha, path.parent, source)
+    check.source = find_source(name or source.name, sha, path.parent, source,
+                               text_sha256=str(src.get("text_sha256") or "") or None)
     if check.source.text is None:
         check.add("source", check.source.message)
         return check
@@ -237,13 +240,19 @@ def add_gold(path: Path, suite: str, source: Optional[Path] = None) -> AddResult
     the_suite = evaluate.load_suite(toml_path)
     src_path = check.source.path
     doc_id = src_path.stem
-    text_path, gold_path = the_suite.source_path(doc_id), the_suite.gold_path(doc_id)
     raw = src_path.read_bytes()
+    layer = check.report.source.text_sha256 is not None and check.source.text is not None
+    if layer:  # a PDF/Word/web page: the suite keeps the text layer its offsets point into, as its text
+        doc_id = Path(check.report.source.file).stem
+        raw = check.source.text.encode("utf-8")
+    text_path, gold_path = the_suite.source_path(doc_id), the_suite.gold_path(doc_id)
     if text_path.exists() and text_path.read_bytes() != raw:
         raise InputError(f"suite {name} already has a different text named {text_path.name}",
                          hint="rename the source file (its name is the document id) and review it again")
     data = check.report.dump()
     data["source"]["file"] = text_path.name
+    if layer:
+        data["source"].update(sha256=hashlib.sha256(raw).hexdigest(), encoding="utf-8", format=None, text_sha256=None)
     replaced = gold_path.exists()
     if not text_path.exists():
         atomic_write_bytes(text_path, raw)

@@ -5,6 +5,10 @@ path or folder the user gave (`--source`), the report's own folder, the current 
 sub-folders (a `fazhi batch seeds/ -o out/` run from the project root finds `seeds/<name>`). A candidate
 counts only when its sha256 matches, so a search can never pick the wrong file silently; a file of the
 right name with other bytes is reported as `mismatch` and used only when nothing matches.
+
+A report read from a PDF, Word file or web page points into the text layer extraction kept beside it
+(`texts/<file>.txt`, `source.text_sha256`): that file is used first when its sha256 matches; else the
+original is found as above and its layer read again, which must give the same sha256.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import Iterable, Literal, Optional
 
 from extractor.errors import FazhiError
+from extractor.pipeline import LAYER_DIR
 from extractor.text.ingest import read_document
 
 Status = Literal["ok", "mismatch", "missing", "unreadable"]
@@ -65,8 +70,12 @@ def candidate_paths(name: str, near: Path, hint: Optional[Path] = None, rel: Opt
 
 
 def find_source(name: str, sha256: str, near: Path, hint: Optional[Path] = None, rel: Optional[str] = None,
-                cwd: Optional[Path] = None) -> SourceCheck:
-    """The verified source of a report (see the module docstring)."""
+                cwd: Optional[Path] = None, text_sha256: Optional[str] = None) -> SourceCheck:
+    """The verified source of a report (see the module docstring); `text_sha256` for a document's layer."""
+    if text_sha256:
+        layer = _kept_layer(name, text_sha256, near, hint)
+        if layer is not None:
+            return layer
     candidates = candidate_paths(name, near, hint, rel, cwd)
     if not candidates:
         where = f"{hint}, " if hint else ""
@@ -75,11 +84,33 @@ def find_source(name: str, sha256: str, near: Path, hint: Optional[Path] = None,
                            "sub-folders); pass --source FILE_OR_DIR")
     for path in candidates:
         if _sha256(path) == sha256:
-            return _read(path, "ok", f"source {path} (sha256 verified)")
+            check = _read(path, "ok", f"source {path} (sha256 verified)")
+            if text_sha256 and check.text is not None:
+                if hashlib.sha256(check.text.encode("utf-8")).hexdigest() != text_sha256:
+                    return SourceCheck("mismatch", path, check.text,
+                                       f"source {path} is the original, but its text layer read now differs from "
+                                       "the one the report was made from (another reader version?): highlights "
+                                       "may be misplaced")
+                return SourceCheck("ok", path, check.text, f"source {path} (sha256 verified), its text layer read again")
+            return check
     path = candidates[0]
     return _read(path, "mismatch",
                  f"source {path} differs from the file this report was extracted from (sha256 "
                  f"{_sha256(path)[:12]}… ≠ {sha256[:12]}…): highlights may be misplaced")
+
+
+def _kept_layer(name: str, text_sha256: str, near: Path, hint: Optional[Path]) -> Optional[SourceCheck]:
+    """The text layer kept beside the report (or under --source), when its sha256 is the recorded one."""
+    roots = [near] + ([hint.parent if hint.is_file() else hint] if hint is not None else [])
+    for root in roots:
+        for path in (root / LAYER_DIR / f"{name}.txt", root / f"{name}.txt"):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if hashlib.sha256(data).hexdigest() == text_sha256:
+                return SourceCheck("ok", path, data.decode("utf-8"), f"text layer {path} (sha256 verified)")
+    return None
 
 
 def _read(path: Path, status: Status, message: str) -> SourceCheck:

@@ -1,6 +1,6 @@
 """Run `extract` over a folder of reports: resumable, one file's failure isolated, bounded concurrency.
 
-    run_batch(in_dir, out_dir, config, glob="*.txt", concurrency=1, force=False, recursive=False,
+    run_batch(in_dir, out_dir, config, glob="*", concurrency=1, force=False, recursive=False,
               on_event=None, on_calls=None) -> BatchSummary
 
 What OUT holds:
@@ -9,6 +9,8 @@ What OUT holds:
                       or a `**` glob) keeps its relative path (`2022/report.txt` → `2022/report.json`), so
                       equal file names in different folders never collide. A rerun that fails keeps the
                       older good output and marks its line `stale`: a failure never destroys a result.
+    texts/<file>.txt  for a PDF, Word or web-page input, the text layer its offsets point into (written just
+                      before the JSON; `source.text_sha256` is its sha256, `source.sha256` the original's)
     manifest.jsonl    one line per input per run, appended with fsync; an input's latest line is its state.
                       Every entry of IN is accounted for: a sub-folder not read (no --recursive) is a line
                       `ignored`, a broken link or an unreadable file a line `failed`, each with its reason.
@@ -57,8 +59,8 @@ from extractor import __version__
 from extractor.model import prompts
 from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InputError
-from extractor.files import atomic_write_json
-from extractor.pipeline import extract, is_degraded, is_partial, new_breaker, preflight
+from extractor.formats import DOCUMENT_SUFFIXES
+from extractor.pipeline import LAYER_DIR, extract, is_degraded, is_partial, layer_path, new_breaker, preflight, write_report
 from extractor.runs.store import write_store
 from extractor.runs.tables import write_tables
 from schemas.report import Report
@@ -257,7 +259,7 @@ def run_batch(
     out_dir: Path,
     config: Config,
     *,
-    glob: str = "*.txt",
+    glob: str = "*",
     concurrency: int = 1,
     force: bool = False,
     recursive: bool = False,
@@ -277,7 +279,7 @@ def run_batch(
     started = time.monotonic()
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     if not in_dir.is_dir():
-        raise InputError(f"input folder not found: {in_dir}", hint="pass a folder of report .txt files")
+        raise InputError(f"input folder not found: {in_dir}", hint="pass a folder of reports (.txt, .pdf, .docx, .doc, .html)")
     preflight(config)  # no key, a refused or silent endpoint: exit 2 before any report starts
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_temp_files(out_dir)
@@ -291,6 +293,9 @@ def run_batch(
     summary = BatchSummary(in_dir, out_dir, run.fingerprint, workers, notes=notes)
 
     jobs, folders = _discover(in_dir, out_dir, glob, recursive)
+    if not jobs:
+        summary.notes.append(f"no input file in {in_dir} matches {glob!r}"
+                             + ("" if recursive or "**" in glob else " (sub-folders are read with --recursive)"))
     previous = {} if force else run.manifest.latest()
     done = [job for job in jobs if not job.error and _is_done(previous.get(job.key), job, run)]
     done_keys = {job.key for job in done}
@@ -374,7 +379,8 @@ def _discover(in_dir: Path, out_dir: Path, glob: str, recursive: bool = False) -
         paths.append(p)
     folders = [] if descends else sorted(
         p for p in in_dir.iterdir()
-        if p.is_dir() and not p.name.startswith(".") and not _in_out(p, in_dir, out_resolved))
+        if p.is_dir() and not p.name.startswith(".") and not _in_out(p, in_dir, out_resolved)
+        and not (p.name == LAYER_DIR and out_resolved == in_dir.resolve()))
     jobs: list[_Job] = []
     owners: dict[str, str] = {}
     for path in paths:
@@ -405,6 +411,8 @@ def _in_out(path: Path, in_dir: Path, out_resolved: Path) -> bool:
     """Whether `path` is one of the batch's own products: OUT may be IN itself or a folder inside it."""
     resolved = path.resolve() if not path.is_symlink() else path.parent.resolve() / path.name
     if out_resolved == in_dir.resolve():
+        if path.parent.name == LAYER_DIR and Path(path.stem).suffix.lower() in DOCUMENT_SUFFIXES:
+            return True  # a text layer the batch kept (`texts/report.pdf.txt`)
         return path.suffix in _PRODUCT_SUFFIXES and not path.is_dir()
     return resolved == out_resolved or out_resolved in resolved.parents
 
@@ -418,6 +426,8 @@ def _is_done(prev: dict | None, job: _Job, run: _Run) -> bool:
         report = Report.model_validate_json((run.out_dir / job.output).read_bytes())
     except (OSError, ValidationError, ValueError):
         return False
+    if report.source.text_sha256 and not layer_path(run.out_dir / job.output, report.source.file).is_file():
+        return False  # its text layer was removed: redo it, so the offsets point into something kept
     return report.source.sha256 == job.sha256
 
 
@@ -457,7 +467,7 @@ def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] 
             entry = run.entry(job, "failed", error=f"internal error: {type(err).__name__}: {err}")
         else:
             try:
-                atomic_write_json(out_path, report.dump())
+                write_report(report, out_path)  # a document's text layer first, then the JSON
             except OSError as err:  # disk full, a name too long, a folder in the way: this file's failure
                 entry = run.entry(job, "failed", error=f"could not write {job.output}: {err.strerror or err}")
             else:

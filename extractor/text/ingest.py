@@ -6,9 +6,13 @@ is a superset of GBK and GB2312, so one codec covers all three). The decoded tex
 decoded — line endings included — because every evidence offset downstream points into it.
 
 Every refusal is an `InputError` whose message names the reason and whose `file` names the file, so the
-CLI prints one actionable line. Office and PDF files are named as what they are, with how to convert them.
-A file cut mid-character (a copy or download that stopped early) is read: the incomplete last sequence
-becomes U+FFFD and `Document.notes` gets a `truncated_encoding` note.
+CLI prints one actionable line. A file cut mid-character (a copy or download that stopped early) is read:
+the incomplete last sequence becomes U+FFFD and `Document.notes` gets a `truncated_encoding` note.
+
+Reports as published — PDF (its text layer), Word .docx/.doc and saved web pages — are read by
+`extractor/formats` and turned into the text they print (`text/printed.py` for a PDF's pages); that text is
+the document's *text layer*: `Document.text`, the text every evidence offset points into, kept beside the
+output (`OUT/texts/<name>.txt`) with its own sha256 (`Document.text_sha256`) next to the original file's.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor.config import DEFAULT_MAX_BYTES
+from extractor.config import DEFAULT_MAX_BYTES, DEFAULT_MAX_DOCUMENT_BYTES
 from extractor.errors import InputError
+from extractor.formats import DOCUMENT_SUFFIXES, kind_of, read as read_format
 
 # GB18030 maps almost every byte sequence to *some* code point, so "it decoded" proves little: binary
 # data (or UTF-16 without its BOM) decodes to rare, traditional and private-use characters. A GB18030
@@ -41,10 +46,22 @@ class Document:
     encoding: str
     sha256: str
     notes: list[tuple[str, str]] = field(default_factory=list)  # (quality kind, message) about the file itself
+    format: str = "text"  # `text`, or the document format the text layer was read from: pdf, docx, doc, html
+    page_starts: list[int] | None = None  # PDF: offset in `text` where each page's text starts
 
     @property
     def chars(self) -> int:
         return len(self.text)
+
+    @property
+    def is_layer(self) -> bool:
+        """The text was read out of a document (PDF, Word, web page), not decoded from a text file."""
+        return self.format != "text"
+
+    @property
+    def text_sha256(self) -> str | None:
+        """sha256 of the text layer as UTF-8 (what `OUT/texts/<name>.txt` holds); None for a text file."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest() if self.is_layer else None
 
 
 def read_document(path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -59,6 +76,11 @@ def read_document(path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         raise InputError("no such file", file=name, hint="check the path")
     if not path.is_file():  # a FIFO or a device: reading it could block forever
         raise InputError("not a regular file (a pipe, socket or device)", file=name, hint="pass a .txt file")
+    if path.suffix.lower() in DOCUMENT_SUFFIXES:
+        # Fonts and images make a PDF or Word file far larger than its text; the text layer gets `max_bytes`.
+        max_bytes, text_limit = max(max_bytes, DEFAULT_MAX_DOCUMENT_BYTES), max_bytes
+    else:
+        text_limit = max_bytes
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -69,9 +91,35 @@ def read_document(path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         raise InputError(f"cannot read the file: {err.strerror or err}", file=name, hint="check its permissions") from err
     if len(data) > max_bytes:  # the file grew between stat() and read
         raise _too_large(name, len(data), max_bytes)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if not data:
+        raise _empty(name, "0 bytes")
+    kind = kind_of(name, data)
+    if kind != "text":
+        return _read_layer(path, name, data, kind, sha256, text_limit)
     text, encoding, notes = decode_with_notes(data, name)
-    return Document(path=path, name=name, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(),
-                    notes=notes)
+    return Document(path=path, name=name, text=text, encoding=encoding, sha256=sha256, notes=notes)
+
+
+def _read_layer(path: Path, name: str, data: bytes, kind: str, sha256: str, text_limit: int) -> Document:
+    """A PDF, Word or web page's text layer (see the module docstring)."""
+    from extractor.text.printed import printed_layer
+
+    extracted = read_format(kind, data, name)
+    notes = list(extracted.notes)
+    page_starts = None
+    if kind == "pdf":
+        text, page_starts, layer_notes = printed_layer(extracted.pages, extracted.line_sizes)
+        notes += layer_notes
+    else:
+        text = "\n".join(line.rstrip() for line in "\n".join(extracted.pages).replace("\r\n", "\n").split("\n"))
+        text = "\n".join(line for line in text.split("\n") if line.strip())  # blank lines carry nothing
+    if not text.strip():
+        raise _empty(name, f"its {kind} holds no text")
+    if len(text.encode("utf-8")) > text_limit:
+        raise _too_large(name, len(text.encode("utf-8")), text_limit, what="text layer")
+    return Document(path=path, name=name, text=text, encoding=extracted.encoding, sha256=sha256, notes=notes,
+                    format=kind, page_starts=page_starts)
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -210,8 +258,8 @@ def _binary(name: str, utf8_error: UnicodeDecodeError | None = None) -> InputErr
     )
 
 
-def _too_large(name: str, size: int, limit: int) -> InputError:
+def _too_large(name: str, size: int, limit: int, what: str = "file") -> InputError:
     return InputError(
-        f"file too large ({size} bytes > limit {limit} bytes)", file=name,
+        f"{what} too large ({size} bytes > limit {limit} bytes)", file=name,
         hint="a single report is far smaller; check the file, or raise the limit with --max-bytes",
     )

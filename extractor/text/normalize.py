@@ -6,6 +6,7 @@ What normalization does (and why):
 - markdown `#` heading marks and `---` rules are dropped, and so are the lines of web-page furniture
   (`text.furniture`: breadcrumbs, `来源`/`发布时间` lines, 【】 widgets, 打印/关闭/分享, the info block, whose
   values stay readable through `Normalized.furniture`);
+- look-alike radicals a PDF's text layer uses for ideographs (`⼯` for 工) read as those (`text.glyphs`);
 - traditional characters read as simplified (`text.script.simplified`, one character for one), so
   headings, keywords, labels and units match either script while quotes come from the original;
 - horizontal whitespace is removed (Chinese text has none; OCR inserts it around numbers: `142 个`);
@@ -25,11 +26,12 @@ from dataclasses import dataclass, field
 
 from extractor.text.sentences import PARAGRAPH_END
 from extractor.text.furniture import Furniture, find_furniture
+from extractor.text.glyphs import LOOKALIKES
 from extractor.text.script import simplified
 
 # Sentence-final (or clause-final) characters after which a line break is a real paragraph end.
 _TERMINAL = PARAGRAPH_END | set("”」』）)")
-_HEADING_START = re.compile(
+HEADING_START = re.compile(
     r"^\s*(?:#+\s*)?(?:第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s*\S|[（(]\d{1,2}[）)]|[\u2460-\u2473]"
     r"|[一二三四五六七八九十]+是|特此报告|附件)"
 )
@@ -53,7 +55,7 @@ def fold_char(ch: str) -> str:
         return chr(code - 0xFEE0)
     if code == 0x3000:
         return " "
-    return ch
+    return LOOKALIKES.get(code, ch)  # a PDF's look-alike radicals and dashes (text/glyphs.py), one for one
 
 
 _RULE_LINE = re.compile(r"^[ \t]*[-—_=*]{3,}[ \t]*$", re.M)
@@ -183,17 +185,17 @@ def _keeps_break(prev: str, nxt: str, raw_next: str) -> bool:
         return False
     if prev[-1] in _TERMINAL:
         return True
-    if raw_next.lstrip().startswith("#") or _HEADING_START.match(nxt):
+    if raw_next.lstrip().startswith("#") or HEADING_START.match(nxt):
         return True
     if "。" in prev:
         return False  # a heading whose paragraph runs on (`5.严格执法。以全面推行“三项|制度”`): a page break
-    if (len(prev) <= _HEADING_LINE_MAX and _HEADING_START.match(prev) and not _ITEM_START.match(prev)
+    if (len(prev) <= _HEADING_LINE_MAX and HEADING_START.match(prev) and not _ITEM_START.match(prev)
             and not _SENTENCE_PUNCT.search(prev) and len(_CLAUSE_BREAK.findall(prev)) <= 2 and not _CONTINUATION.match(nxt)):
         return True  # a heading-shaped line of any sensible length: a marker and at most three clauses
     if len(prev) <= _HEADING_LINE_MAX and prev.endswith("报告") and not _ANY_PUNCT.search(prev):
         return True  # a title line of any sensible length (`…情况和2024年工作安排的报告`)
     if len(prev) <= _SHORT_LINE and (
-        _HEADING_START.match(prev) or _HEADER_LINE.search(prev) or not re.search(r"[，,、]", prev)
+        HEADING_START.match(prev) or _HEADER_LINE.search(prev) or not re.search(r"[，,、]", prev)
     ):
         return True  # a heading or header line standing alone
     return False

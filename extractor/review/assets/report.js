@@ -87,6 +87,8 @@
     return "Source text differs from the extracted file: " + src.message + ". Items marked ⚠ are not at their offsets in this text.";
   }
   function list(v) { return v == null ? null : v.join("、"); }
+  // Offsets into the text shown; a PDF's evidence also names its page.
+  function where(e) { return (e.page ? "p." + e.page + " · " : "") + e.start + "–" + e.end; }
 
   /* ------------------------------------------------------------------ legend and text */
   function counts() {
@@ -216,7 +218,7 @@
         el("div", { "class": "row1" }, el("span", { "class": "badge k-" + it.list, text: KIND[it.list].short }),
           d.category ? el("span", { "class": "cat", text: d.category }) : null,
           d.section ? el("span", { "class": "path", text: d.section }) : null,
-          el("span", { "class": "off", text: d.evidence.start + "–" + d.evidence.end }), warn,
+          el("span", { "class": "off", text: where(d.evidence) }), warn,
           st !== "pending" ? el("span", { "class": "st", text: st }) : null,
           S.edit ? stateButtons(it) : null),
         el("div", { "class": "summary", text: d.summary }),
@@ -282,7 +284,7 @@
         tr.appendChild(el("td", { text: d.approx ? "≈" : "" }));
         tr.appendChild(el("td", { "class": "ind", text: d.indicator || "" }));
       }
-      tr.appendChild(el("td", { "class": "off" }, d.evidence.start + "–" + d.evidence.end, it.grounded === false ? " ⚠" : ""));
+      tr.appendChild(el("td", { "class": "off" }, where(d.evidence), it.grounded === false ? " ⚠" : ""));
       if (S.edit) tr.appendChild(el("td", null, stateButtons(it)));
       body.appendChild(tr);
     });
