@@ -20,7 +20,7 @@ from schemas.report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "docs" / "explore.png"
-READY = "() => window.fazhiExplore && window.fazhiExplore.ready"
+READY = "() => window.fazhiExplore && window.fazhiExplore.settled"  # every view drawn
 
 
 @pytest.fixture(scope="module")
@@ -240,3 +240,28 @@ def test_screenshot(browser, batch):
     if os.environ.get("FAZHI_SCREENSHOT") == "1" or not SCREENSHOT.exists():
         SCREENSHOT.parent.mkdir(exist_ok=True)
         SCREENSHOT.write_bytes(shot)
+
+
+def test_charts_sort_by_value_region_or_year(browser, batch):
+    out, data = batch
+    key = max(_expected_bars(data).items(), key=lambda kv: kv[1])[0]
+    k = data["indicators"].index(key)
+    rows = [(v[2], data["reports"][v[0]]) for v in data["values"] if v[1] == k]
+    domain = f"() => window.fazhiExplore.views['ind-{key}'].scale('x').domain()"
+    p = Page(browser, out / EXPLORE)
+    with p as page:
+        _bars(page, key)
+        first = page.evaluate(domain)
+        assert first[0] == _label(data, data["reports"].index(max(rows, key=lambda x: x[0])[1]))
+        values = {_label(data, data["reports"].index(r)): v for v, r in rows}
+        assert [values[x] for x in first] == sorted(values.values(), reverse=True)
+        page.select_option("#f-sort", "value-asc")
+        page.wait_for_function(READY)
+        _bars(page, key)
+        assert [values[x] for x in page.evaluate(domain)] == sorted(values.values())
+        page.select_option("#f-sort", "year")
+        page.wait_for_function(READY)
+        _bars(page, key)
+        years = {_label(data, data["reports"].index(r)): r["year"] for _, r in rows}
+        assert [years[x] for x in page.evaluate(domain)] == sorted(years.values())
+    assert p.errors == []

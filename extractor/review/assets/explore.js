@@ -12,6 +12,9 @@
   var EMBED = { actions: false, renderer: "svg", ast: true, expr: vega.expressionInterpreter, tooltip: { theme: "light" } };
   var F = { level: "", region: "", year: "", sort: "value-desc" };
   var started = performance.now();
+  var marks = [];  // [what, ms since navigation start]: where the first render's time goes (bench/explore_scale.py)
+  function mark(what) { marks.push([what, Math.round(performance.now())]); }
+  mark("data parsed");
 
   /* ------------------------------------------------------------------ data, once */
   R.forEach(function (r, i) {
@@ -139,15 +142,20 @@
     });
   }
 
+  // Widths are measured once per drawing and passed as numbers: Vega's width "container" reads the container's
+  // computed style on every chart, and each read lays out the whole page (with a 1,000-row matrix: ~0.1 s a chart).
+  var cardWidth = 560;
+  function measure(node) { var w = node.clientWidth; return w > 100 ? w : cardWidth; }
   function indicatorSpec(key, rows, base) {
-    var order = rows.slice().sort(sorter()).map(function (d) { return d.label; });
+    // The order as a field: an explicit sort array becomes an indexof() over every label per datum.
+    rows.slice().sort(sorter()).forEach(function (d, i) { d.rank = i; });
     var many = rows.length > 40;
     return {
-      width: "container", height: 190, autosize: { type: "fit-x", contains: "padding" },
+      width: cardWidth, height: 190, autosize: { type: "fit-x", contains: "padding" },
       data: { values: rows },
       mark: { type: "bar", cursor: "pointer" },
       encoding: {
-        x: { field: "label", type: "nominal", sort: order,
+        x: { field: "label", type: "nominal", sort: { field: "rank", op: "min" },
           axis: many ? { labels: false, ticks: false, title: rows.length + " reports" } : { title: null, labelAngle: -40, labelLimit: 110 } },
         y: { field: "value", type: "quantitative", title: unitTitle(key, base), axis: { format: base === "ratio" ? ".0%" : "~s" } },
         color: { field: "level", type: "nominal", title: "level", scale: { domain: LEVELS } },
@@ -188,9 +196,12 @@
       cards.push(card);
     });
     if (!cards.length) indBox.appendChild(el("div", { "class": "empty", text: "No report in this view states an indicator." }));
-    var first = cards.slice(0, 4).map(drawCard);  // what is on screen first; the rest as they scroll into view
-    cards.slice(4).forEach(function (c) { if (observer) observer.observe(c); else drawCard(c); });
-    return Promise.all(first);
+    else cardWidth = measure(cards[0].querySelector(".chart"));
+    // The first row is drawn now; the rest when they come near the viewport, watched only once the first row
+    // is done so that they do not compete with it.
+    return Promise.all(cards.slice(0, 2).map(drawCard)).then(function () {
+      cards.slice(2).forEach(function (c) { if (observer) observer.observe(c); else drawCard(c); });
+    });
   }
   function drawCard(card) {
     if (card._drawn) return card._drawn;
@@ -284,7 +295,7 @@
           tooltip: tip } }
     }, "reg-lines"));
     jobs.push(embed(bars, {
-      width: "container", height: 220, autosize: { type: "fit-x", contains: "padding" }, data: { values: d.bars },
+      width: measure(bars), height: 220, autosize: { type: "fit-x", contains: "padding" }, data: { values: d.bars },
       mark: "bar", encoding: { x: { field: "year", type: "ordinal", title: null }, y: { aggregate: "sum", field: "n", title: "measures" },
         color: { field: "category", type: "nominal", title: null }, tooltip: [{ field: "year" }, { field: "category" }, { field: "n", title: "measures" }] }
     }, "reg-bars"));
@@ -310,6 +321,7 @@
 
   /* ------------------------------------------------------------------ compliance matrix */
   var matrixSort = { key: "region", dir: 1 };
+  var MATRIX_ROWS = 200, matrixLimit = MATRIX_ROWS;  // a long table is laid out only when asked for (CSV has all)
   function matrixRows() {
     var rows = R.filter(function (r) { return r.output ? shown(r) : !F.level && !F.year && shown(r); });
     var k = matrixSort.key, dir = matrixSort.dir;
@@ -328,7 +340,8 @@
       PARTS.map(function (p) { return el("th", { title: p, "class": "part" }, PART_LABEL[p] || p); }),
       th("missing", "missing"), th("notes", "quality notes"));
     var body = el("tbody");
-    matrixRows().forEach(function (r) {
+    var rows = matrixRows(), more = rows.length - matrixLimit;
+    rows.slice(0, matrixLimit).forEach(function (r) {
       var name = r.page ? el("a", { href: r.page, text: r.title || r.file }) : el("span", { text: r.title || r.file });
       var parts = PARTS.map(function (p, j) {
         if (!r.parts) return el("td", { "class": "part" }, "—");
@@ -347,6 +360,8 @@
         }))));
     });
     matrixBox.appendChild(el("table", { "class": "matrix", id: "matrix" }, el("thead", null, head), body));
+    if (more > 0) matrixBox.appendChild(el("button", { "class": "btn", type: "button", id: "matrix-more",
+      onclick: function () { matrixLimit = Infinity; renderMatrix(); } }, "Show the other " + more + " reports"));
     function th(key, label) {
       var on = matrixSort.key === key;
       return el("th", { "data-sort": key, onclick: function () {
@@ -365,17 +380,30 @@
   }
 
   /* ------------------------------------------------------------------ filters → every view */
+  var generation = 0;  // a filter changed while views were drawing: only the latest drawing may say it is done
   function renderAll() {
+    var gen = ++generation;
     var n = R.filter(function (r) { return r.output && shown(r); }).length;
     shownBox.textContent = n + " of " + nOk + " reports in view";
-    renderMatrix();
-    return Promise.all([renderIndicators(), renderRegionPicker()]);
+    // What is on screen first is drawn first; the compliance matrix and the issuer view (below the fold) follow.
+    return renderIndicators().then(function () {
+      mark("first indicator charts");
+      if (gen !== generation) return;
+      done();
+      return renderRegionPicker();
+    }).then(function () {
+      if (gen !== generation) return;
+      mark("issuer charts");
+      renderMatrix();
+      mark("matrix");
+      settle();
+    });
   }
-  var pending = null;
   function refilter() {
+    matrixLimit = MATRIX_ROWS;
     F.level = levelSel.value; F.year = yearSel.value; F.region = regionBox.value.trim(); F.sort = sortSel.value;
-    window.fazhiExplore.ready = false;
-    pending = renderAll().then(done, failed);
+    window.fazhiExplore.ready = window.fazhiExplore.settled = false;
+    renderAll().catch(failed);
   }
   [levelSel, yearSel, sortSel].forEach(function (s) { s.addEventListener("change", refilter); });
   var typing = null;
@@ -385,8 +413,14 @@
     window.fazhiExplore.ready = true;
     if (window.fazhiExplore.readyMs == null) window.fazhiExplore.readyMs = performance.now();
   }
-  function failed(err) { say("A chart could not be drawn: " + (err && err.message ? err.message : err)); done(); }
+  function settle() {
+    window.fazhiExplore.settled = true;
+    if (window.fazhiExplore.settledMs == null) window.fazhiExplore.settledMs = performance.now();
+  }
+  function failed(err) { say("A chart could not be drawn: " + (err && err.message ? err.message : err)); done(); settle(); }
 
-  window.fazhiExplore = { views: views, filters: F, ready: false, readyMs: null, scriptMs: started };
-  pending = renderAll().then(done, failed);
+  // ready: filters, matrix and the first indicator charts drawn and clickable; settled: every view drawn.
+  window.fazhiExplore = { views: views, filters: F, ready: false, settled: false, readyMs: null, settledMs: null,
+    scriptMs: started, marks: marks };
+  renderAll().catch(failed);
 })();
