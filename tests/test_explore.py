@@ -161,3 +161,25 @@ def test_no_shortcomings_and_missing_parts_follow_the_compliance_table(tmp_path)
     assert [r["file"] for r in _run(db, QUERIES["no_shortcomings"]["sql"])] == ["r0000.txt", "r0002.txt"]
     missing = {r["file"]: r["missing_parts"] for r in _run(db, QUERIES["missing_required_parts"]["sql"])}
     assert "shortcomings" in missing["r0000.txt"] and "shortcomings" not in missing.get("r0001.txt", "")
+
+
+def test_datasette_opens_the_store_with_every_canned_query(messy):
+    import asyncio
+
+    from datasette.app import Datasette
+    from datasette.utils import parse_metadata
+
+    write_store(messy)
+    meta = parse_metadata((messy / METADATA).read_text(encoding="utf-8"))  # what `datasette -m` reads
+    ds = Datasette([str(messy / STORE)], metadata=meta)
+
+    async def go():
+        await ds.invoke_startup()
+        listed = (await ds.client.get("/reports.json")).json()["queries"]
+        rows = (await ds.client.get("/reports/indicator_by_region_and_year.json",
+                                    params={"indicator": "admin_reconsideration_accepted", "_shape": "array"})).json()
+        return {q["name"] for q in listed}, rows
+
+    names, rows = asyncio.run(go())
+    assert names == set(QUERIES)
+    assert len(rows) == 8 and {r["region"] for r in rows} >= {"白水市", HOSTILE_NAME}
