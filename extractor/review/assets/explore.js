@@ -300,7 +300,7 @@
         color: { field: "category", type: "nominal", title: null }, tooltip: [{ field: "year" }, { field: "category" }, { field: "n", title: "measures" }] }
     }, "reg-bars"));
     jobs.push(embed(versus, {
-      data: { values: d.versus }, width: { step: 9 }, height: 180,
+      data: { values: d.versus }, width: { step: versusStep(versus, d.versus) }, height: 180,
       mark: "bar", encoding: { column: { field: "year", type: "ordinal", title: null },
         x: { field: "category", type: "nominal", title: null, axis: { labels: false, ticks: false } },
         xOffset: { field: "kind", type: "nominal" }, y: { aggregate: "sum", field: "n", title: "items" },
@@ -308,6 +308,12 @@
         tooltip: [{ field: "year" }, { field: "kind" }, { field: "category" }, { field: "n", title: "items" }] }
     }, "reg-versus"));
     return Promise.all(jobs);
+  }
+  function versusStep(box, rows) {  // one column per year, a bar per category and kind, within the box
+    var cols = uniq(rows.map(function (x) { return x.year; })).length || 1;
+    var cats = uniq(rows.map(function (x) { return x.category; })).length || 1;
+    // With xOffset, Vega-Lite's step is the width of one offset band: two kinds per category.
+    return Math.max(2, Math.min(12, Math.floor((measure(box) - 80 - 50 * cols) / (cols * cats * 2))));
   }
   regionSel.addEventListener("change", renderRegion);
   function regionCsv() {
