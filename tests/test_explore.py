@@ -16,7 +16,7 @@ from extractor.cli.app import app
 from extractor.review.explore import EXPLORE, explore_folder
 from extractor.runs.datasette import METADATA, QUERIES
 from extractor.runs.store import STORE, write_store
-from reviewfixtures import embedded_data
+from reviewfixtures import embedded_data, seed_batch
 from schemas.report import REQUIRED_PARTS, Report
 
 runner = CliRunner()
@@ -183,3 +183,28 @@ def test_datasette_opens_the_store_with_every_canned_query(messy):
     names, rows = asyncio.run(go())
     assert names == set(QUERIES)
     assert len(rows) == 8 and {r["region"] for r in rows} >= {"白水市", HOSTILE_NAME}
+
+
+def test_a_rules_batch_of_the_seeds_writes_the_metadata_and_explores(tmp_path):
+    out = seed_batch(tmp_path)
+    assert (out / METADATA).is_file() and (out / STORE).is_file()
+    result = explore_folder(out)
+    data = _data(out)
+    assert result.reports == 5 and result.notes == []
+    for r in data["reports"]:
+        report = Report.model_validate_json((out / r["output"]).read_bytes())
+        assert r["parts"] == [getattr(report.compliance, p).present for p in REQUIRED_PARTS]
+        assert r["quality"] == [[q.kind, q.section, q.message] for q in report.quality]
+        assert r["counts"].get("measure", 0) == len(report.measures)
+    assert sum(n for _, _, n in data["measures"]) == sum(r["counts"].get("measure", 0) for r in data["reports"])
+
+
+def test_a_batch_where_every_input_failed_still_gets_a_page(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.jsonl").write_text(json.dumps({"file": "a.txt", "status": "failed", "error": "InputError: empty"})
+                                        + "\n", encoding="utf-8")
+    result = explore_folder(out)
+    data = _data(out)
+    assert result.reports == 0 and data["values"] == []
+    assert [(r["file"], r["status"], r["error"]) for r in data["reports"]] == [("a.txt", "failed", "InputError: empty")]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -268,4 +267,37 @@ def test_charts_sort_by_value_region_or_year(browser, batch):
         _bars(page, key)
         years = {_label(data, data["reports"].index(r)): r["year"] for _, r in rows}
         assert [years[x] for x in page.evaluate(domain)] == sorted(years.values())
+    assert p.errors == []
+
+
+def test_a_point_of_the_issuer_view_opens_its_report_at_the_span(browser, batch):
+    out, data = batch
+    p = Page(browser, out / EXPLORE)
+    with p as page:
+        point = page.locator("#chart-region-lines .mark-symbol path").first
+        point.scroll_into_view_if_needed()
+        point.hover()
+        page.wait_for_selector("#vg-tooltip-element.visible")
+        tip = page.locator("#vg-tooltip-element").inner_text()
+        point.click()
+        page.wait_for_url(re.compile(r".*\.html#span=\d+-\d+$"))
+        page_name, span = page.url.rsplit("/", 1)[1].split("#span=")
+        start, end = map(int, span.split("-"))
+        hits = [v for v in data["values"] if data["reports"][v[0]]["page"] == page_name and (v[6], v[7]) == (start, end)]
+        assert len(hits) == 1 and _label(data, hits[0][0]) in tip and data["indicators"][hits[0][1]] in tip
+        page.wait_for_selector("#source .seg.sel")
+    assert p.errors == []
+
+
+def test_a_batch_with_only_failed_inputs_loads_and_says_so(browser, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.jsonl").write_text(json.dumps({"file": "a.txt", "status": "failed", "error": "InputError: empty"})
+                                        + "\n", encoding="utf-8")
+    explore_folder(out)
+    p = Page(browser, out / EXPLORE)
+    with p as page:
+        assert "No report in this view states an indicator" in page.locator("#view-indicators").inner_text()
+        assert "No issuer has reports for more than one year" in page.locator("#view-region").inner_text()
+        assert "InputError: empty" in page.locator("#matrix").inner_text()
     assert p.errors == []
