@@ -96,6 +96,7 @@ def test_every_indicator_chart_renders_one_bar_per_report_that_states_it(browser
         for key, n in expected.items():
             assert _bars(page, key) == n, key
         assert page.locator("#matrix tbody tr").count() == 16  # 15 reports + the failed input
+        assert page.get_attribute("#index-link", "href") == "index.html"  # the review pages' index
         assert page.locator("#chart-region-lines .mark-symbol path, #chart-region-lines .mark-line path").count() > 0
         assert page.locator("#chart-region-bars .mark-rect path").count() > 0
         versus = page.locator("#chart-region-versus").inner_text()

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from extractor import __version__
 from extractor.errors import InputError
 from extractor.files import atomic_write_text
+from extractor.review.batch_index import INDEX
 from extractor.review.page import DOC_BODY, render
 from extractor.review.report_page import CATEGORY_LABELS
 from extractor.runs.batch import MANIFEST, Manifest
@@ -92,6 +93,8 @@ def collect(out_dir: Path, page_dir: Path) -> tuple[dict, list[str]]:
         "categories": list(CATEGORIES), "category_labels": CATEGORY_LABELS,
         "reports": reports, "values": values, "measures": counts["measure"], "plans": counts["plan"],
         "notes": notes, "has_manifest": bool(latest),
+        # The review pages' index.html (`fazhi review OUT/`), linked from the page's header when there is one.
+        "index": Path(os.path.relpath(out_dir / INDEX, page_dir)).as_posix() if (out_dir / INDEX).is_file() else None,
     }
     return payload, notes
 

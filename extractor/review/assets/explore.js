@@ -68,6 +68,7 @@
   R.forEach(function (r) { var s = r.status || "—"; statusCounts[s] = (statusCounts[s] || 0) + 1; });
   root.appendChild(el("header", null,
     el("h1", { text: "fazhi explore · " + D.folder }),
+    D.index ? el("a", { href: D.index, id: "index-link", text: "all review pages" }) : null,
     el("div", { "class": "sub muted", text: nOk + " reports with output · " + Object.keys(statusCounts).map(function (s) {
       return statusCounts[s] + " " + s; }).join(" · ") + " · tool " + D.tool_version +
       (D.has_manifest ? "" : " · no manifest.jsonl (statuses unknown)") }),
