@@ -11,6 +11,7 @@ import pytest
 
 from batchfixtures import RULES, SEED_NAMES, SEEDS, clean_env, corpus, fake, seeds_dir  # noqa: F401
 from extractor.runs.batch import run_batch
+from extractor.runs.datasette import METADATA
 from extractor.runs.store import STORE, write_store
 
 
@@ -121,5 +122,5 @@ def test_a_corrupt_store_is_rebuilt_with_a_note(tmp_path, fake):
     run_batch(seeds_dir(tmp_path), out, RULES)
     (out / STORE).write_bytes(b"this is not a database" * 100)
     written, notes = write_store(out)
-    assert written == [STORE] and any("not a readable database: rebuilt" in n for n in notes)
+    assert written == [STORE, METADATA] and any("not a readable database: rebuilt" in n for n in notes)
     assert _count(out, "metrics") == _csv_rows(out, "metrics.csv")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from extractor import __version__
-from extractor.cli import batch, doctor, eval as eval_cmd, extract, outline, review
+from extractor.cli import batch, doctor, eval as eval_cmd, explore, extract, outline, review
 from extractor.cli.cache import cache_app
 from extractor.cli.gold import gold_app
 from extractor.cli.options import out
@@ -53,6 +53,7 @@ app.command("outline")(outline.outline)
 app.command("batch")(batch.batch)
 app.command("eval")(eval_cmd.eval_command)
 app.command("review")(review.review)
+app.command("explore")(explore.explore)
 app.add_typer(gold_app, name="gold")
 app.command("doctor")(doctor.doctor)
 app.add_typer(cache_app, name="cache")

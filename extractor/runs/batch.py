@@ -69,7 +69,7 @@ Status = Literal["ok", "degraded", "partial", "failed", "stale", "not_started", 
 STATUSES: tuple[str, ...] = ("ok", "degraded", "partial", "failed", "stale", "not_started", "skipped", "ignored")
 _BAD = ("degraded", "partial", "failed", "stale", "not_started")  # exit 1
 MANIFEST = "manifest.jsonl"
-_PRODUCT_SUFFIXES = (".json", ".jsonl", ".csv", ".parquet", ".sqlite", ".sqlite-journal")  # what a batch writes into OUT
+_PRODUCT_SUFFIXES = (".json", ".jsonl", ".csv", ".parquet", ".sqlite", ".sqlite-journal", ".yml")  # what a batch writes into OUT
 _DONE = ("ok", "skipped")  # a skipped line is only ever written for an input whose output was ok
 
 

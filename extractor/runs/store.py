@@ -1,5 +1,5 @@
 """`OUT/reports.sqlite`: the batch's reports as SQL tables, for queries across hundreds of reports and for
-browsing with Datasette (`datasette OUT/reports.sqlite`).
+browsing with Datasette (`datasette OUT/reports.sqlite -m OUT/datasette.yml`: canned queries, runs/datasette.py).
 
     write_store(out_dir) -> (file names written, notes)
 
@@ -11,6 +11,7 @@ Tables (every child row keyed by its report's `report_sha256` + `file`, a foreig
     metrics     every quantity (rows of metrics.csv)
     indicators  one row per report and indicator key it states (the values of indicators.csv, long form)
     quality     the report's quality notes
+    compliance  one row per report and required part: present (0/1) and the sections covering it
 
 Built from the same row functions as the CSVs (extractor/runs/tables.py), so the counts agree. Synced with the
 Report JSONs in OUT, like the tables: an output whose bytes changed since the last sync (a redone report)
@@ -28,11 +29,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from extractor.runs.datasette import METADATA, write_metadata
 from extractor.runs.tables import INDICATOR_HEADERS, INDICATOR_KEYS, item_rows, metric_rows, indicator_rows
-from schemas.report import Report
+from schemas.report import REQUIRED_PARTS, Report
 
 STORE = "reports.sqlite"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: the compliance table, metrics.context
 
 _FK = ("report_sha256 TEXT NOT NULL, file TEXT NOT NULL, ",
        ", FOREIGN KEY (report_sha256, file) REFERENCES reports (sha256, file) ON DELETE CASCADE")
@@ -50,21 +52,24 @@ CREATE TABLE sections ({_FK[0]}path TEXT, heading TEXT, level INTEGER, part TEXT
 CREATE TABLE items ({_FK[0]}kind TEXT, category TEXT, summary TEXT, cause TEXT, section TEXT, quote TEXT,
     start INTEGER, "end" INTEGER{_FK[1]});
 CREATE TABLE metrics ({_FK[0]}name TEXT, value REAL, unit TEXT, value_base REAL, base_unit TEXT, approx INTEGER,
-    indicator TEXT, quote TEXT, start INTEGER, "end" INTEGER{_FK[1]});
+    indicator TEXT, quote TEXT, context TEXT, start INTEGER, "end" INTEGER{_FK[1]});
 CREATE TABLE indicators ({_FK[0]}indicator TEXT NOT NULL, value_base REAL{_FK[1]});
 CREATE TABLE quality ({_FK[0]}kind TEXT, message TEXT, section TEXT, quote TEXT{_FK[1]});
+CREATE TABLE compliance ({_FK[0]}part TEXT NOT NULL, present INTEGER NOT NULL, sections TEXT{_FK[1]});
 CREATE INDEX reports_region ON reports (region);
 CREATE INDEX reports_year ON reports (report_year);
 CREATE INDEX indicators_indicator ON indicators (indicator);
 CREATE INDEX metrics_indicator ON metrics (indicator);
 """ + "".join(f"CREATE INDEX {t}_report ON {t} (report_sha256, file);\n"
-              for t in ("sections", "items", "metrics", "indicators", "quality"))
+              for t in ("sections", "items", "metrics", "indicators", "quality", "compliance"))
 _CHILD_COLUMNS = {
     "sections": ("path", "heading", "level", "part", "start", "end"),
     "items": ("kind", "category", "summary", "cause", "section", "quote", "start", "end"),
-    "metrics": ("name", "value", "unit", "value_base", "base_unit", "approx", "indicator", "quote", "start", "end"),
+    "metrics": ("name", "value", "unit", "value_base", "base_unit", "approx", "indicator", "quote", "context", "start",
+                "end"),
     "indicators": ("indicator", "value_base"),
     "quality": ("kind", "message", "section", "quote"),
+    "compliance": ("part", "present", "sections"),
 }
 
 
@@ -103,7 +108,10 @@ def write_store(out_dir: Path) -> tuple[list[str], list[str]]:
         return [], notes
     finally:
         db.close()
-    return [STORE], notes
+    try:
+        return [STORE, write_metadata(out_dir)], notes  # datasette.yml: canned queries over this layout
+    except OSError as err:
+        return [STORE], [*notes, f"{METADATA} not written: {err}"]
 
 
 def _open(path: Path, notes: list[str]) -> sqlite3.Connection:
@@ -153,6 +161,8 @@ def _insert(db: sqlite3.Connection, report: Report, output: str, digest: str) ->
                        for key, header in INDICATOR_HEADERS.items() if row[header] is not None],
         "quality": [{"kind": q.kind, "message": q.message, "section": q.section, "quote": q.quote}
                     for q in report.quality],
+        "compliance": [{"part": part, "present": int(getattr(report.compliance, part).present),
+                        "sections": _json(getattr(report.compliance, part).sections)} for part in REQUIRED_PARTS],
     }
     for table, columns in _CHILD_COLUMNS.items():
         if not rows[table]:

@@ -460,5 +460,15 @@
   function renderAll() { renderHeader(); renderLegend(); renderText(); renderSide(); }
   M.restore();
   renderAll();
+  /* `page.html#span=START-END` (links from explore.html): select the item whose evidence is that span. */
+  function openHash() {
+    var m = /^#span=(\d+)-(\d+)$/.exec(location.hash);
+    if (!m) return;
+    var a = +m[1], b = +m[2];
+    var hits = S.items.filter(function (it) { var e = it.data.evidence; return e && e.start === a && e.end === b; });
+    if (hits.length) select(hits[0].key, true, true);
+  }
+  openHash();
+  window.addEventListener("hashchange", openHash);
   window.fazhiReview = { goldJson: goldJson, state: S, renderMs: performance.now() };  // for tests and the console
 })();
