@@ -54,7 +54,7 @@ RUN_OPTIONS: dict[str, tuple[Any, Any]] = {
     "api_key": (Optional[str], typer.Option(None, "--api-key", help="API key. Prefer env OPENAI_API_KEY or --api-key-file: a key on the command line shows in `ps`. Never logged, cached or written.")),
     "api_key_file": (Optional[Path], typer.Option(None, "--api-key-file", help="Read the API key from this file (`-` = stdin).")),
     "mode": (Optional[str], typer.Option(None, "--mode", help="instructor mode: tools | json_schema | json | md_json.")),
-    "timeout": (Optional[float], typer.Option(None, "--timeout", help="Request timeout in seconds (default 120).")),
+    "timeout": (Optional[float], typer.Option(None, "--timeout", help="Seconds to wait for a reply (default 90; connecting has its own 10 s). Until the endpoint has answered once, the first timeout stops the run.")),
     "max_retries": (Optional[int], typer.Option(None, "--max-retries", min=0, help="Retries of a timed-out, rate-limited or 5xx call (default 4).")),
     "max_report_seconds": (Optional[float], typer.Option(None, "--max-report-seconds", help="Wall-time budget for one report's model calls; calls past it fall back to the rules (default: none).")),
     "cache_dir": (Optional[Path], typer.Option(None, "--cache-dir", help="Response cache folder (env FAZHI_CACHE_DIR).")),

@@ -4,7 +4,8 @@
 
 Reads every Report JSON in the folder and the latest manifest.jsonl line per input (status, error, time,
 backend); inputs that failed have no JSON and are listed from the manifest alone. Each report's source is
-found and verified as for a single report (`sources.find_source`), the manifest's input path included.
+found and verified as for a single report (`sources.find_source`): in the input folder and at the path the
+manifest recorded, before any guess.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 from extractor import __version__
 from extractor.runs.batch import MANIFEST, Manifest
 from extractor.files import atomic_write_text
-from extractor.review.page import DOC_BODY, render
+from extractor.review.page import DOC_BODY, href, render
 from extractor.review.report_page import render_report_page
 from extractor.review.sources import SourceCheck, find_source
 from schemas.report import REQUIRED_PARTS, Report
@@ -46,7 +47,7 @@ def _row(report: Report, json_name: str, page: str, check: SourceCheck, entry: O
     missing = [p for p in REQUIRED_PARTS if not getattr(report.compliance, p).present]
     run = report.run
     return {
-        "input": (entry or {}).get("file") or report.source.file, "json": json_name, "page": page,
+        "input": (entry or {}).get("file") or report.source.file, "json": json_name, "page": page, "href": href(page),
         "status": (entry or {}).get("status"), "error": (entry or {}).get("error"),
         "title": report.metadata.title, "region": report.metadata.region, "year": report.metadata.report_year,
         "level": report.metadata.admin_level,
@@ -57,6 +58,17 @@ def _row(report: Report, json_name: str, page: str, check: SourceCheck, entry: O
         "backend": run.backend if run else None, "model": run.model if run else None,
         "seconds": run.seconds if run else None, "tokens": [run.tokens_in, run.tokens_out] if run else None,
     }
+
+
+def recorded_input(json_path: Path) -> tuple[Optional[str], Optional[Path]]:
+    """(the input's path below the batch's input folder, that folder) as the manifest beside a report JSON
+    recorded them; (None, None) for a report that is not in a batch folder."""
+    json_path = Path(json_path)
+    for entry in Manifest(json_path.parent / MANIFEST).latest().values():
+        if entry.get("output") == json_path.name:
+            recorded = entry.get("input_dir")
+            return entry.get("file"), Path(recorded) if isinstance(recorded, str) else None
+    return None, None
 
 
 def review_folder(out_dir: Path, dest: Optional[Path] = None, source: Optional[Path] = None) -> FolderReview:
@@ -74,10 +86,11 @@ def review_folder(out_dir: Path, dest: Optional[Path] = None, source: Optional[P
             result.notes.append(f"{path.name}: not a report JSON, left out")
             continue
         entry = by_output.get(path.name)
+        recorded = (entry or {}).get("input_dir")
         check = find_source(report.source.file, report.source.sha256, out_dir, source,
-                            rel=(entry or {}).get("file"))
+                            rel=(entry or {}).get("file"), in_dir=Path(recorded) if isinstance(recorded, str) else None)
         page = dest / f"{path.stem}.html"
-        html = render_report_page(report, check, path.name, links={"index": INDEX})
+        html = render_report_page(report, check, path.name, links={"index": href(INDEX)})
         atomic_write_text(page, html)
         result.pages.append(PageWritten(path.name, page, check, len(html.encode("utf-8"))))
         rows.append(_row(report, path.name, page.name, check, entry))

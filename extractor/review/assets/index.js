@@ -22,7 +22,7 @@
       el("th", { "class": "num" }, "parts"), el("th", null, "quality notes"), el("th", null, "run"));
     var body = el("tbody");
     D.reports.forEach(function (r) {
-      var name = r.page ? el("a", { href: r.page, text: r.title || r.input }) : el("span", { text: r.input });
+      var name = r.href ? el("a", { href: r.href, text: r.title || r.input }) : el("span", { text: r.input });
       var counts = COLS.map(function (c) { return el("td", { "class": "num", text: r.counts ? String(r.counts[c[0]]) : "" }); });
       body.appendChild(el("tr", { "data-input": r.input },
         el("td", null, name, el("div", { "class": "muted", text: r.input + (r.error ? " — " + r.error : "") })),
