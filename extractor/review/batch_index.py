@@ -3,7 +3,9 @@
     review_folder(out_dir, dest=None, source=None) -> FolderReview
 
 Reads every Report JSON in the folder and the latest manifest.jsonl line per input (status, error, time,
-backend); inputs that failed have no JSON and are listed from the manifest alone. Each report's source is
+backend); inputs that failed have no JSON and are listed from the manifest alone. Each row shows the
+report's state (ok, degraded, partial, failed, stale, not_started) and, apart, what the last run did with
+it (extracted, skipped, not started): after a rerun that skipped everything, the reports are still ok. Each report's source is
 found and verified as for a single report (`sources.find_source`): in the input folder and at the path the
 manifest recorded, before any guess.
 """
@@ -17,6 +19,7 @@ from typing import Optional
 from pydantic import ValidationError
 
 from extractor import __version__
+from extractor.pipeline import is_degraded, is_partial
 from extractor.runs.batch import MANIFEST, Manifest
 from extractor.files import atomic_write_text
 from extractor.review.page import DOC_BODY, href, render
@@ -43,12 +46,30 @@ class FolderReview:
     notes: list[str] = field(default_factory=list)
 
 
+# What the last run did with an input (the manifest line's status), apart from the state it left it in.
+ACTIONS = {"skipped": "skipped (done before)", "not_started": "not started (the run stopped first)",
+           "ignored": "ignored"}
+
+
+def report_state(report: Optional[Report], status: Optional[str]) -> str:
+    """The state an input is in — ok, degraded, partial, failed, stale or not_started — whatever the last
+    run did: a `skipped` input is in the state of the output it kept (only ok outputs are skipped), and an
+    input the last run did not get to, with an older output kept, is `stale`."""
+    if report is not None and status in (None, "skipped", "not_started"):
+        if status == "not_started":
+            return "stale"
+        return "partial" if is_partial(report) else "degraded" if is_degraded(report) else "ok"
+    return status or "failed"
+
+
 def _row(report: Report, json_name: str, page: str, check: SourceCheck, entry: Optional[dict]) -> dict:
     missing = [p for p in REQUIRED_PARTS if not getattr(report.compliance, p).present]
     run = report.run
+    status = (entry or {}).get("status")
     return {
         "input": (entry or {}).get("file") or report.source.file, "json": json_name, "page": page, "href": href(page),
-        "status": (entry or {}).get("status"), "error": (entry or {}).get("error"),
+        "status": report_state(report, status), "action": ACTIONS.get(status, "extracted") if status else None,
+        "error": (entry or {}).get("error"),
         "title": report.metadata.title, "region": report.metadata.region, "year": report.metadata.report_year,
         "level": report.metadata.admin_level,
         "counts": {name: len(getattr(report, name)) for name in COUNTED},
@@ -97,8 +118,9 @@ def review_folder(out_dir: Path, dest: Optional[Path] = None, source: Optional[P
         if entry:
             seen_inputs.add(entry.get("file"))
     for key, entry in latest.items():  # failed inputs have no JSON: list them from the manifest
-        if key not in seen_inputs and entry.get("status") in ("failed", "partial"):
-            rows.append({"input": key, "json": None, "page": None, "status": entry.get("status"),
+        if key not in seen_inputs and entry.get("status") in ("failed", "partial", "stale", "not_started"):
+            rows.append({"input": key, "json": None, "page": None, "status": report_state(None, entry.get("status")),
+                         "action": ACTIONS.get(entry.get("status"), "extracted"),
                          "error": entry.get("error"), "counts": None, "quality": [], "source": None})
     data = {"kind": "index", "folder": str(out_dir.resolve()), "tool_version": __version__, "reports": rows,
             "notes": result.notes, "has_manifest": bool(latest)}
