@@ -76,6 +76,24 @@ def run_calls(calls: list[Call], ask: Asker | None, out: Labeled, progress: Prog
         ))
 
 
+class Pooled:
+    """An Asker whose every call goes through `pool` (the batch's shared call pool), for the calls a report
+    makes one at a time outside a plan (which part a section is): without it a report thread sends its own
+    request beside the pool's, and `-j 4` has more than four in flight."""
+
+    def __init__(self, ask: Asker, pool: Executor):
+        self._ask, self._pool = ask, pool
+
+    def ask(self, **kwargs):
+        try:
+            future = self._pool.submit(self._ask.ask, **kwargs)
+        except RuntimeError:  # the pool is shut down: the run is ending
+            raise Interrupted("the run is stopping: this report's calls were not sent",
+                              hint="rerun the same command to resume") from None
+        for finished in _completed({future: None}):
+            return finished.result()
+
+
 def _submit(pool: Executor, call: Call, ask: Asker) -> Future:
     try:
         return pool.submit(_send, call, ask)
@@ -84,7 +102,7 @@ def _submit(pool: Executor, call: Call, ask: Asker) -> Future:
                           hint="rerun the same command to resume") from None
 
 
-def _completed(futures: dict[Future, Call]):
+def _completed(futures: dict[Future, object]):
     """Like `as_completed`, but a future cancelled by the pool's `shutdown(cancel_futures=True)` ends the
     wait too: that kind of cancel notifies no waiter, so `as_completed` would wait on it forever."""
     pending = set(futures)

@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
-from instructor.core import InstructorRetryException
+from instructor.core import IncompleteOutputException, InstructorRetryException
 from instructor.processing.response import handle_response_model, process_response
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
@@ -311,6 +311,9 @@ class ModelClient:
                     result, completion = self._client.create_with_completion(**kwargs)
                 except InstructorRetryException as exc:
                     tally.add(exc.total_usage)  # tokens spent on failed validation attempts still count
+                    raise
+                except IncompleteOutputException as exc:  # a reply cut off at the token limit was still paid for
+                    tally.add(getattr(exc.last_completion, "usage", None))
                     raise
                 # _total_usage sums instructor's validation attempts; the completion holds only the last.
                 tally.add(getattr(result, "_total_usage", None) or getattr(completion, "usage", None))
