@@ -15,6 +15,7 @@ from typing import Callable
 
 from extractor.facts.quantities import Quantity
 from extractor.grounding import ground_quote, invented_numbers, span_evidence
+from extractor.text.normalize import fullwidth_punctuation
 from extractor.labeling import rules
 from extractor.structure.outline import Block, Outline
 from extractor.text.normalize import Normalized
@@ -73,13 +74,19 @@ class Planner:
         self.out.quality.append(QualityNote(kind=kind, message=message, section=section, quote=quote))
 
     def _summary(self, answer_summary: str, block: Block) -> str:
-        """The model's summary unless it states a number the item does not: then the rules' lead clause."""
+        """The model's summary (with Chinese punctuation) unless it states a number the item does not, or
+        only repeats the heading of the item's section (it then says nothing that tells this item from its
+        siblings): then the rules' lead clause."""
         bad = invented_numbers(answer_summary, block.text)
         if bad or not answer_summary.strip():
             if bad:
                 self._note("invented_number", f"summary had numbers not in the item: {', '.join(bad)}", block.path, answer_summary)
             return rules.summary(block.text)
-        return answer_summary
+        if rules.is_heading_echo(answer_summary, block.heading, block.text):
+            self._note("heading_as_summary", "the model's summary only repeated the section heading; the item's "
+                       "lead clause stands", block.path, answer_summary)
+            return rules.summary(block.text)
+        return fullwidth_punctuation(answer_summary)
 
     # -- blocks -------------------------------------------------------------------------------------
     def _calls_for_block(self, block: Block) -> list[Call]:
