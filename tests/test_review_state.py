@@ -47,3 +47,31 @@ def test_the_index_header_counts_states_in_chromium(rerun_folder):
         browser.close()
     assert "2 reports · 2 ok" in header
     assert all(cell.splitlines()[0].lower() == "ok" and "skipped" in cell for cell in cells)
+
+
+def test_at_1024x768_the_header_keeps_its_size_the_model_one_line_and_an_absent_optional_part_is_no_failure(tmp_path):
+    import json
+
+    from reviewfixtures import seed_batch
+
+    sync_playwright, exe = require_browser()
+    out = seed_batch(tmp_path)
+    page_json = sorted(out.glob("0*.json"))[0]
+    data = json.loads(page_json.read_text(encoding="utf-8"))
+    data["run"]["model"] = "some-long-local-model-name-instruct-q4_k_m@0123456789ab"
+    page_json.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert not data["compliance"]["other"]["present"]
+    review_folder(out, source=tmp_path / "in")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1024, "height": 768})
+        page.goto(page_json.with_suffix(".html").as_uri())
+        header = page.evaluate("() => document.querySelector('header.top').getBoundingClientRect().height")
+        model = page.evaluate("() => [...document.querySelectorAll('.run dd')][1].getBoundingClientRect().height")
+        line = page.evaluate("() => [...document.querySelectorAll('.run dd')][0].getBoundingClientRect().height")
+        other = page.locator(".compliance .chip", has_text="其他情况")
+        other_class, other_text = other.get_attribute("class"), other.inner_text()
+        browser.close()
+    assert header <= 0.28 * 768  # was 247–294 px (a third of the screen)
+    assert model == line  # the model name on one line (it wrapped over four)
+    assert "optional" in other_class and "no" not in other_class.split() and "✗" not in other_text

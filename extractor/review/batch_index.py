@@ -23,11 +23,12 @@ from extractor.pipeline import is_degraded, is_partial
 from extractor.runs.batch import MANIFEST, Manifest
 from extractor.files import atomic_write_text
 from extractor.review.page import DOC_BODY, href, render
-from extractor.review.report_page import render_report_page
+from extractor.review.report_page import OPTIONAL_PARTS, render_report_page
 from extractor.review.sources import SourceCheck, find_source
 from schemas.report import REQUIRED_PARTS, Report
 
 INDEX = "index.html"
+_REQUIRED = [p for p in REQUIRED_PARTS if p not in OPTIONAL_PARTS]  # an absent optional part is no fault
 COUNTED = ("measures", "problems", "rectifications", "plans", "leadership_duties", "metrics")
 
 
@@ -63,7 +64,7 @@ def report_state(report: Optional[Report], status: Optional[str]) -> str:
 
 
 def _row(report: Report, json_name: str, page: str, check: SourceCheck, entry: Optional[dict]) -> dict:
-    missing = [p for p in REQUIRED_PARTS if not getattr(report.compliance, p).present]
+    missing = [p for p in REQUIRED_PARTS if not getattr(report.compliance, p).present and p not in OPTIONAL_PARTS]
     run = report.run
     status = (entry or {}).get("status")
     return {
@@ -73,7 +74,7 @@ def _row(report: Report, json_name: str, page: str, check: SourceCheck, entry: O
         "title": report.metadata.title, "region": report.metadata.region, "year": report.metadata.report_year,
         "level": report.metadata.admin_level,
         "counts": {name: len(getattr(report, name)) for name in COUNTED},
-        "parts_present": len(REQUIRED_PARTS) - len(missing), "parts_missing": missing,
+        "parts_present": len(_REQUIRED) - len(missing), "parts_required": len(_REQUIRED), "parts_missing": missing,
         "quality": [{"kind": q.kind, "message": q.message, "section": q.section} for q in report.quality],
         "source": check.to_dict(),
         "backend": run.backend if run else None, "model": run.model if run else None,

@@ -34,8 +34,8 @@
           r.action ? el("div", { "class": "muted small", text: "last run: " + r.action }) : null),
         el("td", null, r.source ? el("span", { "class": "status " + r.source.status, title: r.source.message, text: r.source.status }) : ""),
         counts,
-        el("td", { "class": "num", title: r.parts_missing && r.parts_missing.length ? "missing: " + r.parts_missing.join(", ") : "all five parts" },
-          r.parts_present != null ? r.parts_present + "/5" : ""),
+        el("td", { "class": "num", title: r.parts_missing && r.parts_missing.length ? "missing: " + r.parts_missing.join(", ") : "all required parts" },
+          r.parts_present != null ? r.parts_present + "/" + r.parts_required : ""),
         el("td", null, (r.quality || []).map(function (q) {
           return el("div", { title: q.message }, el("span", { "class": "kinds", text: q.kind }), q.section ? " " + q.section : "");
         })),
