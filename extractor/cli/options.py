@@ -36,6 +36,39 @@ def _flags_without_metavar() -> None:
 
 _flags_without_metavar()
 
+
+def _plain_argument_names() -> None:
+    """typer 0.2x writes a required argument as `{DIR}` in the usage line, which reads as a literal brace
+    or a set. Show `DIR` (required) and `[DIR]` (optional), upper-case, as click and most tools do."""
+    from typer import core
+
+    cls = getattr(core, "TyperArgument", None)
+    show = getattr(cls, "_usage_display_name", None)
+    if show is None or getattr(show, "_fazhi", False):
+        return
+
+    def _usage_display_name(self) -> str:
+        name = (self.metavar or self.name or "").upper()
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    _usage_display_name._fazhi = True
+    cls._usage_display_name = _usage_display_name
+
+
+_plain_argument_names()
+
+
+def prose(doc: str | None) -> str | None:
+    """A docstring as help text: each paragraph one line, for the terminal to wrap at its own width (typer
+    keeps the docstring's hard line breaks, which a narrower terminal re-wraps into ragged lines). An
+    indented paragraph (examples) keeps its lines."""
+    if not doc:
+        return doc
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(p if p.startswith((" ", "\b")) else " ".join(line.strip() for line in p.splitlines())
+                       for p in paragraphs)
+
 console = Console(stderr=True)  # progress, notes, errors
 out = Console()  # results
 
