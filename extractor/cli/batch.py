@@ -49,7 +49,9 @@ def batch(
 
     Exit code 0 when every report is ok or skipped; 1 when any is degraded (model calls failed, the rules
     stand in), partial, failed, stale or not started; 2 for bad options or an endpoint that cannot work
-    (checked before the first report; mid-run the circuit breaker stops the run, the rest `not_started`).
+    (checked before the first report; mid-run the circuit breaker stops the run, the rest `not_started`);
+    130 after Ctrl-C, which stops the run within seconds (the rest `not_started`; a second Ctrl-C exits at
+    once). Rerun the same command to resume.
     """
     with interruptible():  # a second Ctrl-C exits at once
         try:
