@@ -141,3 +141,19 @@ def test_in_chromium_every_hostile_link_opens_its_page_and_no_script_runs(browse
     finally:
         context.close()
     assert dialogs == [] and errors == []
+
+
+def test_review_of_one_report_json_uses_the_manifest_beside_it(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from extractor.cli.app import app
+
+    src, out = tmp_path / "reports", tmp_path / "results"
+    src.mkdir()
+    shutil.copy(SEED, src / "年报.txt")
+    assert run_batch(src, out, Config(backend="rules")).exit_code == 0
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # no guess (the current folder, its sub-folders) finds the source
+    result = CliRunner().invoke(app, ["review", str(out / "年报.json")])
+    assert result.exit_code == 0, result.output
+    assert embedded_data((out / "年报.html").read_text(encoding="utf-8"))["source"]["status"] == "ok"
