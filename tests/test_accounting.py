@@ -60,3 +60,32 @@ def test_a_reply_cut_off_at_the_token_limit_is_counted(fake_openai, tmp_path):
                    response_model=SummaryAnswer)
         totals = client.ledger.totals()
     assert fake_openai.count == 2 and (totals["tokens_in"], totals["tokens_out"]) == (600, 120)
+
+
+def test_under_random_429_500_and_cut_off_replies_every_served_token_is_counted(fake_openai, tmp_path):
+    import random
+
+    from fakeserver import Action, error
+
+    rng = random.Random(21)
+    served = []
+
+    def flaky(request):
+        roll = rng.random()
+        if roll < 0.2:
+            return error(429, headers={"Retry-After": "0"})
+        if roll < 0.3:
+            return error(500, headers={"Retry-After": "0"})
+        served.append(1)  # a 200 reply: it carries usage (10 in, 5 out)
+        answer = report_responder(request)
+        return Action(payload=answer, finish_reason="length") if roll < 0.4 else answer
+
+    fake_openai.responder = flaky
+    src = tmp_path / "in"
+    src.mkdir()
+    for seed in SEEDS[2:5]:
+        shutil.copy(seed, src / seed.name)
+    config = Config(backend="openai", base_url=fake_openai.url, api_key="k", cache_dir=tmp_path / "cache", max_retries=2)
+    summary = run_batch(src, tmp_path / "out", config)
+    assert {e.status for e in summary.entries} <= {"ok", "degraded"}
+    assert (summary.total("tokens_in"), summary.total("tokens_out")) == (10 * len(served), 5 * len(served))
