@@ -132,3 +132,22 @@ def test_ctrl_c_while_every_call_hangs_ends_in_seconds_and_a_second_exits_at_onc
         proc.kill()
     assert code == 130 and seconds < 3 and "Traceback" not in stderr, stderr
     assert "interrupted again" in stderr
+
+
+def test_an_error_in_a_progress_callback_stays_itself_and_every_input_still_gets_a_line(tmp_path):
+    import pytest
+
+    from extractor.config import Config
+    from extractor.runs.batch import run_batch
+
+    names = _inputs(tmp_path, copies=1)
+
+    def on_event(event):
+        if event.kind == "done":
+            raise ValueError("a bug in the display")
+
+    with pytest.raises(ValueError, match="a bug in the display"):
+        run_batch(tmp_path / "in", tmp_path / "out", Config(backend="rules"), on_event=on_event)
+    lines = _lines(tmp_path / "out")
+    assert sorted(row["file"] for row in lines) == names
+    assert all("Ctrl-C" not in (row["error"] or "") for row in lines)

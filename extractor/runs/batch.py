@@ -348,7 +348,11 @@ def run_batch(
                 run.record(entry)
             _finish(summary, None, entry, emit)
     except BaseException as exc:
-        raise _interrupted(run, pool, futures, todo, summary) from exc
+        why = "interrupted (Ctrl-C)" if isinstance(exc, KeyboardInterrupt) else f"stopped by {type(exc).__name__}"
+        stopped = _interrupted(run, pool, futures, todo, summary, why)
+        if isinstance(exc, KeyboardInterrupt):
+            raise stopped from exc
+        raise  # anything else (a bug in a callback) is itself, not an interrupt; the lines are written
     pool.shutdown()
     if run.calls is not None:
         run.calls.shutdown()
@@ -377,14 +381,14 @@ class BatchInterrupted(KeyboardInterrupt):
 
 
 def _interrupted(run: _Run, pool: ThreadPoolExecutor, futures: dict, todo: list[_Job],
-                 summary: BatchSummary) -> BatchInterrupted:
+                 summary: BatchSummary, why: str = "interrupted (Ctrl-C)") -> BatchInterrupted:
     """Stop the batch at once: nothing new is started or sent, the reports in flight get INTERRUPT_GRACE
     seconds to end (their unsent calls fail at once with `Interrupted`), and every input still without a
     line gets `not_started`, so the next run redoes exactly those. A call waiting on its HTTP reply is not
     waited for past the grace: its thread is left behind (the CLI exits without joining it)."""
     run.stop.set()
     if run.breaker is not None:
-        run.breaker.halt(Interrupted("not sent: the run was interrupted (Ctrl-C)", hint="rerun to resume"))
+        run.breaker.halt(Interrupted(f"not sent: the run was {why}", hint="rerun to resume"))
     pool.shutdown(wait=False, cancel_futures=True)
     running = [f for f in futures if not f.cancelled()]
     wait(running, timeout=INTERRUPT_GRACE)  # a second Ctrl-C here ends the wait (the CLI exits at once)
@@ -392,7 +396,7 @@ def _interrupted(run: _Run, pool: ThreadPoolExecutor, futures: dict, todo: list[
         run.calls.shutdown(wait=False, cancel_futures=True)
     not_started = 0
     for job in todo:
-        entry = run.entry(job, "not_started", error="the run was interrupted (Ctrl-C) first; rerun to resume")
+        entry = run.entry(job, "not_started", error=f"the run was {why} first; rerun to resume")
         if run.record(entry):
             not_started += 1
             summary.entries.append(entry)
@@ -525,8 +529,8 @@ def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] 
                     run.stopped.append(str(err))
             run.stop.set()
             entry = run.entry(job, "not_started", error=str(err))
-        except Interrupted:  # the run is stopping (Ctrl-C): not about this file; the next run redoes it
-            entry = run.entry(job, "not_started", error="the run was interrupted (Ctrl-C) first; rerun to resume")
+        except Interrupted as err:  # the run is stopping (Ctrl-C): not about this file; the next run redoes it
+            entry = run.entry(job, "not_started", error=f"{err.message} (rerun to resume)")
         except (KeyboardInterrupt, SystemExit):
             run.stop.set()  # not about this file: stop before the other workers start anything new
             raise
