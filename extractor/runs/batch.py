@@ -329,7 +329,10 @@ def run_batch(
     for job in done:
         _finish(summary, run, run.entry(job, "skipped", output=job.output), emit)
     if prepare is not None and todo:  # e.g. the OpenAI Batch API filling the response cache (openai_batch.py)
-        summary.notes.extend(prepare([job.path for job in todo if not job.error]))
+        try:
+            summary.notes.extend(prepare([job.path for job in todo if not job.error]))
+        except KeyboardInterrupt as exc:  # nothing extracted yet: every input is not_started
+            raise _interrupted(run, None, {}, todo, summary) from exc
     if engine is None and workers > 1 and config.resolved_backend == "openai":
         # Reports in flight *and* their calls through one pool as wide as --concurrency: the endpoint has
         # that many requests in flight until the last call, instead of idling while one long report ends.
@@ -380,7 +383,7 @@ class BatchInterrupted(KeyboardInterrupt):
         self.not_started = not_started
 
 
-def _interrupted(run: _Run, pool: ThreadPoolExecutor, futures: dict, todo: list[_Job],
+def _interrupted(run: _Run, pool: ThreadPoolExecutor | None, futures: dict, todo: list[_Job],
                  summary: BatchSummary, why: str = "interrupted (Ctrl-C)") -> BatchInterrupted:
     """Stop the batch at once: nothing new is started or sent, the reports in flight get INTERRUPT_GRACE
     seconds to end (their unsent calls fail at once with `Interrupted`), and every input still without a
@@ -389,7 +392,8 @@ def _interrupted(run: _Run, pool: ThreadPoolExecutor, futures: dict, todo: list[
     run.stop.set()
     if run.breaker is not None:
         run.breaker.halt(Interrupted(f"not sent: the run was {why}", hint="rerun to resume"))
-    pool.shutdown(wait=False, cancel_futures=True)
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
     running = [f for f in futures if not f.cancelled()]
     wait(running, timeout=INTERRUPT_GRACE)  # a second Ctrl-C here ends the wait (the CLI exits at once)
     if run.calls is not None:
