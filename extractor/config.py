@@ -31,7 +31,8 @@ class Config:
     model: str | None = None
     api_key: str | None = field(default=None, repr=False)
     mode: str | None = None  # instructor mode: tools | json_schema | json | md_json
-    timeout: float = 120.0
+    timeout: float = 90.0  # seconds to wait for a reply (the read timeout); a hanging endpoint fails in one
+    connect_timeout: float = 10.0  # seconds to open a connection: a host that drops packets fails fast
     max_retries: int = 4  # transient failures (429/5xx/timeouts), tenacity
     validation_retries: int = 2  # schema failures, instructor's max_retries with the error fed back
     cache_dir: Path | None = None

@@ -5,6 +5,7 @@
     ├── ConfigError                 bad options or environment (exit 2): unknown backend, missing model file,
     │   │                           an endpoint refused/unreachable/TLS, a key it rejects (401/403/404)
     │   └── EndpointDown            the circuit breaker tripped: calls kept failing the same way (exit 2)
+    ├── Interrupted                 the run was stopped (Ctrl-C): no new call is sent (exit 130)
     └── ModelError                  a model call failed after retries (the section is marked failed; exit 1)
         ├── TransientModelError     429 / 5xx / timeout / connection (retried by tenacity in model/client.py)
         └── InvalidModelOutput      the reply never validated against the response schema
@@ -41,6 +42,13 @@ class ConfigError(FazhiError):
 
 class EndpointDown(ConfigError):
     """Raised by the circuit breaker; the batch marks the reports it did not start `not_started`."""
+
+
+class Interrupted(FazhiError):
+    """Raised instead of sending a call once the run is stopping (Ctrl-C): not about the report, which the
+    batch marks `not_started` for the next run to redo (its answered calls are cached)."""
+
+    exit_code = 130
 
 
 class ModelError(FazhiError):

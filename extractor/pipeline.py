@@ -30,6 +30,7 @@ from extractor.grounding import is_grounded
 from extractor.text.ingest import Document, read_document
 from extractor.labeling import Labeler
 from extractor.labeling.parts import part_asker
+from extractor.labeling.run import Pooled
 from extractor.structure.metadata import extract_metadata
 from extractor.text.normalize import normalize
 from extractor.facts.indicators import key_indicators
@@ -95,7 +96,8 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
     call_notes: list[QualityNote] = []
     try:
         if model is not None:  # the model settles the parts the rules could not
-            outline = segment(norm, ask_part=part_asker(model, call_notes))
+            # Through the batch's call pool when there is one, so it bounds every request in flight.
+            outline = segment(norm, ask_part=part_asker(Pooled(model, pool) if pool is not None else model, call_notes))
         metadata, doc_notes = extract_metadata(norm, outline)
         quantities, injection_notes = without_instructions(norm, find_quantities(norm))
         quantities = with_tables(norm, key_indicators(norm, name_quantities(norm, quantities)))

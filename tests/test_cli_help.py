@@ -41,3 +41,28 @@ def test_the_rules_examples_in_the_top_level_help_work(tmp_path, monkeypatch):
         args = [str(tmp_path / a) if a.startswith("out/") else a for a in args]
         result = runner.invoke(app, args)
         assert result.exit_code == 0, (args, result.output)
+
+
+@pytest.mark.parametrize("command", [*COMMANDS, "review", "gold check", "gold add"])
+def test_help_prose_is_wrapped_by_the_terminal_not_the_docstring(command):
+    """At 80 columns every line of a paragraph but its last fills the width (the docstring's own line breaks
+    used to survive, so a narrower terminal wrapped each line again into a long and a short one)."""
+    result = runner.invoke(app, [*command.split(), "--help"], env={"COLUMNS": "80"})
+    prose = result.output.split("╭", 1)[0]
+    paragraphs, current = [], []
+    for line in prose.splitlines():  # rich pads every line, blank ones too, to the width
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            paragraphs, current = [*paragraphs, current], []
+    assert len(paragraphs) >= 2  # the usage line and the first paragraph at least
+    for lines in paragraphs:
+        if not lines[0].lstrip().startswith(("Usage:", "fazhi ")):
+            assert all(len(line) >= 60 for line in lines[:-1]), lines
+
+
+@pytest.mark.parametrize("command", ["batch", "extract", "review"])
+def test_usage_names_the_argument_without_braces(command):
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120"})
+    usage = next(line for line in result.output.splitlines() if "Usage:" in line)
+    assert "{" not in usage and usage.split()[-1].isupper()

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from extractor.cli.app import app
 from extractor.grounding import is_grounded
-from fakeserver import error, malformed
+from fakeserver import delay, error, malformed
 from responders import report_responder
 from schemas.report import Report
 
@@ -82,12 +82,19 @@ def test_three_calls_in_a_row_failing_alike_stop_the_run_with_exit_2(fake, tmp_p
     assert "3 calls in a row failed the same way" in result.stderr and result.stderr.count("error:") == 1
 
 
-def test_a_timeout_is_retried(fake, tmp_path):
-    fake.delay(3.0)
+def test_a_timeout_after_the_endpoint_has_answered_is_retried(fake, tmp_path):
+    fake.enqueue({"part": "measures", "reason": "本年度已做的工作"}, delay(3.0))  # the first call answers
     result, report = run(fake, SMALL, tmp_path, "--timeout", "0.5")
     assert result.exit_code == 0, result.output
     assert fake.count == report.run.calls + 1
     assert not [n for n in report.quality if n.kind == "section_failed"]
+
+
+def test_a_timeout_before_anything_answered_is_not_retried_and_stops_the_run(fake, tmp_path):
+    fake.delay(3.0)
+    result, report = run(fake, SMALL, tmp_path, "--timeout", "0.5", "--max-retries", "4")
+    assert result.exit_code == 2 and report is None and fake.count == 1  # one timeout, not five
+    assert "first call failed and nothing has answered yet" in result.stderr and "0.5s" in result.stderr
 
 
 def test_malformed_json_then_valid_succeeds(fake, tmp_path):

@@ -48,3 +48,14 @@ def test_doctor_on_the_openai_backend_without_key_or_endpoint_exits_2_saying_wha
         monkeypatch.delenv(name, raising=False)
     result = runner.invoke(app, ["doctor", "--backend", "openai"], env={"COLUMNS": "200"})
     assert result.exit_code == 2 and "OPENAI_API_KEY" in result.output
+
+
+def test_install_steps_say_how_long_each_took_not_the_clock_time():
+    import re
+    import subprocess
+
+    script = '. scripts/steps.sh; step "1/2 first"; SECONDS=$((SECONDS + 125)); step "2/2 second"; finish "done."'
+    out = subprocess.run(["bash", "-c", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert re.search(r"==> 1/2 first\n    \(took 2m0[5-6]s\)\n", out), out
+    assert "==> done. (2m0" in out and not re.search(r"\d\d:\d\d:\d\d", out)
+    assert ". scripts/steps.sh" in (ROOT / "scripts" / "install.sh").read_text(encoding="utf-8")

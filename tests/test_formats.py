@@ -251,8 +251,9 @@ def test_a_pdf_with_some_pages_scanned_names_them(tmp_path, report_pdf):
 
 def test_an_empty_folder_or_one_without_matches_says_so(tmp_path):
     (tmp_path / "in").mkdir()
-    summary = run_batch(tmp_path / "in", tmp_path / "out", RULES)
-    assert summary.entries == [] and any("no input file" in note for note in summary.notes)
+    with pytest.raises(InputError, match="no input"):
+        run_batch(tmp_path / "in", tmp_path / "out", RULES)
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_missing_reader_library_is_a_one_line_error_naming_the_extra(monkeypatch, report_pdf):

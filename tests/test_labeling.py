@@ -76,16 +76,3 @@ def test_quantities_keep_their_parsed_values_and_spans():
     out, _ = label("model")
     assert [(m.value, m.unit, m.evidence.quote) for m in out.metrics] == [(12.0, "家", "12家")]
 
-
-def test_a_summary_that_only_repeats_the_section_heading_is_refused():
-    from extractor.labeling.plan import repeats_heading
-
-    heading = "（三）完善基层矛盾纠纷多元化解机制"
-    item = "一是推进人民调解组织建设。全县新建行业性调解委员会5个，调解各类纠纷312件。"
-    assert repeats_heading("完善基层矛盾纠纷多元化解机制", heading, item)
-    assert repeats_heading("矛盾纠纷多元化解机制。", heading, item)  # a piece of it, punctuation aside
-    assert not repeats_heading("推进人民调解组织建设", heading, item)
-    # where the item itself says it, the heading's words are a fair summary
-    assert not repeats_heading("完善基层矛盾纠纷多元化解机制", heading, "完善基层矛盾纠纷多元化解机制，新建调委会5个。")
-    assert not repeats_heading("调解", heading, item)  # too short to tell
-    assert not repeats_heading("推进人民调解组织建设", None, item)

@@ -69,3 +69,8 @@ def test_verbs_come_from_a_general_lexicon_and_compounds_are_parsed():
     assert leading_verb("累计代办化解矛盾纠纷") == "累计代办化解"  # adverb + two verbs, no compound listed
     assert leading_verb("组织开展普法活动") == "组织开展"
     assert leading_verb("矛盾纠纷") == ""
+
+
+def test_a_batch_count_is_named_by_what_follows_up_to_the_next_figure_not_past_it():
+    assert names("分三批向园区下放了52项市级审批权限。")["三批"] == "园区下放批次数"
+    assert names("分两批向新区移交了18项县级管理事项。")["两批"] == "新区移交批次数"

@@ -153,6 +153,7 @@ def test_a_run_killed_while_polling_resumes_the_recorded_batch_instead_of_submit
         run_batch(d, out, config, prepare=OpenAIBatch(config, out, sleep=interrupted).prepare)
     assert [row["status"] for row in _batch_lines(out)] == ["submitted"]
     assert not list(out.glob("a.json"))
+    assert [(row["file"], row["status"]) for row in manifest_lines(out) if "file" in row] == [("a.txt", "not_started")]
 
     summary = _run(d, out, config)
     assert statuses(summary) == {"a.txt": "ok"}

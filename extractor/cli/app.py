@@ -12,7 +12,7 @@ from extractor import __version__
 from extractor.cli import batch, doctor, eval as eval_cmd, explore, extract, outline, review
 from extractor.cli.cache import cache_app
 from extractor.cli.gold import gold_app
-from extractor.cli.options import out
+from extractor.cli.options import out, prose
 
 app = typer.Typer(
     name="fazhi",
@@ -48,12 +48,12 @@ def main(
     """
 
 
-app.command("extract")(extract.extract)
-app.command("outline")(outline.outline)
-app.command("batch")(batch.batch)
-app.command("eval")(eval_cmd.eval_command)
-app.command("review")(review.review)
-app.command("explore")(explore.explore)
+# Help text is each docstring with its paragraphs unwrapped (options.prose): the terminal wraps them.
+for name, command in (("extract", extract.extract), ("outline", outline.outline), ("batch", batch.batch),
+                      ("eval", eval_cmd.eval_command), ("review", review.review), ("explore", explore.explore),
+                      ("doctor", doctor.doctor)):
+    app.command(name, help=prose(command.__doc__))(command)
+for info in (*gold_app.registered_commands, *cache_app.registered_commands):
+    info.help = info.help or prose(info.callback.__doc__)
 app.add_typer(gold_app, name="gold")
-app.command("doctor")(doctor.doctor)
 app.add_typer(cache_app, name="cache")

@@ -15,10 +15,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.markup import escape
 from rich.table import Table
 
-from extractor.runs.batch import BatchEvent, BatchSummary, run_batch
+from extractor.runs.batch import BatchEvent, BatchInterrupted, BatchSummary, run_batch
 from extractor.cli.options import config_options, console, fail, out
 from extractor.config import Config
-from extractor.errors import ConfigError, FazhiError
+from extractor.cli.interrupt import interruptible, leave
+from extractor.errors import ConfigError, FazhiError, Interrupted
 
 STYLE = {"ok": "green", "degraded": "yellow", "partial": "yellow", "failed": "red", "stale": "red",
          "not_started": "red", "skipped": "dim", "ignored": "dim"}
@@ -48,24 +49,30 @@ def batch(
 
     Exit code 0 when every report is ok or skipped; 1 when any is degraded (model calls failed, the rules
     stand in), partial, failed, stale or not started; 2 for bad options or an endpoint that cannot work
-    (checked before the first report; mid-run the circuit breaker stops the run, the rest `not_started`).
+    (checked before the first report; mid-run the circuit breaker stops the run, the rest `not_started`);
+    130 after Ctrl-C, which stops the run within seconds (the rest `not_started`; a second Ctrl-C exits at
+    once). Rerun the same command to resume.
     """
-    try:
-        with _BatchProgress() as progress:
-            prepare = _via(via, config, out_dir, poll_interval, progress)
-            runner = _engine(engine, ray_address)
-            try:
-                summary = run_batch(in_dir, out_dir, config, glob=glob, concurrency=concurrency, force=force,
-                                    recursive=recursive, on_event=progress.on_event, on_calls=progress.on_calls,
-                                    prepare=prepare, engine=runner)
-            finally:
-                if runner is not None:
-                    runner.close()
-    except FazhiError as err:
-        raise fail(err)
-    except KeyboardInterrupt:
-        console.print("[yellow]interrupted[/]: finished reports are saved; rerun the same command to resume.")
-        raise typer.Exit(130)
+    with interruptible():  # a second Ctrl-C exits at once
+        try:
+            with _BatchProgress() as progress:
+                prepare = _via(via, config, out_dir, poll_interval, progress)
+                runner = _engine(engine, ray_address)
+                try:
+                    summary = run_batch(in_dir, out_dir, config, glob=glob, concurrency=concurrency, force=force,
+                                        recursive=recursive, on_event=progress.on_event, on_calls=progress.on_calls,
+                                        prepare=prepare, engine=runner)
+                finally:
+                    if runner is not None:
+                        runner.close()
+        except FazhiError as err:
+            raise fail(err)
+        except KeyboardInterrupt as stop:
+            counts = (f"{stop.saved} report(s) saved this run, {stop.not_started} marked not_started; "
+                      if isinstance(stop, BatchInterrupted) else "finished reports are saved; ")
+            console.print(f"[yellow]interrupted[/]: {counts}rerun the same command to resume.", highlight=False)
+            leave(Interrupted.exit_code)  # without waiting for a call still waiting on its reply
+            raise typer.Exit(Interrupted.exit_code)
     if as_json:
         out.print_json(json.dumps(summary.to_dict(), ensure_ascii=False))
     else:

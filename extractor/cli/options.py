@@ -37,6 +37,39 @@ def _flags_without_metavar() -> None:
 
 _flags_without_metavar()
 
+
+def _plain_argument_names() -> None:
+    """typer 0.2x writes a required argument as `{DIR}` in the usage line, which reads as a literal brace
+    or a set. Show `DIR` (required) and `[DIR]` (optional), upper-case, as click and most tools do."""
+    from typer import core
+
+    cls = getattr(core, "TyperArgument", None)
+    show = getattr(cls, "_usage_display_name", None)
+    if show is None or getattr(show, "_fazhi", False):
+        return
+
+    def _usage_display_name(self) -> str:
+        name = (self.metavar or self.name or "").upper()
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    _usage_display_name._fazhi = True
+    cls._usage_display_name = _usage_display_name
+
+
+_plain_argument_names()
+
+
+def prose(doc: str | None) -> str | None:
+    """A docstring as help text: each paragraph one line, for the terminal to wrap at its own width (typer
+    keeps the docstring's hard line breaks, which a narrower terminal re-wraps into ragged lines). An
+    indented paragraph (examples) keeps its lines."""
+    if not doc:
+        return doc
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(p if p.startswith((" ", "\b")) else " ".join(line.strip() for line in p.splitlines())
+                       for p in paragraphs)
+
 console = Console(stderr=True)  # progress, notes, errors
 out = Console()  # results
 
@@ -67,7 +100,7 @@ RUN_OPTIONS: dict[str, tuple[Any, Any]] = {
     "api_key": (Optional[str], typer.Option(None, "--api-key", help="API key. Prefer env OPENAI_API_KEY or --api-key-file: a key on the command line shows in `ps`. Never logged, cached or written.")),
     "api_key_file": (Optional[Path], typer.Option(None, "--api-key-file", help="Read the API key from this file (`-` = stdin).")),
     "mode": (Optional[str], typer.Option(None, "--mode", help="instructor mode: tools | json_schema | json | md_json.")),
-    "timeout": (Optional[float], typer.Option(None, "--timeout", help="Request timeout in seconds (default 120).")),
+    "timeout": (Optional[float], typer.Option(None, "--timeout", help="Seconds to wait for a reply (default 90; connecting has its own 10 s). Until the endpoint has answered once, the first timeout stops the run.")),
     "max_retries": (Optional[int], typer.Option(None, "--max-retries", min=0, help="Retries of a timed-out, rate-limited or 5xx call (default 4).")),
     "max_report_seconds": (Optional[float], typer.Option(None, "--max-report-seconds", help="Wall-time budget for one report's model calls; calls past it fall back to the rules (default: none).")),
     "cache_dir": (Optional[Path], typer.Option(None, "--cache-dir", help="Response cache folder (env FAZHI_CACHE_DIR).")),

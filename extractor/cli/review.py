@@ -37,7 +37,7 @@ def review(
       fazhi review out/                                  # → out/index.html + one page per report
     """
     from extractor.files import atomic_write_text
-    from extractor.review.batch_index import review_folder
+    from extractor.review.batch_index import recorded_input, review_folder
     from extractor.review.report_page import render_report_page
     from extractor.review.sources import find_source
 
@@ -53,7 +53,8 @@ def review(
             checks = [p.check for p in result.pages]
         else:
             report = _load(path)
-            check = find_source(report.source.file, report.source.sha256, path.parent, source,
+            rel, in_dir = recorded_input(path)
+            check = find_source(report.source.file, report.source.sha256, path.parent, source, rel=rel, in_dir=in_dir,
                                 text_sha256=report.source.text_sha256)
             html = render_report_page(report, check, path.name)
             target = output or path.with_suffix(".html")

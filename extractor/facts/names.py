@@ -58,6 +58,7 @@ _MODIFIERS = re.compile(r"各类|各项|了(?!解)")
 _COMPARE = re.compile(r"同比|环比|(?<![同环])比(?=提高|增长|下降|增加|减少|提升|降低|上升|改善)")
 
 _RATIO_UNITS = {"%", "‰", "个百分点", "百分点"}
+_NEXT_FIGURE = re.compile(r"\d")
 _TIME_UNITS = {"小时", "分钟", "秒", "天", "日", "工作日", "自然日", "法定日", "月", "年", "周"}
 _STUDY_UNITS = {"学时", "个学时", "课时", "个课时"}
 # Suffix by unit: 期 → 期数, 人 → 人数, 人次 → 人次 (a count of visits is named by its unit).
@@ -158,7 +159,9 @@ def _name(text: str, f: Found, prev: Named | None, prev_end: int) -> Named:
         stem = topic + stem
     rest = phrase_after(text, f.end)
     if len(stem) == 1 and not after:
-        stem = _strip(_clean(rest))[:10] or stem  # `分两批向开发区转移` → 开发区转移批次数
+        # `分两批向开发区转移了136项…` → 开发区转移批次数: what follows up to the next figure, which counts
+        # something else (taking words past it gave `开发区转移省辖市级经批次数`)
+        stem = _strip(_clean(_NEXT_FIGURE.split(rest, 1)[0]))[:10] or stem
     if not stem:
         stem = _strip(_clean(rest.lstrip("被")))[:MAX_NAME]
         if stem and f.base_unit in ("人", "名"):

@@ -10,15 +10,15 @@ drifted summaries onto neighbouring ids for no speed gain.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 from extractor.facts.quantities import Quantity
 from extractor.grounding import ground_quote, invented_numbers, span_evidence
+from extractor.text.normalize import fullwidth_punctuation
 from extractor.labeling import rules
 from extractor.structure.outline import Block, Outline
-from extractor.text.normalize import Normalized, canon
+from extractor.text.normalize import Normalized
 from extractor.text.sentences import clause_at
 from schemas.report import LeadershipDuty, Measure, Metric, Plan, Problem, QualityNote, Rectification
 from schemas.responses import SummaryAnswer
@@ -28,19 +28,6 @@ from schemas.responses import SummaryAnswer
 CLIP = 160
 SUMMARY_CLIP = 100  # only a summary is asked (the category is known): the item's lead is all it needs
 PROBLEM_CLIP = 1200  # a cause may stand late in a problem item, but no call may outgrow the 4k context
-
-
-_HEADING_MARKER = re.compile(r"^[#\s]*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、])\s*")
-
-
-def repeats_heading(summary: str, heading: str | None, item_text: str) -> bool:
-    """True when a summary is the item's section heading (or a piece of it) that the item's own text does not
-    say: `健全矛盾纠纷化解体系` for an item under `（六）健全矛盾纠纷化解体系` that begins `一是强化行政复议…`."""
-    if not heading:
-        return False
-    said = canon(summary).rstrip("。；;，,")
-    title = canon(_HEADING_MARKER.sub("", heading)).rstrip("。；;，,")
-    return len(said) >= 4 and said in title and said not in canon(item_text)
 
 
 @dataclass
@@ -87,19 +74,19 @@ class Planner:
         self.out.quality.append(QualityNote(kind=kind, message=message, section=section, quote=quote))
 
     def _summary(self, answer_summary: str, block: Block) -> str:
-        """The model's summary unless it states a number the item does not, or only repeats the heading of the
-        item's section (which says what the section is about, not what this item did): then the rules' lead
-        clause, with a note."""
+        """The model's summary (with Chinese punctuation) unless it states a number the item does not, or
+        only repeats the heading of the item's section (it then says nothing that tells this item from its
+        siblings): then the rules' lead clause."""
         bad = invented_numbers(answer_summary, block.text)
         if bad or not answer_summary.strip():
             if bad:
                 self._note("invented_number", f"summary had numbers not in the item: {', '.join(bad)}", block.path, answer_summary)
             return rules.summary(block.text)
-        if repeats_heading(answer_summary, block.heading, block.text):
-            self._note("summary_is_heading", "summary repeated the section heading, not the item; the item's "
-                       "lead clause stands in", block.path, answer_summary)
+        if rules.is_heading_echo(answer_summary, block.heading, block.text):
+            self._note("heading_as_summary", "the model's summary only repeated the section heading; the item's "
+                       "lead clause stands", block.path, answer_summary)
             return rules.summary(block.text)
-        return answer_summary
+        return fullwidth_punctuation(answer_summary)
 
     # -- blocks -------------------------------------------------------------------------------------
     def _calls_for_block(self, block: Block) -> list[Call]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from extractor.text.normalize import canon
+from extractor.text.normalize import canon, fullwidth_punctuation
 from extractor.text.sentences import PHRASE_BOUNDS, sentences
 
 # (category, keywords). Order breaks ties: earlier wins.
@@ -50,7 +50,20 @@ def summary(text: str, limit: int = 60) -> str:
     """The item's lead clause, without its list marker."""
     body = _LEAD_MARKER.sub("", canon(text))
     lead = _CLAUSE_END.split(body, maxsplit=1)[0]
-    return (lead or body)[:limit]
+    return fullwidth_punctuation((lead or body)[:limit])
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"[\W_]", "", text)
+
+
+def is_heading_echo(answer: str, heading: str | None, text: str) -> bool:
+    """Whether a summary is just the item's section heading (its words, marker and punctuation aside) while
+    the item itself does not open with that heading: a summary that cannot tell siblings apart."""
+    if not heading:
+        return False
+    said, head = _bare(answer), _bare(summary(heading, limit=200))
+    return bool(head) and said == head and _bare(summary(text, limit=200)) != head
 
 
 def leadership_sentences(text: str, a: int = 0, b: int | None = None) -> list[tuple[int, int]]:

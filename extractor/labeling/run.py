@@ -10,10 +10,10 @@ run, not this item.
 
 from __future__ import annotations
 
-from concurrent.futures import Executor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from typing import Callable, Protocol
 
-from extractor.errors import ModelError
+from extractor.errors import Interrupted, ModelError
 from extractor.labeling.plan import Call, Labeled
 from extractor.model import prompts
 from schemas.report import QualityNote
@@ -23,6 +23,7 @@ from schemas.responses import RESPONSE_MODELS
 Progress = Callable[[str, int, int], None]
 _KIND_ORDER = ("measures", "leadership", "problems", "rectifications", "plans", "metrics")
 _QUOTE = 40  # how much of a failed item's text its note quotes
+_POLL = 0.5  # seconds between looks for calls cancelled under a waiting report
 
 
 class Asker(Protocol):
@@ -50,10 +51,12 @@ def run_calls(calls: list[Call], ask: Asker | None, out: Labeled, progress: Prog
             if progress:
                 progress(_stage(call), done, len(ordered))
     else:
-        futures = {pool.submit(_send, call, ask): call for call in ordered}
+        futures: dict[Future, Call] = {}
         try:
-            for done, future in enumerate(as_completed(futures), 1):
-                future.result()  # a ConfigError (the circuit breaker) stops the report here
+            for call in ordered:
+                futures[_submit(pool, call, ask)] = call
+            for done, future in enumerate(_completed(futures), 1):
+                future.result()  # a ConfigError (the circuit breaker) or Interrupted stops the report here
                 if progress:
                     progress(_stage(futures[future]), done, len(ordered))
         except BaseException:
@@ -71,6 +74,45 @@ def run_calls(calls: list[Call], ask: Asker | None, out: Labeled, progress: Prog
             message=f"every model call failed ({len(failed)} of {len(ordered)}; {', '.join(kinds)}; last: "
                     f"{failed[-1].message}): the report holds the rules backend's items",
         ))
+
+
+class Pooled:
+    """An Asker whose every call goes through `pool` (the batch's shared call pool), for the calls a report
+    makes one at a time outside a plan (which part a section is): without it a report thread sends its own
+    request beside the pool's, and `-j 4` has more than four in flight."""
+
+    def __init__(self, ask: Asker, pool: Executor):
+        self._ask, self._pool = ask, pool
+
+    def ask(self, **kwargs):
+        try:
+            future = self._pool.submit(self._ask.ask, **kwargs)
+        except RuntimeError:  # the pool is shut down: the run is ending
+            raise Interrupted("the run is stopping: this report's calls were not sent",
+                              hint="rerun the same command to resume") from None
+        for finished in _completed({future: None}):
+            return finished.result()
+
+
+def _submit(pool: Executor, call: Call, ask: Asker) -> Future:
+    try:
+        return pool.submit(_send, call, ask)
+    except RuntimeError:  # the pool is shut down: the run is ending (Ctrl-C), so is this report
+        raise Interrupted("the run is stopping: this report's calls were not sent",
+                          hint="rerun the same command to resume") from None
+
+
+def _completed(futures: dict[Future, object]):
+    """Like `as_completed`, but a future cancelled by the pool's `shutdown(cancel_futures=True)` ends the
+    wait too: that kind of cancel notifies no waiter, so `as_completed` would wait on it forever."""
+    pending = set(futures)
+    while pending:
+        finished, pending = wait(pending, timeout=_POLL, return_when=FIRST_COMPLETED)
+        cancelled = {future for future in pending if future.cancelled()}
+        if cancelled:
+            raise Interrupted("the run is stopping: this report's queued calls were cancelled",
+                              hint="rerun the same command to resume")
+        yield from finished
 
 
 def _stage(call: Call) -> str:

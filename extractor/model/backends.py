@@ -40,6 +40,13 @@ def resolve_mode(config: Config) -> tuple[str, str]:
     return backend, mode
 
 
+def timeouts(config: Config, read: float | None = None) -> openai.Timeout:
+    """The request timeouts: `--timeout` (or `read`) for the reply, and a connect timeout of its own, so a host
+    that never accepts the connection fails in seconds instead of a whole reply's wait."""
+    read = config.timeout if read is None else read
+    return openai.Timeout(read, connect=min(config.connect_timeout, read))
+
+
 def connect(config: Config, backend: str, mode: str, *, create: Callable[..., Any] | None = None,
             http_client: Any = None) -> tuple[instructor.Instructor, openai.OpenAI | None]:
     """The instructor client for `backend`, and the openai client under it (None locally) for closing."""
@@ -48,7 +55,7 @@ def connect(config: Config, backend: str, mode: str, *, create: Callable[..., An
         raw = openai.OpenAI(
             base_url=config.base_url,
             api_key=config.api_key or "not-needed",  # local servers accept anything; openai needs a value
-            timeout=config.timeout,
+            timeout=timeouts(config),
             max_retries=0,  # tenacity in client.py is the only retry policy
             http_client=http_client,
         )

@@ -5,11 +5,14 @@ call reports to it: a success resets it; a failed call (after its retries) of a 
 connection, 429, 5xx — counts towards `limit` failures *in a row of the same kind*. It trips
 
 - after `limit` such failures in a row, or
-- on the run's first finished call when it got no answer at all (timeouts or dropped connections on every
-  attempt: the endpoint is down or hangs, and every later call would spend the same retry budget for
-  nothing). An HTTP error is an answer: a first call that met only 5xx counts towards `limit` like any.
+- on the first timeout or dropped connection while no call of the run has ever succeeded: the endpoint
+  is down or hangs, and every retry and later call would spend the same wait for nothing. The client does
+  not retry such an attempt (`unanswered`), so a hanging endpoint costs one `--timeout`, not five. An
+  HTTP error is an answer: a first call that met only 5xx counts towards `limit` like any.
 
 Once tripped, every `ask()` raises the same `EndpointDown` (a `ConfigError`, exit 2) before sending anything.
+`halt(error)` trips it from outside, with another error: a batch stopping on Ctrl-C halts it with
+`Interrupted`, so the calls queued and those a report has not asked yet end at once instead of being sent.
 A wrong answer from a working model (invalid output, a cut-off reply, a spent time budget) never trips it:
 those degrade one item to the rules, not the run.
 """
@@ -35,12 +38,25 @@ class Breaker:
         self._kind: str | None = None
         self._count = 0
         self._answered = False  # any call of this run succeeded
-        self.tripped: EndpointDown | None = None
+        self.tripped: Exception | None = None  # EndpointDown, or what halt() was given
 
     def check(self) -> None:
         """Raise the trip error if the breaker has tripped (called before every request)."""
         if self.tripped is not None:
             raise self.tripped
+
+    def halt(self, error: Exception) -> None:
+        """Stop the run's calls: every later `check()` (and `failure()`) raises `error`."""
+        with self._lock:
+            if self.tripped is None:
+                self.tripped = error
+
+    def unanswered(self, kind: str) -> bool:
+        """Whether a failed attempt of this kind means the endpoint has never answered: a timeout or dropped
+        connection before any call of the run succeeded. The client retries no such attempt; its failure
+        then trips the breaker (below)."""
+        with self._lock:
+            return not self._answered and kind in TRIPPING_KINDS
 
     def success(self) -> None:
         with self._lock:

@@ -23,6 +23,7 @@ import diskcache
 from pydantic import BaseModel
 
 from extractor.config import Config
+from extractor.files import remove_stale_temp_files
 
 
 def default_dir(config: Config) -> Path:
@@ -59,6 +60,7 @@ def cache_key(
 
 
 LAST_RUN = "last-run.json"
+STALE_TEMP_SECONDS = 60.0
 # Hits and misses of this process per cache folder (a batch opens one client, hence one cache, per report).
 _COUNTS: dict[str, list[int]] = {}
 _COUNTS_LOCK = threading.Lock()
@@ -73,6 +75,9 @@ class ResponseCache:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._store = diskcache.Cache(str(self.path))
+        # A process killed while writing last-run.json leaves its temp file; other processes may share the
+        # folder, so only old ones go (that write takes milliseconds).
+        remove_stale_temp_files(self.path, older_than=STALE_TEMP_SECONDS)
         with _COUNTS_LOCK:
             self._counts = _COUNTS.setdefault(str(self.path.resolve()), [0, 0])
 

@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
-from instructor.core import InstructorRetryException
+from instructor.core import IncompleteOutputException, InstructorRetryException
 from instructor.processing.response import handle_response_model, process_response
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
@@ -42,7 +42,7 @@ from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InvalidModelOutput, ModelError
 from extractor.model import failures
 from extractor.model.breaker import Breaker
-from extractor.model.backends import MODES, connect, resolve_mode
+from extractor.model.backends import MODES, connect, resolve_mode, timeouts
 from extractor.model.cache import ResponseCache, cache_key, default_dir
 from extractor.model.ledger import Ledger
 from schemas.report import CallRecord
@@ -267,11 +267,11 @@ class ModelClient:
         if self.deadline is not None:
             stop = stop | (lambda state: (self._remaining() or 0) <= 0)
             if self.backend == "openai":  # no single request may outlive the report's budget
-                kwargs["timeout"] = max(0.5, min(self.config.timeout, self._remaining() or 0.5))
+                kwargs["timeout"] = timeouts(self.config, max(0.5, min(self.config.timeout, self._remaining() or 0.5)))
         retrying = Retrying(
             stop=stop,
             wait=self._wait,
-            retry=retry_if_exception(failures.is_transient),
+            retry=retry_if_exception(self._retries),
             sleep=self._sleep,
             reraise=True,
         )
@@ -283,6 +283,14 @@ class ModelClient:
                 raise
         # Raised outside the except block so the foreign exception is not attached as __context__.
         raise error
+
+    def _retries(self, exc: BaseException) -> bool:
+        """Transient failures are retried — except a timeout or dropped connection while nothing in the run
+        has ever answered: the endpoint hangs or is down, and the breaker stops the run on this call's
+        failure instead of after every retry's full wait (a hanging endpoint at the defaults: one timeout)."""
+        if not failures.is_transient(exc):
+            return False
+        return self.breaker is None or not self.breaker.unanswered(failures.fault_kind(exc))
 
     def _wait(self, retry_state) -> float:
         """failures.wait, but never past the report's deadline; after a timeout the backoff counts the
@@ -303,6 +311,9 @@ class ModelClient:
                     result, completion = self._client.create_with_completion(**kwargs)
                 except InstructorRetryException as exc:
                     tally.add(exc.total_usage)  # tokens spent on failed validation attempts still count
+                    raise
+                except IncompleteOutputException as exc:  # a reply cut off at the token limit was still paid for
+                    tally.add(getattr(exc.last_completion, "usage", None))
                     raise
                 # _total_usage sums instructor's validation attempts; the completion holds only the last.
                 tally.add(getattr(result, "_total_usage", None) or getattr(completion, "usage", None))

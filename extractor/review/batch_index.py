@@ -3,8 +3,11 @@
     review_folder(out_dir, dest=None, source=None) -> FolderReview
 
 Reads every Report JSON in the folder and the latest manifest.jsonl line per input (status, error, time,
-backend); inputs that failed have no JSON and are listed from the manifest alone. Each report's source is
-found and verified as for a single report (`sources.find_source`), the manifest's input path included.
+backend); inputs that failed have no JSON and are listed from the manifest alone. Each row shows the
+report's state (ok, degraded, partial, failed, stale, not_started) and, apart, what the last run did with
+it (extracted, skipped, not started): after a rerun that skipped everything, the reports are still ok. Each report's source is
+found and verified as for a single report (`sources.find_source`): in the input folder and at the path the
+manifest recorded, before any guess.
 """
 
 from __future__ import annotations
@@ -16,14 +19,16 @@ from typing import Optional
 from pydantic import ValidationError
 
 from extractor import __version__
+from extractor.pipeline import is_degraded, is_partial
 from extractor.runs.batch import MANIFEST, Manifest
 from extractor.files import atomic_write_text
-from extractor.review.page import DOC_BODY, render
-from extractor.review.report_page import render_report_page
+from extractor.review.page import DOC_BODY, href, render
+from extractor.review.report_page import OPTIONAL_PARTS, render_report_page
 from extractor.review.sources import SourceCheck, find_source
 from schemas.report import REQUIRED_PARTS, Report
 
 INDEX = "index.html"
+_REQUIRED = [p for p in REQUIRED_PARTS if p not in OPTIONAL_PARTS]  # an absent optional part is no fault
 COUNTED = ("measures", "problems", "rectifications", "plans", "leadership_duties", "metrics")
 
 
@@ -42,21 +47,50 @@ class FolderReview:
     notes: list[str] = field(default_factory=list)
 
 
+# What the last run did with an input (the manifest line's status), apart from the state it left it in.
+ACTIONS = {"skipped": "skipped (done before)", "not_started": "not started (the run stopped first)",
+           "ignored": "ignored"}
+
+
+def report_state(report: Optional[Report], status: Optional[str]) -> str:
+    """The state an input is in — ok, degraded, partial, failed, stale or not_started — whatever the last
+    run did: a `skipped` input is in the state of the output it kept (only ok outputs are skipped), and an
+    input the last run did not get to, with an older output kept, is `stale`."""
+    if report is not None and status in (None, "skipped", "not_started"):
+        if status == "not_started":
+            return "stale"
+        return "partial" if is_partial(report) else "degraded" if is_degraded(report) else "ok"
+    return status or "failed"
+
+
 def _row(report: Report, json_name: str, page: str, check: SourceCheck, entry: Optional[dict]) -> dict:
-    missing = [p for p in REQUIRED_PARTS if not getattr(report.compliance, p).present]
+    missing = [p for p in REQUIRED_PARTS if not getattr(report.compliance, p).present and p not in OPTIONAL_PARTS]
     run = report.run
+    status = (entry or {}).get("status")
     return {
-        "input": (entry or {}).get("file") or report.source.file, "json": json_name, "page": page,
-        "status": (entry or {}).get("status"), "error": (entry or {}).get("error"),
+        "input": (entry or {}).get("file") or report.source.file, "json": json_name, "page": page, "href": href(page),
+        "status": report_state(report, status), "action": ACTIONS.get(status, "extracted") if status else None,
+        "error": (entry or {}).get("error"),
         "title": report.metadata.title, "region": report.metadata.region, "year": report.metadata.report_year,
         "level": report.metadata.admin_level,
         "counts": {name: len(getattr(report, name)) for name in COUNTED},
-        "parts_present": len(REQUIRED_PARTS) - len(missing), "parts_missing": missing,
+        "parts_present": len(_REQUIRED) - len(missing), "parts_required": len(_REQUIRED), "parts_missing": missing,
         "quality": [{"kind": q.kind, "message": q.message, "section": q.section} for q in report.quality],
         "source": check.to_dict(),
         "backend": run.backend if run else None, "model": run.model if run else None,
         "seconds": run.seconds if run else None, "tokens": [run.tokens_in, run.tokens_out] if run else None,
     }
+
+
+def recorded_input(json_path: Path) -> tuple[Optional[str], Optional[Path]]:
+    """(the input's path below the batch's input folder, that folder) as the manifest beside a report JSON
+    recorded them; (None, None) for a report that is not in a batch folder."""
+    json_path = Path(json_path)
+    for entry in Manifest(json_path.parent / MANIFEST).latest().values():
+        if entry.get("output") == json_path.name:
+            recorded = entry.get("input_dir")
+            return entry.get("file"), Path(recorded) if isinstance(recorded, str) else None
+    return None, None
 
 
 def review_folder(out_dir: Path, dest: Optional[Path] = None, source: Optional[Path] = None) -> FolderReview:
@@ -74,18 +108,21 @@ def review_folder(out_dir: Path, dest: Optional[Path] = None, source: Optional[P
             result.notes.append(f"{path.name}: not a report JSON, left out")
             continue
         entry = by_output.get(path.name)
+        recorded = (entry or {}).get("input_dir")
         check = find_source(report.source.file, report.source.sha256, out_dir, source,
-                            rel=(entry or {}).get("file"), text_sha256=report.source.text_sha256)
+                            rel=(entry or {}).get("file"), in_dir=Path(recorded) if isinstance(recorded, str) else None,
+                            text_sha256=report.source.text_sha256)
         page = dest / f"{path.stem}.html"
-        html = render_report_page(report, check, path.name, links={"index": INDEX})
+        html = render_report_page(report, check, path.name, links={"index": href(INDEX)})
         atomic_write_text(page, html)
         result.pages.append(PageWritten(path.name, page, check, len(html.encode("utf-8"))))
         rows.append(_row(report, path.name, page.name, check, entry))
         if entry:
             seen_inputs.add(entry.get("file"))
     for key, entry in latest.items():  # failed inputs have no JSON: list them from the manifest
-        if key not in seen_inputs and entry.get("status") in ("failed", "partial"):
-            rows.append({"input": key, "json": None, "page": None, "status": entry.get("status"),
+        if key not in seen_inputs and entry.get("status") in ("failed", "partial", "stale", "not_started"):
+            rows.append({"input": key, "json": None, "page": None, "status": report_state(None, entry.get("status")),
+                         "action": ACTIONS.get(entry.get("status"), "extracted"),
                          "error": entry.get("error"), "counts": None, "quality": [], "source": None})
     data = {"kind": "index", "folder": str(out_dir.resolve()), "tool_version": __version__, "reports": rows,
             "notes": result.notes, "has_manifest": bool(latest)}

@@ -24,6 +24,8 @@ from extractor.review.sources import SourceCheck
 from schemas.report import REQUIRED_PARTS, AdminLevel, Category, Indicator, Metadata, Report
 
 SCRIPTS = ("spans.js", "model.js", "report.js")
+# 其他需要报告的情况: a report has it only when there is something else to report; its absence is no fault.
+OPTIONAL_PARTS = ("other",)
 # Short Chinese names shown beside category keys in the edit controls (the keys are the contract).
 CATEGORY_LABELS = {
     "leadership_coordination": "统筹领导", "government_functions": "政府职能", "rules_and_normative_documents": "制度与规范性文件",
@@ -76,6 +78,7 @@ def report_payload(report: Report, check: SourceCheck, file_name: str, links: Op
             "indicators": list(get_args(Indicator)),
             "admin_levels": list(get_args(AdminLevel)),
             "parts": list(REQUIRED_PARTS),
+            "optional_parts": list(OPTIONAL_PARTS),
             "metadata_fields": list(Metadata.model_fields),
             "document_note_kinds": sorted(DOCUMENT_NOTE_KINDS),
         },

@@ -1,8 +1,10 @@
 """Find the source text a report's offsets point into, and say plainly whether it is the same file.
 
-A report records `source.file` (a bare name) and `source.sha256`. The text is looked for, in order: the
-path or folder the user gave (`--source`), the report's own folder, the current folder and its direct
-sub-folders (a `fazhi batch seeds/ -o out/` run from the project root finds `seeds/<name>`). A candidate
+A report records `source.file` (a bare name) and `source.sha256`; a batch's manifest records its input
+folder and each input's path below it. The text is looked for, in order: the path or folder the user gave
+(`--source`), the batch's recorded input folder, the report's own folder, and last, as a guess, the
+current folder and its direct sub-folders. A `source.file` that is not a bare name (absolute, `../`) is
+never read: a report JSON may come from anyone, and its text would be embedded in the page. A candidate
 counts only when its sha256 matches, so a search can never pick the wrong file silently; a file of the
 right name with other bytes is reported as `mismatch` and used only when nothing matches.
 
@@ -46,16 +48,37 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def is_bare_name(name: str) -> bool:
+    """A file name with no folder in it: what `source.file` must be (a report JSON may come from anyone)."""
+    return bool(name) and name not in (".", "..") and not any(ch in name for ch in "/\\\0") and ":" not in name[:2]
+
+
+def is_inner_path(rel: str) -> bool:
+    """A relative path that stays below its root (no absolute path, drive, `..` or backslash)."""
+    if not rel or "\0" in rel or "\\" in rel or rel.startswith("/") or ":" in rel[:2]:
+        return False
+    return all(part not in ("", ".", "..") for part in rel.split("/"))
+
+
 def candidate_paths(name: str, near: Path, hint: Optional[Path] = None, rel: Optional[str] = None,
-                    cwd: Optional[Path] = None) -> list[Path]:
-    """Where a source called `name` may be, most specific first (existing files only, no duplicates).
-    `rel` is the input's path relative to a batch's input folder (manifest `file`), tried under each root."""
+                    cwd: Optional[Path] = None, in_dir: Optional[Path] = None) -> list[Path]:
+    """Where a source called `name` may be, most specific first (existing files only, no duplicates): the
+    user's `hint`, the batch's recorded input folder `in_dir`, the report's folder `near`, then — a guess —
+    the current folder and its direct sub-folders. `rel` is the input's path relative to the batch's input
+    folder (manifest `file`), tried under each root. Only names and paths that stay inside a root are
+    looked up: a report naming `/etc/passwd` or `../x` gets nothing read."""
+    if not is_bare_name(name):
+        return []
+    if rel is not None and not is_inner_path(rel):
+        rel = None
     cwd = cwd or Path.cwd()
     roots: list[Path] = []
     if hint is not None:
         if hint.is_file():
             return [hint]
         roots.append(hint)
+    if in_dir is not None:
+        roots.append(in_dir)
     roots += [near, cwd]
     try:
         roots += sorted(p for p in cwd.iterdir() if p.is_dir() and not p.name.startswith("."))
@@ -70,15 +93,20 @@ def candidate_paths(name: str, near: Path, hint: Optional[Path] = None, rel: Opt
 
 
 def find_source(name: str, sha256: str, near: Path, hint: Optional[Path] = None, rel: Optional[str] = None,
-                cwd: Optional[Path] = None, text_sha256: Optional[str] = None) -> SourceCheck:
+                cwd: Optional[Path] = None, in_dir: Optional[Path] = None,
+                text_sha256: Optional[str] = None) -> SourceCheck:
     """The verified source of a report (see the module docstring); `text_sha256` for a document's layer."""
+    if not is_bare_name(name):
+        return SourceCheck("missing", None, None,
+                           f"source.file {name!r} is not a bare file name: not read (a report names its source "
+                           "by name only; sources are looked up inside the folders given)")
     if text_sha256:
         layer = _kept_layer(name, text_sha256, near, hint)
         if layer is not None:
             return layer
-    candidates = candidate_paths(name, near, hint, rel, cwd)
+    candidates = candidate_paths(name, near, hint, rel, cwd, in_dir)
     if not candidates:
-        where = f"{hint}, " if hint else ""
+        where = "".join(f"{p}, " for p in (hint, in_dir) if p is not None)
         return SourceCheck("missing", None, None,
                            f"source {name} not found (looked in {where}{near}, the current folder and its "
                            "sub-folders); pass --source FILE_OR_DIR")

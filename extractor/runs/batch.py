@@ -11,7 +11,8 @@ What OUT holds:
                       older good output and marks its line `stale`: a failure never destroys a result.
     texts/<file>.txt  for a PDF, Word or web-page input, the text layer its offsets point into (written just
                       before the JSON; `source.text_sha256` is its sha256, `source.sha256` the original's)
-    manifest.jsonl    one line per input per run, appended with fsync; an input's latest line is its state.
+    manifest.jsonl    one line per input per run, appended with fsync; an input's latest line is its state;
+                      `file` is its path below the input folder, `input_dir` that folder (for `fazhi review`).
                       Every entry of IN is accounted for: a sub-folder not read (no --recursive) is a line
                       `ignored`, a broken link or an unreadable file a line `failed`, each with its reason.
     reports.jsonl, metrics.csv, indicators.csv, items.csv (+ metrics/items .parquet with pyarrow):
@@ -42,12 +43,13 @@ calls (the client holds a lock), so concurrency > 1 buys nothing there and is cl
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -58,7 +60,8 @@ from pydantic import ValidationError
 from extractor import __version__
 from extractor.model import prompts
 from extractor.config import Config
-from extractor.errors import ConfigError, FazhiError, InputError
+from extractor.errors import ConfigError, FazhiError, InputError, Interrupted
+from extractor.files import remove_stale_temp_files
 from extractor.formats import DOCUMENT_SUFFIXES
 from extractor.pipeline import LAYER_DIR, extract, is_degraded, is_partial, layer_path, new_breaker, preflight, write_report
 from extractor.runs.store import write_store
@@ -86,6 +89,7 @@ class ManifestEntry:
     prompt_versions: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     output: str | None = None  # output file name in OUT
+    input_dir: str | None = None  # the batch's input folder (absolute): where `file` is, for `fazhi review`
     seconds: float = 0.0
     tokens_in: int = 0
     tokens_out: int = 0
@@ -240,14 +244,28 @@ class _Run:
     fingerprint: str
     prompt_versions: dict[str, str]
     run_id: str
+    in_dir: str = ""  # absolute, for the manifest lines
     stop: threading.Event = field(default_factory=threading.Event)  # set on interrupt: start nothing new
     breaker: object = None  # one circuit breaker for every report of the run (None for rules)
     calls: ThreadPoolExecutor | None = None  # one pool for every model call of the run (endpoint, concurrency > 1)
     on_calls: Callable[[str, str, int, int], None] | None = None  # (file, stage, done, total), worker threads
     stopped: list[str] = field(default_factory=list)  # the ConfigError that stopped the run
+    _recorded: dict[str, str] = field(default_factory=dict)  # input -> the status of its line from this run
+    _record_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, entry: ManifestEntry) -> bool:
+        """Append `entry` unless this run already gave its input a line (after Ctrl-C the main thread writes
+        `not_started` for a report still in flight; the worker, finishing later, must not add a second)."""
+        with self._record_lock:
+            if entry.file in self._recorded:
+                return False
+            self._recorded[entry.file] = entry.status
+        self.manifest.append(entry)
+        return True
 
     def entry(self, job: _Job, status: Status, **values) -> ManifestEntry:
-        fields = {"backend": self.config.resolved_backend, "model": self.config.model_name, **values}
+        fields = {"backend": self.config.resolved_backend, "model": self.config.model_name,
+                  "input_dir": self.in_dir or None, **values}
         return ManifestEntry(
             file=job.key, status=status, sha256=job.sha256, fingerprint=self.fingerprint,
             prompt_versions=self.prompt_versions, run_id=self.run_id, time=_now(), **fields,
@@ -273,29 +291,36 @@ def run_batch(
     Raises `InputError` for a missing input folder and `ConfigError` when the pre-flight check finds the
     configuration cannot work; a problem with one file is recorded in the manifest and the batch goes on; a
     configuration fault met mid-run (the circuit breaker) ends it with `summary.stopped` set. KeyboardInterrupt
-    stops scheduling, lets reports in flight finish, and propagates; the next run resumes. `on_calls(file,
+    stops every new report and call, gives the reports in flight a few seconds, writes `not_started` for
+    every input without a line and raises `BatchInterrupted` (a KeyboardInterrupt); the next run resumes. `on_calls(file,
     stage, done, total)` hears of every model call of every report, on worker threads.
     """
     started = time.monotonic()
     in_dir, out_dir = Path(in_dir), Path(out_dir)
+    if in_dir.is_file():
+        raise InputError(f"{in_dir} is a file, not a folder",
+                         hint=f"fazhi extract {in_dir} reads one report; batch reads a folder of them")
     if not in_dir.is_dir():
         raise InputError(f"input folder not found: {in_dir}", hint="pass a folder of reports (.txt, .pdf, .docx, .doc, .html)")
+    jobs, folders = _discover(in_dir, out_dir, glob, recursive)
+    if not jobs:  # nothing to extract, nothing done before: say so rather than report `ok 0`
+        raise InputError(f"no input in {in_dir} matches {glob!r}" + _what_is_there(in_dir, folders),
+                         hint="check the folder, or choose files with --glob (e.g. '*.pdf') / --recursive")
     preflight(config)  # no key, a refused or silent endpoint: exit 2 before any report starts
     out_dir.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temp_files(out_dir)
+    # A kill -9 during an atomic write leaves its temp file; one batch writes to an OUT at a time, so any
+    # found at the start (sub-folders included: --recursive outputs) is a leftover.
+    remove_stale_temp_files(out_dir, recursive=True, pattern=".*.tmp")  # older tools named them `.<name>.*.tmp`
     emit = on_event or (lambda event: None)
 
     versions = prompts.versions_for(config.resolved_backend)
     run = _Run(out_dir, config, Manifest(out_dir / MANIFEST), config.fingerprint(versions), versions,
-               run_id=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"), breaker=new_breaker(config),
+               run_id=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"), in_dir=str(in_dir.resolve()),
+               breaker=new_breaker(config),
                on_calls=on_calls)
     workers, notes = engine.workers(config, concurrency) if engine else _workers(config, concurrency)
     summary = BatchSummary(in_dir, out_dir, run.fingerprint, workers, notes=notes)
 
-    jobs, folders = _discover(in_dir, out_dir, glob, recursive)
-    if not jobs:
-        summary.notes.append(f"no input file in {in_dir} matches {glob!r}"
-                             + ("" if recursive or "**" in glob else " (sub-folders are read with --recursive)"))
     previous = {} if force else run.manifest.latest()
     done = [job for job in jobs if not job.error and _is_done(previous.get(job.key), job, run)]
     done_keys = {job.key for job in done}
@@ -307,30 +332,33 @@ def run_batch(
     for job in done:
         _finish(summary, run, run.entry(job, "skipped", output=job.output), emit)
     if prepare is not None and todo:  # e.g. the OpenAI Batch API filling the response cache (openai_batch.py)
-        summary.notes.extend(prepare([job.path for job in todo if not job.error]))
+        try:
+            summary.notes.extend(prepare([job.path for job in todo if not job.error]))
+        except KeyboardInterrupt as exc:  # nothing extracted yet: every input is not_started
+            raise _interrupted(run, None, {}, todo, summary) from exc
     if engine is None and workers > 1 and config.resolved_backend == "openai":
         # Reports in flight *and* their calls through one pool as wide as --concurrency: the endpoint has
         # that many requests in flight until the last call, instead of idling while one long report ends.
         run = replace(run, calls=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fazhi-call"))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fazhi-batch")
+    futures: dict = {}
     try:
-        futures = {pool.submit(_process, job, run, engine.extract if engine else None): job for job in todo}
+        for job in todo:
+            futures[pool.submit(_process, job, run, engine.extract if engine else None)] = job
         for future in as_completed(futures):
             entry = future.result()
             if entry is None:  # not started: the run stopped (circuit breaker) before this job began
                 if not run.stopped:
                     continue
                 entry = run.entry(futures[future], "not_started", error=run.stopped[0])
-                run.manifest.append(entry)
+                run.record(entry)
             _finish(summary, None, entry, emit)
-    except BaseException:
-        # Ctrl-C or a configuration error: start nothing new; what is in flight finishes and is recorded by
-        # its own thread, so the next run resumes after it.
-        run.stop.set()
-        pool.shutdown(wait=False, cancel_futures=True)
-        if run.calls is not None:
-            run.calls.shutdown(wait=False, cancel_futures=True)
-        raise
+    except BaseException as exc:
+        why = "interrupted (Ctrl-C)" if isinstance(exc, KeyboardInterrupt) else f"stopped by {type(exc).__name__}"
+        stopped = _interrupted(run, pool, futures, todo, summary, why)
+        if isinstance(exc, KeyboardInterrupt):
+            raise stopped from exc
+        raise  # anything else (a bug in a callback) is itself, not an interrupt; the lines are written
     pool.shutdown()
     if run.calls is not None:
         run.calls.shutdown()
@@ -345,11 +373,42 @@ def run_batch(
     return summary
 
 
-def _remove_stale_temp_files(out_dir: Path) -> None:
-    """A kill -9 during an atomic write leaves its temp file (fsutil names them `.<name>.*.tmp`). One batch
-    writes to an OUT at a time, so any such file found at the start is a leftover."""
-    for path in out_dir.glob(".*.tmp"):
-        path.unlink(missing_ok=True)
+INTERRUPT_GRACE = 3.0  # seconds the reports in flight get to finish after Ctrl-C
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or another exception in the main thread) stopped the batch. Every input of the run has its
+    manifest line: finished reports theirs, the rest `not_started`. `saved` and `not_started` count them."""
+
+    def __init__(self, saved: int, not_started: int):
+        super().__init__(f"interrupted: {saved} report(s) saved, {not_started} not_started")
+        self.saved = saved
+        self.not_started = not_started
+
+
+def _interrupted(run: _Run, pool: ThreadPoolExecutor | None, futures: dict, todo: list[_Job],
+                 summary: BatchSummary, why: str = "interrupted (Ctrl-C)") -> BatchInterrupted:
+    """Stop the batch at once: nothing new is started or sent, the reports in flight get INTERRUPT_GRACE
+    seconds to end (their unsent calls fail at once with `Interrupted`), and every input still without a
+    line gets `not_started`, so the next run redoes exactly those. A call waiting on its HTTP reply is not
+    waited for past the grace: its thread is left behind (the CLI exits without joining it)."""
+    run.stop.set()
+    if run.breaker is not None:
+        run.breaker.halt(Interrupted(f"not sent: the run was {why}", hint="rerun to resume"))
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+    running = [f for f in futures if not f.cancelled()]
+    wait(running, timeout=INTERRUPT_GRACE)  # a second Ctrl-C here ends the wait (the CLI exits at once)
+    if run.calls is not None:
+        run.calls.shutdown(wait=False, cancel_futures=True)
+    not_started = 0
+    for job in todo:
+        entry = run.entry(job, "not_started", error=f"the run was {why} first; rerun to resume")
+        if run.record(entry):
+            not_started += 1
+            summary.entries.append(entry)
+    saved = sum(1 for job in todo if run._recorded.get(job.key) in ("ok", "degraded", "partial"))
+    return BatchInterrupted(saved, not_started)
 
 
 def _workers(config: Config, concurrency: int) -> tuple[int, list[str]]:
@@ -368,10 +427,14 @@ def _discover(in_dir: Path, out_dir: Path, glob: str, recursive: bool = False) -
     descends = recursive or "**" in glob
     found = in_dir.rglob(glob) if recursive else in_dir.glob(glob)
     paths = []
+    hidden: dict[str, Path] = {}  # the hidden file, or the hidden folder it is in
     for p in sorted(found):
         rel = p.relative_to(in_dir)
-        if any(part.startswith(".") for part in rel.parts):
-            continue  # hidden files and folders (editor swap files, .git)
+        first = next((i for i, part in enumerate(rel.parts) if part.startswith(".")), None)
+        if first is not None:  # editor swap files, .git: not read, but listed (never silent)
+            if not p.is_dir() or first < len(rel.parts) - 1:
+                hidden.setdefault(Path(*rel.parts[:first + 1]).as_posix(), in_dir.joinpath(*rel.parts[:first + 1]))
+            continue
         if _in_out(p, in_dir, out_resolved):
             continue
         if p.is_dir():
@@ -390,7 +453,7 @@ def _discover(in_dir: Path, out_dir: Path, glob: str, recursive: bool = False) -
         error = None
         sha = None
         if path.is_symlink() and not path.exists():
-            error = f"broken symbolic link (points to {os.readlink(path)}, which does not exist)"
+            error = _bad_link(path)
         elif not path.is_file():  # a FIFO or a device: hashing it could block forever
             error = "not a regular file (a pipe, socket or device)"
         else:
@@ -404,7 +467,27 @@ def _discover(in_dir: Path, out_dir: Path, glob: str, recursive: bool = False) -
         jobs.append(_Job(path, key, output, sha, error))
     ignored = [_Job(p, p.relative_to(in_dir).as_posix(), "", None,
                     "a folder: not read (pass --recursive to read the reports inside it)") for p in folders]
+    ignored += [_Job(p, key, "", None, "a hidden folder (name starts with a dot): not read" if p.is_dir() else
+                     "a hidden file (name starts with a dot): not read; rename it to read it")
+                for key, p in sorted(hidden.items())]
     return jobs, ignored
+
+
+def _what_is_there(in_dir: Path, ignored: list[_Job]) -> str:
+    if ignored:
+        return f" (it holds {len(ignored)} entr{'y' if len(ignored) == 1 else 'ies'} not read: " \
+               f"{', '.join(job.key for job in ignored[:3])}{', …' if len(ignored) > 3 else ''})"
+    return "" if any(in_dir.iterdir()) else " (the folder is empty)"
+
+
+def _bad_link(path: Path) -> str:
+    """Why a symbolic link cannot be read: it loops, or its target does not exist."""
+    try:
+        path.stat()
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return f"symbolic link loop (points to {os.readlink(path)}, which leads back to itself)"
+    return f"broken symbolic link (points to {os.readlink(path)}, which does not exist)"
 
 
 def _in_out(path: Path, in_dir: Path, out_resolved: Path) -> bool:
@@ -458,6 +541,8 @@ def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] 
                     run.stopped.append(str(err))
             run.stop.set()
             entry = run.entry(job, "not_started", error=str(err))
+        except Interrupted as err:  # the run is stopping (Ctrl-C): not about this file; the next run redoes it
+            entry = run.entry(job, "not_started", error=f"{err.message} (rerun to resume)")
         except (KeyboardInterrupt, SystemExit):
             run.stop.set()  # not about this file: stop before the other workers start anything new
             raise
@@ -479,7 +564,8 @@ def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] 
         entry.status, entry.output = "stale", job.output
         entry.error = f"{entry.error} (the output from an earlier run is kept)"
     entry.seconds = round(time.monotonic() - started, 3)
-    run.manifest.append(entry)
+    if not run.record(entry):
+        return None  # the run was interrupted and already gave this input its line
     return entry
 
 
@@ -516,7 +602,7 @@ def _usage(report: Report) -> dict:
 
 def _finish(summary: BatchSummary, run: _Run | None, entry: ManifestEntry, emit) -> None:
     if run is not None:  # skipped entries are recorded here; processed ones by their worker
-        run.manifest.append(entry)
+        run.record(entry)
     summary.entries.append(entry)
     emit(BatchEvent("done", entry=entry))
 

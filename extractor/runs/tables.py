@@ -146,8 +146,18 @@ def _csv_bytes(columns: tuple[str, ...], rows: list[dict]) -> bytes:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
     return buf.getvalue().encode("utf-8-sig")
+
+
+def csv_cell(value):
+    """How a value reads in a CSV: a whole number as an integer (`4`, not `4.0`), a flag as `true`/`false`
+    (as in the JSON), nothing for None, other numbers in their shortest exact form (`0.833`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return "" if value is None else value
 
 
 def _write_parquet(out_dir: Path, tables: dict, notes: list[str]) -> list[str]:

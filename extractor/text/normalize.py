@@ -61,6 +61,18 @@ def fold_char(ch: str) -> str:
 _RULE_LINE = re.compile(r"^[ \t]*[-—_=*]{3,}[ \t]*$", re.M)
 
 
+_ASCII_PUNCT = re.compile(r"(?<!\d)[,;:]|[,;:](?!\d)")
+_FULLWIDTH = {",": "，", ";": "；", ":": "："}
+
+
+def fullwidth_punctuation(text: str) -> str:
+    """ASCII `,` `;` `:` in Chinese prose as the full-width marks a reader expects (`，` `；` `：`); between
+    digits (`1,000`, `10:30`) they stay. For text we write (summaries), never for quotes of the source."""
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        return text
+    return _ASCII_PUNCT.sub(lambda m: _FULLWIDTH[m.group()], text)
+
+
 def canon(text: str) -> str:
     """Fold width and script and drop all whitespace and markdown marks: the form in which two quotes are
     compared."""

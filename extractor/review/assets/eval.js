@@ -22,7 +22,7 @@
     var sub = v.gold != null ? "g" + v.gold + " p" + v.pred : v.total != null ? v.right + "/" + v.total : v.checked != null ? v.grounded + "/" + v.checked : "";
     return el("td", { "class": "num", title: tip, "data-field": fname },
       el("span", { "class": "score " + cls(s), text: s == null ? "–" : s.toFixed(3) }),
-      sub ? el("div", { "class": "muted", style: "font-size:11px", text: sub }) : null);
+      sub ? el("div", { "class": "muted small", text: sub }) : null);
   }
   var rows = D.rows.filter(function (f) { return L.summary[f]; });
   var head = el("tr", null, el("th", null, "report"), rows.map(function (f) { return el("th", { "class": "num", text: f.replace("leadership_duties", "leadership") }); }),
@@ -30,7 +30,7 @@
   var body = el("tbody");
   Object.keys(L.reports).forEach(function (id) {
     var n = countMisses(id);
-    body.appendChild(el("tr", { "data-doc": id }, el("td", null, n ? el("a", { href: "#doc-" + id, text: id }) : id),
+    body.appendChild(el("tr", { "data-doc": id }, el("td", null, n ? el("a", { href: "#doc-" + encodeURIComponent(id), text: id }) : id),
       rows.map(function (f) { return cell(f, L.reports[id][f]); }), el("td", { "class": "num", text: String(n) })));
   });
   body.appendChild(el("tr", { "class": "mean" }, el("td", null, "suite mean"), rows.map(function (f) { return cell(f, L.summary[f]); }), el("td")));

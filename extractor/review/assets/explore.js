@@ -9,7 +9,10 @@
   var R = D.reports, KEYS = D.indicators, CATS = D.categories, PARTS = D.parts;
   var PART_LABEL = { measures: "举措成效", shortcomings: "不足原因", leadership: "第一责任人", plans: "下年安排", other: "其他" };
   var LEVELS = ["province", "city", "county", "department", "other"];
-  var EMBED = { actions: false, renderer: "svg", ast: true, expr: vega.expressionInterpreter, tooltip: { theme: "light" } };
+  // defaultStyle/disableDefaultStyle: the library injects no <style> element (the CSP admits only this page's own;
+  // the tooltip's style is in explore.css).
+  var EMBED = { actions: false, renderer: "svg", ast: true, expr: vega.expressionInterpreter, defaultStyle: false,
+                tooltip: { theme: "light", disableDefaultStyle: true } };
   var F = { level: "", region: "", year: "", sort: "value-desc" };
   var started = performance.now();
   var marks = [];  // [what, ms since navigation start]: where the first render's time goes (bench/explore_scale.py)

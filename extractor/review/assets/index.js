@@ -6,10 +6,13 @@
   var COLS = [["measures", "举措"], ["problems", "不足"], ["rectifications", "整改"], ["plans", "安排"],
     ["leadership_duties", "责任人"], ["metrics", "数据"]];
   var app = document.getElementById("app");
-  var ok = D.reports.filter(function (r) { return r.status === "ok" || (!r.status && r.page); }).length;
+  // Count each state (ok, degraded, failed, stale …), not what the last run did (a rerun skips done reports).
+  var states = {};
+  D.reports.forEach(function (r) { var s = r.status || "ok"; states[s] = (states[s] || 0) + 1; });
+  var tally = Object.keys(states).map(function (s) { return states[s] + " " + s; }).join(" · ");
   app.appendChild(el("div", { "class": "page" },
     el("header", null, el("h1", { text: "fazhi review · " + D.folder }),
-      el("div", { "class": "sub", text: D.reports.length + " reports · " + ok + " ok · tool " + D.tool_version +
+      el("div", { "class": "sub", text: D.reports.length + " reports · " + tally + " · tool " + D.tool_version +
         (D.has_manifest ? "" : " · no manifest.jsonl (not a batch folder?)") })),
     table(),
     D.notes.length ? el("ul", { "class": "muted" }, D.notes.map(function (n) { return el("li", { text: n }); })) : null,
@@ -22,16 +25,17 @@
       el("th", { "class": "num" }, "parts"), el("th", null, "quality notes"), el("th", null, "run"));
     var body = el("tbody");
     D.reports.forEach(function (r) {
-      var name = r.page ? el("a", { href: r.page, text: r.title || r.input }) : el("span", { text: r.input });
+      var name = r.href ? el("a", { href: r.href, text: r.title || r.input }) : el("span", { text: r.input });
       var counts = COLS.map(function (c) { return el("td", { "class": "num", text: r.counts ? String(r.counts[c[0]]) : "" }); });
       body.appendChild(el("tr", { "data-input": r.input },
         el("td", null, name, el("div", { "class": "muted", text: r.input + (r.error ? " — " + r.error : "") })),
         el("td", { text: [r.region, r.year].filter(function (x) { return x != null; }).join(" · ") }),
-        el("td", null, r.status ? el("span", { "class": "status " + r.status, text: r.status }) : "—"),
+        el("td", null, r.status ? el("span", { "class": "status " + r.status, text: r.status }) : "—",
+          r.action ? el("div", { "class": "muted small", text: "last run: " + r.action }) : null),
         el("td", null, r.source ? el("span", { "class": "status " + r.source.status, title: r.source.message, text: r.source.status }) : ""),
         counts,
-        el("td", { "class": "num", title: r.parts_missing && r.parts_missing.length ? "missing: " + r.parts_missing.join(", ") : "all five parts" },
-          r.parts_present != null ? r.parts_present + "/5" : ""),
+        el("td", { "class": "num", title: r.parts_missing && r.parts_missing.length ? "missing: " + r.parts_missing.join(", ") : "all required parts" },
+          r.parts_present != null ? r.parts_present + "/" + r.parts_required : ""),
         el("td", null, (r.quality || []).map(function (q) {
           return el("div", { title: q.message }, el("span", { "class": "kinds", text: q.kind }), q.section ? " " + q.section : "");
         })),

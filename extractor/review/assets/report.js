@@ -56,11 +56,16 @@
     var meta = el("dl", { "class": "meta two" }, metaRows.map(function (r) {
       return [el("dt", { text: r[0] }), el("dd", { "class": r[1] == null ? "null" : "", text: r[1] == null ? "—" : String(r[1]) })];
     }));
-    var comp = el("div", { "class": "compliance" }, el("div", { "class": "h", text: "Five required parts" }),
+    var optional = D.enums.optional_parts || [];
+    var comp = el("div", { "class": "compliance" }, el("div", { "class": "h", text: "Required parts" }),
       D.enums.parts.map(function (p) {
         var c = S.compliance[p] || { present: false, sections: [] };
-        return el("span", { "class": "chip " + (c.present ? "yes" : "no"), title: c.sections.join(", ") || "no section" },
-          (c.present ? "✓ " : "✗ ") + PARTS[p] + (c.sections.length ? " (" + c.sections.join("、") + ")" : ""));
+        // An optional part (其他需要报告的情况) that is absent is not a failure: grey, not a red ✗.
+        var state = c.present ? "yes" : optional.indexOf(p) >= 0 ? "optional" : "no";
+        return el("span", { "class": "chip " + state,
+          title: c.sections.join(", ") || (state === "optional" ? "optional part; none in this report" : "no section") },
+          ({ yes: "✓ ", no: "✗ ", optional: "– " })[state] + PARTS[p] + (state === "optional" ? " (optional)" : "") +
+          (c.sections.length ? " (" + c.sections.join("、") + ")" : ""));
       }));
     var notes = el("div", { "class": "notes" }, el("div", { "class": "h", text: "Quality notes (" + R.quality.length + ")" }),
       R.quality.length ? el("ul", null, R.quality.map(function (q) {
@@ -73,7 +78,10 @@
     var runBox = el("div", { "class": "run" }, el("div", { "class": "h", text: "Run" }), run ? el("dl", { "class": "meta" },
       [["backend", run.backend], ["model", run.model || "—"], ["tokens in/out", run.tokens_in + " / " + run.tokens_out],
        ["calls / cache hits", run.calls + " / " + run.cache_hits], ["seconds", FZ.fmt(run.seconds, 1)],
-       ["tool", run.tool_version || "—"]].map(function (r) { return [el("dt", { text: r[0] }), el("dd", { text: String(r[1]) })]; }))
+       ["tool", run.tool_version || "—"]].map(function (r) {
+        // One line each; a long model name is cut with … and shown whole on hover.
+        return [el("dt", { text: r[0] }), el("dd", { "class": "one-line", title: String(r[1]), text: String(r[1]) })];
+      }))
       : el("div", { "class": "muted", text: "no run record (gold file?)" }));
     var src = D.source;
     var banner = src.status === "ok" ? null : el("div", { "class": "banner " + src.status, role: "alert", text: bannerText(src) });
@@ -313,7 +321,7 @@
     listBox.appendChild(el("h3", { text: "Metadata" }));
     listBox.appendChild(form);
     if (!S.edit) return;
-    listBox.appendChild(el("h3", { text: "Five required parts" }));
+    listBox.appendChild(el("h3", { text: "Required parts" }));
     var comp = el("div", { "class": "form" });
     D.enums.parts.forEach(function (p) {
       var c = S.compliance[p];
