@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from fakeserver import FakeOpenAI
+from reviewfixtures import require_browser
 
 
 @pytest.fixture
@@ -35,3 +36,13 @@ def seed_text():
         return matches[0].read_bytes().decode("utf-8")  # bytes: no newline translation
 
     return load
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by playwright (skips where it is missing, outside CI), shared by the browser tests."""
+    sync_playwright, exe = require_browser()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
+        yield b
+        b.close()

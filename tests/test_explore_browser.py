@@ -14,21 +14,12 @@ import pytest
 from explorefixtures import HOSTILE_NAME, synthetic_batch
 from extractor.review.batch_index import review_folder
 from extractor.review.explore import EXPLORE, explore_folder
-from reviewfixtures import embedded_data, require_browser, seed_batch
+from reviewfixtures import embedded_data, seed_batch
 from schemas.report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "docs" / "explore.png"
 READY = "() => window.fazhiExplore && window.fazhiExplore.settled"  # every view drawn
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_playwright, exe = require_browser()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from extractor.cli.app import app
 from extractor.review.batch_index import review_folder
 from extractor.review.gold import check_gold
-from reviewfixtures import HOSTILE, hostile_report, require_browser, seed_batch
+from reviewfixtures import HOSTILE, hostile_report, seed_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "docs" / "review.png"
@@ -33,15 +33,6 @@ RECT_AT = """([box, n, scroll]) => {
   const b = r.getBoundingClientRect();
   return {x: b.left, y: b.top, w: b.width, h: b.height};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_playwright, exe = require_browser()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from extractor.review.batch_index import review_folder
 from extractor.review.page import href, render
 from extractor.review.sources import find_source
 from extractor.runs.batch import run_batch
-from reviewfixtures import embedded_data, require_browser
+from reviewfixtures import embedded_data
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = sorted((ROOT / "seeds").glob("*.txt"))[0]
@@ -103,15 +103,6 @@ def test_review_of_a_batch_run_elsewhere_finds_sources_in_the_recorded_input_fol
 
 
 # -- in a real browser ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_playwright, exe = require_browser()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 def test_in_chromium_every_hostile_link_opens_its_page_and_no_script_runs(browser, hostile_batch):
