@@ -73,7 +73,11 @@ def doctor(
             else:
                 try:
                     parts = local.part_paths()
-                    table.add_row("model file", f"{target} (not assembled yet; {len(parts)} parts installed, built on first use)")
+                    if probe:  # the probe needs the file: assemble it now, as a first run would
+                        local.ensure_default_model(config.model_dir)
+                        table.add_row("model file", f"{target} ([green]assembled now from {len(parts)} parts, sha256 ok[/])")
+                    else:
+                        table.add_row("model file", f"{target} (not assembled yet; {len(parts)} parts installed, built on first use)")
                 except FazhiError as err:
                     table.add_row("model file", f"[red]{err}[/]")
                     ok = False
