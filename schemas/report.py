@@ -136,6 +136,9 @@ class Section(Strict):
 
 class Item(Strict):
     summary: str = Field(description="One short Chinese sentence (≤ 60 characters) in the report's own terms.")
+    summary_terms: Optional[list[str]] = Field(
+        None, description="Gold only: 1–4 verbatim pieces of the quote any faithful summary must carry (scored by "
+        "key-term recall, evals/gold/CONVENTIONS.md); absent in outputs.")
     section: Optional[str] = Field(None, description="Heading path of the section the item stands in, e.g. 一/（三）.")
     evidence: Evidence
     decided_by: Optional[DecidedBy] = Field(
@@ -253,6 +256,7 @@ class Report(Strict):
             data.pop("_labeling", None)
         for key in ("leadership_duties", "measures", "metrics", "problems", "rectifications", "plans"):
             for item in data.get(key) or ():
-                if item.get("decided_by") is None:
-                    item.pop("decided_by", None)
+                for key in ("decided_by", "summary_terms"):
+                    if item.get(key) is None:
+                        item.pop(key, None)
         return data
