@@ -89,13 +89,13 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
     model = client if backend != "rules" else None
     call_notes: list[QualityNote] = []
     try:
-        if model is not None:  # the model settles the parts the rules could not
+        if model is not None and "parts" in config.model_kinds:  # the model settles the parts the rules could not
             outline = segment(norm, ask_part=part_asker(model, call_notes))
         metadata, doc_notes = extract_metadata(norm, outline)
         quantities, injection_notes = without_instructions(norm, find_quantities(norm))
         quantities = key_indicators(norm, name_quantities(norm, quantities))
-        labeled = Labeler(norm, model, config.model_names_metrics, progress,
-                          categories=config.category_mode, pool=pool).run(outline, quantities)
+        labeled = Labeler(norm, model, config.model_names_metrics, progress, categories=config.category_mode,
+                          pool=pool, model_kinds=config.model_kinds).run(outline, quantities)
     finally:
         if client is not None and own_client:
             client.close()

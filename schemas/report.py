@@ -142,8 +142,9 @@ class Item(Strict):
     section: Optional[str] = Field(None, description="Heading path of the section the item stands in, e.g. 一/（三）.")
     evidence: Evidence
     decided_by: Optional[DecidedBy] = Field(
-        None, description="`rules` when the model call for this item failed and the rules backend's category and "
-        "summary stand in (a `model_failed` note in `quality` names it); absent otherwise.")
+        None, description="`model` when a model call's answer decided the item's category/summary/cause; `rules` "
+        "when the model call for this item failed and the rules backend's category and summary stand in (a "
+        "`model_failed` note in `quality` names it); absent when no model was asked (the rules decided).")
 
 
 class Measure(Item):
@@ -179,7 +180,8 @@ class Metric(Strict):
     )
     evidence: Evidence
     decided_by: Optional[DecidedBy] = Field(
-        None, description="`rules` when the model was to name this quantity but its call failed; absent otherwise.")
+        None, description="`model` when a model call named or keyed this quantity; `rules` when the model was to "
+        "name it but its call failed; absent when no model was asked (the rules named it).")
 
 
 class PartCoverage(Strict):

@@ -1,12 +1,26 @@
 """Scorers: one small pure function per field, comparing a predicted Report with its gold (no I/O).
 
     score_report(gold, pred, source) -> ReportScore
-        metadata            score_metadata     fraction of the 10 fields right (nulls included)
-        measures … duties   score_items        P/R/F1, one-to-one by evidence IoU ≥ 0.5
-        metrics             score_metrics      P/R/F1, one-to-one by value_base + unit + overlapping span
-        compliance          score_compliance   accuracy over the five parts' `present`
+        metadata            score_metadata     fraction of the 10 fields right (nulls included); typed: F1 of
+                                               the stated values (a null on both sides counts for nothing)
+        measures … duties   score_items        span P/R/F1, one-to-one by evidence IoU ≥ 0.5; typed P/R/F1:
+                                               a match counts only when the category (measures, plans), the
+                                               summary (key-term recall, summaries.py) and the cause
+                                               (problems) are right too
+        metrics             score_metrics      P/R/F1, one-to-one by value_base + unit + overlapping span;
+                                               typed: the name acceptable and the indicator right
+        causes              score_causes       problems' causes: span P/R/F1 by cause_evidence IoU ≥ 0.5;
+                                               typed: the cause text right too
+        sections            score_sections     top-level sections matched by heading span; typed: same part
+        compliance          score_compliance   accuracy over the five parts' `present`; typed: F1 of the parts
+                                               present
         grounding           score_grounding    share of predicted evidence really at its offsets
-        overall             mean of the primary scores above (grounding excluded: it needs no gold)
+        overall             span-only: the mean of metadata score, item and metric span F1s and compliance
+                            accuracy (what the eval reported before typed scores)
+        headline            the mean of the typed scores of HEADLINE_FIELDS, leaving out a field with nothing
+                            on either side in this report (no gold items, none predicted) and the fields whose
+                            gold never varies across the suite (`constant`): it moves with every answer the
+                            model gives, and an empty prediction scores 0
 
 Each scorer returns a dataclass whose `numbers()` is what the eval log stores and whose `misses` are the
 false negatives / false positives (and wrong fields) with their quotes. `summarize()` folds per-report
@@ -24,19 +38,30 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Optional
 
+from extractor.evaluation.summaries import MissingTerms, acceptable, term_recall
 from extractor.grounding import is_grounded
 from extractor.text.normalize import canon
 from schemas.report import REQUIRED_PARTS, Evidence, Metadata, Metric, Report
 
 ITEM_FIELDS: tuple[str, ...] = ("measures", "problems", "rectifications", "plans", "leadership_duties")
 CATEGORY_FIELDS = frozenset({"measures", "plans"})
-FIELDS: tuple[str, ...] = ("metadata", *ITEM_FIELDS, "metrics", "compliance")
+FIELDS: tuple[str, ...] = ("metadata", *ITEM_FIELDS, "metrics", "causes", "sections", "compliance")
+# What `overall` (span-only, as before typed scores) averages, and what the headline averages (typed).
+SPAN_FIELDS: tuple[str, ...] = ("metadata", *ITEM_FIELDS, "metrics", "compliance")
+HEADLINE_FIELDS: tuple[str, ...] = ("metadata", *ITEM_FIELDS, "metrics", "sections", "compliance")
 METADATA_FIELDS: tuple[str, ...] = tuple(Metadata.model_fields)
 
-# The score of each field that enters `overall`, gates regressions and fills the table's `score` column.
-PRIMARY: dict[str, str] = {"metadata": "score", "compliance": "accuracy", "grounding": "share", "overall": "score"}
+# The score of each field that gates regressions by its bare name and fills the table's `score` column;
+# every other field's is its typed F1.
+PRIMARY: dict[str, str] = {"metadata": "score", "compliance": "accuracy", "grounding": "share", "overall": "score",
+                           "headline": "score"}
+SPAN_KEY = {"metadata": "score", "compliance": "accuracy"}  # what `overall` takes; "f1" for the rest
+SOURCES = ("model", "rules")  # who decided an item (`decided_by`); attribution counts per source
+ATTRIBUTION_KEYS = tuple(f"{src}_{what}" for src in SOURCES for what in ("items", "matched", "right"))
 # Counts are summed (not averaged) over reports, and never gate a regression.
-COUNT_KEYS = frozenset({"tp", "gold", "pred", "right", "total", "grounded", "checked"})
+COUNT_KEYS = frozenset({"tp", "typed_tp", "gold", "pred", "right", "total", "grounded", "checked", *ATTRIBUTION_KEYS})
+NAME_ACCEPTABLE = 0.5  # char-F1 of a metric name with gold's: what is counted, not the exact wording
+CAUSE_TEXT_MIN = 0.8  # char-F1 of a cause with gold's: the same clause, give or take its label
 
 IOU_MIN = 0.5
 VALUE_REL_TOL = 0.001  # 0.1%: 83.3% written as 0.833 or 0.8330001 is one value
@@ -45,7 +70,7 @@ _UNIT_ALIASES = {"%": "ratio", "percent": "ratio", "百分比": "ratio"}
 
 
 def primary_key(field_name: str) -> str:
-    return PRIMARY.get(field_name, "f1")
+    return PRIMARY.get(field_name, "typed_f1")
 
 
 @dataclass
@@ -157,30 +182,44 @@ def norm_meta(value: Any) -> Any:
 
 @dataclass
 class Tally:
-    """Fields (or parts) right out of a fixed number: metadata `score`, compliance `accuracy`."""
+    """Fields (or parts) right out of a fixed number: metadata `score`, compliance `accuracy`; beside it the
+    typed F1 of what is stated (metadata values, parts present), where agreeing on a blank earns nothing."""
 
     key: str
     right: int
     total: int
     misses: list[Miss] = field(default_factory=list)
+    stated: tuple[int, int, int] = (0, 0, 0)  # (right and stated, stated in gold, stated in prediction)
 
     @property
     def value(self) -> float:
         return self.right / self.total if self.total else 1.0
 
+    @property
+    def typed_f1(self) -> float:
+        tp, g, p = self.stated
+        if not g and not p:
+            return 1.0
+        return f1_of(ratio(tp, p, not g), ratio(tp, g, not p))
+
     def numbers(self) -> dict:
-        return {self.key: self.value, "right": self.right, "total": self.total}
+        return {self.key: self.value, "typed_f1": self.typed_f1, "right": self.right, "total": self.total,
+                "gold": self.stated[1], "pred": self.stated[2]}
 
 
 def score_metadata(gold: Metadata, pred: Metadata) -> Tally:
-    right, misses = 0, []
+    right, misses, tp, n_gold, n_pred = 0, [], 0, 0, 0
     for name in METADATA_FIELDS:
-        g, p = getattr(gold, name), getattr(pred, name)
-        if norm_meta(g) == norm_meta(p):
+        g, p = norm_meta(getattr(gold, name)), norm_meta(getattr(pred, name))
+        n_gold += g is not None
+        n_pred += p is not None
+        if g == p:
             right += 1
+            tp += g is not None
         else:
-            misses.append(Miss("metadata", "wrong", f"gold={_show(g)} pred={_show(p)}", label=name))
-    return Tally("score", right, len(METADATA_FIELDS), misses)
+            misses.append(Miss("metadata", "wrong", f"gold={_show(getattr(gold, name))} pred={_show(getattr(pred, name))}",
+                               label=name))
+    return Tally("score", right, len(METADATA_FIELDS), misses, (tp, n_gold, n_pred))
 
 
 def _show(value: Any) -> str:
@@ -199,6 +238,8 @@ class MatchScore:
     pred: int
     extra: dict[str, Optional[float]] = field(default_factory=dict)
     misses: list[Miss] = field(default_factory=list)
+    typed_tp: Optional[int] = None  # matches whose decided fields are right too (None: same as tp)
+    attribution: dict[str, int] = field(default_factory=dict)  # ATTRIBUTION_KEYS -> count
 
     @property
     def p(self) -> float:
@@ -214,9 +255,38 @@ class MatchScore:
             return 1.0
         return f1_of(self.p, self.r)
 
+    @property
+    def typed(self) -> tuple[float, float, float]:
+        tp = self.tp if self.typed_tp is None else self.typed_tp
+        if not self.gold and not self.pred:
+            return 1.0, 1.0, 1.0
+        p, r = ratio(tp, self.pred, not self.gold), ratio(tp, self.gold, not self.pred)
+        return p, r, f1_of(p, r)
+
     def numbers(self) -> dict:
-        return {"p": self.p, "r": self.r, "f1": self.f1, "tp": self.tp, "gold": self.gold, "pred": self.pred,
-                **self.extra}
+        tp, tr, tf = self.typed
+        return {"p": self.p, "r": self.r, "f1": self.f1, "typed_p": tp, "typed_r": tr, "typed_f1": tf, "tp": self.tp,
+                "typed_tp": self.tp if self.typed_tp is None else self.typed_tp, "gold": self.gold, "pred": self.pred,
+                **self.extra, **self.attribution}
+
+
+def decided_by(item) -> str:
+    """Who decided an item's model-decidable fields; an item that does not say was decided by the rules
+    (the rules backend, and quantities no model named)."""
+    return getattr(item, "decided_by", None) or "rules"
+
+
+def attribute(pred: list, pairs: list[tuple[int, int]], right: dict[int, bool]) -> dict[str, int]:
+    """Per source: predicted items, matched ones, and matched ones whose decided fields are right."""
+    out = {k: 0 for k in ATTRIBUTION_KEYS}
+    matched = {p for _, p in pairs}
+    for pi, item in enumerate(pred):
+        src = decided_by(item)
+        out[f"{src}_items"] += 1
+        if pi in matched:
+            out[f"{src}_matched"] += 1
+            out[f"{src}_right"] += bool(right.get(pi))
+    return out
 
 
 def _span_affinity(g, p) -> Optional[float]:
@@ -224,19 +294,99 @@ def _span_affinity(g, p) -> Optional[float]:
     return v if v >= IOU_MIN else None
 
 
+def summary_recall(field_name: str, g, p) -> float:
+    try:
+        return term_recall(p.summary, g.summary_terms, g.evidence.quote)
+    except MissingTerms as exc:
+        raise MissingTerms(f"{field_name}: gold item {_clip(g.evidence.quote)!r}: {exc}") from None
+
+
+def cause_right(g, p) -> bool:
+    """Both state no cause, or both state it: the same clause (char-F1 ≥ CAUSE_TEXT_MIN) at the same place
+    when both give its evidence."""
+    if g.cause is None or p.cause is None:
+        return g.cause is None and p.cause is None
+    if g.cause_evidence is not None and p.cause_evidence is not None and iou(g.cause_evidence, p.cause_evidence) < IOU_MIN:
+        return False
+    return char_f1(g.cause, p.cause) >= CAUSE_TEXT_MIN
+
+
 def score_items(field_name: str, gold: list, pred: list) -> MatchScore:
     pairs = greedy_match(gold, pred, _span_affinity)
     misses = _misses(field_name, gold, pred, pairs, label=lambda it: it.summary)
     extra: dict[str, Optional[float]] = {}
+    right: dict[int, bool] = {}
+    recalls, cats, causes = [], [], []
+    for g, p in pairs:
+        gi, pi = gold[g], pred[p]
+        why = []
+        if field_name in CATEGORY_FIELDS:
+            cats.append(gi.category == pi.category)
+            if not cats[-1]:
+                why.append(f"category gold={gi.category} pred={pi.category}")
+        recalls.append(summary_recall(field_name, gi, pi))
+        if not acceptable(recalls[-1]):
+            why.append(f"summary {pi.summary!r} carries {recalls[-1]:.0%} of {gi.summary_terms}")
+        if field_name == "problems":
+            causes.append(cause_right(gi, pi))
+            if not causes[-1]:
+                why.append(f"cause gold={gi.cause!r} pred={pi.cause!r}")
+        right[p] = not why
+        for reason in why:
+            ev = pi.evidence
+            misses.append(Miss(field_name, "wrong", ev.quote, ev.start, ev.end, reason))
     if field_name in CATEGORY_FIELDS:
-        extra["category_accuracy"] = mean(float(gold[g].category == pred[p].category) for g, p in pairs)
-        for g, p in pairs:
-            if gold[g].category != pred[p].category:
-                ev = pred[p].evidence
-                misses.append(Miss(field_name, "wrong", ev.quote, ev.start, ev.end,
-                                   f"category gold={gold[g].category} pred={pred[p].category}"))
-    extra["summary_similarity"] = mean(char_f1(gold[g].summary, pred[p].summary) for g, p in pairs)
-    return MatchScore(len(pairs), len(gold), len(pred), extra, misses)
+        extra["category_accuracy"] = mean(float(c) for c in cats)
+    extra["summary_recall"] = mean(recalls)
+    extra["summary_acceptable"] = mean(float(acceptable(r)) for r in recalls)
+    if field_name == "problems":
+        extra["cause_accuracy"] = mean(float(c) for c in causes)
+    return MatchScore(len(pairs), len(gold), len(pred), extra, misses, typed_tp=sum(right.values()),
+                      attribution=attribute(pred, pairs, right))
+
+
+def _clip(text: str, width: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def score_causes(gold: list, pred: list) -> MatchScore:
+    """The causes problems state, as their own list: found at the right place (span), and said right (typed)."""
+    g_items = [p for p in gold if p.cause is not None and p.cause_evidence is not None]
+    p_items = [p for p in pred if p.cause is not None and p.cause_evidence is not None]
+
+    def affinity(g, p) -> Optional[float]:
+        v = iou(g.cause_evidence, p.cause_evidence)
+        return v if v >= IOU_MIN else None
+
+    pairs = greedy_match(g_items, p_items, affinity)
+    misses = []
+    for kind, items, matched in (("fn", g_items, {g for g, _ in pairs}), ("fp", p_items, {p for _, p in pairs})):
+        for i, item in enumerate(items):
+            if i not in matched:
+                ev = item.cause_evidence
+                misses.append(Miss("causes", kind, ev.quote, ev.start, ev.end, item.cause or ""))
+    right = {p: char_f1(g_items[g].cause, p_items[p].cause) >= CAUSE_TEXT_MIN for g, p in pairs}
+    return MatchScore(len(pairs), len(g_items), len(p_items), {}, misses, typed_tp=sum(right.values()),
+                      attribution=attribute(p_items, pairs, right))
+
+
+def score_sections(gold: list, pred: list) -> MatchScore:
+    """The part of each top-level section: matched by heading span (IoU ≥ 0.5); typed: the same part."""
+    g_tops = [s for s in gold if s.level == 1]
+    p_tops = [s for s in pred if s.level == 1]
+    pairs = greedy_match(g_tops, p_tops, _span_affinity)
+    misses = _misses("sections", g_tops, p_tops, pairs, label=lambda s: s.part)
+    right = {}
+    for g, p in pairs:
+        right[p] = g_tops[g].part == p_tops[p].part
+        if not right[p]:
+            ev = p_tops[p].evidence
+            misses.append(Miss("sections", "wrong", ev.quote, ev.start, ev.end,
+                               f"part gold={g_tops[g].part} pred={p_tops[p].part} ({p_tops[p].decided_by})"))
+    extra = {"part_accuracy": mean(float(v) for v in right.values())}
+    return MatchScore(len(pairs), len(g_tops), len(p_tops), extra, misses, typed_tp=sum(right.values()),
+                      attribution=attribute(p_tops, pairs, right))
 
 
 # ---------------------------------------------------------------- metrics
@@ -271,32 +421,43 @@ def _metric_label(m: Metric) -> str:
 
 def score_metrics(gold: list[Metric], pred: list[Metric]) -> MatchScore:
     pairs = greedy_match(gold, pred, _metric_affinity)
+    names = {p: char_f1(gold[g].name, pred[p].name) for g, p in pairs}
     extra = {
-        "name_similarity": mean(char_f1(gold[g].name, pred[p].name) for g, p in pairs),
+        "name_similarity": mean(names.values()),
+        "name_acceptable": mean(float(v >= NAME_ACCEPTABLE) for v in names.values()),
         "approx_accuracy": mean(float(gold[g].approx == pred[p].approx) for g, p in pairs),
         "indicator_accuracy": mean(float(gold[g].indicator == pred[p].indicator) for g, p in pairs),
     }
     misses = _misses("metrics", gold, pred, pairs, label=_metric_label)
+    right = {}
     for g, p in pairs:
+        ev = pred[p].evidence
+        right[p] = names[p] >= NAME_ACCEPTABLE and gold[g].indicator == pred[p].indicator
         if gold[g].indicator != pred[p].indicator:
-            ev = pred[p].evidence
             misses.append(Miss("metrics", "wrong", ev.quote, ev.start, ev.end,
                                f"indicator gold={gold[g].indicator} pred={pred[p].indicator}"))
-    return MatchScore(len(pairs), len(gold), len(pred), extra, misses)
+        if names[p] < NAME_ACCEPTABLE:
+            misses.append(Miss("metrics", "wrong", ev.quote, ev.start, ev.end,
+                               f"name gold={gold[g].name} pred={pred[p].name}"))
+    return MatchScore(len(pairs), len(gold), len(pred), extra, misses, typed_tp=sum(right.values()),
+                      attribution=attribute(pred, pairs, right))
 
 
 # ---------------------------------------------------------------- compliance and grounding
 
 
 def score_compliance(gold: Report, pred: Report) -> Tally:
-    right, misses = 0, []
+    right, misses, tp, n_gold, n_pred = 0, [], 0, 0, 0
     for part in REQUIRED_PARTS:
         g, p = getattr(gold.compliance, part).present, getattr(pred.compliance, part).present
+        n_gold += g
+        n_pred += p
         if g == p:
             right += 1
+            tp += g
         else:
             misses.append(Miss("compliance", "wrong", f"gold present={g} pred present={p}", label=part))
-    return Tally("accuracy", right, len(REQUIRED_PARTS), misses)
+    return Tally("accuracy", right, len(REQUIRED_PARTS), misses, (tp, n_gold, n_pred))
 
 
 @dataclass
@@ -334,16 +495,22 @@ def score_grounding(pred: Report, source: str) -> GroundingScore:
 class ReportScore:
     fields: dict[str, Any]  # field name -> Tally | MatchScore
     grounding: Optional[GroundingScore] = None
+    constant: frozenset = frozenset()  # fields whose gold never varies across the suite: not in the headline
 
     @property
     def overall(self) -> float:
-        return mean(f.numbers()[primary_key(name)] for name, f in self.fields.items()) or 0.0
+        return mean(f.numbers()[SPAN_KEY.get(name, "f1")] for name, f in self.fields.items() if name in SPAN_FIELDS) or 0.0
+
+    @property
+    def headline(self) -> Optional[float]:
+        return headline_of({name: f.numbers() for name, f in self.fields.items()}, self.constant)
 
     def numbers(self) -> dict[str, dict]:
         out = {name: f.numbers() for name, f in self.fields.items()}
         if self.grounding is not None:
             out["grounding"] = self.grounding.numbers()
         out["overall"] = {"score": self.overall}
+        out["headline"] = {"score": self.headline}
         return out
 
     def misses(self) -> dict[str, list[dict]]:
@@ -353,6 +520,34 @@ class ReportScore:
         return {name: [m.to_dict() for m in s.misses] for name, s in parts.items() if s.misses}
 
 
+def headline_of(numbers: dict[str, dict], constant: Iterable[str] = ()) -> Optional[float]:
+    """The mean typed score over HEADLINE_FIELDS present, leaving out the suite's constant fields and any
+    field with nothing on either side here (no gold, nothing predicted: nothing was decided)."""
+    constant = set(constant)
+    vals = []
+    for name in HEADLINE_FIELDS:
+        v = numbers.get(name)
+        if v is None or name in constant or v.get("typed_f1") is None:
+            continue
+        if not v.get("gold") and not v.get("pred") and name != "metadata":
+            continue
+        vals.append(v["typed_f1"])
+    return mean(vals)
+
+
+def constant_fields(golds: Iterable[Report]) -> frozenset:
+    """Fields whose gold is the same in every document of a suite (compliance in five reports that all cover
+    the same parts; top-level parts in the same order): a constant guess would score them perfectly."""
+    golds = list(golds)
+    if len(golds) < 2:
+        return frozenset()
+    signatures = {
+        "compliance": lambda r: tuple(getattr(r.compliance, p).present for p in REQUIRED_PARTS),
+        "sections": lambda r: tuple(s.part for s in r.sections if s.level == 1),
+    }
+    return frozenset(name for name, sig in signatures.items() if len({sig(g) for g in golds}) == 1)
+
+
 def score_field(name: str, gold: Report, pred: Report):
     if name == "metadata":
         return score_metadata(gold.metadata, pred.metadata)
@@ -360,22 +555,27 @@ def score_field(name: str, gold: Report, pred: Report):
         return score_metrics(gold.metrics, pred.metrics)
     if name == "compliance":
         return score_compliance(gold, pred)
+    if name == "causes":
+        return score_causes(gold.problems, pred.problems)
+    if name == "sections":
+        return score_sections(gold.sections, pred.sections)
     if name in ITEM_FIELDS:
         return score_items(name, getattr(gold, name), getattr(pred, name))
     raise ValueError(f"unknown field {name!r}; known: {', '.join(FIELDS)}")
 
 
 def score_report(gold: Report, pred: Report, source: Optional[str] = None,
-                 fields: Iterable[str] = FIELDS) -> ReportScore:
+                 fields: Iterable[str] = FIELDS, constant: Iterable[str] = ()) -> ReportScore:
     """Every field of one prediction against its gold; grounding only when the source text is given."""
     scores = {name: score_field(name, gold, pred) for name in fields}
-    return ReportScore(scores, score_grounding(pred, source) if source is not None else None)
+    return ReportScore(scores, score_grounding(pred, source) if source is not None else None, frozenset(constant))
 
 
 def failed_numbers(fields: Iterable[str]) -> dict[str, dict]:
     """The numbers of a report whose extraction failed: every score 0, so the suite mean pays for it."""
-    out = {name: {PRIMARY[name]: 0.0} if name in PRIMARY else {"p": 0.0, "r": 0.0, "f1": 0.0} for name in fields}
-    return {**out, "grounding": {"share": 0.0}, "overall": {"score": 0.0}}
+    out = {name: {PRIMARY[name]: 0.0, "typed_f1": 0.0} if name in PRIMARY
+           else {"p": 0.0, "r": 0.0, "f1": 0.0, "typed_f1": 0.0} for name in fields}
+    return {**out, "grounding": {"share": 0.0}, "overall": {"score": 0.0}, "headline": {"score": 0.0}}
 
 
 def summarize(reports: dict[str, dict[str, dict]]) -> dict[str, dict]:
