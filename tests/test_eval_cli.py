@@ -308,3 +308,50 @@ def test_eval_tables_fit_80_columns_on_a_terminal(workspace, monkeypatch):
     assert any(line.startswith("overall") and line.rstrip().endswith("1.000") for line in lines)
     assert all(len(line) <= 80 for line in lines if not line.startswith("F1 ="))
     assert not any("…" in line for line in lines if not line.startswith("score ="))  # the caption wraps itself
+
+
+def _break_gold(ws: Path, change) -> Path:
+    gold = sorted((ws / "gold").glob("*.json"))[0]
+    data = json.loads(gold.read_text(encoding="utf-8"))
+    change(data)
+    gold.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return gold
+
+
+def _shift_quote(data):
+    data["measures"][0]["evidence"]["start"] += 2
+    data["measures"][0]["evidence"]["end"] += 2
+
+
+def _past_the_end(data):
+    data["measures"][0]["evidence"]["end"] = data["source"]["chars"] + 50
+
+
+def _duplicate(data):
+    data["plans"].append(data["plans"][0])
+
+
+def _other_file(data):
+    data["source"]["sha256"] = "0" * 64
+
+
+def _no_terms(data):
+    del data["problems"][0]["summary_terms"]
+
+
+@pytest.mark.parametrize("change, what", [
+    (_shift_quote, "is not at"),
+    (_past_the_end, "out of range"),
+    (_duplicate, "duplicate of plans[0]"),
+    (_other_file, "source.sha256"),
+    (_no_terms, "problems[0].summary_terms"),
+], ids=["quote-moved", "past-the-end", "duplicate", "other-file", "no-summary-terms"])
+def test_eval_runs_the_gold_checks_and_fails_with_one_line_naming_file_and_problem(workspace, change, what):
+    baseline = workspace / "baseline.json"
+    assert run_eval(workspace, "--save-baseline", str(baseline)).exit_code == 0
+    gold = _break_gold(workspace, change)
+    for args in ((), ("--baseline", str(baseline))):
+        result = run_eval(workspace, *args)
+        assert result.exit_code == 1, result.output
+        [line] = [line for line in result.stderr.splitlines() if line.startswith("error")]
+        assert what in line and gold.name in line, line

@@ -1,0 +1,124 @@
+"""A model answer is checked before it replaces a rules answer, and a run can leave fields to the rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.config import Config
+from extractor.errors import ConfigError
+from extractor.facts.indicators import key_indicators
+from extractor.facts.names import name_quantities
+from extractor.facts.quantities import find_quantities
+from extractor.labeling import Labeler
+from extractor.labeling.parts import part_asker
+from extractor.structure.outline import segment
+from extractor.structure.parts import PartQuestion, refuse_answer
+from extractor.text.normalize import normalize
+from schemas.responses import MeasureAnswer, MetricsAnswer, PartAnswer, PlanAnswer, ProblemAnswer
+
+# Made up, not from a seed.
+TEXT = """某县人民政府关于2023年度法治政府建设情况的报告
+
+一、主要举措和成效
+
+一是深化行政复议体制改革，全年共收到行政复议申请52件，依法受理47件。二是建成城市书房12家。
+
+二、存在的不足
+
+一是执法队伍力量薄弱；二是普法宣传针对性不强。
+
+三、下一年度工作安排
+
+深化行政复议体制改革；加强普法宣传。
+"""
+
+
+def question(heading: str, opening: str = "一是执法力量不足，二是宣传不够。") -> PartQuestion:
+    return PartQuestion(path="二", heading=heading, opening=opening, position=2, total=3, guess="shortcomings",
+                        why="undecided: test")
+
+
+@pytest.mark.parametrize("heading", ["二、工作中存在的问题和不足", "二、2024年工作打算"])
+def test_measures_for_a_heading_that_names_shortcomings_or_plans_is_refused(heading):
+    assert "measures" in refuse_answer(question(heading), "measures")
+
+
+def test_none_for_a_section_with_text_is_refused_and_an_empty_one_may_be_none():
+    assert refuse_answer(question("二、其他事项"), "none") is not None
+    assert refuse_answer(question("二、其他事项", opening=" \n"), "none") is None
+
+
+def test_answers_that_agree_with_the_section_stand():
+    assert refuse_answer(question("二、工作中存在的问题和不足"), "shortcomings") is None
+    assert refuse_answer(question("二、坚持依法行政，推进政府职能转变"), "measures") is None
+
+
+class PartClient:
+    def __init__(self, part):
+        self.part = part
+
+    def ask(self, *, kind, prompt_version, messages, response_model, section=None):
+        return PartAnswer(part=self.part, reason="测试")
+
+
+def test_a_refused_part_answer_leaves_a_note_and_the_rules_guess_stands():
+    notes = []
+    assert part_asker(PartClient("none"), notes)(question("二、其他事项")) is None
+    assert [n.kind for n in notes] == ["model_refused"] and "`shortcomings` stands" in notes[0].message
+    assert part_asker(PartClient("plans"), []) (question("二、其他事项")) == "plans"
+
+
+class MetricsModel:
+    """Names every quantity and answers `indicator: null` for each, as a small model often does."""
+
+    def __init__(self):
+        self.kinds = []
+
+    def ask(self, *, kind, prompt_version, messages, response_model, section=None):
+        self.kinds.append(kind)
+        if response_model is MetricsAnswer:
+            ids = [int(i) for i in __import__("re").findall(r"\[(\d+)\]", messages[-1]["content"])]
+            return MetricsAnswer(metrics=[{"id": i, "name": "模型给的名称", "indicator": None} for i in ids])
+        if response_model in (MeasureAnswer, PlanAnswer):
+            return response_model(category="other", summary="模型摘要")
+        if response_model is ProblemAnswer:
+            return ProblemAnswer(summary="模型摘要")
+        return response_model(summary="模型摘要")
+
+
+def _label(model_kinds=None):
+    norm = normalize(TEXT)
+    quantities = key_indicators(norm, name_quantities(norm, find_quantities(norm)))
+    model = MetricsModel()
+    out = Labeler(norm, model, model_metrics=True, categories="model", model_kinds=model_kinds).run(segment(norm), quantities)
+    return out, model, quantities
+
+
+def test_a_null_indicator_from_the_model_never_erases_the_rules_indicator():
+    out, _, quantities = _label()
+    keyed = {q.quote: q.indicator for q in quantities if q.indicator}
+    assert keyed, "the rules key 收到行政复议申请52件 (facts/indicators)"
+    for m in out.metrics:
+        if m.evidence.quote in keyed:
+            assert m.indicator == keyed[m.evidence.quote] and m.decided_by == "model"
+
+
+def test_model_answers_are_marked_decided_by_model():
+    out, _, _ = _label()
+    assert {m.decided_by for m in out.measures} == {"model"} and {p.decided_by for p in out.problems} == {"model"}
+
+
+def test_fields_left_out_of_model_fields_are_decided_by_the_rules_without_a_call():
+    out, model, _ = _label(model_kinds=frozenset({"problems"}))
+    assert set(model.kinds) == {"problems"}
+    assert {m.decided_by for m in out.measures} == {None} and out.measures[0].category != "other"
+    assert {p.decided_by for p in out.problems} == {"model"}
+    assert all(m.decided_by is None for m in out.metrics)
+
+
+def test_model_fields_is_validated_and_recorded_only_when_narrowed():
+    assert Config.from_env(model_fields="measures, plans").model_kinds == {"measures", "plans"}
+    assert "model_fields" not in Config.from_env().describe()
+    assert Config.from_env(model_fields="plans").describe()["model_fields"] == ["plans"]
+    with pytest.raises(ConfigError, match="summaries"):
+        Config.from_env(model_fields="measures,summaries")
