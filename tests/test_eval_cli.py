@@ -355,3 +355,11 @@ def test_eval_runs_the_gold_checks_and_fails_with_one_line_naming_file_and_probl
         assert result.exit_code == 1, result.output
         [line] = [line for line in result.stderr.splitlines() if line.startswith("error")]
         assert what in line and gold.name in line, line
+
+
+def test_gold_check_runs_the_same_checks_duplicates_and_terms_included(workspace):
+    gold = _break_gold(workspace, _duplicate)
+    _break_gold(workspace, lambda d: d["measures"][0].update(summary_terms=["不在引文里的词"]))
+    result = runner.invoke(app, ["gold", "check", str(gold), "--source", str(workspace / "seeds")])
+    assert result.exit_code == 1
+    assert "duplicate of plans[0]" in result.output and "is not in the item's quote" in result.output

@@ -122,3 +122,35 @@ def test_model_fields_is_validated_and_recorded_only_when_narrowed():
     assert Config.from_env(model_fields="plans").describe()["model_fields"] == ["plans"]
     with pytest.raises(ConfigError, match="summaries"):
         Config.from_env(model_fields="measures,summaries")
+
+
+def test_the_models_part_answer_is_the_part_recorded_not_the_rules_guess():
+    from extractor.structure.parts import TopSection, decide_parts
+
+    sections = [TopSection("一", "一、坚持依法行政，推进政府职能转变", "全县各部门围绕中心工作，做了大量工作。"),
+                TopSection("二", "二、存在的不足", "一是执法队伍力量薄弱。")]
+    asked = []
+
+    def ask(q):
+        asked.append(q.path)
+        return "other"
+
+    first, second = decide_parts(sections, 2023, ask)
+    assert asked == ["一"] and (first.part, first.decided_by) == ("other", "model")
+    assert (second.part, second.decided_by) == ("shortcomings", "rules")
+
+
+class NumberInventingModel(MetricsModel):
+    def ask(self, *, kind, prompt_version, messages, response_model, section=None):
+        if response_model is MeasureAnswer:
+            return MeasureAnswer(category="other", summary="建成城市书房99家")  # 99 is not in the item
+        return super().ask(kind=kind, prompt_version=prompt_version, messages=messages, response_model=response_model,
+                           section=section)
+
+
+def test_a_summary_with_an_invented_number_falls_back_to_the_rules_lead_clause_with_a_note():
+    norm = normalize(TEXT)
+    out = Labeler(norm, NumberInventingModel(), model_metrics=False, categories="model").run(segment(norm), find_quantities(norm))
+    assert all("99" not in m.summary for m in out.measures)
+    assert any(m.summary.startswith("建成城市书房") for m in out.measures)
+    assert [n.kind for n in out.quality if n.kind == "invented_number"] == ["invented_number"] * len(out.measures)
