@@ -61,7 +61,7 @@ SEMANTIC = [
            'if answer == "none" and question.opening.strip():', 'if answer == "none" and not question.opening:'),
     Mutant("model-answers-not-marked-model", "extractor/labeling/plan.py",
            'section=block.path, evidence=ev, decided_by="model"))', "section=block.path, evidence=ev))"),
-    Mutant("typed-f1-is-span-f1", "extractor/evaluation/scoring.py",
+    Mutant("typed-f1-is-span-f1", "extractor/evaluation/items.py",
            'mean(float(c) for c in causes)\n    return MatchScore(len(pairs), len(gold), len(pred), extra, misses, '
            'typed_tp=sum(right.values()),',
            'mean(float(c) for c in causes)\n    return MatchScore(len(pairs), len(gold), len(pred), extra, misses, '
@@ -70,7 +70,7 @@ SEMANTIC = [
            "if not text or len(text) > SUMMARY_LIMIT or", "if not text or"),
     Mutant("summary-invented-number-allowed", "extractor/evaluation/summaries.py",
            " or invented_numbers(summary or \"\", quote):", ":"),
-    Mutant("cause-not-scored-in-problems", "extractor/evaluation/scoring.py",
+    Mutant("cause-not-scored-in-problems", "extractor/evaluation/items.py",
            "causes.append(cause_right(gi, pi))", "causes.append(True)"),
     Mutant("metric-name-not-in-typed", "extractor/evaluation/scoring.py",
            "right[p] = names[p] >= NAME_ACCEPTABLE and gold[g].indicator == pred[p].indicator",
@@ -80,17 +80,17 @@ SEMANTIC = [
     Mutant("empty-fields-counted-in-headline", "extractor/evaluation/scoring.py",
            'if not v.get("gold") and not v.get("pred") and name != "metadata":', "if False:"),
     Mutant("eval-skips-gold-checks", "extractor/evaluation/suites.py",
-           "            check_gold_for_scoring(gold_path, source,", "            (lambda *a: None)(gold_path, source,"),
+           "            goldcheck.check_for_scoring(gold_path, source,", "            (lambda *a: None)(gold_path, source,"),
     Mutant("duplicates-not-checked", "extractor/evaluation/goldcheck.py", "    check_duplicates(found, data)\n", ""),
     Mutant("missing-terms-not-an-error", "extractor/evaluation/goldcheck.py",
            'if item.get("summary") and item.get("summary_terms") is None:', "if False:"),
-    Mutant("attribution-ignores-decided-by", "extractor/evaluation/scoring.py",
+    Mutant("attribution-ignores-decided-by", "extractor/evaluation/matching.py",
            'return getattr(item, "decided_by", None) or "rules"', 'return "rules"'),
     Mutant("model-fields-ignored", "extractor/labeling/__init__.py",
            "if self.model_kinds is not None:", "if False:"),
     Mutant("majority-floor-keeps-gold-categories", "extractor/evaluation/floors.py",
            '"measures": [blank(m, category=measure_cat) for m in gold.measures],', '"measures": [blank(m) for m in gold.measures],'),
-    Mutant("sections-part-not-compared", "extractor/evaluation/scoring.py",
+    Mutant("sections-part-not-compared", "extractor/evaluation/items.py",
            "right[p] = g_tops[g].part == p_tops[p].part", "right[p] = True"),
 ]
 

@@ -14,8 +14,10 @@ floors says nothing about the model.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Optional
 
+from extractor.errors import FazhiError
+from extractor.evaluation import scoring
 from schemas.report import REQUIRED_PARTS, Compliance, Metadata, PartCoverage, Report
 
 FLOORS = ("empty", "majority", "rules")
@@ -73,3 +75,32 @@ def majority_prediction(gold: Report, golds: list[Report]) -> Report:
         "sections": [s.model_copy(update={"part": part if s.level == 1 else s.part}) for s in gold.sections],
         "compliance": Compliance(**compliance),
     })
+
+
+def floor_scores(golds: dict[str, Report], fields: Iterable[str], constant: Iterable[str],
+                 rules: Optional[dict[str, dict]], extract_rules: Optional[Callable[[str], Report]],
+                 errors: Optional[dict[str, str]] = None) -> dict[str, dict]:
+    """Suite means per field of the empty, majority and rules-backend predictions. `rules` are the numbers
+    of a rules-backend run already made, else each document is extracted with `extract_rules`; a document
+    the rules backend cannot extract is named in `errors` and left out of that floor."""
+    fields, constant, all_golds = tuple(fields), tuple(constant), list(golds.values())
+
+    def numbers(gold: Report, pred: Report) -> dict:
+        return scoring.score_report(gold, pred, None, fields, constant).numbers()
+
+    made = {"empty": {d: numbers(g, empty_prediction(g)) for d, g in golds.items()},
+            "majority": {d: numbers(g, majority_prediction(g, all_golds)) for d, g in golds.items()}}
+    if rules is None:
+        rules = {}
+        for doc_id, gold in golds.items():
+            try:
+                rules[doc_id] = numbers(gold, extract_rules(doc_id))
+            except FazhiError as exc:  # the rules backend cannot fail on a text the suite scores: say so if it does
+                if errors is not None:
+                    errors[doc_id] = f"rules floor: {exc}"
+    made["rules"] = rules
+    return {name: _scores_only(scoring.summarize(per_doc)) for name, per_doc in made.items()}
+
+
+def _scores_only(summary: dict[str, dict]) -> dict[str, dict]:
+    return {f: {k: v for k, v in vals.items() if k not in scoring.COUNT_KEYS} for f, vals in summary.items()}

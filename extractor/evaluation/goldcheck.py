@@ -16,11 +16,14 @@ silent zero.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Optional
 
 from pydantic import ValidationError
 
+from extractor.errors import InputError
 from extractor.grounding import is_grounded
 from extractor.text.normalize import canon
 from schemas.report import Evidence, Report
@@ -184,3 +187,15 @@ def scoring_problems(data: dict) -> list[tuple[str, str]]:
                 out.append((f"{name}[{i}].summary_terms", "missing: summaries are scored by key-term recall "
                             "(CONVENTIONS.md, \"Summary key terms\"); add 1–4 terms from the quote"))
     return out
+
+
+def check_for_scoring(path: Path, text: str, text_sha256: str) -> None:
+    """The checks `fazhi gold check` runs (schema, conventions, sha256, every quote at its offsets, no item
+    twice) plus what scoring needs (`summary_terms`): an `InputError` naming the file and its first problem."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    found = gold_problems(data, text, text_sha256)
+    problems = found.problems + scoring_problems(data)
+    if problems:
+        where, what = problems[0]
+        more = f" (and {len(problems) - 1} more: fazhi gold check {path})" if len(problems) > 1 else ""
+        raise InputError(f"gold {path}: {where}: {what}{more}")

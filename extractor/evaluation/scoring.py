@@ -33,18 +33,20 @@ numbers into suite means. Conventions (gold-and-scoring.md):
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Optional
 
-from extractor.evaluation.summaries import MissingTerms, acceptable, term_recall
+from extractor.evaluation.items import CATEGORY_FIELDS, score_causes, score_items, score_sections
+from extractor.evaluation.matching import (  # noqa: F401 — re-exported: scoring is the scorers' one front door
+    ATTRIBUTION_KEYS, IOU_MIN, SOURCES, MatchScore, Miss, attribute, char_f1, f1_of, greedy_match, iou, mean,
+    misses_of, overlaps, ratio,
+)
 from extractor.grounding import is_grounded
 from extractor.text.normalize import canon
-from schemas.report import REQUIRED_PARTS, Evidence, Metadata, Metric, Report
+from schemas.report import REQUIRED_PARTS, Metadata, Metric, Report
 
 ITEM_FIELDS: tuple[str, ...] = ("measures", "problems", "rectifications", "plans", "leadership_duties")
-CATEGORY_FIELDS = frozenset({"measures", "plans"})
 FIELDS: tuple[str, ...] = ("metadata", *ITEM_FIELDS, "metrics", "causes", "sections", "compliance")
 # What `overall` (span-only, as before typed scores) averages, and what the headline averages (typed).
 SPAN_FIELDS: tuple[str, ...] = ("metadata", *ITEM_FIELDS, "metrics", "compliance")
@@ -56,14 +58,10 @@ METADATA_FIELDS: tuple[str, ...] = tuple(Metadata.model_fields)
 PRIMARY: dict[str, str] = {"metadata": "score", "compliance": "accuracy", "grounding": "share", "overall": "score",
                            "headline": "score"}
 SPAN_KEY = {"metadata": "score", "compliance": "accuracy"}  # what `overall` takes; "f1" for the rest
-SOURCES = ("model", "rules")  # who decided an item (`decided_by`); attribution counts per source
-ATTRIBUTION_KEYS = tuple(f"{src}_{what}" for src in SOURCES for what in ("items", "matched", "right"))
 # Counts are summed (not averaged) over reports, and never gate a regression.
 COUNT_KEYS = frozenset({"tp", "typed_tp", "gold", "pred", "right", "total", "grounded", "checked", *ATTRIBUTION_KEYS})
 NAME_ACCEPTABLE = 0.5  # char-F1 of a metric name with gold's: what is counted, not the exact wording
-CAUSE_TEXT_MIN = 0.8  # char-F1 of a cause with gold's: the same clause, give or take its label
 
-IOU_MIN = 0.5
 VALUE_REL_TOL = 0.001  # 0.1%: 83.3% written as 0.833 or 0.8330001 is one value
 _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "﹝": "〔", "﹞": "〕"})
 _UNIT_ALIASES = {"%": "ratio", "percent": "ratio", "百分比": "ratio"}
@@ -71,95 +69,6 @@ _UNIT_ALIASES = {"%": "ratio", "percent": "ratio", "百分比": "ratio"}
 
 def primary_key(field_name: str) -> str:
     return PRIMARY.get(field_name, "typed_f1")
-
-
-@dataclass
-class Miss:
-    """One thing the prediction got wrong: `fn` (gold item not found), `fp` (predicted item not in gold),
-    `wrong` (a metadata field or compliance part; a matched item's category or indicator), or
-    `ungrounded` (evidence not at its offsets)."""
-
-    field: str
-    kind: str
-    quote: str
-    start: Optional[int] = None
-    end: Optional[int] = None
-    label: str = ""
-
-    def to_dict(self) -> dict:
-        return {"kind": self.kind, "quote": self.quote, "start": self.start, "end": self.end, "label": self.label}
-
-
-# ---------------------------------------------------------------- shared measures
-
-
-def ratio(num: int, den: int, other_side_empty: bool) -> float:
-    if den:
-        return num / den
-    return 1.0 if other_side_empty else 0.0
-
-
-def f1_of(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def char_f1(a: str, b: str) -> float:
-    """Character-level F1 of two texts in canonical form (bag of characters, as in SQuAD's token F1)."""
-    ca, cb = Counter(canon(a)), Counter(canon(b))
-    na, nb = sum(ca.values()), sum(cb.values())
-    if not na or not nb:
-        return 1.0 if na == nb else 0.0
-    common = sum((ca & cb).values())
-    return f1_of(common / na, common / nb)
-
-
-def iou(a: Evidence, b: Evidence) -> float:
-    inter = min(a.end, b.end) - max(a.start, b.start)
-    if inter <= 0:
-        return 0.0
-    return inter / (max(a.end, b.end) - min(a.start, b.start))
-
-
-def overlaps(a: Evidence, b: Evidence) -> bool:
-    return min(a.end, b.end) > max(a.start, b.start)
-
-
-def mean(values: Iterable[Optional[float]]) -> Optional[float]:
-    vals = [v for v in values if v is not None]
-    return sum(vals) / len(vals) if vals else None
-
-
-def greedy_match(gold: list, pred: list, affinity) -> list[tuple[int, int]]:
-    """One-to-one pairs (gold index, pred index), best affinity first; `affinity` returns None for no match.
-    Ties go to document order so the result is deterministic."""
-    candidates = []
-    for gi, g in enumerate(gold):
-        for pi, p in enumerate(pred):
-            a = affinity(g, p)
-            if a is not None:
-                candidates.append((-a, gi, pi))
-    candidates.sort()
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    pairs = []
-    for _, gi, pi in candidates:
-        if gi not in used_g and pi not in used_p:
-            used_g.add(gi)
-            used_p.add(pi)
-            pairs.append((gi, pi))
-    return sorted(pairs)
-
-
-def _misses(field_name: str, gold: list, pred: list, pairs, label) -> list[Miss]:
-    matched_g = {g for g, _ in pairs}
-    matched_p = {p for _, p in pairs}
-    out = []
-    for kind, items, matched in (("fn", gold, matched_g), ("fp", pred, matched_p)):
-        for i, item in enumerate(items):
-            if i not in matched:
-                ev = item.evidence
-                out.append(Miss(field_name, kind, ev.quote, ev.start, ev.end, label(item)))
-    return out
 
 
 # ---------------------------------------------------------------- metadata
@@ -229,166 +138,6 @@ def _show(value: Any) -> str:
 # ---------------------------------------------------------------- item lists
 
 
-@dataclass
-class MatchScore:
-    """P/R/F1 of a one-to-one matching plus the quality of the matched pairs."""
-
-    tp: int
-    gold: int
-    pred: int
-    extra: dict[str, Optional[float]] = field(default_factory=dict)
-    misses: list[Miss] = field(default_factory=list)
-    typed_tp: Optional[int] = None  # matches whose decided fields are right too (None: same as tp)
-    attribution: dict[str, int] = field(default_factory=dict)  # ATTRIBUTION_KEYS -> count
-
-    @property
-    def p(self) -> float:
-        return ratio(self.tp, self.pred, other_side_empty=not self.gold)
-
-    @property
-    def r(self) -> float:
-        return ratio(self.tp, self.gold, other_side_empty=not self.pred)
-
-    @property
-    def f1(self) -> float:
-        if not self.gold and not self.pred:
-            return 1.0
-        return f1_of(self.p, self.r)
-
-    @property
-    def typed(self) -> tuple[float, float, float]:
-        tp = self.tp if self.typed_tp is None else self.typed_tp
-        if not self.gold and not self.pred:
-            return 1.0, 1.0, 1.0
-        p, r = ratio(tp, self.pred, not self.gold), ratio(tp, self.gold, not self.pred)
-        return p, r, f1_of(p, r)
-
-    def numbers(self) -> dict:
-        tp, tr, tf = self.typed
-        return {"p": self.p, "r": self.r, "f1": self.f1, "typed_p": tp, "typed_r": tr, "typed_f1": tf, "tp": self.tp,
-                "typed_tp": self.tp if self.typed_tp is None else self.typed_tp, "gold": self.gold, "pred": self.pred,
-                **self.extra, **self.attribution}
-
-
-def decided_by(item) -> str:
-    """Who decided an item's model-decidable fields; an item that does not say was decided by the rules
-    (the rules backend, and quantities no model named)."""
-    return getattr(item, "decided_by", None) or "rules"
-
-
-def attribute(pred: list, pairs: list[tuple[int, int]], right: dict[int, bool]) -> dict[str, int]:
-    """Per source: predicted items, matched ones, and matched ones whose decided fields are right."""
-    out = {k: 0 for k in ATTRIBUTION_KEYS}
-    matched = {p for _, p in pairs}
-    for pi, item in enumerate(pred):
-        src = decided_by(item)
-        out[f"{src}_items"] += 1
-        if pi in matched:
-            out[f"{src}_matched"] += 1
-            out[f"{src}_right"] += bool(right.get(pi))
-    return out
-
-
-def _span_affinity(g, p) -> Optional[float]:
-    v = iou(g.evidence, p.evidence)
-    return v if v >= IOU_MIN else None
-
-
-def summary_recall(field_name: str, g, p) -> float:
-    try:
-        return term_recall(p.summary, g.summary_terms, g.evidence.quote)
-    except MissingTerms as exc:
-        raise MissingTerms(f"{field_name}: gold item {_clip(g.evidence.quote)!r}: {exc}") from None
-
-
-def cause_right(g, p) -> bool:
-    """Both state no cause, or both state it: the same clause (char-F1 ≥ CAUSE_TEXT_MIN) at the same place
-    when both give its evidence."""
-    if g.cause is None or p.cause is None:
-        return g.cause is None and p.cause is None
-    if g.cause_evidence is not None and p.cause_evidence is not None and iou(g.cause_evidence, p.cause_evidence) < IOU_MIN:
-        return False
-    return char_f1(g.cause, p.cause) >= CAUSE_TEXT_MIN
-
-
-def score_items(field_name: str, gold: list, pred: list) -> MatchScore:
-    pairs = greedy_match(gold, pred, _span_affinity)
-    misses = _misses(field_name, gold, pred, pairs, label=lambda it: it.summary)
-    extra: dict[str, Optional[float]] = {}
-    right: dict[int, bool] = {}
-    recalls, cats, causes = [], [], []
-    for g, p in pairs:
-        gi, pi = gold[g], pred[p]
-        why = []
-        if field_name in CATEGORY_FIELDS:
-            cats.append(gi.category == pi.category)
-            if not cats[-1]:
-                why.append(f"category gold={gi.category} pred={pi.category}")
-        recalls.append(summary_recall(field_name, gi, pi))
-        if not acceptable(recalls[-1]):
-            why.append(f"summary {pi.summary!r} carries {recalls[-1]:.0%} of {gi.summary_terms}")
-        if field_name == "problems":
-            causes.append(cause_right(gi, pi))
-            if not causes[-1]:
-                why.append(f"cause gold={gi.cause!r} pred={pi.cause!r}")
-        right[p] = not why
-        for reason in why:
-            ev = pi.evidence
-            misses.append(Miss(field_name, "wrong", ev.quote, ev.start, ev.end, reason))
-    if field_name in CATEGORY_FIELDS:
-        extra["category_accuracy"] = mean(float(c) for c in cats)
-    extra["summary_recall"] = mean(recalls)
-    extra["summary_acceptable"] = mean(float(acceptable(r)) for r in recalls)
-    if field_name == "problems":
-        extra["cause_accuracy"] = mean(float(c) for c in causes)
-    return MatchScore(len(pairs), len(gold), len(pred), extra, misses, typed_tp=sum(right.values()),
-                      attribution=attribute(pred, pairs, right))
-
-
-def _clip(text: str, width: int = 30) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def score_causes(gold: list, pred: list) -> MatchScore:
-    """The causes problems state, as their own list: found at the right place (span), and said right (typed)."""
-    g_items = [p for p in gold if p.cause is not None and p.cause_evidence is not None]
-    p_items = [p for p in pred if p.cause is not None and p.cause_evidence is not None]
-
-    def affinity(g, p) -> Optional[float]:
-        v = iou(g.cause_evidence, p.cause_evidence)
-        return v if v >= IOU_MIN else None
-
-    pairs = greedy_match(g_items, p_items, affinity)
-    misses = []
-    for kind, items, matched in (("fn", g_items, {g for g, _ in pairs}), ("fp", p_items, {p for _, p in pairs})):
-        for i, item in enumerate(items):
-            if i not in matched:
-                ev = item.cause_evidence
-                misses.append(Miss("causes", kind, ev.quote, ev.start, ev.end, item.cause or ""))
-    right = {p: char_f1(g_items[g].cause, p_items[p].cause) >= CAUSE_TEXT_MIN for g, p in pairs}
-    return MatchScore(len(pairs), len(g_items), len(p_items), {}, misses, typed_tp=sum(right.values()),
-                      attribution=attribute(p_items, pairs, right))
-
-
-def score_sections(gold: list, pred: list) -> MatchScore:
-    """The part of each top-level section: matched by heading span (IoU ≥ 0.5); typed: the same part."""
-    g_tops = [s for s in gold if s.level == 1]
-    p_tops = [s for s in pred if s.level == 1]
-    pairs = greedy_match(g_tops, p_tops, _span_affinity)
-    misses = _misses("sections", g_tops, p_tops, pairs, label=lambda s: s.part)
-    right = {}
-    for g, p in pairs:
-        right[p] = g_tops[g].part == p_tops[p].part
-        if not right[p]:
-            ev = p_tops[p].evidence
-            misses.append(Miss("sections", "wrong", ev.quote, ev.start, ev.end,
-                               f"part gold={g_tops[g].part} pred={p_tops[p].part} ({p_tops[p].decided_by})"))
-    extra = {"part_accuracy": mean(float(v) for v in right.values())}
-    return MatchScore(len(pairs), len(g_tops), len(p_tops), extra, misses, typed_tp=sum(right.values()),
-                      attribution=attribute(p_tops, pairs, right))
-
-
 # ---------------------------------------------------------------- metrics
 
 
@@ -428,7 +177,7 @@ def score_metrics(gold: list[Metric], pred: list[Metric]) -> MatchScore:
         "approx_accuracy": mean(float(gold[g].approx == pred[p].approx) for g, p in pairs),
         "indicator_accuracy": mean(float(gold[g].indicator == pred[p].indicator) for g, p in pairs),
     }
-    misses = _misses("metrics", gold, pred, pairs, label=_metric_label)
+    misses = misses_of("metrics", gold, pred, pairs, label=_metric_label)
     right = {}
     for g, p in pairs:
         ev = pred[p].evidence

@@ -256,20 +256,6 @@ def _first_problem(exc: ValidationError, text: str) -> str:
     return f"not a valid Report: {where}: {first['msg']}{tail}"
 
 
-def check_gold_for_scoring(path: Path, text: str, text_sha256: str) -> None:
-    """The checks `fazhi gold check` runs (schema, conventions, sha256, every quote at its offsets, no item
-    twice) plus what scoring needs (`summary_terms`): an `InputError` naming the file and its first problem."""
-    import json
-
-    data = json.loads(path.read_text(encoding="utf-8"))
-    found = goldcheck.gold_problems(data, text, text_sha256)
-    problems = found.problems + goldcheck.scoring_problems(data)
-    if problems:
-        where, what = problems[0]
-        more = f" (and {len(problems) - 1} more: fazhi gold check {path})" if len(problems) > 1 else ""
-        raise InputError(f"gold {path}: {where}: {what}{more}")
-
-
 def extract_solver(path: Path, config: Config, **kw) -> Report:
     # Imported here: scoring saved predictions (--pred-dir) must not need the extraction stack.
     from extractor.pipeline import extract
@@ -310,7 +296,7 @@ def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] =
         try:
             gold = _load_report(gold_path, "gold")
             source = read_source(suite.source_path(doc_id))
-            check_gold_for_scoring(gold_path, source, hashlib.sha256(suite.source_path(doc_id).read_bytes()).hexdigest())
+            goldcheck.check_for_scoring(gold_path, source, hashlib.sha256(suite.source_path(doc_id).read_bytes()).hexdigest())
         except (FazhiError, OSError) as exc:
             result.errors[doc_id] = str(exc)
             continue
@@ -352,33 +338,18 @@ def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] =
 
 def _floors(suite: Suite, golds: dict[str, Report], result: "EvalResult", config: Optional[Config],
             pred_dir: Optional[Path], solver: Solver) -> dict[str, dict]:
-    """Suite means of the empty, majority and rules-backend predictions (floors.py), per field."""
-    from extractor.evaluation.floors import empty_prediction, majority_prediction
+    """The floors of this suite (floors.py); a rules-backend run is its own rules floor."""
+    from extractor.evaluation.floors import floor_scores
 
-    fields, constant, all_golds = suite.fields, result.constant, list(golds.values())
-    made = {
-        "empty": {d: scoring.score_report(g, empty_prediction(g), None, fields, constant).numbers() for d, g in golds.items()},
-        "majority": {d: scoring.score_report(g, majority_prediction(g, all_golds), None, fields, constant).numbers()
-                     for d, g in golds.items()},
-    }
     if pred_dir is None and config is not None and config.resolved_backend == "rules" and solver is extract_solver:
-        made["rules"] = {d: s.numbers() for d, s in result.scores.items()}
-    else:
-        rules_config = (config or Config.from_env()).with_(backend="rules")
-        rules = {}
-        for doc_id, gold in golds.items():
-            try:
-                pred = extract_solver(suite.source_path(doc_id), rules_config)
-            except FazhiError as exc:  # the rules backend cannot fail on a text the suite scores: say so if it does
-                result.floor_errors[doc_id] = f"rules floor: {exc}"
-                continue
-            rules[doc_id] = scoring.score_report(gold, pred, None, fields, constant).numbers()
-        made["rules"] = rules
-    return {name: _scores_only(scoring.summarize(numbers)) for name, numbers in made.items()}
+        rules: dict | None = {d: s.numbers() for d, s in result.scores.items()}
+        return floor_scores(golds, suite.fields, result.constant, rules, None)
+    rules_config = (config or Config.from_env()).with_(backend="rules")
 
+    def extract_rules(doc_id: str) -> Report:
+        return extract_solver(suite.source_path(doc_id), rules_config)
 
-def _scores_only(summary: dict[str, dict]) -> dict[str, dict]:
-    return {f: {k: v for k, v in vals.items() if k not in scoring.COUNT_KEYS} for f, vals in summary.items()}
+    return floor_scores(golds, suite.fields, result.constant, None, extract_rules, result.floor_errors)
 
 
 # ---------------------------------------------------------------- comparing two logs
