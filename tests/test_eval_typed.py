@@ -128,3 +128,11 @@ def test_metric_typed_match_needs_the_name_and_the_indicator():
     pred.metrics[1].name = "x"
     s = scoring.score_metrics(gold.metrics, pred.metrics)
     assert s.f1 == 1.0 and s.typed_tp == len(gold.metrics) - 2
+
+
+def test_the_majority_floor_gives_every_top_level_section_the_commonest_gold_part():
+    gold = gold_report()
+    gold.sections = _sections("plans", "shortcomings", "plans", "plans")
+    floor = majority_prediction(gold, [gold])
+    assert [s.part for s in floor.sections] == ["plans"] * 4
+    assert scoring.score_sections(gold.sections, floor.sections).typed[2] == pytest.approx(0.75)
