@@ -136,3 +136,22 @@ def test_the_majority_floor_gives_every_top_level_section_the_commonest_gold_par
     floor = majority_prediction(gold, [gold])
     assert [s.part for s in floor.sections] == ["plans"] * 4
     assert scoring.score_sections(gold.sections, floor.sections).typed[2] == pytest.approx(0.75)
+
+
+def test_char_f1_of_an_empty_text_is_zero_unless_both_are_empty():
+    assert scoring.char_f1("", "行政复议") == scoring.char_f1("行政复议", "") == 0.0
+    assert scoring.char_f1("", " ") == 1.0
+
+
+def test_gold_checks_count_items_and_quotes_and_clip_long_quotes_only():
+    import json
+
+    from evalfixtures import SOURCE
+    from extractor.evaluation.goldcheck import clip, gold_problems
+
+    data = json.loads(json.dumps(gold_report().dump(), ensure_ascii=False))
+    data["sections"] = [s.model_dump(mode="json") for s in _sections("measures", "shortcomings", "leadership", "plans")]
+    found = gold_problems(data, SOURCE)
+    items = sum(len(data[k]) for k in ("leadership_duties", "measures", "metrics", "problems", "rectifications", "plans"))
+    assert found.problems == [] and found.items == items and found.quotes == items + 4 + 1  # + sections, + a cause
+    assert clip("法" * 40) == "法" * 40 and clip("法" * 41) == "法" * 39 + "…"

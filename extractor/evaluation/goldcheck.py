@@ -123,8 +123,8 @@ def check_duplicates(found: GoldFindings, data: dict) -> None:
         seen: dict[tuple, int] = {}
         for i, item in enumerate(_dicts(data.get(name))):
             ev = item.get("evidence") if isinstance(item.get("evidence"), dict) else {}
-            key = (ev.get("start"), ev.get("end"), item.get("value_base") if name == "metrics" else None)
-            if None in key[:2]:
+            key = (ev.get("start"), ev.get("end"))
+            if None in key:
                 continue
             if key in seen:
                 found.add(f"{name}[{i}]", f"duplicate of {name}[{seen[key]}] (same span [{key[0]},{key[1]}))")
