@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evalfixtures import copy, ev, gold_report
-from extractor.evaluation import scoring
+from extractor.evaluation import items, scoring
 from extractor.evaluation.floors import empty_prediction, majority_prediction
 from extractor.evaluation.summaries import SUMMARY_LIMIT, MissingTerms, acceptable, term_recall
 from schemas.report import Section
@@ -155,3 +155,30 @@ def test_gold_checks_count_items_and_quotes_and_clip_long_quotes_only():
     items = sum(len(data[k]) for k in ("leadership_duties", "measures", "metrics", "problems", "rectifications", "plans"))
     assert found.problems == [] and found.items == items and found.quotes == items + 4 + 1  # + sections, + a cause
     assert clip("法" * 40) == "法" * 40 and clip("法" * 41) == "法" * 39 + "…"
+
+
+def test_a_cause_found_at_iou_exactly_one_half_is_at_the_right_place():
+    from schemas.report import Evidence
+
+    gold, pred = gold_report(), gold_report()
+    g = gold.problems[1].cause_evidence
+    pred.problems[1].cause_evidence = Evidence(quote="培训不够。\n\n###", start=g.start, end=g.start + 2 * (g.end - g.start))
+    assert items.cause_right(gold.problems[1], pred.problems[1])
+    pred.problems[1].cause_evidence = Evidence(quote="培训不够。\n\n###…", start=g.start, end=g.start + 2 * (g.end - g.start) + 1)
+    assert not items.cause_right(gold.problems[1], pred.problems[1])
+
+
+def test_the_rules_floor_is_extracted_by_the_rules_backend_not_taken_from_the_solver():
+    from extractor.config import Config
+    from extractor.evaluation import suites as evaluate
+    from schemas.report import Report
+
+    suite = evaluate.load_suite("seeds")
+
+    def blank(path, config, **kw):
+        gold = Report.model_validate_json(suite.gold_path(path.stem).read_text(encoding="utf-8"))
+        return empty_prediction(gold)
+
+    result = evaluate.run_suite(suite, Config(backend="rules"), solver=blank)
+    assert result.log()["summary"]["headline"]["score"] == 0.0
+    assert result.floors["rules"]["headline"]["score"] > 0.7
