@@ -182,3 +182,10 @@ def test_the_rules_floor_is_extracted_by_the_rules_backend_not_taken_from_the_so
     result = evaluate.run_suite(suite, Config(backend="rules"), solver=blank)
     assert result.log()["summary"]["headline"]["score"] == 0.0
     assert result.floors["rules"]["headline"]["score"] > 0.7
+
+
+def test_a_summary_of_exactly_the_limit_is_scored_and_one_more_character_is_not():
+    quote = "三是深化人民调解工作" + "，" + "矛盾纠纷" * 20
+    exact = "人民调解" + "化" * (SUMMARY_LIMIT - 4)
+    assert len(exact) == SUMMARY_LIMIT and term_recall(exact, ["人民调解"], quote) == 1.0
+    assert term_recall(exact + "化", ["人民调解"], quote) == 0.0

@@ -154,3 +154,44 @@ def test_a_summary_with_an_invented_number_falls_back_to_the_rules_lead_clause_w
     assert all("99" not in m.summary for m in out.measures)
     assert any(m.summary.startswith("建成城市书房") for m in out.measures)
     assert [n.kind for n in out.quality if n.kind == "invented_number"] == ["invented_number"] * len(out.measures)
+
+
+class BlankSummaryModel(MetricsModel):
+    def ask(self, *, kind, prompt_version, messages, response_model, section=None):
+        if response_model is MeasureAnswer:
+            return MeasureAnswer(category="other", summary="  ")
+        return super().ask(kind=kind, prompt_version=prompt_version, messages=messages, response_model=response_model,
+                           section=section)
+
+
+def test_a_blank_model_summary_falls_back_to_the_rules_lead_clause_without_a_note():
+    norm = normalize(TEXT)
+    out = Labeler(norm, BlankSummaryModel(), model_metrics=False, categories="model").run(segment(norm), find_quantities(norm))
+    assert [m.summary for m in out.measures][1] == "建成城市书房12家"
+    assert not [n for n in out.quality if n.kind == "invented_number"]
+
+
+def test_the_rules_summary_is_the_lead_clause_without_its_marker():
+    from extractor.labeling import rules
+
+    assert rules.summary("一是加强执法监督，开展案卷评查。") == "加强执法监督"
+    assert rules.summary("（二）推进数字政府建设") == "推进数字政府建设"
+
+
+def test_with_a_pool_the_calls_go_through_it_and_progress_names_each_calls_section():
+    from concurrent.futures import ThreadPoolExecutor
+
+    class CountingPool(ThreadPoolExecutor):
+        submitted = 0
+
+        def submit(self, fn, *args, **kwargs):
+            CountingPool.submitted += 1
+            return super().submit(fn, *args, **kwargs)
+
+    norm = normalize(TEXT)
+    stages = []
+    with CountingPool(2) as pool:
+        Labeler(norm, MetricsModel(), model_metrics=False, categories="model", pool=pool,
+                progress=lambda stage, done, total: stages.append(stage)).run(segment(norm), find_quantities(norm))
+    assert CountingPool.submitted == len(stages) > 0
+    assert "problems 二" in stages
