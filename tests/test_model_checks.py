@@ -195,3 +195,13 @@ def test_with_a_pool_the_calls_go_through_it_and_progress_names_each_calls_secti
                 progress=lambda stage, done, total: stages.append(stage)).run(segment(norm), find_quantities(norm))
     assert CountingPool.submitted == len(stages) > 0
     assert "problems 二" in stages
+
+
+def test_the_report_year_given_decides_a_section_headed_by_the_next_year_and_a_shortcoming_heading_keeps_its_part():
+    from extractor.structure.parts import TopSection, decide_parts
+
+    sections = [TopSection("一", "一、坚持依法行政，推进政府职能转变", ""),
+                TopSection("二", "二、存在的薄弱环节和不足", ""),
+                TopSection("三", "三、2024年重点任务", "")]
+    assert [d.part for d in decide_parts(sections, 2023)] == ["measures", "shortcomings", "plans"]
+    assert decide_parts(sections, 2023)[2].scores.get("plans", 0) >= 2  # the year, not position alone
