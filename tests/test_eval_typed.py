@@ -110,6 +110,7 @@ def test_the_majority_floor_keeps_gold_spans_but_one_answer_for_everything():
     assert {m.category for m in floor.measures} == {"leadership_coordination"}  # ties go to the first seen
     assert {p.category for p in floor.plans} == {"legal_capacity_publicity"}
     assert {m.indicator for m in floor.metrics} == {None}  # 2 of 6 have none; each key occurs once
+    assert {m.summary for m in floor.measures + floor.plans} == {gold.measures[0].summary}  # all differ: the first
 
 
 def test_attribution_counts_model_and_rules_items_and_their_accuracy():
