@@ -363,3 +363,11 @@ def test_gold_check_runs_the_same_checks_duplicates_and_terms_included(workspace
     result = runner.invoke(app, ["gold", "check", str(gold), "--source", str(workspace / "seeds")])
     assert result.exit_code == 1
     assert "duplicate of plans[0]" in result.output and "is not in the item's quote" in result.output
+
+
+def test_a_baseline_of_the_old_format_is_named_as_such_before_anything_runs(workspace):
+    old = workspace / "old.json"
+    old.write_text(json.dumps({"version": 1, "reports": {}}), encoding="utf-8")
+    result = run_eval(workspace, "--baseline", str(old))
+    assert result.exit_code == 2 and "old format" in result.output and "Traceback" not in result.output
+    assert "eval tmp" not in result.output  # nothing was scored

@@ -109,11 +109,15 @@ def _options_given(config: Config) -> list[str]:
 
 def _read_log(path: Path) -> dict:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        log = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"baseline {path} not found", hint="save one with --save-baseline") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"baseline {path} is not an eval log: {exc}") from exc
+    if not isinstance(log, dict):
+        raise InputError(f"baseline {path} is not an eval log (not a JSON object)")
+    evaluate.check_log_version(log, f"baseline {path}")  # before the run: a model run of minutes for nothing
+    return log
 
 
 def _run(suite: evaluate.Suite, config, pred_dir: Optional[Path]) -> evaluate.EvalResult:

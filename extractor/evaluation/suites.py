@@ -407,14 +407,19 @@ def _diff(scope: str, before: dict, after: dict, table: dict[str, float]) -> lis
     return changes
 
 
+def check_log_version(log: dict, name: str = "baseline") -> None:
+    """An eval log of another format cannot be compared score by score: say so before anything runs."""
+    if log.get("version") != LOG_VERSION:
+        raise InputError(f"{name} eval log is of an old format (version {log.get('version')!r}, this fazhi writes "
+                         f"{LOG_VERSION}: typed scores, headline, floors)",
+                         hint="re-save the baseline with this version: fazhi eval … --save-baseline FILE")
+
+
 def compare(baseline_log: dict, current_log: dict, tolerances: Tolerances) -> Comparison:
     """Every score that changed, suite means first. Suite means are recomputed over the documents both runs
     scored, so a gold file added since the baseline is not mistaken for a change in the extractor."""
     for name, log in (("baseline", baseline_log), ("current", current_log)):
-        if log.get("version") != LOG_VERSION:
-            raise InputError(f"{name} eval log is of an old format (version {log.get('version')!r}, this fazhi writes "
-                             f"{LOG_VERSION}: typed scores, headline, floors)",
-                             hint="re-save the baseline with this version: fazhi eval … --save-baseline FILE")
+        check_log_version(log, name)
     before, after = baseline_log.get("reports", {}), current_log.get("reports", {})
     common = [d for d in after if d in before]
     notes = []
