@@ -64,6 +64,10 @@ def test_causes_are_scored_by_span_and_text_and_a_missing_cause_costs_the_proble
     causes = scoring.score_causes(gold.problems, pred.problems)
     problems = scoring.score_items("problems", gold.problems, pred.problems)
     assert causes.r == 0.0 and problems.extra["cause_accuracy"] == 0.5 and problems.typed[2] == 0.5
+    assert [(m.kind, m.quote) for m in causes.misses] == [("fn", "培训不够")]
+    pred.problems[1].cause = "培训不够"  # a cause with no evidence is not a found cause
+    assert scoring.score_causes(gold.problems, pred.problems).pred == 0
+    pred.problems[1].cause = None
     pred.problems[1].cause, pred.problems[1].cause_evidence = "素质有待提高", ev("素质有待提高")
     assert scoring.score_causes(gold.problems, pred.problems).tp == 0  # another place is another cause
 
@@ -111,6 +115,7 @@ def test_the_majority_floor_keeps_gold_spans_but_one_answer_for_everything():
     assert {p.category for p in floor.plans} == {"legal_capacity_publicity"}
     assert {m.indicator for m in floor.metrics} == {None}  # 2 of 6 have none; each key occurs once
     assert {m.summary for m in floor.measures + floor.plans} == {gold.measures[0].summary}  # all differ: the first
+    assert {m.name for m in floor.metrics} == {gold.metrics[0].name}
 
 
 def test_attribution_counts_model_and_rules_items_and_their_accuracy():
