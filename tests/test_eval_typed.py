@@ -195,3 +195,16 @@ def test_a_summary_of_exactly_the_limit_is_scored_and_one_more_character_is_not(
     exact = "人民调解" + "化" * (SUMMARY_LIMIT - 4)
     assert len(exact) == SUMMARY_LIMIT and term_recall(exact, ["人民调解"], quote) == 1.0
     assert term_recall(exact + "化", ["人民调解"], quote) == 0.0
+
+
+def test_boundaries_of_the_matching_counts():
+    from schemas.report import Evidence
+
+    point = Evidence(quote="", start=5, end=5)
+    assert scoring.iou(point, point) == 0.0  # two empty spans never match (and never divide by zero)
+    nothing = scoring.MatchScore(tp=0, gold=0, pred=2, typed_tp=0)
+    assert nothing.typed == (0.0, 0.0, 0.0) and (nothing.p, nothing.r) == (0.0, 0.0)
+    gold, pred = gold_report(), gold_report()
+    pred.metrics[2].name = "受理数"  # char-F1 with 行政复议案件受理数 is exactly 0.5: still acceptable
+    assert scoring.char_f1(gold.metrics[2].name, pred.metrics[2].name) == 0.5
+    assert scoring.score_metrics(gold.metrics, pred.metrics).typed_tp == len(gold.metrics)
