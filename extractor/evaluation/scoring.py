@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Optional
 
-from extractor.evaluation.items import CATEGORY_FIELDS, score_causes, score_items, score_sections
+from extractor.evaluation.items import CATEGORY_FIELDS, score_causes, score_items, score_sections  # noqa: F401
 from extractor.evaluation.matching import (  # noqa: F401 — re-exported: scoring is the scorers' one front door
     ATTRIBUTION_KEYS, IOU_MIN, SOURCES, MatchScore, Miss, attribute, char_f1, f1_of, greedy_match, iou, mean,
     misses_of, overlaps, ratio,
