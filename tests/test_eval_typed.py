@@ -68,6 +68,8 @@ def test_causes_are_scored_by_span_and_text_and_a_missing_cause_costs_the_proble
     pred.problems[1].cause = "培训不够"  # a cause with no evidence is not a found cause
     assert scoring.score_causes(gold.problems, pred.problems).pred == 0
     pred.problems[1].cause = None
+    gold.problems[1].cause_evidence = None  # nor is a gold cause without its evidence
+    assert scoring.score_causes(gold.problems, pred.problems).gold == 0
     pred.problems[1].cause, pred.problems[1].cause_evidence = "素质有待提高", ev("素质有待提高")
     assert scoring.score_causes(gold.problems, pred.problems).tp == 0  # another place is another cause
 
@@ -207,4 +209,5 @@ def test_boundaries_of_the_matching_counts():
     gold, pred = gold_report(), gold_report()
     pred.metrics[2].name = "受理数"  # char-F1 with 行政复议案件受理数 is exactly 0.5: still acceptable
     assert scoring.char_f1(gold.metrics[2].name, pred.metrics[2].name) == 0.5
-    assert scoring.score_metrics(gold.metrics, pred.metrics).typed_tp == len(gold.metrics)
+    named = scoring.score_metrics(gold.metrics, pred.metrics)
+    assert named.typed_tp == len(gold.metrics) and named.extra["name_acceptable"] == 1.0
