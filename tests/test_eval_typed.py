@@ -211,3 +211,21 @@ def test_boundaries_of_the_matching_counts():
     assert scoring.char_f1(gold.metrics[2].name, pred.metrics[2].name) == 0.5
     named = scoring.score_metrics(gold.metrics, pred.metrics)
     assert named.typed_tp == len(gold.metrics) and named.extra["name_acceptable"] == 1.0
+
+
+def test_every_gold_summary_carries_its_own_key_terms():
+    """CONVENTIONS: the gold summary is itself acceptable under its terms (the oracle must be able to pass)."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    files = sorted((root / "evals" / "gold").glob("*.json")) + sorted((root / "evals" / "layouts" / "gold").glob("*.json"))
+    checked = 0
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for key in ("measures", "problems", "rectifications", "plans", "leadership_duties"):
+            for i, item in enumerate(data[key]):
+                recall = term_recall(item["summary"], item["summary_terms"], item["evidence"]["quote"])
+                assert acceptable(recall), (path.name, key, i, item["summary"], item["summary_terms"])
+                checked += 1
+    assert checked > 145 * 4
