@@ -10,7 +10,8 @@ import hashlib
 from datetime import date
 
 from schemas.report import (
-    Compliance, Evidence, LeadershipDuty, Measure, Metadata, Metric, PartCoverage, Plan, Problem, Report, Source,
+    Compliance, Evidence, LeadershipDuty, Measure, Metadata, Metric, PartCoverage, Plan, Problem, Report, Section,
+    Source,
 )
 
 SOURCE = """# 济源市人民政府文件
@@ -80,6 +81,10 @@ def gold_report() -> Report:
             admin_level="city", report_year=2022, doc_number="济政文〔2023〕9号", signers=["庄建球"],
             recipients=["省人民政府"], issue_date=date(2023, 3, 1), printed_date=None,
         ),
+        sections=[Section(heading=h, level=1, ordinal=i + 1, path="一二三四"[i], part=part, evidence=ev(h))
+                  for i, (h, part) in enumerate([("一、主要举措和成效", "measures"), ("二、存在的不足和原因", "shortcomings"),
+                                                 ("三、党政主要负责人履行推进法治建设第一责任人职责情况", "leadership"),
+                                                 ("四、2023年工作安排", "plans")])],
         measures=[Measure(category=c, summary=s, summary_terms=[s[2:]], section="一", evidence=ev(q)) for c, s, q in measure_quotes],
         metrics=[
             _metric("市政府常务会会前学法次数", "4次", 4, "次", 4, "次", indicator="exec_meeting_law_study_sessions"),

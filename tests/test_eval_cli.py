@@ -339,13 +339,18 @@ def _no_terms(data):
     del data["problems"][0]["summary_terms"]
 
 
+def _no_sections(data):
+    data["sections"] = []
+
+
 @pytest.mark.parametrize("change, what", [
     (_shift_quote, "is not at"),
     (_past_the_end, "out of range"),
     (_duplicate, "duplicate of plans[0]"),
     (_other_file, "source.sha256"),
     (_no_terms, "problems[0].summary_terms"),
-], ids=["quote-moved", "past-the-end", "duplicate", "other-file", "no-summary-terms"])
+    (_no_sections, "sections: missing"),
+], ids=["quote-moved", "past-the-end", "duplicate", "other-file", "no-summary-terms", "no-sections"])
 def test_eval_runs_the_gold_checks_and_fails_with_one_line_naming_file_and_problem(workspace, change, what):
     baseline = workspace / "baseline.json"
     assert run_eval(workspace, "--save-baseline", str(baseline)).exit_code == 0

@@ -178,9 +178,13 @@ def gold_problems(data: Any, text: Optional[str], text_sha256: Optional[str] = N
     return found
 
 
-def scoring_problems(data: dict) -> list[tuple[str, str]]:
-    """Fields scoring needs that `gold check` does not require: `summary_terms` on every summarised item."""
+def scoring_problems(data: dict, fields: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """Fields scoring needs that `gold check` does not require: `summary_terms` on every summarised item, and
+    the top-level sections when `sections` is scored (a report always has some: none is a gap, not a zero)."""
     out = []
+    if "sections" in fields and not any(s.get("level") == 1 for s in _dicts(data.get("sections"))):
+        out.append(("sections", "missing: no top-level section, but the suite scores each top-level section's part "
+                                "(CONVENTIONS.md, \"Sections\"); label them or drop `sections` from the suite's fields"))
     for name in SUMMARY_LISTS:
         for i, item in enumerate(_dicts(data.get(name))):
             if item.get("summary") and item.get("summary_terms") is None:
@@ -189,12 +193,12 @@ def scoring_problems(data: dict) -> list[tuple[str, str]]:
     return out
 
 
-def check_for_scoring(path: Path, text: str, text_sha256: str) -> None:
+def check_for_scoring(path: Path, text: str, text_sha256: str, fields: tuple[str, ...] = ()) -> None:
     """The checks `fazhi gold check` runs (schema, conventions, sha256, every quote at its offsets, no item
     twice) plus what scoring needs (`summary_terms`): an `InputError` naming the file and its first problem."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     found = gold_problems(data, text, text_sha256)
-    problems = found.problems + scoring_problems(data)
+    problems = found.problems + scoring_problems(data, tuple(fields))
     if problems:
         where, what = problems[0]
         more = f" (and {len(problems) - 1} more: fazhi gold check {path})" if len(problems) > 1 else ""

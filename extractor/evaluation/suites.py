@@ -296,7 +296,8 @@ def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] =
         try:
             gold = _load_report(gold_path, "gold")
             source = read_source(suite.source_path(doc_id))
-            goldcheck.check_for_scoring(gold_path, source, hashlib.sha256(suite.source_path(doc_id).read_bytes()).hexdigest())
+            goldcheck.check_for_scoring(gold_path, source, hashlib.sha256(suite.source_path(doc_id).read_bytes()).hexdigest(),
+                                        suite.fields)
         except (FazhiError, OSError) as exc:
             result.errors[doc_id] = str(exc)
             continue
