@@ -17,6 +17,10 @@ from platformdirs import user_cache_dir
 from extractor.errors import ConfigError
 
 BACKENDS = ("auto", "openai", "local", "rules")
+# The kinds of model call a run can make, one per field the model decides (`--model-fields`): a kind left
+# out is decided by the rules without a call. Default: all, as measured; the lead flips it per field by
+# the eval's attribution (model vs rules accuracy per field).
+MODEL_KINDS = ("parts", "measures", "plans", "problems", "rectifications", "leadership", "metrics")
 DEFAULT_LOCAL_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 DEFAULT_LOCAL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 DEFAULT_MAX_BYTES = 5_000_000
@@ -47,6 +51,7 @@ class Config:
     price_out_per_1k: float | None = None
     max_report_seconds: float | None = None  # wall-time budget for one report's model calls (None: unbounded)
     breaker_limit: int = 3  # this many failed calls in a row, of one transport kind, stop the run
+    model_fields: str = "all"  # `all` or a comma list of MODEL_KINDS the model is asked for
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
@@ -57,6 +62,7 @@ class Config:
             "api_key": env.get("OPENAI_API_KEY") or None,
             "cache_dir": Path(env["FAZHI_CACHE_DIR"]) if env.get("FAZHI_CACHE_DIR") else None,
             "model_path": Path(env["FAZHI_MODEL_PATH"]) if env.get("FAZHI_MODEL_PATH") else None,
+            "model_fields": env.get("FAZHI_MODEL_FIELDS") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         cfg = cls(**values)
@@ -68,7 +74,22 @@ class Config:
                                        ("--categories", cfg.categories, ("auto", "model", "hybrid"))):
             if value not in allowed:
                 raise ConfigError(f"unknown {option} value {value!r}", hint=f"choose one of {', '.join(allowed)}")
+        unknown = sorted(set(cfg._model_field_list()) - set(MODEL_KINDS))
+        if unknown:
+            raise ConfigError(f"unknown --model-fields value {', '.join(unknown)}",
+                              hint=f"`all` or a comma list of {', '.join(MODEL_KINDS)}")
         return cfg
+
+    def _model_field_list(self) -> list[str]:
+        value = (self.model_fields or "all").strip()
+        if value == "all":
+            return list(MODEL_KINDS)
+        return [k.strip() for k in value.split(",") if k.strip()]
+
+    @property
+    def model_kinds(self) -> frozenset[str]:
+        """The call kinds the model is asked for; every other field is decided by the rules, without a call."""
+        return frozenset(self._model_field_list())
 
     @property
     def resolved_backend(self) -> str:
@@ -135,6 +156,8 @@ class Config:
             "temperature": self.temperature,
             "metric_names": self.metric_names,
             "categories": self.category_mode,
+            # only when narrowed: a default run's record (and a batch's fingerprint) stays as it was
+            **({"model_fields": sorted(self.model_kinds)} if self.model_kinds != frozenset(MODEL_KINDS) else {}),
         }
 
     def fingerprint(self, prompt_versions: dict[str, str] | None = None) -> str:

@@ -95,14 +95,14 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
     model = client if backend != "rules" else None
     call_notes: list[QualityNote] = []
     try:
-        if model is not None:  # the model settles the parts the rules could not
+        if model is not None and "parts" in config.model_kinds:  # the model settles the parts the rules could not
             # Through the batch's call pool when there is one, so it bounds every request in flight.
             outline = segment(norm, ask_part=part_asker(Pooled(model, pool) if pool is not None else model, call_notes))
         metadata, doc_notes = extract_metadata(norm, outline)
         quantities, injection_notes = without_instructions(norm, find_quantities(norm))
         quantities = with_tables(norm, key_indicators(norm, name_quantities(norm, quantities)))
-        labeled = Labeler(norm, model, config.model_names_metrics, progress,
-                          categories=config.category_mode, pool=pool).run(outline, quantities)
+        labeled = Labeler(norm, model, config.model_names_metrics, progress, categories=config.category_mode,
+                          pool=pool, model_kinds=config.model_kinds).run(outline, quantities)
     finally:
         if client is not None and own_client:
             client.close()

@@ -143,11 +143,15 @@ class Section(Strict):
 
 class Item(Strict):
     summary: str = Field(description="One short Chinese sentence (≤ 60 characters) in the report's own terms.")
+    summary_terms: Optional[list[str]] = Field(
+        None, description="Gold only: 1–4 verbatim pieces of the quote any faithful summary must carry (scored by "
+        "key-term recall, evals/gold/CONVENTIONS.md); absent in outputs.")
     section: Optional[str] = Field(None, description="Heading path of the section the item stands in, e.g. 一/（三）.")
     evidence: Evidence
     decided_by: Optional[DecidedBy] = Field(
-        None, description="`rules` when the model call for this item failed and the rules backend's category and "
-        "summary stand in (a `model_failed` note in `quality` names it); absent otherwise.")
+        None, description="`model` when a model call's answer decided the item's category/summary/cause; `rules` "
+        "when the model call for this item failed and the rules backend's category and summary stand in (a "
+        "`model_failed` note in `quality` names it); absent when no model was asked (the rules decided).")
 
 
 class Measure(Item):
@@ -183,7 +187,8 @@ class Metric(Strict):
     )
     evidence: Evidence
     decided_by: Optional[DecidedBy] = Field(
-        None, description="`rules` when the model was to name this quantity but its call failed; absent otherwise.")
+        None, description="`model` when a model call named or keyed this quantity; `rules` when the model was to "
+        "name it but its call failed; absent when no model was asked (the rules named it).")
 
 
 class PartCoverage(Strict):
@@ -263,8 +268,9 @@ class Report(Strict):
             data.pop("_labeling", None)
         for key in ("leadership_duties", "measures", "metrics", "problems", "rectifications", "plans"):
             for item in data.get(key) or ():
-                if item.get("decided_by") is None:
-                    item.pop("decided_by", None)
+                for key in ("decided_by", "summary_terms"):
+                    if item.get(key) is None:
+                        item.pop(key, None)
         _drop_null_pages(data)
         return data
 

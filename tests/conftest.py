@@ -38,9 +38,10 @@ def seed_text():
     return load
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's chromium driven by playwright (skips where it is missing, outside CI), shared by the browser tests."""
+    """Debian's chromium driven by playwright (skips where it is missing, outside CI), one per test module: a
+    playwright left running past its module breaks the modules that start their own."""
     sync_playwright, exe = require_browser()
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])

@@ -10,7 +10,8 @@ import hashlib
 from datetime import date
 
 from schemas.report import (
-    Compliance, Evidence, LeadershipDuty, Measure, Metadata, Metric, PartCoverage, Plan, Problem, Report, Source,
+    Compliance, Evidence, LeadershipDuty, Measure, Metadata, Metric, PartCoverage, Plan, Problem, Report, Section,
+    Source,
 )
 
 SOURCE = """# 济源市人民政府文件
@@ -80,7 +81,11 @@ def gold_report() -> Report:
             admin_level="city", report_year=2022, doc_number="济政文〔2023〕9号", signers=["庄建球"],
             recipients=["省人民政府"], issue_date=date(2023, 3, 1), printed_date=None,
         ),
-        measures=[Measure(category=c, summary=s, section="一", evidence=ev(q)) for c, s, q in measure_quotes],
+        sections=[Section(heading=h, level=1, ordinal=i + 1, path="一二三四"[i], part=part, evidence=ev(h))
+                  for i, (h, part) in enumerate([("一、主要举措和成效", "measures"), ("二、存在的不足和原因", "shortcomings"),
+                                                 ("三、党政主要负责人履行推进法治建设第一责任人职责情况", "leadership"),
+                                                 ("四、2023年工作安排", "plans")])],
+        measures=[Measure(category=c, summary=s, summary_terms=[s[2:]], section="一", evidence=ev(q)) for c, s, q in measure_quotes],
         metrics=[
             _metric("市政府常务会会前学法次数", "4次", 4, "次", 4, "次", indicator="exec_meeting_law_study_sessions"),
             _metric("网上可办政务服务事项数", "1523项", 1523, "项", 1523, "项", indicator="gov_service_items"),
@@ -90,16 +95,18 @@ def gold_report() -> Report:
             _metric("法治政府建设专题会议次数", "3次", 3, "次", 3, "次"),
         ],
         problems=[
-            Problem(summary="法治宣传形式较为单一", section="二", evidence=ev("一是法治宣传形式较为单一。")),
-            Problem(summary="执法人员素质有待提高", cause="培训不够", section="二",
-                    evidence=ev("二是执法人员素质有待提高，原因是培训不够。")),
+            Problem(summary="法治宣传形式较为单一", summary_terms=["法治宣传", "单一"], section="二",
+                    evidence=ev("一是法治宣传形式较为单一。")),
+            Problem(summary="执法人员素质有待提高", summary_terms=["执法人员素质"], cause="培训不够",
+                    cause_evidence=ev("培训不够"), section="二", evidence=ev("二是执法人员素质有待提高，原因是培训不够。")),
         ],
-        leadership_duties=[LeadershipDuty(summary="主要负责同志主持召开法治政府建设专题会议", section="三",
+        leadership_duties=[LeadershipDuty(summary="主要负责同志主持召开法治政府建设专题会议", summary_terms=["专题会议"], section="三",
                                           evidence=ev("市政府主要负责同志主持召开法治政府建设专题会议3次。"))],
         plans=[
-            Plan(category="legal_capacity_publicity", summary="加强领导干部法治培训", section="四",
-                 evidence=ev("一是加强领导干部法治培训")),
-            Plan(category="digital_government", summary="推进数字政府建设", section="四", evidence=ev("二是推进数字政府建设。")),
+            Plan(category="legal_capacity_publicity", summary="加强领导干部法治培训", summary_terms=["领导干部法治培训"],
+                 section="四", evidence=ev("一是加强领导干部法治培训")),
+            Plan(category="digital_government", summary="推进数字政府建设", summary_terms=["数字政府"], section="四",
+                 evidence=ev("二是推进数字政府建设。")),
         ],
         compliance=Compliance(measures=_covered("一"), shortcomings=_covered("二"), leadership=_covered("三"),
                               plans=_covered("四"), other=_covered()),

@@ -84,16 +84,16 @@ def test_degraded_predictions_fail_against_the_undegraded_baseline(workspace, re
     degrade(workspace / "preds")
     result = run_eval(workspace, "--baseline", str(baseline), "--json", str(current))
     assert result.exit_code == 1, result.output
-    assert "regression: suite measures.f1" in result.output
-    assert "regression: suite overall.score" in result.output
+    assert "regression: suite measures.typed_f1" in result.output
+    assert "regression: suite overall.score" in result.output and "regression: suite headline.score" in result.output
     # one wrong value among the fixture's 6 metrics is a regression; among a real report's ~100 it is a
     # change within tolerance, shown but not failing
     cmp = evaluate.compare(*(json.loads(p.read_text(encoding="utf-8")) for p in (baseline, current)),
                            evaluate.load_suite(workspace / "suite.toml").tolerances)
-    [metrics_f1] = [c for c in cmp.changes if (c.scope, c.field, c.key) == ("suite", "metrics", "f1")]
+    [metrics_f1] = [c for c in cmp.changes if (c.scope, c.field, c.key) == ("suite", "metrics", "typed_f1")]
     assert metrics_f1.delta < 0
     if request.node.callspec.params["workspace"] == "fixture":
-        assert "regression: suite metrics.f1" in result.output
+        assert "regression: suite metrics.typed_f1" in result.output
 
 
 def test_undegraded_predictions_pass_against_their_own_baseline(workspace):
@@ -119,11 +119,14 @@ def test_json_log_is_versioned_per_report_and_field(workspace):
     result = run_eval(workspace, "--json", str(log_path))
     assert result.exit_code == 0, result.output
     log = json.loads(log_path.read_text(encoding="utf-8"))
-    assert log["version"] == 1 and log["suite"] == "tmp" and log["errors"] == {}
+    assert log["version"] == evaluate.LOG_VERSION and log["suite"] == "tmp" and log["errors"] == {}
     for numbers in log["reports"].values():
-        assert numbers["measures"]["f1"] == 1.0 and numbers["metadata"]["score"] == 1.0
+        assert numbers["measures"]["f1"] == 1.0 and numbers["measures"]["typed_f1"] == 1.0
+        assert numbers["metadata"]["score"] == 1.0 and numbers["headline"]["score"] == 1.0
         assert numbers["grounding"]["share"] == 1.0 and numbers["overall"]["score"] == 1.0
-    assert log["summary"]["overall"]["score"] == 1.0
+    assert log["summary"]["overall"]["score"] == 1.0 and log["summary"]["headline"]["score"] == 1.0
+    assert set(log["floors"]) == {"empty", "majority", "rules"}
+    assert log["floors"]["empty"]["headline"]["score"] <= 0.05
 
 
 def test_table_shows_every_field_and_the_suite_mean(workspace):
@@ -230,7 +233,7 @@ def test_a_document_without_gold_is_an_error_not_a_silent_skip(workspace):
 
 
 def _log(reports: dict, gold: dict | None = None) -> dict:
-    return {"version": 1, "reports": reports, "gold": gold or {}, "errors": {}}
+    return {"version": evaluate.LOG_VERSION, "reports": reports, "gold": gold or {}, "errors": {}}
 
 
 def test_compare_recomputes_suite_means_over_reports_both_runs_scored():
@@ -242,16 +245,16 @@ def test_compare_recomputes_suite_means_over_reports_both_runs_scored():
 
 def test_a_drop_equal_to_the_tolerance_passes_and_a_larger_one_fails():
     tol = evaluate.Tolerances(suite={"measures": 0.1})
-    at = evaluate.compare(_log({"a": {"measures": {"f1": 0.8}}}), _log({"a": {"measures": {"f1": 0.7}}}), tol)
-    past = evaluate.compare(_log({"a": {"measures": {"f1": 0.8}}}), _log({"a": {"measures": {"f1": 0.69}}}), tol)
+    at = evaluate.compare(_log({"a": {"measures": {"typed_f1": 0.8}}}), _log({"a": {"measures": {"typed_f1": 0.7}}}), tol)
+    past = evaluate.compare(_log({"a": {"measures": {"typed_f1": 0.8}}}), _log({"a": {"measures": {"typed_f1": 0.69}}}), tol)
     assert not at.failed and at.changes[0].delta == pytest.approx(-0.1)
-    assert [c.key for c in past.regressions] == ["f1"]
+    assert [c.key for c in past.regressions] == ["typed_f1"]
 
 
 def test_scores_without_a_tolerance_are_reported_but_never_gate():
     tol = evaluate.Tolerances(suite={"measures": 0.0})
-    cmp = evaluate.compare(_log({"a": {"measures": {"f1": 1.0, "r": 1.0}}}),
-                           _log({"a": {"measures": {"f1": 1.0, "r": 0.5}}}), tol)
+    cmp = evaluate.compare(_log({"a": {"measures": {"typed_f1": 1.0, "r": 1.0}}}),
+                           _log({"a": {"measures": {"typed_f1": 1.0, "r": 0.5}}}), tol)
     assert [(c.scope, c.key) for c in cmp.changes] == [("suite", "r"), ("a", "r")] and not cmp.failed
 
 
@@ -269,6 +272,7 @@ def test_seeds_suite_covers_the_five_seeds():
     suite = evaluate.load_suite("seeds")
     assert len(suite.documents) == 5 and all(suite.source_path(d).exists() for d in suite.documents)
     assert suite.gold_dir == ROOT / "evals" / "gold"
+    assert evaluate.Tolerances.lookup(suite.tolerances.suite, "measures", "typed_f1") == 0.02
     assert evaluate.Tolerances.lookup(suite.tolerances.suite, "measures", "f1") == 0.02
 
 
@@ -288,7 +292,8 @@ def test_piped_eval_output_is_markdown_with_every_number_whole(workspace):
     result = run_eval(workspace)
     assert result.exit_code == 0
     assert "| overall |" in result.stdout and "…" not in result.stdout
-    assert "| report | field | gold | pred | P | R | F1 | acc | sim | score |" in result.stdout
+    assert "| report | field | gold | pred | P | R | F1 | typed | acc | sum | score |" in result.stdout
+    assert "## floors" in result.stdout and "## attribution (decided_by)" in result.stdout
 
 
 def test_eval_tables_fit_80_columns_on_a_terminal(workspace, monkeypatch):
@@ -301,5 +306,73 @@ def test_eval_tables_fit_80_columns_on_a_terminal(workspace, monkeypatch):
     assert run_eval(workspace).exit_code == 0
     lines = screen.getvalue().splitlines()
     assert any(line.startswith("overall") and line.rstrip().endswith("1.000") for line in lines)
-    assert all(len(line) <= 80 for line in lines if not line.startswith("score ="))
+    assert all(len(line) <= 80 for line in lines if not line.startswith("F1 ="))
     assert not any("…" in line for line in lines if not line.startswith("score ="))  # the caption wraps itself
+
+
+def _break_gold(ws: Path, change) -> Path:
+    gold = sorted((ws / "gold").glob("*.json"))[0]
+    data = json.loads(gold.read_text(encoding="utf-8"))
+    change(data)
+    gold.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return gold
+
+
+def _shift_quote(data):
+    data["measures"][0]["evidence"]["start"] += 2
+    data["measures"][0]["evidence"]["end"] += 2
+
+
+def _past_the_end(data):
+    data["measures"][0]["evidence"]["end"] = data["source"]["chars"] + 50
+
+
+def _duplicate(data):
+    data["plans"].append(data["plans"][0])
+
+
+def _other_file(data):
+    data["source"]["sha256"] = "0" * 64
+
+
+def _no_terms(data):
+    del data["problems"][0]["summary_terms"]
+
+
+def _no_sections(data):
+    data["sections"] = []
+
+
+@pytest.mark.parametrize("change, what", [
+    (_shift_quote, "is not at"),
+    (_past_the_end, "out of range"),
+    (_duplicate, "duplicate of plans[0]"),
+    (_other_file, "source.sha256"),
+    (_no_terms, "problems[0].summary_terms"),
+    (_no_sections, "sections: missing"),
+], ids=["quote-moved", "past-the-end", "duplicate", "other-file", "no-summary-terms", "no-sections"])
+def test_eval_runs_the_gold_checks_and_fails_with_one_line_naming_file_and_problem(workspace, change, what):
+    baseline = workspace / "baseline.json"
+    assert run_eval(workspace, "--save-baseline", str(baseline)).exit_code == 0
+    gold = _break_gold(workspace, change)
+    for args in ((), ("--baseline", str(baseline))):
+        result = run_eval(workspace, *args)
+        assert result.exit_code == 1, result.output
+        [line] = [line for line in result.stderr.splitlines() if line.startswith("error")]
+        assert what in line and gold.name in line, line
+
+
+def test_gold_check_runs_the_same_checks_duplicates_and_terms_included(workspace):
+    gold = _break_gold(workspace, _duplicate)
+    _break_gold(workspace, lambda d: d["measures"][0].update(summary_terms=["不在引文里的词"]))
+    result = runner.invoke(app, ["gold", "check", str(gold), "--source", str(workspace / "seeds")])
+    assert result.exit_code == 1
+    assert "duplicate of plans[0]" in result.output and "is not in the item's quote" in result.output
+
+
+def test_a_baseline_of_the_old_format_is_named_as_such_before_anything_runs(workspace):
+    old = workspace / "old.json"
+    old.write_text(json.dumps({"version": 1, "reports": {}}), encoding="utf-8")
+    result = run_eval(workspace, "--baseline", str(old))
+    assert result.exit_code == 2 and "old format" in result.output and "Traceback" not in result.output
+    assert "eval tmp" not in result.output  # nothing was scored

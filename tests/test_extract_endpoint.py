@@ -112,7 +112,7 @@ def test_valid_json_of_the_wrong_schema_degrades_only_that_item(fake, tmp_path):
     assert result.exit_code == 1
     assert [n.section for n in report.quality if n.kind == "model_failed"] == ["一/（一）"]
     assert fake.count == report.run.calls + 2 and len(report.measures) == 7
-    assert report.measures[0].decided_by == "rules" and report.measures[1].decided_by is None
+    assert report.measures[0].decided_by == "rules" and report.measures[1].decided_by == "model"
 
 
 def test_a_quote_that_is_not_in_the_text_is_dropped_to_quality(fake, tmp_path):

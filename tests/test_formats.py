@@ -268,6 +268,9 @@ def test_a_gold_made_on_a_pdf_is_checked_against_its_layer_added_and_scored(repo
     assert runner.invoke(app, ["extract", str(report_pdf), "--backend", "rules", "-q", "-o", str(out)]).exit_code == 0
     gold = json.loads(out.read_text(encoding="utf-8"))
     gold.update(_labeling="made-up report for the format tests; rules output taken as is", run=None, quality=[])
+    for key in ("measures", "problems", "rectifications", "plans", "leadership_duties"):
+        for item in gold[key]:  # the key terms eval scores summaries by: here the quote's opening words
+            item["summary_terms"] = [item["evidence"]["quote"][:6]]
     out.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
     checked = runner.invoke(app, ["gold", "check", str(out), "--source", str(report_pdf)])
     assert checked.exit_code == 0, checked.output  # every quote at its offsets in the PDF's text layer

@@ -212,6 +212,15 @@ def test_edits_in_the_page_download_as_gold_that_checks_and_scores(browser, seed
     assert added_to.exit_code == 0, added_to.output
     log_path = tmp_path / "log.json"
     scored = runner.invoke(app, ["eval", "--suite", str(suite), "--backend", "rules", "--json", str(log_path)])
+    # summaries are scored by key terms the reviewer gives (CONVENTIONS.md): without them eval says which are missing
+    assert scored.exit_code == 1 and "summary_terms: missing" in scored.output
+    suite_gold = tmp_path / "suites" / "mine" / "gold" / f"{source.stem}.json"
+    data = json.loads(suite_gold.read_text(encoding="utf-8"))
+    for key in ("measures", "problems", "rectifications", "plans", "leadership_duties"):
+        for item in data[key]:  # the reviewer's terms: here a piece of each item's own quote
+            item["summary_terms"] = ["".join(item["evidence"]["quote"].split())[2:6]]
+    suite_gold.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    scored = runner.invoke(app, ["eval", "--suite", str(suite), "--backend", "rules", "--json", str(log_path)])
     assert scored.exit_code == 0, scored.output
     numbers = json.loads(log_path.read_text(encoding="utf-8"))["reports"][source.stem]
     assert numbers["problems"]["p"] < 1.0 and numbers["problems"]["r"] == 1.0  # the deleted problem is now a false positive

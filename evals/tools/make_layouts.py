@@ -233,6 +233,11 @@ def check_seed_gold(gold: dict, text: str, name: str) -> None:
 def remap(gold: dict, rw: Rewrite, name: str) -> dict:
     """A copy of `gold` with every evidence mapped into rw.text and its quote re-sliced from it."""
     out = copy.deepcopy(gold)
+    for key in ITEM_LISTS:  # before the evidence moves: a term is found inside its item's original span
+        for i, item in enumerate(out[key]):
+            if item.get("summary_terms"):
+                item["summary_terms"] = [remap_term(rw, item["evidence"], term, f"{name}: {key}[{i}]")
+                                         for term in item["summary_terms"]]
     for where, ev in evidences(out):
         ns, ne = rw.span(ev["start"], ev["end"])
         quote = rw.text[ns:ne]
@@ -243,6 +248,20 @@ def remap(gold: dict, rw: Rewrite, name: str) -> dict:
     for sec in out["sections"]:
         sec["heading"] = heading_of(sec["evidence"]["quote"])
     return out
+
+
+def remap_term(rw: Rewrite, ev: dict, term: str, where: str) -> str:
+    """A summary key term is a piece of the item's text: it follows the text through the rewrite (half-width,
+    traditional), sliced from the new text where its original occurrence inside the item went. A page break
+    inside the term in the text (`规范文明执\n\n法`) is matched and left out of the term, as the gold term has it."""
+    found = re.compile(r"\s*".join(map(re.escape, term))).search(rw.original, ev["start"], ev["end"])
+    if found is None:
+        raise LayoutError(f"{where}: summary term {term!r} is not in the item's text")
+    ns, ne = rw.span(found.start(), found.end())
+    new = rw.text[ns:ne]
+    if new != rw.image(found.start(), found.end()):
+        raise LayoutError(f"{where}: summary term {term!r} mapped to {new!r}")
+    return new if re.search(r"\s", term) else "".join(new.split())
 
 
 def verify(gold: dict, text: str, name: str) -> None:
@@ -256,6 +275,11 @@ def verify(gold: dict, text: str, name: str) -> None:
     for i, sec in enumerate(gold["sections"]):
         if sec["heading"] != heading_of(sec["evidence"]["quote"]):
             raise LayoutError(f"{name}: sections[{i}].heading is not its quote")
+    for key in ITEM_LISTS:
+        for i, item in enumerate(gold[key]):
+            for term in item.get("summary_terms") or ():
+                if squash(term) not in squash(item["evidence"]["quote"]):
+                    raise LayoutError(f"{name}: {key}[{i}].summary_terms {term!r} is not in its quote")
     for i, note in enumerate(gold.get("quality", [])):
         if note.get("quote") and squash(note["quote"]) not in squash(text):
             raise LayoutError(f"{name}: quality[{i}].quote {note['quote']!r} is not in the text")

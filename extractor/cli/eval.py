@@ -26,11 +26,18 @@ from extractor.errors import FazhiError, InputError
 from extractor.files import atomic_write_json
 
 QUOTE_WIDTH = 80  # --misses shows this much of a quote; the JSON log keeps it whole
-ROW_ORDER = ("metadata", *scoring.ITEM_FIELDS, "metrics", "compliance", "grounding", "overall")
-CAPTION = ("score = the field's primary score (F1; fields right for metadata; parts right for compliance), "
-           "averaged into overall. acc = category accuracy (measures, plans), approx/indicator accuracy "
-           "(metrics), share right (metadata, compliance), grounded/checked (grounding). "
-           "sim = char-F1 of matched summaries (metric names).")
+ROW_ORDER = ("metadata", *scoring.ITEM_FIELDS, "metrics", "causes", "sections", "compliance", "grounding", "overall",
+             "headline")
+CAPTION = ("F1 = span-only (the item is found); typed = F1 counting a match only when what the model decides is right "
+           "too (category, summary, cause; metric name and indicator; a section's part; metadata values and parts "
+           "present stated). score = the gated score (typed; metadata fields right; compliance parts right). "
+           "headline = mean typed score (fields constant across the suite left out); overall = span-only mean. "
+           "acc = category (measures, plans), cause (problems), indicator (metrics), part (sections) accuracy; "
+           "fields/parts right (metadata, compliance); grounded/checked. sum = share of summaries carrying the "
+           "gold key terms (metric names acceptable).")
+HEAD = ("gold", "pred", "P", "R", "F1", "typed", "acc", "sum", "score")
+_ACC = {"measures": "category_accuracy", "plans": "category_accuracy", "problems": "cause_accuracy",
+        "metrics": "indicator_accuracy", "sections": "part_accuracy"}
 
 
 @config_options()
@@ -95,17 +102,22 @@ def _options_given(config: Config) -> list[str]:
     """Extraction options set on the command line (they differ from what the environment alone gives)."""
     plain = Config.from_env()
     return [f"--{name.replace('_', '-')}" for name in ("backend", "base_url", "model", "mode", "timeout", "refresh",
-                                                     "model_path", "categories", "metric_names", "max_report_seconds")
+                                                     "model_path", "categories", "metric_names", "max_report_seconds",
+                                                     "model_fields")
             if getattr(config, name) != getattr(plain, name)]
 
 
 def _read_log(path: Path) -> dict:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        log = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"baseline {path} not found", hint="save one with --save-baseline") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"baseline {path} is not an eval log: {exc}") from exc
+    if not isinstance(log, dict):
+        raise InputError(f"baseline {path} is not an eval log (not a JSON object)")
+    evaluate.check_log_version(log, f"baseline {path}")  # before the run: a model run of minutes for nothing
+    return log
 
 
 def _run(suite: evaluate.Suite, config, pred_dir: Optional[Path]) -> evaluate.EvalResult:
@@ -140,33 +152,60 @@ def _count(value) -> str:
 
 
 def _cells(fname: str, v: dict) -> list:
-    """gold, pred, P, R, F1, acc, sim, score for one field's numbers."""
+    """gold, pred, P, R, F1, typed, acc, sum, score for one field's numbers."""
     score = _num(v.get(scoring.primary_key(fname)), bold=True)
-    if fname in ("metadata", "compliance", "grounding", "overall"):
-        right, total = (v.get("grounded"), v.get("checked")) if fname == "grounding" else (v.get("right"), v.get("total"))
-        return ["", "", "", "", "", f"{right}/{total}" if right is not None else "", "", score]
-    if fname == "metrics":
-        a, i = v.get("approx_accuracy"), v.get("indicator_accuracy")
-        acc = Text("–", style="dim") if a is None else f"{a:.2f}/{i:.2f}"
-        sim = v.get("name_similarity")
-    else:
-        acc = _num(v.get("category_accuracy")) if fname in scoring.CATEGORY_FIELDS else ""
-        sim = v.get("summary_similarity")
+    if fname in ("grounding", "overall", "headline"):
+        right = f"{v['grounded']}/{v['checked']}" if v.get("grounded") is not None else ""
+        return ["", "", "", "", "", "", right, "", score]
+    if fname in ("metadata", "compliance"):
+        right = f"{v['right']}/{v['total']}" if v.get("right") is not None else ""
+        return [_count(v.get("gold")), _count(v.get("pred")), "", "", "", _num(v.get("typed_f1")), right, "", score]
+    acc = _num(v.get(_ACC[fname])) if fname in _ACC else ""
+    summ = v.get("name_acceptable") if fname == "metrics" else v.get("summary_acceptable")
     return [_count(v.get("gold")), _count(v.get("pred")), _num(v.get("p")), _num(v.get("r")), _num(v.get("f1")),
-            acc, _num(sim), score]
+            _num(v.get("typed_f1")), acc, _num(summ) if fname != "causes" else "", score]
 
 
-def _table(title: str, first: Optional[str], narrow: bool = False) -> Table:
-    if narrow:  # no borders: 80 columns hold the field name and eight numbers whole
+def _table(title: str, first: Optional[str], narrow: bool = False, head=HEAD) -> Table:
+    if narrow:  # no borders: 80 columns hold the field name and nine numbers whole
         table = Table(title=title, title_justify="left", box=None, pad_edge=False, padding=(0, 1), header_style="bold")
     else:
         table = Table(title=title, title_justify="left", pad_edge=False, show_edge=False)
     if first:
         table.add_column(first, no_wrap=True)
     table.add_column("field", no_wrap=True)
-    for name in ("gold", "pred", "P", "R", "F1", "acc", "sim", "score"):
+    for name in head:
         table.add_column(name, justify="right", no_wrap=True)
     return table
+
+
+FLOOR_HEAD = ("this run", "empty", "majority", "rules")
+ATTR_HEAD = ("model n", "model acc", "rules n", "rules acc")
+
+
+def floor_rows(log: dict) -> list[tuple[str, list]]:
+    """Per field: this run's gated score beside the empty, constant-majority and rules-backend floors."""
+    floors, summary = log.get("floors") or {}, log["summary"]
+    rows = []
+    for fname in ROW_ORDER:
+        if fname not in summary or fname in ("grounding", "overall"):
+            continue
+        key = scoring.primary_key(fname)
+        rows.append((fname, [_num(summary[fname].get(key), bold=True),
+                             *(_num((floors.get(f) or {}).get(fname, {}).get(key)) for f in ("empty", "majority", "rules"))]))
+    return rows
+
+
+def attribution_rows(log: dict) -> list[tuple[str, list]]:
+    """Per field: how many items the model and the rules decided, and how many of the matched were right."""
+    rows = []
+    for fname, sources in (log.get("attribution") or {}).items():
+        cells = []
+        for src in scoring.SOURCES:
+            row = sources.get(src) or {}
+            cells += [_count(row.get("items", 0)), _num(row.get("accuracy"))]
+        rows.append((fname, cells))
+    return rows
 
 
 def short_ids(ids) -> dict[str, str]:
@@ -188,7 +227,7 @@ def render_scores(log: dict) -> None:
     summary = log["summary"]
     title = f"eval {log['suite']} · {_who(log)}"
     if not out.is_terminal:
-        _markdown(title, names, reports, summary)
+        _markdown(title, names, reports, summary, log)
     elif out.width < NARROW:
         out.print(Text(title, style="bold"))
         for doc_id, numbers in reports.items():
@@ -211,18 +250,28 @@ def render_scores(log: dict) -> None:
             if fname in summary:
                 table.add_row(SHORT_FIELDS.get(fname, fname) if narrow else fname, *_cells(fname, summary[fname]))
         out.print(table)
+        for title, head, rows in (
+            ("floors: empty prediction, constant majority, rules backend", FLOOR_HEAD, floor_rows(log)),
+            ("attribution (decided_by): items and accuracy", ATTR_HEAD, attribution_rows(log))):
+            if rows:
+                extra = _table(title, None, narrow=narrow, head=head)
+                for fname, cells in rows:
+                    extra.add_row(SHORT_FIELDS.get(fname, fname) if narrow else fname, *cells)
+                out.print(extra)
         out.print(Text(CAPTION, style="dim"), soft_wrap=True)
     for doc_id, message in log["errors"].items():
         console.print(Text(f"error {doc_id} (scored 0): {message}", style="red"), soft_wrap=True)
+    for doc_id, message in (log.get("floor_errors") or {}).items():
+        console.print(Text(f"floor {doc_id}: {message}", style="yellow"), soft_wrap=True)
     for doc_id, reason in log["skipped"].items():
         console.print(Text(f"skipped {doc_id}: {reason}", style="yellow"))
     for doc_id in log["partial"]:
         console.print(Text(f"partial {doc_id}: a section failed; scored as extracted", style="yellow"))
 
 
-def _markdown(title: str, names: dict, reports: dict, summary: dict) -> None:
+def _markdown(title: str, names: dict, reports: dict, summary: dict, log: dict) -> None:
     """The same numbers as plain markdown tables: nothing cut, nothing styled, greppable and pasteable."""
-    head = ["field", "gold", "pred", "P", "R", "F1", "acc", "sim", "score"]
+    head = ["field", *HEAD]
     lines = [f"## {title}", "", "| report | " + " | ".join(head) + " |", "|" + "---|" * (len(head) + 1)]
     for doc_id, numbers in reports.items():
         for fname in (f for f in ROW_ORDER if f in numbers):
@@ -231,6 +280,11 @@ def _markdown(title: str, names: dict, reports: dict, summary: dict) -> None:
               "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for fname in (f for f in ROW_ORDER if f in summary):
         lines.append(f"| {fname} | " + " | ".join(_plain(c) for c in _cells(fname, summary[fname])) + " |")
+    for title, cols, rows in (("floors", FLOOR_HEAD, floor_rows(log)), ("attribution (decided_by)", ATTR_HEAD,
+                                                                         attribution_rows(log))):
+        if rows:
+            lines += ["", f"## {title}", "", "| field | " + " | ".join(cols) + " |", "|" + "---|" * (len(cols) + 1)]
+            lines += [f"| {fname} | " + " | ".join(_plain(c) for c in cells) + " |" for fname, cells in rows]
     lines += ["", CAPTION]
     out.file.write("\n".join(lines) + "\n")
     out.file.flush()

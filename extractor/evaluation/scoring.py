@@ -1,12 +1,26 @@
 """Scorers: one small pure function per field, comparing a predicted Report with its gold (no I/O).
 
     score_report(gold, pred, source) -> ReportScore
-        metadata            score_metadata     fraction of the 10 fields right (nulls included)
-        measures … duties   score_items        P/R/F1, one-to-one by evidence IoU ≥ 0.5
-        metrics             score_metrics      P/R/F1, one-to-one by value_base + unit + overlapping span
-        compliance          score_compliance   accuracy over the five parts' `present`
+        metadata            score_metadata     fraction of the 10 fields right (nulls included); typed: F1 of
+                                               the stated values (a null on both sides counts for nothing)
+        measures … duties   score_items        span P/R/F1, one-to-one by evidence IoU ≥ 0.5; typed P/R/F1:
+                                               a match counts only when the category (measures, plans), the
+                                               summary (key-term recall, summaries.py) and the cause
+                                               (problems) are right too
+        metrics             score_metrics      P/R/F1, one-to-one by value_base + unit + overlapping span;
+                                               typed: the name acceptable and the indicator right
+        causes              score_causes       problems' causes: span P/R/F1 by cause_evidence IoU ≥ 0.5;
+                                               typed: the cause text right too
+        sections            score_sections     top-level sections matched by heading span; typed: same part
+        compliance          score_compliance   accuracy over the five parts' `present`; typed: F1 of the parts
+                                               present
         grounding           score_grounding    share of predicted evidence really at its offsets
-        overall             mean of the primary scores above (grounding excluded: it needs no gold)
+        overall             span-only: the mean of metadata score, item and metric span F1s and compliance
+                            accuracy (what the eval reported before typed scores)
+        headline            the mean of the typed scores of HEADLINE_FIELDS, leaving out a field with nothing
+                            on either side in this report (no gold items, none predicted) and the fields whose
+                            gold never varies across the suite (`constant`): it moves with every answer the
+                            model gives, and an empty prediction scores 0
 
 Each scorer returns a dataclass whose `numbers()` is what the eval log stores and whose `misses` are the
 false negatives / false positives (and wrong fields) with their quotes. `summarize()` folds per-report
@@ -19,122 +33,42 @@ numbers into suite means. Conventions (gold-and-scoring.md):
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Optional
 
+from extractor.evaluation.items import CATEGORY_FIELDS, score_causes, score_items, score_sections  # noqa: F401
+from extractor.evaluation.matching import (  # noqa: F401 — re-exported: scoring is the scorers' one front door
+    ATTRIBUTION_KEYS, IOU_MIN, SOURCES, MatchScore, Miss, attribute, char_f1, f1_of, greedy_match, iou, mean,
+    misses_of, overlaps, ratio,
+)
 from extractor.grounding import is_grounded
 from extractor.text.normalize import canon
-from schemas.report import REQUIRED_PARTS, Evidence, Metadata, Metric, Report
+from schemas.report import REQUIRED_PARTS, Metadata, Metric, Report
 
 ITEM_FIELDS: tuple[str, ...] = ("measures", "problems", "rectifications", "plans", "leadership_duties")
-CATEGORY_FIELDS = frozenset({"measures", "plans"})
-FIELDS: tuple[str, ...] = ("metadata", *ITEM_FIELDS, "metrics", "compliance")
+FIELDS: tuple[str, ...] = ("metadata", *ITEM_FIELDS, "metrics", "causes", "sections", "compliance")
+# What `overall` (span-only, as before typed scores) averages, and what the headline averages (typed).
+SPAN_FIELDS: tuple[str, ...] = ("metadata", *ITEM_FIELDS, "metrics", "compliance")
+HEADLINE_FIELDS: tuple[str, ...] = ("metadata", *ITEM_FIELDS, "metrics", "sections", "compliance")
 METADATA_FIELDS: tuple[str, ...] = tuple(Metadata.model_fields)
 
-# The score of each field that enters `overall`, gates regressions and fills the table's `score` column.
-PRIMARY: dict[str, str] = {"metadata": "score", "compliance": "accuracy", "grounding": "share", "overall": "score"}
+# The score of each field that gates regressions by its bare name and fills the table's `score` column;
+# every other field's is its typed F1.
+PRIMARY: dict[str, str] = {"metadata": "score", "compliance": "accuracy", "grounding": "share", "overall": "score",
+                           "headline": "score"}
+SPAN_KEY = {"metadata": "score", "compliance": "accuracy"}  # what `overall` takes; "f1" for the rest
 # Counts are summed (not averaged) over reports, and never gate a regression.
-COUNT_KEYS = frozenset({"tp", "gold", "pred", "right", "total", "grounded", "checked"})
+COUNT_KEYS = frozenset({"tp", "typed_tp", "gold", "pred", "right", "total", "grounded", "checked", *ATTRIBUTION_KEYS})
+NAME_ACCEPTABLE = 0.5  # char-F1 of a metric name with gold's: what is counted, not the exact wording
 
-IOU_MIN = 0.5
 VALUE_REL_TOL = 0.001  # 0.1%: 83.3% written as 0.833 or 0.8330001 is one value
 _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "﹝": "〔", "﹞": "〕"})
 _UNIT_ALIASES = {"%": "ratio", "percent": "ratio", "百分比": "ratio"}
 
 
 def primary_key(field_name: str) -> str:
-    return PRIMARY.get(field_name, "f1")
-
-
-@dataclass
-class Miss:
-    """One thing the prediction got wrong: `fn` (gold item not found), `fp` (predicted item not in gold),
-    `wrong` (a metadata field or compliance part; a matched item's category or indicator), or
-    `ungrounded` (evidence not at its offsets)."""
-
-    field: str
-    kind: str
-    quote: str
-    start: Optional[int] = None
-    end: Optional[int] = None
-    label: str = ""
-
-    def to_dict(self) -> dict:
-        return {"kind": self.kind, "quote": self.quote, "start": self.start, "end": self.end, "label": self.label}
-
-
-# ---------------------------------------------------------------- shared measures
-
-
-def ratio(num: int, den: int, other_side_empty: bool) -> float:
-    if den:
-        return num / den
-    return 1.0 if other_side_empty else 0.0
-
-
-def f1_of(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def char_f1(a: str, b: str) -> float:
-    """Character-level F1 of two texts in canonical form (bag of characters, as in SQuAD's token F1)."""
-    ca, cb = Counter(canon(a)), Counter(canon(b))
-    na, nb = sum(ca.values()), sum(cb.values())
-    if not na or not nb:
-        return 1.0 if na == nb else 0.0
-    common = sum((ca & cb).values())
-    return f1_of(common / na, common / nb)
-
-
-def iou(a: Evidence, b: Evidence) -> float:
-    inter = min(a.end, b.end) - max(a.start, b.start)
-    if inter <= 0:
-        return 0.0
-    return inter / (max(a.end, b.end) - min(a.start, b.start))
-
-
-def overlaps(a: Evidence, b: Evidence) -> bool:
-    return min(a.end, b.end) > max(a.start, b.start)
-
-
-def mean(values: Iterable[Optional[float]]) -> Optional[float]:
-    vals = [v for v in values if v is not None]
-    return sum(vals) / len(vals) if vals else None
-
-
-def greedy_match(gold: list, pred: list, affinity) -> list[tuple[int, int]]:
-    """One-to-one pairs (gold index, pred index), best affinity first; `affinity` returns None for no match.
-    Ties go to document order so the result is deterministic."""
-    candidates = []
-    for gi, g in enumerate(gold):
-        for pi, p in enumerate(pred):
-            a = affinity(g, p)
-            if a is not None:
-                candidates.append((-a, gi, pi))
-    candidates.sort()
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    pairs = []
-    for _, gi, pi in candidates:
-        if gi not in used_g and pi not in used_p:
-            used_g.add(gi)
-            used_p.add(pi)
-            pairs.append((gi, pi))
-    return sorted(pairs)
-
-
-def _misses(field_name: str, gold: list, pred: list, pairs, label) -> list[Miss]:
-    matched_g = {g for g, _ in pairs}
-    matched_p = {p for _, p in pairs}
-    out = []
-    for kind, items, matched in (("fn", gold, matched_g), ("fp", pred, matched_p)):
-        for i, item in enumerate(items):
-            if i not in matched:
-                ev = item.evidence
-                out.append(Miss(field_name, kind, ev.quote, ev.start, ev.end, label(item)))
-    return out
+    return PRIMARY.get(field_name, "typed_f1")
 
 
 # ---------------------------------------------------------------- metadata
@@ -157,30 +91,44 @@ def norm_meta(value: Any) -> Any:
 
 @dataclass
 class Tally:
-    """Fields (or parts) right out of a fixed number: metadata `score`, compliance `accuracy`."""
+    """Fields (or parts) right out of a fixed number: metadata `score`, compliance `accuracy`; beside it the
+    typed F1 of what is stated (metadata values, parts present), where agreeing on a blank earns nothing."""
 
     key: str
     right: int
     total: int
     misses: list[Miss] = field(default_factory=list)
+    stated: tuple[int, int, int] = (0, 0, 0)  # (right and stated, stated in gold, stated in prediction)
 
     @property
     def value(self) -> float:
         return self.right / self.total if self.total else 1.0
 
+    @property
+    def typed_f1(self) -> float:
+        tp, g, p = self.stated
+        if not g and not p:
+            return 1.0
+        return f1_of(ratio(tp, p, not g), ratio(tp, g, not p))
+
     def numbers(self) -> dict:
-        return {self.key: self.value, "right": self.right, "total": self.total}
+        return {self.key: self.value, "typed_f1": self.typed_f1, "right": self.right, "total": self.total,
+                "gold": self.stated[1], "pred": self.stated[2]}
 
 
 def score_metadata(gold: Metadata, pred: Metadata) -> Tally:
-    right, misses = 0, []
+    right, misses, tp, n_gold, n_pred = 0, [], 0, 0, 0
     for name in METADATA_FIELDS:
-        g, p = getattr(gold, name), getattr(pred, name)
-        if norm_meta(g) == norm_meta(p):
+        g, p = norm_meta(getattr(gold, name)), norm_meta(getattr(pred, name))
+        n_gold += g is not None
+        n_pred += p is not None
+        if g == p:
             right += 1
+            tp += g is not None
         else:
-            misses.append(Miss("metadata", "wrong", f"gold={_show(g)} pred={_show(p)}", label=name))
-    return Tally("score", right, len(METADATA_FIELDS), misses)
+            misses.append(Miss("metadata", "wrong", f"gold={_show(getattr(gold, name))} pred={_show(getattr(pred, name))}",
+                               label=name))
+    return Tally("score", right, len(METADATA_FIELDS), misses, (tp, n_gold, n_pred))
 
 
 def _show(value: Any) -> str:
@@ -188,55 +136,6 @@ def _show(value: Any) -> str:
 
 
 # ---------------------------------------------------------------- item lists
-
-
-@dataclass
-class MatchScore:
-    """P/R/F1 of a one-to-one matching plus the quality of the matched pairs."""
-
-    tp: int
-    gold: int
-    pred: int
-    extra: dict[str, Optional[float]] = field(default_factory=dict)
-    misses: list[Miss] = field(default_factory=list)
-
-    @property
-    def p(self) -> float:
-        return ratio(self.tp, self.pred, other_side_empty=not self.gold)
-
-    @property
-    def r(self) -> float:
-        return ratio(self.tp, self.gold, other_side_empty=not self.pred)
-
-    @property
-    def f1(self) -> float:
-        if not self.gold and not self.pred:
-            return 1.0
-        return f1_of(self.p, self.r)
-
-    def numbers(self) -> dict:
-        return {"p": self.p, "r": self.r, "f1": self.f1, "tp": self.tp, "gold": self.gold, "pred": self.pred,
-                **self.extra}
-
-
-def _span_affinity(g, p) -> Optional[float]:
-    v = iou(g.evidence, p.evidence)
-    return v if v >= IOU_MIN else None
-
-
-def score_items(field_name: str, gold: list, pred: list) -> MatchScore:
-    pairs = greedy_match(gold, pred, _span_affinity)
-    misses = _misses(field_name, gold, pred, pairs, label=lambda it: it.summary)
-    extra: dict[str, Optional[float]] = {}
-    if field_name in CATEGORY_FIELDS:
-        extra["category_accuracy"] = mean(float(gold[g].category == pred[p].category) for g, p in pairs)
-        for g, p in pairs:
-            if gold[g].category != pred[p].category:
-                ev = pred[p].evidence
-                misses.append(Miss(field_name, "wrong", ev.quote, ev.start, ev.end,
-                                   f"category gold={gold[g].category} pred={pred[p].category}"))
-    extra["summary_similarity"] = mean(char_f1(gold[g].summary, pred[p].summary) for g, p in pairs)
-    return MatchScore(len(pairs), len(gold), len(pred), extra, misses)
 
 
 # ---------------------------------------------------------------- metrics
@@ -271,32 +170,43 @@ def _metric_label(m: Metric) -> str:
 
 def score_metrics(gold: list[Metric], pred: list[Metric]) -> MatchScore:
     pairs = greedy_match(gold, pred, _metric_affinity)
+    names = {p: char_f1(gold[g].name, pred[p].name) for g, p in pairs}
     extra = {
-        "name_similarity": mean(char_f1(gold[g].name, pred[p].name) for g, p in pairs),
+        "name_similarity": mean(names.values()),
+        "name_acceptable": mean(float(v >= NAME_ACCEPTABLE) for v in names.values()),
         "approx_accuracy": mean(float(gold[g].approx == pred[p].approx) for g, p in pairs),
         "indicator_accuracy": mean(float(gold[g].indicator == pred[p].indicator) for g, p in pairs),
     }
-    misses = _misses("metrics", gold, pred, pairs, label=_metric_label)
+    misses = misses_of("metrics", gold, pred, pairs, label=_metric_label)
+    right = {}
     for g, p in pairs:
+        ev = pred[p].evidence
+        right[p] = names[p] >= NAME_ACCEPTABLE and gold[g].indicator == pred[p].indicator
         if gold[g].indicator != pred[p].indicator:
-            ev = pred[p].evidence
             misses.append(Miss("metrics", "wrong", ev.quote, ev.start, ev.end,
                                f"indicator gold={gold[g].indicator} pred={pred[p].indicator}"))
-    return MatchScore(len(pairs), len(gold), len(pred), extra, misses)
+        if names[p] < NAME_ACCEPTABLE:
+            misses.append(Miss("metrics", "wrong", ev.quote, ev.start, ev.end,
+                               f"name gold={gold[g].name} pred={pred[p].name}"))
+    return MatchScore(len(pairs), len(gold), len(pred), extra, misses, typed_tp=sum(right.values()),
+                      attribution=attribute(pred, pairs, right))
 
 
 # ---------------------------------------------------------------- compliance and grounding
 
 
 def score_compliance(gold: Report, pred: Report) -> Tally:
-    right, misses = 0, []
+    right, misses, tp, n_gold, n_pred = 0, [], 0, 0, 0
     for part in REQUIRED_PARTS:
         g, p = getattr(gold.compliance, part).present, getattr(pred.compliance, part).present
+        n_gold += g
+        n_pred += p
         if g == p:
             right += 1
+            tp += g
         else:
             misses.append(Miss("compliance", "wrong", f"gold present={g} pred present={p}", label=part))
-    return Tally("accuracy", right, len(REQUIRED_PARTS), misses)
+    return Tally("accuracy", right, len(REQUIRED_PARTS), misses, (tp, n_gold, n_pred))
 
 
 @dataclass
@@ -334,16 +244,22 @@ def score_grounding(pred: Report, source: str) -> GroundingScore:
 class ReportScore:
     fields: dict[str, Any]  # field name -> Tally | MatchScore
     grounding: Optional[GroundingScore] = None
+    constant: frozenset = frozenset()  # fields whose gold never varies across the suite: not in the headline
 
     @property
     def overall(self) -> float:
-        return mean(f.numbers()[primary_key(name)] for name, f in self.fields.items()) or 0.0
+        return mean(f.numbers()[SPAN_KEY.get(name, "f1")] for name, f in self.fields.items() if name in SPAN_FIELDS) or 0.0
+
+    @property
+    def headline(self) -> Optional[float]:
+        return headline_of({name: f.numbers() for name, f in self.fields.items()}, self.constant)
 
     def numbers(self) -> dict[str, dict]:
         out = {name: f.numbers() for name, f in self.fields.items()}
         if self.grounding is not None:
             out["grounding"] = self.grounding.numbers()
         out["overall"] = {"score": self.overall}
+        out["headline"] = {"score": self.headline}
         return out
 
     def misses(self) -> dict[str, list[dict]]:
@@ -353,6 +269,34 @@ class ReportScore:
         return {name: [m.to_dict() for m in s.misses] for name, s in parts.items() if s.misses}
 
 
+def headline_of(numbers: dict[str, dict], constant: Iterable[str] = ()) -> Optional[float]:
+    """The mean typed score over HEADLINE_FIELDS present, leaving out the suite's constant fields and any
+    field with nothing on either side here (no gold, nothing predicted: nothing was decided)."""
+    constant = set(constant)
+    vals = []
+    for name in HEADLINE_FIELDS:
+        v = numbers.get(name)
+        if v is None or name in constant or v.get("typed_f1") is None:
+            continue
+        if not v.get("gold") and not v.get("pred") and name != "metadata":
+            continue
+        vals.append(v["typed_f1"])
+    return mean(vals)
+
+
+def constant_fields(golds: Iterable[Report]) -> frozenset:
+    """Fields whose gold is the same in every document of a suite (compliance in five reports that all cover
+    the same parts; top-level parts in the same order): a constant guess would score them perfectly."""
+    golds = list(golds)
+    if len(golds) < 2:
+        return frozenset()
+    signatures = {
+        "compliance": lambda r: tuple(getattr(r.compliance, p).present for p in REQUIRED_PARTS),
+        "sections": lambda r: tuple(s.part for s in r.sections if s.level == 1),
+    }
+    return frozenset(name for name, sig in signatures.items() if len({sig(g) for g in golds}) == 1)
+
+
 def score_field(name: str, gold: Report, pred: Report):
     if name == "metadata":
         return score_metadata(gold.metadata, pred.metadata)
@@ -360,22 +304,27 @@ def score_field(name: str, gold: Report, pred: Report):
         return score_metrics(gold.metrics, pred.metrics)
     if name == "compliance":
         return score_compliance(gold, pred)
+    if name == "causes":
+        return score_causes(gold.problems, pred.problems)
+    if name == "sections":
+        return score_sections(gold.sections, pred.sections)
     if name in ITEM_FIELDS:
         return score_items(name, getattr(gold, name), getattr(pred, name))
     raise ValueError(f"unknown field {name!r}; known: {', '.join(FIELDS)}")
 
 
 def score_report(gold: Report, pred: Report, source: Optional[str] = None,
-                 fields: Iterable[str] = FIELDS) -> ReportScore:
+                 fields: Iterable[str] = FIELDS, constant: Iterable[str] = ()) -> ReportScore:
     """Every field of one prediction against its gold; grounding only when the source text is given."""
     scores = {name: score_field(name, gold, pred) for name in fields}
-    return ReportScore(scores, score_grounding(pred, source) if source is not None else None)
+    return ReportScore(scores, score_grounding(pred, source) if source is not None else None, frozenset(constant))
 
 
 def failed_numbers(fields: Iterable[str]) -> dict[str, dict]:
     """The numbers of a report whose extraction failed: every score 0, so the suite mean pays for it."""
-    out = {name: {PRIMARY[name]: 0.0} if name in PRIMARY else {"p": 0.0, "r": 0.0, "f1": 0.0} for name in fields}
-    return {**out, "grounding": {"share": 0.0}, "overall": {"score": 0.0}}
+    out = {name: {PRIMARY[name]: 0.0, "typed_f1": 0.0} if name in PRIMARY
+           else {"p": 0.0, "r": 0.0, "f1": 0.0, "typed_f1": 0.0} for name in fields}
+    return {**out, "grounding": {"share": 0.0}, "overall": {"score": 0.0}, "headline": {"score": 0.0}}
 
 
 def summarize(reports: dict[str, dict[str, dict]]) -> dict[str, dict]:

@@ -26,15 +26,15 @@ from typing import Any, Callable, Optional
 from pydantic import ValidationError
 
 from extractor import __version__
-from extractor.evaluation import scoring
+from extractor.evaluation import goldcheck, scoring
 from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InputError
 from schemas.report import Report
 
-LOG_VERSION = 1
+LOG_VERSION = 2  # 2: typed scores, headline, causes, sections, floors, attribution
 ROOT = Path(__file__).resolve().parents[2]
 SUITES_DIR = ROOT / "evals" / "suites"
-GATE_FIELDS = frozenset({*scoring.FIELDS, "grounding", "overall"})
+GATE_FIELDS = frozenset({*scoring.FIELDS, "grounding", "overall", "headline"})
 _EPS = 1e-9  # a drop exactly at the tolerance passes, whatever float rounding did to it
 
 Progress = Callable[[str, int, int], None]
@@ -46,9 +46,10 @@ Solver = Callable[[Path, Config], Report]  # a document's path and the run's con
 
 @dataclass(frozen=True)
 class Tolerances:
-    """How far a score may drop. Keys: a field name (gates that field's primary score: metadata score, F1,
-    compliance accuracy, grounding share, overall), `field.key` for another of its scores, or `default`
-    for every primary score not named. A score with no tolerance is reported but never gates."""
+    """How far a score may drop. Keys: a field name (gates that field's primary score: metadata score,
+    typed F1, compliance accuracy, grounding share, overall, headline), `field.key` for another of its
+    scores, `*.key` for that score of every field, or `default` for every primary score not named. A score
+    with no tolerance is reported but never gates."""
 
     suite: dict[str, float] = field(default_factory=dict)  # on suite means
     report: dict[str, float] = field(default_factory=dict)  # on each report's own scores
@@ -58,6 +59,8 @@ class Tolerances:
         dotted = f"{field_name}.{key}"
         if dotted in table:
             return table[dotted]
+        if f"*.{key}" in table:
+            return table[f"*.{key}"]
         if key == scoring.primary_key(field_name):
             return table.get(field_name, table.get("default"))
         return None
@@ -98,7 +101,7 @@ def _tolerance_table(raw: Any, where: str) -> dict[str, float]:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where} must be a table of numbers")
     for key, value in raw.items():
-        if key != "default" and key.split(".")[0] not in GATE_FIELDS:
+        if key != "default" and key.split(".")[0] not in GATE_FIELDS and not (key.startswith("*.") and len(key) > 2):
             raise ConfigError(f"{where}: unknown field {key!r}", hint=f"fields: {', '.join(sorted(GATE_FIELDS))}")
         if not isinstance(value, (int, float)) or value < 0:
             raise ConfigError(f"{where}.{key} must be a number ≥ 0, got {value!r}")
@@ -147,6 +150,25 @@ class EvalResult:
     partial: list[str] = field(default_factory=list)  # a section failed; scored as it is
     gold: dict[str, str] = field(default_factory=dict)  # id -> sha256 prefix of the gold file
     prompt_versions: dict[str, str] = field(default_factory=dict)
+    constant: list[str] = field(default_factory=list)  # fields whose gold never varies: not in the headline
+    floors: dict[str, dict] = field(default_factory=dict)  # empty | majority | rules -> suite means per field
+    floor_errors: dict[str, str] = field(default_factory=dict)
+
+    def attribution(self) -> dict[str, dict]:
+        """Per field and source (model, rules): items, matched, right and the accuracy of the matched."""
+        out: dict[str, dict] = {}
+        for numbers in (s.numbers() for s in self.scores.values()):
+            for fname, vals in numbers.items():
+                for src in scoring.SOURCES:
+                    if f"{src}_items" not in vals:
+                        continue
+                    row = out.setdefault(fname, {}).setdefault(src, {"items": 0, "matched": 0, "right": 0})
+                    for what in row:
+                        row[what] += vals[f"{src}_{what}"]
+        for sources in out.values():
+            for row in sources.values():
+                row["accuracy"] = round(row["right"] / row["matched"], 6) if row["matched"] else None
+        return out
 
     def reports(self) -> dict[str, dict]:
         out = {}
@@ -178,6 +200,10 @@ class EvalResult:
             "skipped": self.skipped,
             "partial": self.partial,
             "misses": self.misses(),
+            "constant_fields": self.constant,
+            "floors": {name: _rounded(numbers) for name, numbers in self.floors.items()},
+            "floor_errors": self.floor_errors,
+            "attribution": self.attribution(),
         }
 
 
@@ -245,7 +271,7 @@ def _is_partial(report: Report) -> bool:
 
 def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] = None,
               progress: Optional[Progress] = None, solver: Solver = extract_solver,
-              on_calls: Optional[Callable[[str, str, int, int], None]] = None) -> EvalResult:
+              on_calls: Optional[Callable[[str, str, int, int], None]] = None, floors: bool = True) -> EvalResult:
     """Score every document of the suite, by extracting it (`solver`) or by reading `pred_dir/<id>.json`.
     A document whose gold, source or prediction cannot be loaded — or whose prediction is of other bytes
     than the suite's file (`source.sha256`) — is an error, scored 0, with a one-line reason; the run goes on
@@ -261,6 +287,8 @@ def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] =
 
         preflight(config)  # an endpoint that cannot work: ConfigError (exit 2) before the first document
         extra["breaker"] = new_breaker(config)  # one breaker for the suite: a dead endpoint stops it
+    golds: dict[str, Report] = {}
+    preds: dict[str, tuple[Report, str]] = {}
     for done, doc_id in enumerate(suite.documents):
         if progress:
             progress(doc_id, done, total)
@@ -268,9 +296,12 @@ def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] =
         try:
             gold = _load_report(gold_path, "gold")
             source = read_source(suite.source_path(doc_id))
+            goldcheck.check_for_scoring(gold_path, source, hashlib.sha256(suite.source_path(doc_id).read_bytes()).hexdigest(),
+                                        suite.fields)
         except (FazhiError, OSError) as exc:
             result.errors[doc_id] = str(exc)
             continue
+        golds[doc_id] = gold
         result.gold[doc_id] = hashlib.sha256(gold_path.read_bytes()).hexdigest()[:16]
         try:
             if pred_dir is not None:
@@ -294,10 +325,32 @@ def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] =
             result.partial.append(doc_id)
         if pred.run is not None:
             result.prompt_versions.update(pred.run.prompt_versions)
-        result.scores[doc_id] = scoring.score_report(gold, pred, source, suite.fields)
+        preds[doc_id] = (pred, source)
+    # Which fields count toward the headline depends on the whole suite's gold, so scoring waits for it.
+    result.constant = sorted(scoring.constant_fields(golds.values()))
+    for doc_id, (pred, source) in preds.items():
+        result.scores[doc_id] = scoring.score_report(golds[doc_id], pred, source, suite.fields, result.constant)
+    if floors:
+        result.floors = _floors(suite, golds, result, config, pred_dir, solver)
     if progress:
         progress("done", total, total)
     return result
+
+
+def _floors(suite: Suite, golds: dict[str, Report], result: "EvalResult", config: Optional[Config],
+            pred_dir: Optional[Path], solver: Solver) -> dict[str, dict]:
+    """The floors of this suite (floors.py); a rules-backend run is its own rules floor."""
+    from extractor.evaluation.floors import floor_scores
+
+    if pred_dir is None and config is not None and config.resolved_backend == "rules" and solver is extract_solver:
+        rules: dict | None = {d: s.numbers() for d, s in result.scores.items()}
+        return floor_scores(golds, suite.fields, result.constant, rules, None)
+    rules_config = (config or Config.from_env()).with_(backend="rules")
+
+    def extract_rules(doc_id: str) -> Report:
+        return extract_solver(suite.source_path(doc_id), rules_config)
+
+    return floor_scores(golds, suite.fields, result.constant, None, extract_rules, result.floor_errors)
 
 
 # ---------------------------------------------------------------- comparing two logs
@@ -355,13 +408,19 @@ def _diff(scope: str, before: dict, after: dict, table: dict[str, float]) -> lis
     return changes
 
 
+def check_log_version(log: dict, name: str = "baseline") -> None:
+    """An eval log of another format cannot be compared score by score: say so before anything runs."""
+    if log.get("version") != LOG_VERSION:
+        raise InputError(f"{name} eval log is of an old format (version {log.get('version')!r}, this fazhi writes "
+                         f"{LOG_VERSION}: typed scores, headline, floors)",
+                         hint="re-save the baseline with this version: fazhi eval … --save-baseline FILE")
+
+
 def compare(baseline_log: dict, current_log: dict, tolerances: Tolerances) -> Comparison:
     """Every score that changed, suite means first. Suite means are recomputed over the documents both runs
     scored, so a gold file added since the baseline is not mistaken for a change in the extractor."""
     for name, log in (("baseline", baseline_log), ("current", current_log)):
-        if log.get("version") != LOG_VERSION:
-            raise InputError(f"{name} eval log has version {log.get('version')!r}, expected {LOG_VERSION}",
-                             hint="re-run the baseline with this version of fazhi")
+        check_log_version(log, name)
     before, after = baseline_log.get("reports", {}), current_log.get("reports", {})
     common = [d for d in after if d in before]
     notes = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from extractor.errors import ModelError
 from extractor.labeling.run import Asker
 from extractor.model import prompts
-from extractor.structure.parts import AskPart, PartQuestion
+from extractor.structure.parts import AskPart, PartQuestion, refuse_answer
 from schemas.report import QualityNote
 from schemas.responses import PartAnswer
 
@@ -26,6 +26,11 @@ def part_asker(client: Asker, notes: list[QualityNote]) -> AskPart:
             # Degraded, not missing: the rules' guess stands (a `model_failed` note, like a failed item call).
             notes.append(QualityNote(kind="model_failed", section=question.path,
                                      message=f"parts call failed ({err.message}); the rules' guess `{question.guess}` stands"))
+            return None
+        why = refuse_answer(question, answer.part)
+        if why is not None:  # checked before it replaces the rules' answer: the model's word is not enough
+            notes.append(QualityNote(kind="model_refused", section=question.path,
+                                     message=f"parts call answered {why}; the rules' guess `{question.guess}` stands"))
             return None
         return answer.part
 

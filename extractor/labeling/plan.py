@@ -103,7 +103,7 @@ class Planner:
 
             def on_answer(a, block=block, ev=ev, model_cls=model_cls, target=target, known=known):
                 target.append(model_cls(category=known or a.category, summary=self._summary(a.summary, block),
-                                        section=block.path, evidence=ev))
+                                        section=block.path, evidence=ev, decided_by="model"))
 
             def on_rules(decided_by=None, block=block, ev=ev, model_cls=model_cls, target=target):
                 target.append(model_cls(category=rules.category(block.text, block.heading), summary=rules.summary(block.text),
@@ -122,7 +122,7 @@ class Planner:
                         self._note("ungrounded_item", "cause quote is not in the problem's text; cause dropped", block.path, a.cause_quote)
                 self.out.problems.append(
                     Problem(summary=self._summary(a.summary, block), cause=cause_ev.quote.strip() if cause_ev else None,
-                            cause_evidence=cause_ev, section=block.path, evidence=ev)
+                            cause_evidence=cause_ev, section=block.path, evidence=ev, decided_by="model")
                 )
 
             def on_rules(decided_by=None, block=block, ev=ev):
@@ -133,7 +133,8 @@ class Planner:
         elif block.kind == "rectifications":
 
             def on_answer(a, block=block, ev=ev):
-                self.out.rectifications.append(Rectification(summary=self._summary(a.summary, block), section=block.path, evidence=ev))
+                self.out.rectifications.append(Rectification(summary=self._summary(a.summary, block), section=block.path,
+                                                             evidence=ev, decided_by="model"))
 
             def on_rules(decided_by=None, block=block, ev=ev):
                 self.out.rectifications.append(Rectification(summary=rules.summary(block.text), section=block.path,
@@ -158,7 +159,8 @@ class Planner:
 
             def on_answer(a, sentence=sentence, ev=ev):
                 self.out.leadership_duties.append(
-                    LeadershipDuty(summary=self._summary(a.summary, sentence), section=sentence.path, evidence=ev))
+                    LeadershipDuty(summary=self._summary(a.summary, sentence), section=sentence.path, evidence=ev,
+                                   decided_by="model"))
 
             def on_rules(decided_by=None, sentence=sentence, ev=ev):
                 self.out.leadership_duties.append(
@@ -182,9 +184,12 @@ class Planner:
                 names = {m.id: m for m in a.metrics}
                 for i, q in enumerate(group, 1):
                     got = names.get(i)
-                    name = got.name if got and got.name and not invented_numbers(got.name, q.quote + q.name) else q.name
-                    indicator = got.indicator if got else q.indicator
-                    self.out.metrics.append(q.to_metric(name, indicator, keep_indicator=False))
+                    named = bool(got and got.name and not invented_numbers(got.name, q.quote + q.name))
+                    # A null indicator is no answer: it never erases the indicator the rules keyed (facts/indicators).
+                    indicator = got.indicator if got and got.indicator else q.indicator
+                    metric = q.to_metric(got.name if named else q.name, indicator, keep_indicator=False)
+                    decided = named or bool(got and got.indicator)
+                    self.out.metrics.append(metric.model_copy(update={"decided_by": "model"}) if decided else metric)
 
             def on_rules(decided_by=None, group=group):
                 # The model was to name these; its call failed, so the rules' names stand and no quantity is lost.

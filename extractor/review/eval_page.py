@@ -18,7 +18,8 @@ from extractor.errors import FazhiError
 from extractor.files import atomic_write_text
 from extractor.review.page import DOC_BODY, render
 
-ROW_ORDER = ("metadata", *scoring.ITEM_FIELDS, "metrics", "compliance", "grounding", "overall")
+ROW_ORDER = ("metadata", *scoring.ITEM_FIELDS, "metrics", "causes", "sections", "compliance", "grounding", "overall",
+             "headline")
 
 
 def _texts(log: dict, suite: evaluate.Suite) -> dict[str, dict]:

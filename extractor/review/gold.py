@@ -18,28 +18,22 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-from pydantic import ValidationError
-
 from extractor.evaluation import suites as evaluate
+from extractor.evaluation.goldcheck import (  # noqa: F401 — DOCUMENT_NOTE_KINDS, ITEM_LISTS: the review page's
+    DOCUMENT_NOTE_KINDS, ITEM_LISTS, GoldFindings, check_quotes, check_source, gold_problems,
+)
 from extractor.errors import ConfigError, InputError
 from extractor.files import atomic_write_bytes, atomic_write_json, atomic_write_text
-from extractor.grounding import is_grounded
 from extractor.review.sources import SourceCheck, find_source
-from schemas.report import Evidence, Report
+from schemas.report import Report
 
-ITEM_LISTS: tuple[str, ...] = ("leadership_duties", "measures", "metrics", "problems", "rectifications", "plans")
-EVIDENCE_FIELDS: tuple[str, ...] = ("evidence", "cause_evidence", "body")
-# Notes about the document itself; notes about an extraction (ungrounded_item, section_failed, …) are not gold.
-DOCUMENT_NOTE_KINDS = frozenset({"header_truncated", "text_truncated", "page_gap", "encoding_repaired",
-                                 "truncated_encoding", "suspicious_instruction"})
-_SCALE = {"%": 0.01, "‰": 0.001}
 _SUITE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
@@ -60,78 +54,9 @@ class GoldCheck:
         self.problems.append(f"{self.path.name}: {where}: {what}" if where else f"{self.path.name}: {what}")
 
 
-def _where(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _schema(check: GoldCheck, data: Any) -> None:
-    try:
-        check.report = Report.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            check.add(_where(err["loc"]) or "file", err["msg"])
-
-
-def _quotes(check: GoldCheck, data: dict, text: str) -> None:
-    for name in ("sections", *ITEM_LISTS):
-        items = data.get(name)
-        if not isinstance(items, list):
-            continue
-        check.items += len(items) if name != "sections" else 0
-        for i, item in enumerate(items):
-            for key in EVIDENCE_FIELDS:
-                raw = item.get(key) if isinstance(item, dict) else None
-                if not raw:
-                    continue
-                try:
-                    ev = Evidence.model_validate(raw)
-                except ValidationError:
-                    continue  # already reported by the schema check
-                check.quotes += 1
-                if not is_grounded(text, ev):
-                    there = text[ev.start:ev.end] if 0 <= ev.start <= ev.end <= len(text) else None
-                    shown = "out of range" if there is None else f"text there is {_clip(there)!r}"
-                    check.add(f"{name}[{i}].{key}", f"quote {_clip(ev.quote)!r} is not at [{ev.start},{ev.end}) ({shown})")
-
-
-def _clip(text: str, width: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _conventions(check: GoldCheck, data: dict) -> None:
-    """CONVENTIONS.md rules a schema cannot state; on the raw data, so they are reported beside schema errors."""
-    if not str(data.get("_labeling") or "").strip():
-        check.add("_labeling", "missing: say who checked the file and how ambiguous items were decided")
-    if data.get("run") is not None:
-        check.add("run", "gold has no run record (set it to null)")
-    for i, note in enumerate(_dicts(data.get("quality"))):
-        if note.get("kind") not in DOCUMENT_NOTE_KINDS:
-            check.add(f"quality[{i}]", f"{note.get('kind')!r} is a note about an extraction; gold keeps document notes "
-                                       f"only ({', '.join(sorted(DOCUMENT_NOTE_KINDS))})")
-    for i, m in enumerate(_dicts(data.get("metrics"))):
-        unit, value, base = m.get("unit") or "", m.get("value"), m.get("value_base")
-        factor = _SCALE.get(unit, 1e8 if unit.startswith("亿") else 1e4 if unit.startswith("万") else None)
-        if factor is None or not all(isinstance(x, (int, float)) for x in (value, base)):
-            continue
-        if abs(base - value * factor) > 1e-6 * max(1.0, abs(base)):
-            check.add(f"metrics[{i}]", f"value_base {base:g} does not match {value:g}{unit} (expected {value * factor:g})")
-    problems = len(_dicts(data.get("problems")))
-    for i, r in enumerate(_dicts(data.get("rectifications"))):
-        p = r.get("problem")
-        if isinstance(p, int) and not 0 <= p < problems:
-            check.add(f"rectifications[{i}].problem", f"index {p} is not a problem (there are {problems})")
-
-
-def _dicts(value: Any) -> list[dict]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
 def check_gold(path: Path, source: Optional[Path] = None) -> GoldCheck:
-    """Everything wrong with a gold file, one readable line each (empty = fine)."""
+    """Everything wrong with a gold file, one readable line each (empty = fine). The checks themselves are
+    `extractor.evaluation.goldcheck`'s, the ones every `fazhi eval` runs too."""
     path = Path(path)
     check = GoldCheck(path)
     try:
@@ -144,8 +69,10 @@ def check_gold(path: Path, source: Optional[Path] = None) -> GoldCheck:
     if not isinstance(data, dict):
         check.add("", "not a JSON object")
         return check
-    _schema(check, data)
-    _conventions(check, data)
+    found = gold_problems(data, None)
+    check.report = found.report
+    for where, what in found.problems:
+        check.add(where, what)
     src = data.get("source") if isinstance(data.get("source"), dict) else {}
     name, sha = str(src.get("file") or ""), str(src.get("sha256") or "")
     if not name and source is None:
@@ -159,9 +86,13 @@ def check_gold(path: Path, source: Optional[Path] = None) -> GoldCheck:
     if check.source.status == "mismatch":
         check.add("source.sha256", f"{check.source.path} is not the text this gold was made on "
                                    f"(its sha256 differs from source.sha256)")
-    elif isinstance(src.get("chars"), int) and src["chars"] != len(check.source.text):
-        check.add("source.chars", f"{src['chars']} but the text has {len(check.source.text)} characters")
-    _quotes(check, data, check.source.text)
+    text_found = GoldFindings()
+    if check.source.status != "mismatch":
+        check_source(text_found, {"source": {"chars": src.get("chars")}}, check.source.text, None)
+    check_quotes(text_found, data, check.source.text)
+    for where, what in text_found.problems:
+        check.add(where, what)
+    check.quotes, check.items = text_found.quotes, text_found.items
     return check
 
 

@@ -171,15 +171,9 @@ def _content_scores(section: TopSection, report_year: int | None) -> dict[str, i
     # A part heading ends with the part's name (`三、2024年工作安排`, `二、存在的不足和原因`); a topic heading is
     # clauses of work, where the same word is only a word (`一、统筹安排部署，压实法治建设责任`): strong in the
     # heading's last clause, weak before it.
-    last_clause = re.split(r"[，,；;]", heading)[-1]
-    template = next((part for part, phrase in _TEMPLATE if phrase.search(heading)), None)
-    for part, words in _STRONG:
-        if template:
-            add(template, STRONG)
-            break
-        if words.search(last_clause):
-            add(part, STRONG)
-            break
+    named = heading_part(heading)
+    if named is not None:
+        add(named, STRONG)
     else:
         for part, words in _STRONG:
             if words.search(heading):
@@ -208,6 +202,31 @@ def _content_scores(section: TopSection, report_year: int | None) -> dict[str, i
     elif _PROBLEM_WORDS.search(sentence) or _CAUSE.search(section.opening):
         add("shortcomings", WEAK)
     return scores
+
+
+def heading_part(heading: str) -> str | None:
+    """The part a heading names: one of the official template's part names in any clause, else a part word in
+    its last clause (`二、存在的不足和原因` → shortcomings); None when it names none."""
+    template = next((part for part, phrase in _TEMPLATE if phrase.search(heading)), None)
+    if template is not None:
+        return template
+    last_clause = re.split(r"[，,；;]", heading)[-1]
+    return next((part for part, words in _STRONG if words.search(last_clause)), None)
+
+
+def refuse_answer(question: PartQuestion, answer: str) -> str | None:
+    """Why a model's part answer contradicts the section itself (then the rules' guess stands), or None.
+
+    - `none` for a section that has text of its own: every such top-level section reports something;
+    - `measures` (work done) for a section whose heading names shortcomings or plans in its last clause: a
+      heading about 不足 or 下一步 does not head the year's work.
+    """
+    if answer == "none" and question.opening.strip():
+        return "`none` for a section with text of its own"
+    named = heading_part(question.heading)
+    if answer == "measures" and named in ("shortcomings", "plans"):
+        return f"`measures` for a heading that names {named}"
+    return None
 
 
 def _next_year_ahead(sentence: str, report_year: int | None) -> bool:

@@ -35,7 +35,7 @@
   });
   body.appendChild(el("tr", { "class": "mean" }, el("td", null, "suite mean"), rows.map(function (f) { return cell(f, L.summary[f]); }), el("td")));
   page.appendChild(el("table", { "class": "grid", id: "scores" }, el("thead", null, head), body));
-  page.appendChild(el("p", { "class": "muted", text: "score = the field's primary score (F1 for item lists and metrics; share of fields right for metadata; parts right for compliance; grounded share). g/p = gold/predicted items. Hover a cell for every number (category accuracy, summary similarity, …)." }));
+  page.appendChild(el("p", { "class": "muted", text: "score = the field's gated score (typed F1 for item lists, metrics, causes and sections: a match counts only when what the model decides is right too; share of fields right for metadata; parts right for compliance; grounded share); headline = mean typed score, overall = span-only mean. g/p = gold/predicted items. Hover a cell for every number (span F1, category accuracy, summary key terms, attribution, …)." }));
 
   [["errors", "error (scored 0)"], ["skipped", "skipped"]].forEach(function (k) {
     Object.keys(L[k[0]] || {}).forEach(function (id) { page.appendChild(el("div", { "class": "banner missing", text: k[1] + " " + id + ": " + L[k[0]][id] })); });
