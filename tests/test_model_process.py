@@ -99,9 +99,10 @@ def test_a_crash_with_extra_buffers_on_is_retried_once_without_them(fake_worker,
 
 def test_a_crash_on_load_falls_back_too(fake_worker, monkeypatch, tmp_path):
     monkeypatch.setenv("FAKE_WORKER_MODE", "crash_on_load_unless_safe")
+    monkeypatch.setenv("FAZHI_LLAMA_EXTRA_BUFTS", "1")
     proc = local.load(fake_worker)
     assert proc.alive and proc.use_extra_bufts is False
-    assert [s["use_extra_bufts"] for s in _starts(tmp_path)] == [None, False]
+    assert [s["use_extra_bufts"] for s in _starts(tmp_path)] == [True, False]
 
 
 def test_a_refused_call_fails_that_call_and_the_process_lives(fake_worker, monkeypatch):
@@ -112,10 +113,10 @@ def test_a_refused_call_fails_that_call_and_the_process_lives(fake_worker, monke
     assert local.load(fake_worker).alive
 
 
-def test_amx_cpus_load_without_extra_buffer_types(monkeypatch):
+def test_the_model_loads_without_extra_buffer_types_unless_asked(monkeypatch):
     monkeypatch.delenv("FAZHI_LLAMA_EXTRA_BUFTS", raising=False)
     assert local.extra_bufts_setting(Config(), {"avx2", "avx512f", "amx_int8", "amx_tile"}) is False
-    assert local.extra_bufts_setting(Config(), {"avx2", "fma"}) is None  # llama.cpp's own default
+    assert local.extra_bufts_setting(Config(), {"avx2", "fma"}) is False
     monkeypatch.setenv("FAZHI_LLAMA_EXTRA_BUFTS", "1")
     assert local.extra_bufts_setting(Config(), {"amx_int8"}) is True
     assert local.cpu_summary({"avx2", "amx_tile", "amx_int8"}) == "AVX2 yes, AVX-512 no, AMX yes (amx_int8 amx_tile)"
@@ -181,6 +182,7 @@ def test_doctor_shows_the_cpu_the_build_and_a_probe_that_catches_a_crash(fake_wo
 
 def test_doctor_says_when_only_the_safe_setting_works(fake_worker, monkeypatch):
     monkeypatch.setenv("FAKE_WORKER_MODE", "crash_on_load_unless_safe")
+    monkeypatch.setenv("FAZHI_LLAMA_EXTRA_BUFTS", "1")
     result = CliRunner().invoke(app, ["doctor", "--backend", "local", "--model-path", str(fake_worker.model_path)],
                                 env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output

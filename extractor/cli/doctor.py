@@ -60,8 +60,9 @@ def doctor(
         table.add_row("threads", str(local.threads(config)))
         table.add_row("CPU", local.cpu_summary())
         bufts = local.extra_bufts_setting(config)
-        table.add_row("extra buffer types", {None: "llama.cpp default (CPU repack)", False: "off (AMX CPU or "
-                      "FAZHI_LLAMA_EXTRA_BUFTS=0)", True: "on (FAZHI_LLAMA_EXTRA_BUFTS=1)"}[bufts])
+        table.add_row("extra buffer types", {None: "llama.cpp default", False: "off (faster here, and llama.cpp's "
+                      "AMX path crashes on some CPUs; FAZHI_LLAMA_EXTRA_BUFTS=1 turns them on)",
+                      True: "on (FAZHI_LLAMA_EXTRA_BUFTS=1)"}[bufts])
         if config.model_path:
             present = Path(config.model_path).is_file()
             table.add_row("model file", f"{config.model_path} ({'present' if present else '[red]missing[/]'})")

@@ -8,8 +8,8 @@
   CPU's features and the fix, exit 2 — never a bare `Segmentation fault` that takes the run with it.
   Calls are serialised by a lock (llama.cpp contexts are not thread-safe), and consecutive calls of one
   kind share their prompt prefix, which llama.cpp reuses.
-- The CPU decides one load setting: on a CPU with AMX, llama.cpp's extra buffer types are off
-  (`extra_bufts_setting`); a crash with them on is retried once without them.
+- llama.cpp's extra buffer types (repacked CPU and AMX weight layouts) are off by measurement
+  (`extra_bufts_setting`); when a user turns them on and the process crashes, it is retried once without them.
 - `get_create(config)` returns an OpenAI-style `create(**kwargs)` for instructor. It is the one place that
   adapts OpenAI's `response_format={"type": "json_schema", …}` — which llama-cpp-python ignores — into
   `{"type": "json_object", "schema": …}`, which it turns into a grammar.
@@ -166,18 +166,15 @@ def cpu_summary(flags: set[str] | None = None) -> str:
 
 
 def extra_bufts_setting(config: Config, flags: set[str] | None = None) -> bool | None:
-    """Whether llama.cpp may repack weights into its extra buffer types (CPU repack, AMX).
-
-    `FAZHI_LLAMA_EXTRA_BUFTS=0|1` decides when set. Otherwise on a CPU with AMX they are off: llama.cpp's
-    AMX matmul crashes on some of them (llama.cpp issue 20824), and with them off prefill was as fast there
-    (130.6 tok/s off vs 93.8 with CPU repack in a portable build). Elsewhere llama.cpp's default (None)."""
+    """Whether llama.cpp may repack the weights at load into its extra buffer types (CPU repack; AMX where
+    built and present). Off unless `FAZHI_LLAMA_EXTRA_BUFTS=1`: measured (bench/cpu_kernels.py, README
+    "The embedded model and your CPU"), prompt reading is faster without them on both CPU kinds we could
+    measure (AVX-512 without AMX: 124–139 vs 93–97 tok/s; a cold extract 45.6 vs 66.8 s; with AMX: 130.6
+    tok/s, where llama.cpp's AMX path crashes, llama.cpp issue 20824). `flags` is kept for the log line."""
     forced = os.environ.get("FAZHI_LLAMA_EXTRA_BUFTS", "").strip().lower()
-    if forced in ("0", "false", "no", "off"):
-        return False
     if forced in ("1", "true", "yes", "on"):
         return True
-    flags = cpu_flags() if flags is None else flags
-    return False if any(f.startswith("amx") for f in flags) else None
+    return False
 
 
 class ModelProcess:
@@ -303,11 +300,11 @@ class ModelCrashed(ConfigError):
             how = f"died on {name} (signal {-code})"
         else:
             how = f"exited with status {code}"
-        hint = ("set FAZHI_LLAMA_EXTRA_BUFTS=0 (llama.cpp without its repacked/AMX weight buffers), or use "
+        hint = ("unset FAZHI_LLAMA_EXTRA_BUFTS (llama.cpp without its repacked/AMX weight buffers), or use "
                 "--backend rules or an endpoint; `fazhi doctor` runs the same check")
         if used_extra_bufts is False:
-            hint = ("llama.cpp's kernels fail on this CPU even without extra buffers: reinstall llama-cpp-python "
-                    "built for it (see README, 'CPUs'), or use --backend rules or an endpoint")
+            hint = ("llama.cpp's kernels fail on this CPU even without extra buffers: rebuild llama-cpp-python "
+                    "portably (README, 'The embedded model and your CPU'), or use --backend rules or an endpoint")
         detail = f"; it said: {stderr_tail[-300:]}" if stderr_tail else ""
         err = cls(f"the embedded model process {how} on this CPU ({cpu_summary()}){detail}", hint=hint)
         err.exit_status = code
