@@ -21,6 +21,13 @@ BACKENDS = ("auto", "openai", "local", "rules")
 # out is decided by the rules without a call. Default: all, as measured; the lead flips it per field by
 # the eval's attribution (model vs rules accuracy per field).
 MODEL_KINDS = ("parts", "measures", "plans", "problems", "rectifications", "leadership", "metrics")
+# What the embedded model is asked for by default (`--model-fields auto` on the local backend): the kinds where
+# it beat the rules on the typed score of both scored suites (README, "Model vs rules"; measured 2026-12-05 with
+# Qwen2.5-Coder-1.5B Q4_K_M): plans (seeds 0.697 vs 0.657, realistic 0.885 vs 0.769) and leadership duties (0.583
+# vs 0.667 and 0.769 vs 0.615: 0.695 vs 0.636 over the 25 gold items). Everywhere else it lost or tied, so the
+# rules decide without a call: measures (0.805 vs 0.820, 0.827 vs 0.827), problems and their causes (0.267 vs
+# 0.467, 0.308 vs 0.615), rectifications (tie), parts (tie). Endpoints get every kind until measured.
+LOCAL_MODEL_KINDS = ("plans", "leadership")
 DEFAULT_LOCAL_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 DEFAULT_LOCAL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 DEFAULT_MAX_BYTES = 5_000_000
@@ -51,7 +58,8 @@ class Config:
     price_out_per_1k: float | None = None
     max_report_seconds: float | None = None  # wall-time budget for one report's model calls (None: unbounded)
     breaker_limit: int = 3  # this many failed calls in a row, of one transport kind, stop the run
-    model_fields: str = "all"  # `all` or a comma list of MODEL_KINDS the model is asked for
+    model_fields: str = "auto"  # auto | all | a comma list of MODEL_KINDS the model is asked for (auto: all on
+    # an endpoint, LOCAL_MODEL_KINDS on the embedded model)
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
@@ -77,11 +85,13 @@ class Config:
         unknown = sorted(set(cfg._model_field_list()) - set(MODEL_KINDS))
         if unknown:
             raise ConfigError(f"unknown --model-fields value {', '.join(unknown)}",
-                              hint=f"`all` or a comma list of {', '.join(MODEL_KINDS)}")
+                              hint=f"`auto`, `all` or a comma list of {', '.join(MODEL_KINDS)}")
         return cfg
 
     def _model_field_list(self) -> list[str]:
-        value = (self.model_fields or "all").strip()
+        value = (self.model_fields or "auto").strip()
+        if value == "auto":
+            return list(LOCAL_MODEL_KINDS if self.resolved_backend == "local" else MODEL_KINDS)
         if value == "all":
             return list(MODEL_KINDS)
         return [k.strip() for k in value.split(",") if k.strip()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.config import Config
+from extractor.config import MODEL_KINDS, Config
 from extractor.errors import ConfigError
 from extractor.facts.indicators import key_indicators
 from extractor.facts.names import name_quantities
@@ -118,7 +118,11 @@ def test_fields_left_out_of_model_fields_are_decided_by_the_rules_without_a_call
 
 def test_model_fields_is_validated_and_recorded_only_when_narrowed():
     assert Config.from_env(model_fields="measures, plans").model_kinds == {"measures", "plans"}
-    assert "model_fields" not in Config.from_env().describe()
+    assert "model_fields" not in Config.from_env(backend="openai").describe()  # an endpoint: every kind
+    # the embedded model's default: the kinds it beat the rules on, recorded (a batch's fingerprint says so)
+    assert Config.from_env(backend="local").model_kinds == {"plans", "leadership"}
+    assert Config.from_env(backend="local").describe()["model_fields"] == ["leadership", "plans"]
+    assert Config.from_env(backend="local", model_fields="all").model_kinds == set(MODEL_KINDS)
     assert Config.from_env(model_fields="plans").describe()["model_fields"] == ["plans"]
     with pytest.raises(ConfigError, match="summaries"):
         Config.from_env(model_fields="measures,summaries")

@@ -51,8 +51,10 @@ def _chinese(summary: str) -> bool:
 def test_embedded_model_extracts_a_seed_section_schema_valid_and_grounded(tmp_path):
     model = ensure_default_model(Config().model_dir)
     path, text = _excerpt(tmp_path)
-    # categories="model": the model, not a keyword, decides the measure's category, so its answer is what is checked
-    config = Config(backend="local", model_path=model, cache_dir=tmp_path / "cache", categories="model")
+    # categories="model" and model_fields naming both kinds: the model, not a keyword or the rules, decides the
+    # measure's category and every summary, so its answers are what is checked
+    config = Config(backend="local", model_path=model, cache_dir=tmp_path / "cache", categories="model",
+                    model_fields="measures,problems")
 
     report = extract(path, config)
 
@@ -64,7 +66,7 @@ def test_embedded_model_extracts_a_seed_section_schema_valid_and_grounded(tmp_pa
     # 行政复议/应诉 work, its summary is Chinese, short, and says what the item says.
     assert len(report.measures) == 1
     measure = report.measures[0]
-    assert measure.decided_by != "rules" and is_grounded(text, measure.evidence)
+    assert measure.decided_by == "model" and is_grounded(text, measure.evidence)
     assert measure.evidence.quote.startswith("一是强化行政复议和应诉工作")
     assert measure.category in {"dispute_resolution", "oversight_transparency"}, measure.category
     assert _chinese(measure.summary) and len(measure.summary) <= 60, measure.summary
@@ -72,7 +74,7 @@ def test_embedded_model_extracts_a_seed_section_schema_valid_and_grounded(tmp_pa
     assert len(report.problems) == 5
     for item in report.problems:
         assert is_grounded(text, item.evidence)
-        assert item.decided_by != "rules"
+        assert item.decided_by == "model"
         assert 0 < len(item.summary) <= 60 and _chinese(item.summary), item.summary
     # A cause, where the model gave one, was found in the problem's own text.
     for item in report.problems:

@@ -36,7 +36,7 @@ def main(
 
     Examples (from the checkout; `--backend rules` needs no model):
 
-      fazhi batch seeds/ -o out/                   # the embedded local model: ~5 min cold on 2 cores
+      fazhi batch seeds/ -o out/                   # the embedded local model: ~1 min cold on 2 cores
 
       fazhi extract seeds/000_f1d261e1c8a62baa.txt --backend rules -o out/000.json
 
