@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from extractor.cli.app import app
 from extractor.config import Config
+from extractor.errors import ConfigError
 from extractor.model import local, worker
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,3 +188,17 @@ def test_doctor_says_when_only_the_safe_setting_works(fake_worker, monkeypatch):
                                 env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "crashed with extra buffer types" in result.output and "ok without them" in result.output
+
+
+@pytest.mark.skipif(__import__("importlib").util.find_spec("llama_cpp") is None, reason="needs the local extra")
+def test_a_corrupt_model_file_is_one_error_from_the_real_model_process(tmp_path, monkeypatch):
+    monkeypatch.delenv("FAZHI_LLAMA_EXTRA_BUFTS", raising=False)
+    model = tmp_path / "broken.gguf"
+    model.write_bytes(b"GGUF" + b"\x03\x00\x00\x00" + b"\xff" * 64)  # a GGUF header, then garbage
+    config = Config(backend="local", model_path=model, cache_dir=tmp_path / "cache")
+    try:
+        with pytest.raises(ConfigError) as caught:  # a load error or a crash: either way one line, exit 2
+            local.get_create(config)
+        assert caught.value.exit_code == 2 and "embedded model" in str(caught.value)
+    finally:
+        local._close_models()
