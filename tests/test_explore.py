@@ -208,3 +208,15 @@ def test_a_batch_where_every_input_failed_still_gets_a_page(tmp_path):
     data = _data(out)
     assert result.reports == 0 and data["values"] == []
     assert [(r["file"], r["status"], r["error"]) for r in data["reports"]] == [("a.txt", "failed", "InputError: empty")]
+
+
+def test_the_review_index_links_the_collection_page_when_it_is_there(tmp_path):
+    from extractor.review.batch_index import review_folder
+    from reviewfixtures import embedded_data, seed_batch
+
+    out = seed_batch(tmp_path)
+    review_folder(out)
+    assert embedded_data((out / "index.html").read_text(encoding="utf-8"))["explore"] is None  # no dead link
+    explore_folder(out)
+    review_folder(out)
+    assert embedded_data((out / "index.html").read_text(encoding="utf-8"))["explore"] == "./explore.html"

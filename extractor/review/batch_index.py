@@ -28,6 +28,7 @@ from extractor.review.sources import SourceCheck, find_source
 from schemas.report import REQUIRED_PARTS, Report
 
 INDEX = "index.html"
+EXPLORE = "explore.html"  # the collection page (review/explore.py) beside the index, when written
 _REQUIRED = [p for p in REQUIRED_PARTS if p not in OPTIONAL_PARTS]  # an absent optional part is no fault
 COUNTED = ("measures", "problems", "rectifications", "plans", "leadership_duties", "metrics")
 
@@ -125,7 +126,8 @@ def review_folder(out_dir: Path, dest: Optional[Path] = None, source: Optional[P
                          "action": ACTIONS.get(entry.get("status"), "extracted"),
                          "error": entry.get("error"), "counts": None, "quality": [], "source": None})
     data = {"kind": "index", "folder": str(out_dir.resolve()), "tool_version": __version__, "reports": rows,
-            "notes": result.notes, "has_manifest": bool(latest)}
+            "notes": result.notes, "has_manifest": bool(latest),
+            "explore": href(EXPLORE) if (dest / EXPLORE).is_file() else None}
     atomic_write_text(result.index, render(f"{out_dir.name} · fazhi review", data, ("spans.js", "index.js"),
                                            body=DOC_BODY))
     return result

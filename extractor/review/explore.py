@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from extractor import __version__
 from extractor.errors import InputError
 from extractor.files import atomic_write_text
-from extractor.review.batch_index import INDEX
+from extractor.review.batch_index import EXPLORE, INDEX
 from extractor.review.page import DOC_BODY, render
 from extractor.review.report_page import CATEGORY_LABELS
 from extractor.runs.batch import MANIFEST, Manifest
@@ -36,7 +36,6 @@ from extractor.runs.store import STORE, write_store
 from extractor.runs.tables import INDICATOR_KEYS, MONEY_INDICATORS
 from schemas.report import REQUIRED_PARTS, Category, Report
 
-EXPLORE = "explore.html"
 VENDOR = ("vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js", "vendor/vega-interpreter.min.js")
 SCRIPTS = (*VENDOR, "spans.js", "explore.js")
 STYLES = ("base.css", "explore.css")

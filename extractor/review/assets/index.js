@@ -13,7 +13,8 @@
   app.appendChild(el("div", { "class": "page" },
     el("header", null, el("h1", { text: "fazhi review · " + D.folder }),
       el("div", { "class": "sub", text: D.reports.length + " reports · " + tally + " · tool " + D.tool_version +
-        (D.has_manifest ? "" : " · no manifest.jsonl (not a batch folder?)") })),
+        (D.has_manifest ? "" : " · no manifest.jsonl (not a batch folder?)") }),
+      D.explore ? el("div", { "class": "sub" }, el("a", { href: D.explore, text: "the collection at a glance (fazhi explore) →" })) : null),
     table(),
     D.notes.length ? el("ul", { "class": "muted" }, D.notes.map(function (n) { return el("li", { text: n }); })) : null,
     el("p", { "class": "muted" }, "Open a report to see its text with every evidence span highlighted; its Edit mode turns corrections into a gold file (",
