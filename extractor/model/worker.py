@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from typing import Any, TextIO
@@ -108,6 +109,10 @@ def serve(requests: TextIO, channel: TextIO) -> int:
 
 
 def main() -> int:
+    # Ctrl-C in a terminal reaches the whole process group: the parent decides what an interrupt means (it
+    # stops the run and closes this process's stdin, which ends the loop), so the model must not die first
+    # and look like a crash.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # C-level and stray Python prints go to stderr, never into the protocol
     sys.stdout = sys.stderr

@@ -401,12 +401,12 @@ def _interrupted(run: _Run, pool: ThreadPoolExecutor | None, futures: dict, todo
     wait(running, timeout=INTERRUPT_GRACE)  # a second Ctrl-C here ends the wait (the CLI exits at once)
     if run.calls is not None:
         run.calls.shutdown(wait=False, cancel_futures=True)
-    not_started = 0
     for job in todo:
         entry = run.entry(job, "not_started", error=f"the run was {why} first; rerun to resume")
         if run.record(entry):
-            not_started += 1
             summary.entries.append(entry)
+    # counted from what was recorded: a report in flight may have written its own not_started line in the grace
+    not_started = sum(1 for job in todo if run._recorded.get(job.key) == "not_started")
     saved = sum(1 for job in todo if run._recorded.get(job.key) in ("ok", "degraded", "partial"))
     return BatchInterrupted(saved, not_started)
 
