@@ -75,3 +75,22 @@ def test_at_1024x768_the_header_keeps_its_size_the_model_one_line_and_an_absent_
     assert header <= 0.28 * 768  # was 247–294 px (a third of the screen)
     assert model == line  # the model name on one line (it wrapped over four)
     assert "optional" in other_class and "no" not in other_class.split() and "✗" not in other_text
+
+
+def test_a_recursive_batch_gets_a_review_page_per_sub_folder_output_linking_back_to_the_index(tmp_path):
+    from extractor.review.explore import collect
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    for year, seed in zip(("2021", "2022"), SEEDS):  # one file name in two folders: two reports, not one
+        (src / year).mkdir(parents=True)
+        shutil.copy(seed, src / year / "年度报告.txt")
+    assert run_batch(src, out, Config(backend="rules"), recursive=True).exit_code == 0
+    result = review_folder(out)
+    rows = embedded_data(result.index.read_text(encoding="utf-8"))["reports"]
+    assert sorted(r["href"] for r in rows) == [f"./{y}/%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A.html" for y in ("2021", "2022")]
+    assert all(r["source"]["status"] == "ok" for r in rows)  # found through the recorded input folder
+    for year in ("2021", "2022"):
+        page = out / year / "年度报告.html"
+        assert embedded_data(page.read_text(encoding="utf-8"))["links"] == {"index": "./../index.html"}
+    payload, _ = collect(out, out)  # the collection page links the same pages
+    assert sorted(r["page"] for r in payload["reports"]) == [f"{y}/年度报告.html" for y in ("2021", "2022")]

@@ -102,22 +102,28 @@ def review_folder(out_dir: Path, dest: Optional[Path] = None, source: Optional[P
     by_output = {e.get("output"): e for e in latest.values() if e.get("output")}
     result = FolderReview(dest / INDEX)
     rows, seen_inputs = [], set()
-    for path in sorted(p for p in out_dir.glob("*.json") if p.is_file()):
+    # The JSONs at the top, and those a `--recursive` batch wrote into sub-folders (named by its manifest):
+    # each page mirrors its JSON's place (`2022/x.json` → `2022/x.html`), linking back up to the index.
+    nested = {out_dir / name for name in by_output if "/" in name and (out_dir / name).is_file()}
+    for path in sorted({p for p in out_dir.glob("*.json") if p.is_file()} | nested):
+        rel = path.relative_to(out_dir)
+        name = rel.as_posix()
         try:
             report = Report.model_validate_json(path.read_bytes())
         except (OSError, ValidationError, ValueError):
-            result.notes.append(f"{path.name}: not a report JSON, left out")
+            result.notes.append(f"{name}: not a report JSON, left out")
             continue
-        entry = by_output.get(path.name)
+        entry = by_output.get(name)
         recorded = (entry or {}).get("input_dir")
-        check = find_source(report.source.file, report.source.sha256, out_dir, source,
+        check = find_source(report.source.file, report.source.sha256, path.parent, source,
                             rel=(entry or {}).get("file"), in_dir=Path(recorded) if isinstance(recorded, str) else None,
                             text_sha256=report.source.text_sha256)
-        page = dest / f"{path.stem}.html"
-        html = render_report_page(report, check, path.name, links={"index": href(INDEX)})
+        page = dest / rel.with_suffix(".html")
+        page.parent.mkdir(parents=True, exist_ok=True)
+        html = render_report_page(report, check, name, links={"index": href("../" * (len(rel.parts) - 1) + INDEX)})
         atomic_write_text(page, html)
-        result.pages.append(PageWritten(path.name, page, check, len(html.encode("utf-8"))))
-        rows.append(_row(report, path.name, page.name, check, entry))
+        result.pages.append(PageWritten(name, page, check, len(html.encode("utf-8"))))
+        rows.append(_row(report, name, rel.with_suffix(".html").as_posix(), check, entry))
         if entry:
             seen_inputs.add(entry.get("file"))
     for key, entry in latest.items():  # failed inputs have no JSON: list them from the manifest

@@ -104,7 +104,7 @@ def _reports(db: sqlite3.Connection, out_dir: Path, page_dir: Path, by_output: d
     reports, index = [], {}
     for sha, file, output, title, region, level, year, partial, issuers in rows:
         entry = by_output.get(output) or {}
-        page = out_dir / f"{Path(output).stem}.html"  # where `fazhi review OUT/` writes the report's page
+        page = out_dir / Path(output).with_suffix(".html")  # where `fazhi review OUT/` writes the report's page
         index[(sha, file)] = len(reports)
         reports.append({
             "file": file, "output": output,

@@ -86,20 +86,23 @@ def write_store(out_dir: Path) -> tuple[list[str], list[str]]:
         stored = dict(db.execute("SELECT output, output_sha256 FROM reports").fetchall())
         present: set[str] = set()
         for output in sorted(p for p in Path(out_dir).rglob("*.json") if _is_output(p, Path(out_dir))):
+            # named by its path below OUT, as the manifest names it: `2022/report.json` and `2021/report.json`
+            # of a --recursive batch are two reports (a bare name made them one row)
+            name = output.relative_to(out_dir).as_posix()
             try:
                 data = output.read_bytes()
                 digest = hashlib.sha256(data).hexdigest()
-                if stored.get(output.name) == digest:
-                    present.add(output.name)
+                if stored.get(name) == digest:
+                    present.add(name)
                     continue
                 report = Report.model_validate_json(data)
             except (OSError, ValidationError, ValueError):
                 continue  # not a report (tables.py notes it); any rows it had are removed below
-            present.add(output.name)
+            present.add(name)
             with db:  # one transaction: the report's old rows go and its new rows come together
                 db.execute("DELETE FROM reports WHERE output = ? OR (sha256 = ? AND file = ?)",
-                           (output.name, report.source.sha256, report.source.file))
-                _insert(db, report, output.name, digest)
+                           (name, report.source.sha256, report.source.file))
+                _insert(db, report, name, digest)
         with db:
             for gone in set(stored) - present:
                 db.execute("DELETE FROM reports WHERE output = ?", (gone,))
