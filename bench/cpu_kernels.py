@@ -71,7 +71,7 @@ def main() -> None:
     with open("/proc/loadavg") as fh:
         load = fh.read().split()[0]
     print(f"CPU: {local.cpu_summary()}; threads {threads}; load average at start {load}")
-    print(f"auto setting on this CPU: extra buffer types {local.extra_bufts_setting(config)}")
+    print(f"the tool's setting: extra buffer types {local.extra_bufts_setting()}")
     for label, setting in (("default (extra buffer types on)", None), ("use_extra_bufts = False", False)):
         t = time.perf_counter()
         result = measure(model, threads, setting, prompt, args.gen, args.repeat)

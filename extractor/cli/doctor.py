@@ -59,10 +59,9 @@ def doctor(
             ok = False
         table.add_row("threads", str(local.threads(config)))
         table.add_row("CPU", local.cpu_summary())
-        bufts = local.extra_bufts_setting(config)
-        table.add_row("extra buffer types", {None: "llama.cpp default", False: "off (faster here, and llama.cpp's "
-                      "AMX path crashes on some CPUs; FAZHI_LLAMA_EXTRA_BUFTS=1 turns them on)",
-                      True: "on (FAZHI_LLAMA_EXTRA_BUFTS=1)"}[bufts])
+        table.add_row("extra buffer types", "on (FAZHI_LLAMA_EXTRA_BUFTS=1)" if local.extra_bufts_setting() else
+                      "off (faster here, and llama.cpp's AMX path crashes on some CPUs; FAZHI_LLAMA_EXTRA_BUFTS=1 "
+                      "turns them on)")
         if config.model_path:
             present = Path(config.model_path).is_file()
             table.add_row("model file", f"{config.model_path} ({'present' if present else '[red]missing[/]'})")
@@ -93,9 +92,9 @@ def _probe(config: Config, table) -> bool:
     came with llama.cpp's extra buffer types on, the probe is repeated without them (what a run falls back to)."""
     from extractor.model import local
 
-    setting = local.extra_bufts_setting(config)
+    setting = local.extra_bufts_setting()
     first_crash = None
-    for attempt in ([setting, False] if setting is not False else [False]):
+    for attempt in ([True, False] if setting else [False]):
         proc = None
         try:
             proc = local.ModelProcess(local.model_file(config), local.threads(config), attempt, probe=True).start()

@@ -15,10 +15,9 @@ from typing import Callable
 
 from extractor.facts.quantities import Quantity
 from extractor.grounding import ground_quote, invented_numbers, span_evidence
-from extractor.text.normalize import fullwidth_punctuation
 from extractor.labeling import rules
 from extractor.structure.outline import Block, Outline
-from extractor.text.normalize import Normalized
+from extractor.text.normalize import Normalized, fullwidth_punctuation
 from extractor.text.sentences import clause_at
 from schemas.report import LeadershipDuty, Measure, Metric, Plan, Problem, QualityNote, Rectification
 from schemas.responses import SummaryAnswer

@@ -165,16 +165,13 @@ def cpu_summary(flags: set[str] | None = None) -> str:
             f"AMX {'yes (' + ' '.join(amx) + ')' if amx else 'no'}")
 
 
-def extra_bufts_setting(config: Config, flags: set[str] | None = None) -> bool | None:
+def extra_bufts_setting() -> bool:
     """Whether llama.cpp may repack the weights at load into its extra buffer types (CPU repack; AMX where
     built and present). Off unless `FAZHI_LLAMA_EXTRA_BUFTS=1`: measured (bench/cpu_kernels.py, README
     "The embedded model and your CPU"), prompt reading is faster without them on both CPU kinds we could
     measure (AVX-512 without AMX: 124–139 vs 93–97 tok/s; a cold extract 45.6 vs 66.8 s; with AMX: 130.6
-    tok/s, where llama.cpp's AMX path crashes, llama.cpp issue 20824). `flags` is kept for the log line."""
-    forced = os.environ.get("FAZHI_LLAMA_EXTRA_BUFTS", "").strip().lower()
-    if forced in ("1", "true", "yes", "on"):
-        return True
-    return False
+    tok/s, where llama.cpp's AMX path crashes, llama.cpp issue 20824)."""
+    return os.environ.get("FAZHI_LLAMA_EXTRA_BUFTS", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 class ModelProcess:
@@ -306,9 +303,7 @@ class ModelCrashed(ConfigError):
             hint = ("llama.cpp's kernels fail on this CPU even without extra buffers: rebuild llama-cpp-python "
                     "portably (README, 'The embedded model and your CPU'), or use --backend rules or an endpoint")
         detail = f"; it said: {stderr_tail[-300:]}" if stderr_tail else ""
-        err = cls(f"the embedded model process {how} on this CPU ({cpu_summary()}){detail}", hint=hint)
-        err.exit_status = code
-        return err
+        return cls(f"the embedded model process {how} on this CPU ({cpu_summary()}){detail}", hint=hint)
 
 
 def load(config: Config, *, probe: bool = False) -> ModelProcess:
@@ -323,20 +318,27 @@ def load(config: Config, *, probe: bool = False) -> ModelProcess:
     with _lock:
         proc = _models.get(key)
         if proc is None or not proc.alive:
-            proc = _start_with_fallback(path, key[1], extra_bufts_setting(config), probe=probe)
+            bufts = extra_bufts_setting()
+            try:
+                proc = ModelProcess(path, key[1], bufts, probe=probe).start()
+            except ModelCrashed as err:
+                proc = _restart_without_extra_bufts(path, key[1], err, used_extra_bufts=bufts, probe=probe)
             _models[key] = proc
         return proc
 
 
-def _start_with_fallback(path: Path, n_threads: int, use_extra_bufts: bool | None, *, probe: bool) -> ModelProcess:
-    try:
-        return ModelProcess(path, n_threads, use_extra_bufts, probe=probe).start()
-    except ModelCrashed as err:
-        if use_extra_bufts is False:
-            raise
-        log.warning("the embedded model crashed on load (%s); starting it again without llama.cpp's extra "
-                    "buffer types (slower on some CPUs; set FAZHI_LLAMA_EXTRA_BUFTS=0 to skip this)", err.message)
-        return ModelProcess(path, n_threads, False, probe=probe).start()
+def _restart_without_extra_bufts(path: Path, n_threads: int, err: "ModelCrashed", *, used_extra_bufts: bool,
+                                 probe: bool = False) -> ModelProcess:
+    """After a crash of a process that ran with llama.cpp's extra buffer types: a new one without them (the
+    setting measured safe and fast), said in a warning. A crash without them is final: re-raised."""
+    if not used_extra_bufts:
+        raise err
+    log.warning("the embedded model crashed (%s); starting it again without llama.cpp's extra buffer types "
+                "(unset FAZHI_LLAMA_EXTRA_BUFTS to skip this)", err.message)
+    proc = ModelProcess(path, n_threads, False, probe=probe).start()
+    with _lock:
+        _models[(str(path), n_threads)] = proc
+    return proc
 
 
 def adapt_request(kwargs: dict) -> dict:
@@ -362,13 +364,9 @@ def get_create(config: Config):
         with _lock:
             try:
                 answer = proc.complete(request)
-            except ModelCrashed as err:
-                if proc.use_extra_bufts is False:
-                    raise
-                log.warning("the embedded model crashed (%s); starting it again without llama.cpp's extra "
-                            "buffer types and repeating the call", err.message)
-                proc = ModelProcess(proc.path, proc.n_threads, False).start()
-                _models[(str(proc.path), proc.n_threads)] = proc
+            except ModelCrashed as err:  # once more, in a new process without extra buffer types
+                proc = _restart_without_extra_bufts(proc.path, proc.n_threads, err,
+                                                    used_extra_bufts=bool(proc.use_extra_bufts))
                 answer = proc.complete(request)
         return _completion(answer)
 
