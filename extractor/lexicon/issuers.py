@@ -62,6 +62,7 @@ class HeaderLabels:
 
 @dataclass(frozen=True)
 class FurnitureWords:
+    crumbs: tuple[str, ...]
     share: tuple[str, ...]
     attachment: tuple[str, ...]
     columns: tuple[str, ...]

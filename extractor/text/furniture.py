@@ -27,11 +27,11 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.lexicon.issuers import issuer_lexicon
-from extractor.text.page_header import Field, scan, tail_start
+from extractor.text.page_header import CRUMB_LABELS, Field, scan, tail_start
 from extractor.text.script import simplified
 
 _BULLET = r"[•·●▪◆■□◇○◎★☆▶►>\-*]?"
-_BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置|当前页面)[:：]|首页[>›»/]")
+_BREADCRUMB = re.compile(r"^(?:" + CRUMB_LABELS + r")[:：]|首页[>›»/]")
 _PAGE_LABEL = re.compile(
     _BULLET + r"(?:信息)?(?:来源|发布时间|发布日期|发布机构|更新时间|作者|编辑|责任编辑|审核|浏览次数|浏览量|访问量|阅读量?|点击(?:数|量|率)?)[:：]"
 )

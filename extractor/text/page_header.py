@@ -41,7 +41,8 @@ _VALUE_GAP = re.compile(rf"(?:{_SP}|[|｜])*")
 _REST_MAX = 40
 _NEXT_MAX = 100  # a value runs up to the next label only this far (a title is the longest value)  # the rest of a line is a value only when this short (a long rest is body text)
 
-_CRUMB_START = re.compile(rf"(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置|当前页面){_SP}*[:：]|(?=首页{_SP}*[>›»/])")
+CRUMB_LABELS = alternation(_LEX.furniture.crumbs)
+_CRUMB_START = re.compile(rf"(?:{CRUMB_LABELS}){_SP}*[:：]|(?=首页{_SP}*[>›»/])")
 _CRUMB_SEP = re.compile(rf"{_SP}*[>›»/]{_SP}*")
 _CRUMB_MAX = 16
 _SHARE_WORD = alternation(_LEX.furniture.share)
