@@ -50,6 +50,9 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
     header = _header(norm, lines, outline)
     closing = lines[close:]
     title_lines = _title_lines(header)
+    head_doc = None
+    if not title_lines and lines and not header:  # one long first line: the text lost its line breaks
+        title_lines, head_doc = _run_in_head(lines[0])
     page = PageInfo(norm)  # the web page's info block and crawler header: only what the report leaves empty
     title = _compact(norm, title_lines) if title_lines else page.take("title", "title")
     issuers = (_title_issuers(norm, title_lines) or _signature_issuers(closing)
@@ -63,6 +66,7 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
         admin_level=_admin_level(place, [simplified(i) for i in issuers or []], recipients, norm.text),
         report_year=_report_year(title, outline, norm.text),
         doc_number=next((_compact(norm, [ln]) for ln in header if _DOC_NUMBER.match(ln.text)), None)
+        or (_compact(norm, [head_doc]) if head_doc else None)
         or page.take("doc_number", "doc_number"),
         signers=_signers(norm, outline),
         recipients=recipients,
@@ -105,6 +109,29 @@ def _title_lines(header: list[Line]) -> list[Line]:
                 return [header[i - 1], line]
             return [line]
     return []
+
+
+# A text without line breaks starts with its header run together: a letterhead (`…文件`, a body's name), a
+# document number, then the title (`青山市司法局青司〔2024〕5号青山市司法局关于2023年…的报告省司法厅：2023年，…`).
+# The title ends at its first 报告, or at 情况/总结 not followed by 的/报 (`…建设情况2023年，…`).
+_HEAD_DOC = re.compile(r"(?:[^，。；]{0,30}?(?:文件|人民政府|政府|厅|局|委|办))?(?P<doc>[\u4e00-\u9fff]{1,8}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号)")
+_HEAD_TITLE = re.compile(r"[^，。；：:,;]{4,80}?(?:报告|情况(?![的报])|总结(?![的报]))")
+_HEAD_SPAN = 200
+_TITLE_LEAD = re.compile(r"关于|中共|中国共产党|\d{4}")  # or a place: not `现将2023年…情况报告如下`
+
+
+def _run_in_head(first: Line) -> tuple[list[Line], Line | None]:
+    """The title (and document number) at the start of a first line that holds the whole header and body."""
+    view = first.text[:_HEAD_SPAN]
+    doc = _HEAD_DOC.match(view)
+    starts = ([doc.end()] if doc else []) + [0]
+    for start in starts:
+        m = _HEAD_TITLE.match(view, start)
+        if m and _is_title(m.group()) and (place_of(m.group()) or _TITLE_LEAD.match(m.group())):
+            title = Line(first.start + m.start(), first.start + m.end(), m.group())
+            doc_line = Line(first.start + doc.start("doc"), first.start + doc.end("doc"), doc.group("doc")) if doc else None
+            return [title], doc_line
+    return [], None
 
 
 def _is_title(text: str) -> bool:
