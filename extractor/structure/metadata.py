@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 
 from extractor.text.layout import DATE_LINE, Line, closing_index, is_org_line, parse_date, split_lines
 from extractor.text.normalize import Normalized
@@ -31,6 +32,7 @@ from extractor.text.sentences import SENTENCE_END
 from extractor.structure.issuers import body_of, issuers_level, place_level, place_of, split_issuers, title_subject
 from extractor.structure.outline import Outline
 from extractor.structure.page_info import PageInfo
+from extractor.structure.run_in import closing_dates, read_head
 from schemas.report import Metadata, QualityNote, Section
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号$")
@@ -50,33 +52,54 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
     header = _header(norm, lines, outline)
     closing = lines[close:]
     title_lines = _title_lines(header)
-    head_doc = None
+    run_in = None
     if not title_lines and lines and not header:  # one long first line: the text lost its line breaks
-        title_lines, head_doc = _run_in_head(lines[0])
+        run_in = read_head(lines[0], _is_title)
+        title_lines = [run_in.title] if run_in.title else []
     page = PageInfo(norm)  # the web page's info block and crawler header: only what the report leaves empty
     title = _compact(norm, title_lines) if title_lines else page.take("title", "title")
     issuers = (_title_issuers(norm, title_lines) or _signature_issuers(closing)
                or (None if title_lines or not title else _header_title_issuers(page, title)) or page.issuers())
-    recipients = _recipients(header)
+    recipients = _recipients(header) or (run_in.recipients if run_in else None)
+    issued, printed = _dates(norm, closing, page, flattened=run_in is not None)
     place = _region(header, issuers, closing, norm.text, page.names("所属单位"), _simplified_title(title))
     meta = Metadata(
         title=title,
         issuers=issuers,
         region=_printed(norm, place),  # as printed: 小龍門鄉 in a traditional report
         admin_level=_admin_level(place, [simplified(i) for i in issuers or []], recipients, norm.text),
-        report_year=_report_year(title, outline, norm.text),
+        report_year=_report_year(title, outline, norm.text) or (run_in.report_year if run_in else None),
         doc_number=next((_compact(norm, [ln]) for ln in header if _DOC_NUMBER.match(ln.text)), None)
-        or (_compact(norm, [head_doc]) if head_doc else None)
+        or (_compact(norm, [run_in.doc]) if run_in and run_in.doc else None)
         or page.take("doc_number", "doc_number"),
-        signers=_signers(norm, outline),
+        signers=_run_in_signers(norm, run_in.signers) if run_in else _signers(norm, outline),
         recipients=recipients,
-        # `成文日期` is the date the document bears; a page's `发布时间` is not, and is never read here
-        issue_date=next((parse_date(m) for ln in closing if (m := DATE_LINE.match(ln.text)) and not m.group("printed")), None)
-        or page.date("成文日期"),
-        printed_date=next((parse_date(m) for ln in closing if (m := DATE_LINE.match(ln.text)) and m.group("printed")), None),
+        issue_date=issued,
+        printed_date=printed,
     )
     notes = _truncation_notes(norm, lines, close, title, outline)
     return meta, page.notes + notes
+
+
+def _dates(norm: Normalized, closing: list[Line], page: PageInfo, flattened: bool) -> tuple[date | None, date | None]:
+    """(issue_date, printed_date) from the closing lines, or the closing run of a text without line breaks.
+    The info block's `成文日期` is the date the document bears; a page's `发布时间` is not, and is never read."""
+    dated = [(parse_date(m), bool(m.group("printed"))) for ln in closing if (m := DATE_LINE.match(ln.text))]
+    issued = next((d for d, p in dated if not p), None)
+    printed = next((d for d, p in dated if p), None)
+    if flattened and not dated:
+        issued, printed = closing_dates(norm.text)
+    return issued or page.date("成文日期"), printed
+
+
+def _run_in_signers(norm: Normalized, span: tuple[int, int] | None) -> list[str] | None:
+    """The names between 签发人 and the title of a text without line breaks, when each is a name (2–4 characters
+    set apart by 、 or spaces); None when they ran together (`张三李四` cannot be cut)."""
+    if not span:
+        return None
+    start, end = norm.to_orig(*span)
+    names = [n for n in re.split(r"[、，,\s]+", norm.original[start:end]) if n]
+    return names if names and all(_NAME.match(n) for n in names) else None
 
 
 def _header_title_issuers(page: PageInfo, title: str) -> list[str] | None:
@@ -109,29 +132,6 @@ def _title_lines(header: list[Line]) -> list[Line]:
                 return [header[i - 1], line]
             return [line]
     return []
-
-
-# A text without line breaks starts with its header run together: a letterhead (`…文件`, a body's name), a
-# document number, then the title (`青山市司法局青司〔2024〕5号青山市司法局关于2023年…的报告省司法厅：2023年，…`).
-# The title ends at its first 报告, or at 情况/总结 not followed by 的/报 (`…建设情况2023年，…`).
-_HEAD_DOC = re.compile(r"(?:[^，。；]{0,30}?(?:文件|人民政府|政府|厅|局|委|办))?(?P<doc>[\u4e00-\u9fff]{1,8}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号)")
-_HEAD_TITLE = re.compile(r"[^，。；：:,;]{4,80}?(?:报告|情况(?![的报])|总结(?![的报]))")
-_HEAD_SPAN = 200
-_TITLE_LEAD = re.compile(r"关于|中共|中国共产党|\d{4}")  # or a place: not `现将2023年…情况报告如下`
-
-
-def _run_in_head(first: Line) -> tuple[list[Line], Line | None]:
-    """The title (and document number) at the start of a first line that holds the whole header and body."""
-    view = first.text[:_HEAD_SPAN]
-    doc = _HEAD_DOC.match(view)
-    starts = ([doc.end()] if doc else []) + [0]
-    for start in starts:
-        m = _HEAD_TITLE.match(view, start)
-        if m and _is_title(m.group()) and (place_of(m.group()) or _TITLE_LEAD.match(m.group())):
-            title = Line(first.start + m.start(), first.start + m.end(), m.group())
-            doc_line = Line(first.start + doc.start("doc"), first.start + doc.end("doc"), doc.group("doc")) if doc else None
-            return [title], doc_line
-    return [], None
 
 
 def _is_title(text: str) -> bool:
