@@ -62,7 +62,9 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
                or (None if title_lines or not title else _header_title_issuers(page, title)) or page.issuers())
     recipients = _recipients(header) or (run_in.recipients if run_in else None)
     issued, printed = _dates(norm, closing, page, flattened=run_in is not None)
-    place = _region(header, issuers, closing, norm.text, page.names("所属单位"), _simplified_title(title))
+    place = _region(header, issuers, closing, norm.text,
+                    (page.names("所属单位") or []) + ([run_in.letterhead] if run_in and run_in.letterhead else []),
+                    _simplified_title(title))
     meta = Metadata(
         title=title,
         issuers=issuers,

@@ -41,6 +41,7 @@ class RunInHead:
     signers: tuple[int, int] | None = None  # normalized span of the names after 签发人
     recipients: list[str] | None = None
     report_year: int | None = None  # the opening sentence's year (`2022年，…` right after the recipients)
+    letterhead: str | None = None  # the body named above the document number (a place for the region)
 
 
 def read_head(first: Line, is_title) -> RunInHead:
@@ -52,11 +53,13 @@ def read_head(first: Line, is_title) -> RunInHead:
     if m := _LETTERHEAD_DOC.match(view):
         head.doc = _line(first, m.start("doc"), m.end("doc"), view)
         pos, place = m.end(), place_of(m.group("org") or "")
+        head.letterhead = m.group("org")
     starts = [pos]
     if sig := _SIGNER.match(view, pos):
-        # the names run into the title: it starts where the letterhead's place (or 中共/关于) comes back
+        # the names run into the title: it starts where the letterhead's place comes back (its first two
+        # characters: `黔东南州` prints in full as `黔东南苗族侗族自治州`), or at 中共/关于
         starts = [i for i in range(sig.end() + 2, min(len(view), sig.end() + _SIGNER_MAX))
-                  if (place and view.startswith(place, i)) or view.startswith(("中共", "中国共产党", "关于"), i)][:1]
+                  if (place and view.startswith(place[:2], i)) or view.startswith(("中共", "中国共产党", "关于"), i)][:1]
         if starts:
             head.signers = (first.start + sig.end(), first.start + starts[0])
     for start in starts:

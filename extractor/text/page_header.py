@@ -30,7 +30,8 @@ _TYPED = {
     # A URL glued to the body (line breaks removed: `…/t1.html2023年，…`) ends at its page's extension.
     "url": re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[!-~]+?\.(?:s?html?|jsp|aspx?|php|pdf|docx?)(?![A-Za-z])(?:\?[\w=&%.\-]*)?"
                       r"|[A-Za-z][A-Za-z0-9+.\-]*://[!-~]+"),
-    "issuer": re.compile(rf"[\u4e00-\u9fff]{{1,30}}(?:{_BODY_END})"),
+    # one body or a list of them (`发文机关: 中共白河县委、白河县人民政府`)
+    "issuer": re.compile(rf"[\u4e00-\u9fff]{{1,30}}?(?:{_BODY_END})(?:[、，,][\u4e00-\u9fff]{{1,30}}?(?:{_BODY_END}))*"),
     "title": re.compile(r"[^\n]{2,100}?报告|[^\n]{2,100}?(?:情况|总结)(?!的)"),
     "number": re.compile(r"\d+次?"),
     "word": re.compile(r"[\u4e00-\u9fff]{2,4}(?=\s|$)"),
