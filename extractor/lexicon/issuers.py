@@ -66,6 +66,8 @@ class FurnitureWords:
     share: tuple[str, ...]
     attachment: tuple[str, ...]
     columns: tuple[str, ...]
+    widget_words: tuple[str, ...]
+    actions: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -106,12 +106,12 @@ def issuers_level(issuers: list[str]) -> str | None:
     return None
 
 
+# Every word a body's name may end with, longest first (`委员会` before `委`).
+BODY_END = alternation(tuple(sorted({*_BODIES.government, *_BODIES.department, *_BODIES.party_committee}, key=len, reverse=True)))
+_GOVERNMENT_END = alternation(_BODIES.government)
 # How a joint issuer line is cut when OCR or a scraper lost the space between two names
-# (`中共白河区委白河区人民政府`): after a body suffix, where a party prefix or another government follows.
-_ISSUER = re.compile(
-    rf".+?(?:人民政府|委员会|委|政府|办公室|局|厅|管委会|办事处)"
-    rf"(?=(?:{_PARTY})|{_H}{{2,}}(?:人民政府|政府|管委会|管理委员会|办事处)$|$)"
-)
+# (`中共白河区委白河区人民政府`): after a body's end, where a party prefix or a place's government follows.
+_ISSUER = re.compile(rf".+?(?:{BODY_END})(?=(?:{_PARTY})|{_H}{{2,}}(?:{_GOVERNMENT_END})$|$)")
 
 
 def split_issuers(chunk: str) -> list[str]:
@@ -121,9 +121,7 @@ def split_issuers(chunk: str) -> list[str]:
     return parts if parts and "".join(parts) == chunk else [chunk]
 
 
-_ORG_END = re.compile(
-    rf"(?:{alternation(tuple(sorted({*_BODIES.government, *_BODIES.department, *_BODIES.party_committee}, key=len, reverse=True)))})$"
-)
+_ORG_END = re.compile(rf"(?:{BODY_END})$")
 
 
 def is_body_name(text: str) -> bool:

@@ -15,12 +15,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from extractor.structure.issuers import place_of
+from extractor.structure.issuers import BODY_END, place_of
 from extractor.text.layout import DATE, Line, is_org_line, parse_date
 
 _HEAD_SPAN = 250  # the header of a printed report fits in this many characters
 _LETTERHEAD_DOC = re.compile(
-    r"(?:(?P<org>[^，。；：:]{2,30}?(?:人民政府|政府|委员会|委|厅|局|办公室|办))(?:文件)?)?"
+    rf"(?:(?P<org>[^，。；：:]{{2,30}}?(?:{BODY_END}))(?:文件)?)?"
     r"(?P<doc>[\u4e00-\u9fff]{1,8}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号)"
 )
 _SIGNER = re.compile(r"(?:签发人|簽發人)[:：]")

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.lexicon.issuers import issuer_lexicon
-from extractor.text.page_header import CRUMB_LABELS, Field, scan, tail_start
+from extractor.text.page_header import CRUMB_LABELS, WIDGET_WORD, Field, scan, tail_start
 from extractor.text.script import simplified
 
 _BULLET = r"[•·●▪◆■□◇○◎★☆▶►>\-*]?"
@@ -36,7 +36,6 @@ _PAGE_LABEL = re.compile(
     _BULLET + r"(?:信息)?(?:来源|发布时间|发布日期|发布机构|更新时间|作者|编辑|责任编辑|审核|浏览次数|浏览量|访问量|阅读量?|点击(?:数|量|率)?)[:：]"
 )
 _WIDGET = re.compile(r"^(?:【[^】]{0,24}】|\[[^\]]{0,24}\])+$")
-_WIDGET_WORD = re.compile(r"字体|字号|打印|关闭|收藏|分享|纠错|保存|返回|顶部|大中小|默认|背景|视力|朗读")
 _ACTION = re.compile(
     r"^(?:打印(?:本页|此页|文章)?|关闭(?:窗口|本页|页面)?|收藏(?:本页)?|返回顶部|返回|顶部|"
     r"分享到?[:：]?.{0,30}|上一篇[:：]?.*|下一篇[:：]?.*|扫一扫.{0,20}|相关链接.{0,10})$"
@@ -140,7 +139,7 @@ def line_kind(raw: str) -> str | None:
         return "breadcrumb"
     if _PAGE_LABEL.match(key):
         return "page_label"
-    if _WIDGET.match(key) and _WIDGET_WORD.search(key):
+    if _WIDGET.match(key) and WIDGET_WORD.search(key):
         return "widget"
     if _ACTION.match(key) and len(key) <= 40:
         return "action"

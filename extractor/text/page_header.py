@@ -49,8 +49,8 @@ _CRUMB_MAX = 16
 _SHARE_WORD = alternation(_LEX.furniture.share)
 _SHARE = re.compile(rf"(?:分享到?{_SP}*[:：]{_SP}*(?:(?:{_SHARE_WORD}){_SP}*)+|(?:(?:{_SHARE_WORD}){_SP}*){{2,}})")
 _WIDGET = re.compile(r"(?:【[^】\n]{0,24}】|\[[^\]\n]{0,24}\])")
-_WIDGET_WORD = re.compile(r"字体|字号|打印|关闭|收藏|分享|纠错|保存|返回|顶部|大中小|默认|背景|视力|朗读")
-_ACTION = re.compile(r"打印本页|打印此页|关闭窗口|关闭本页|收藏本页|返回顶部|打印|关闭")
+WIDGET_WORD = re.compile(alternation(_LEX.furniture.widget_words))
+_ACTION = re.compile(alternation(_LEX.furniture.actions))
 _ATTACHMENT = re.compile(rf"(?:{alternation(_LEX.furniture.attachment)}){_SP}*[:：]?(?:{_SP}*[^\s:：]{{1,60}}?\.(?:pdf|docx?|xlsx?|wps|ofd|zip|rar))*",
                          re.I)
 
@@ -98,7 +98,7 @@ def _token(text: str, p: int, limit: int, fields: list[Field]) -> int | None:
         return _crumbs(text, m.end(), limit)
     if (m := _SHARE.match(text, p, limit)) or (m := _ATTACHMENT.match(text, p, limit)):
         return m.end()
-    if (m := _WIDGET.match(text, p, limit)) and _WIDGET_WORD.search(m.group()):
+    if (m := _WIDGET.match(text, p, limit)) and WIDGET_WORD.search(m.group()):
         return m.end()
     if m := _ACTION.match(text, p, limit):
         return m.end()
