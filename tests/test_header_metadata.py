@@ -141,3 +141,10 @@ def test_body_sentences_naming_share_words_or_a_source_stay():
 def test_a_run_in_sentence_is_not_a_title():
     norm, meta, _ = run("现将2023年法治政府建设情况报告如下：一、主要举措一是加强学习。")
     assert meta.title is None
+
+
+def test_a_title_field_without_报告_does_not_swallow_the_body():
+    text = "标题:白河县2023年法治政府建设工作总结 2023年，我县坚持依法行政，现将有关情况报告如下。一、主要举措一是加强学习。"
+    norm, meta, _ = run(text)
+    assert meta.title == "白河县2023年法治政府建设工作总结"
+    assert norm.text.startswith("2023年,我县坚持依法行政")

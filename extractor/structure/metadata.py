@@ -29,7 +29,7 @@ from extractor.text.layout import DATE_LINE, Line, closing_index, is_org_line, p
 from extractor.text.normalize import Normalized
 from extractor.text.script import simplified
 from extractor.text.sentences import SENTENCE_END
-from extractor.structure.issuers import body_of, issuers_level, place_level, place_of, split_issuers, title_subject
+from extractor.structure.issuers import issuers_level, place_level, place_of, split_issuers, title_subject
 from extractor.structure.outline import Outline
 from extractor.structure.page_info import PageInfo
 from extractor.structure.run_in import closing_dates, read_head
@@ -235,10 +235,6 @@ def _printed(norm: Normalized, value: str | None) -> str | None:
     return re.sub(r"\s+", "", norm.original[span[0] : span[1]]) if span else value
 
 
-def _place(name: str) -> str:
-    return place_of(name)
-
-
 def _region(header: list[Line], issuers: list[str] | None, closing: list[Line], text: str,
             site_units: list[str] | None = None, title: str | None = None) -> str | None:
     """The most specific place named by the letterhead, the title, the issuers, the signatures or the web
@@ -249,7 +245,7 @@ def _region(header: list[Line], issuers: list[str] | None, closing: list[Line], 
     names += issuers or []
     names += [ln.text for ln in closing if is_org_line(ln.text)]
     names += site_units or []
-    places = [p for p in map(_place, names) if p]
+    places = [p for p in map(place_of, names) if p]
     if not places:
         places = [p for p in [_opening_place(header, text) or _body_place(text)] if p]
     if not places:
@@ -279,7 +275,7 @@ def _opening_place(header: list[Line], text: str) -> str | None:
         m = _OPENING_LEAD.match(line)
         if not m:
             continue
-        place = _place(line[m.end():])
+        place = place_of(line[m.end():])
         if place and not _NOT_A_PLACE.match(place):
             return place
     return None
@@ -300,7 +296,7 @@ def _body_place(text: str) -> str | None:
     kind = kinds.most_common(1)[0][0]
     named: Counter[str] = Counter()
     for m in _CLAUSE_HEAD.finditer(text):
-        place = _place(text[m.end() : m.end() + 24])
+        place = place_of(text[m.end() : m.end() + 24])
         if place.endswith(kind) and len(place) >= len(kind) + 2 and not _NOT_A_PLACE.match(place):
             named[place] += 1
     return named.most_common(1)[0][0] if named else None
@@ -316,7 +312,7 @@ def _admin_level(region: str | None, issuers: list[str] | None, recipients: list
         return level
     # A 市 is a prefecture-level city when it reports to the province, a county-level city when it
     # reports to a 市; the addressee says which, else who the opening says leads it (`在市委、市政府…`).
-    above = [_place(r) or r for r in recipients or []]
+    above = [place_of(r) or r for r in recipients or []]
     if any(p.startswith("市") or (p.endswith("市") and p != region) for p in above):
         return "county"
     if not above and re.search(r"在市委、?市政府", text[:400]):

@@ -32,7 +32,8 @@ _TYPED = {
                       r"|[A-Za-z][A-Za-z0-9+.\-]*://[!-~]+"),
     # one body or a list of them (`发文机关: 中共白河县委、白河县人民政府`)
     "issuer": re.compile(rf"[\u4e00-\u9fff]{{1,30}}?(?:{_BODY_END})(?:[、，,][\u4e00-\u9fff]{{1,30}}?(?:{_BODY_END}))*"),
-    "title": re.compile(r"[^\n]{2,100}?报告|[^\n]{2,100}?(?:情况|总结)(?!的)"),
+    # a title has no sentence punctuation: a 报告 past a comma is the body's (`…现将有关情况报告如下`)
+    "title": re.compile(r"[^\n，。；,;：:]{2,100}?报告|[^\n，。；,;：:]{2,100}?(?:情况|总结)(?![的报])"),
     "number": re.compile(r"\d+次?"),
     "word": re.compile(r"[\u4e00-\u9fff]{2,4}(?=\s|$)"),
 }
