@@ -34,6 +34,15 @@ OPENINGS: list[tuple[str, dict]] = [
     ("清水县人民政府关于清水县2023年度法治政府建设工作总结的报告\n\n2023年，我县坚持依法行政。\n",
      dict(title="清水县人民政府关于清水县2023年度法治政府建设工作总结的报告", issuers=["清水县人民政府"], region="清水县",
           admin_level="county", doc_number=None, report_year=2023)),
+    # real title: http://www.xuwen.gov.cn/xxgk/ndfzzfjsbg/content/post_1854461.html
+    ("下洋镇2023年法治政府建设年度报告\n\n2023年以来，下洋镇坚持以习近平新时代中国特色社会主义思想为指导。\n",
+     dict(title="下洋镇2023年法治政府建设年度报告", issuers=None, region="下洋镇", admin_level="other",
+          doc_number=None, report_year=2023)),
+    # real page head and title: http://www.tjjh.gov.cn/jhqzf/zwgk_28985/gzbg/202103/t20210329_5396867.html
+    ("您所在的位置:政务公开 > 工作报告\n\n2020年静海区法治政府建设情况报告\n文章来源:司法局 更新时间:2021/03/29 11:30:01\n\n"
+     "2020年静海区法治政府建设情况报告\n\n2020年，静海区坚持以习近平新时代中国特色社会主义思想为指导。\n",
+     dict(title="2020年静海区法治政府建设情况报告", issuers=None, region="静海区", admin_level="county",
+          doc_number=None, report_year=2020)),
     # made up from here on
     ("青山省交通运输厅\n青交法〔2024〕3号\n青山省交通运输厅关于2023年法治政府部门建设情况的报告\n\n省人民政府：\n\n2023年，省交通运输厅坚持依法行政。\n",
      dict(title="青山省交通运输厅关于2023年法治政府部门建设情况的报告", issuers=["青山省交通运输厅"], region="青山省",
