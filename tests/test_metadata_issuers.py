@@ -41,6 +41,7 @@ def test_the_set_covers_every_issuer_kind():
     ("青山市司法局", "青山市", "department", "department"),
     ("中共白河县委", "白河县", "party", None),
     ("中共白河县委全面依法治县委员会办公室", "白河县", "department", "department"),
+    ("中共白河县委宣传部", "白河县", "department", "department"),  # a party committee's department
     ("青山省发展和改革委员会", "青山省", "department", "department"),
     ("青山市城乡建设局", "青山市", "department", "department"),  # 城乡 is not a 乡
     ("青山市城市管理局", "青山市", "department", "department"),
