@@ -207,7 +207,8 @@ class Compliance(Strict):
 class QualityNote(Strict):
     kind: str = Field(
         description="header_truncated | text_truncated | page_gap | encoding_repaired | ungrounded_item | "
-        "section_failed | …"
+        "section_failed | metadata_from_header (a metadata value taken from the web page's header or info block, "
+        "not the report's own lines) | …"
     )
     message: str
     section: Optional[str] = None

@@ -29,7 +29,10 @@ from extractor.text.layout import DATE_LINE, Line, closing_index, is_org_line, p
 from extractor.text.normalize import Normalized
 from extractor.text.script import simplified
 from extractor.text.sentences import SENTENCE_END
+from extractor.structure.issuers import issuers_level, place_level, place_of, split_issuers, title_subject
 from extractor.structure.outline import Outline
+from extractor.structure.page_info import PageInfo
+from extractor.structure.run_in import closing_dates, read_head
 from schemas.report import Metadata, QualityNote, Section
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号$")
@@ -39,21 +42,6 @@ _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _NOT_A_NAME = re.compile(r"政府|委|局|厅|办|市|县|区|省|报告|关于")
 _YEAR = re.compile(r"(\d{4})年")
 _INTRO_MIN = 40  # the first line this long before the first heading is the opening paragraph, not header
-# A place at the start of a body's name, from the top: province (省/自治区; 直辖市 come out as a 市),
-# prefecture (市/州/盟/地区, 自治州), county level (区/县/旗, 自治县/自治旗; a county-level city comes out
-# as the prefecture group), or a development zone or new area (…开发区/高新区/新区), then a township
-# (乡/镇/街道). The county group takes only 区/县/旗 so that `青山市城市管理局` does not yield `青山市城市`;
-# the township group never ends in 城乡/城镇 (`青山市城乡建设局` is a city department).
-_PLACE = re.compile(
-    r"(?:中国共产党|中共)?(?P<place>(?:[\u4e00-\u9fff]{2,6}?(?:省|自治区))?"
-    r"(?:[\u4e00-\u9fff]{2,8}?自治州|[\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))?"
-    r"(?:[\u4e00-\u9fff]{2,12}?(?:开发区|高新区|新区)|[\u4e00-\u9fff]{2,8}?自治(?:县|旗)|[\u4e00-\u9fff]{1,6}?(?:区|县|旗))?"
-    r"(?:[\u4e00-\u9fff]{1,4}?(?:(?<!城)(?:乡|镇)|街道))?)"
-)
-_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-_PARTY_OR_GOVERNMENT = re.compile(r"^(?:中共|中国共产党)|人民政府$|政府$|管委会$|管理委员会$|办事处$|党工委$|行政公署$")
-# Splits `中共白河区委白河区人民政府` when OCR lost the space between two issuers.
-_ISSUER = re.compile(r".+?(?:人民政府|委员会|委|政府|办公室|局|厅)(?=中共|中国共产党|[\u4e00-\u9fff]{2,}(?:人民政府|政府)$|$)")
 _RECIPIENT_SPLIT = re.compile(r"[、，,\s]+")
 _FINAL = SENTENCE_END | set("”」』")  # a sentence end, or a closing quote after one
 
@@ -64,60 +52,64 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
     header = _header(norm, lines, outline)
     closing = lines[close:]
     title_lines = _title_lines(header)
-    title = _compact(norm, title_lines) if title_lines else None
-    info = _Info(norm)
-    issuers = _title_issuers(norm, title_lines) or _signature_issuers(closing) or info.names("发文机关")
-    recipients = _recipients(header)
-    place = _region(header, issuers, closing, norm.text, info.names("所属单位"), _simplified_title(title))
+    run_in = None
+    if not title_lines and lines and not header:  # one long first line: the text lost its line breaks
+        run_in = read_head(lines[0], _is_title)
+        title_lines = [run_in.title] if run_in.title else []
+    page = PageInfo(norm)  # the web page's info block and crawler header: only what the report leaves empty
+    title = _compact(norm, title_lines) if title_lines else page.take("title", "title")
+    issuers = (_title_issuers(norm, title_lines) or _signature_issuers(closing)
+               or (None if title_lines or not title else _header_title_issuers(page, title)) or page.issuers())
+    recipients = _recipients(header) or (run_in.recipients if run_in else None)
+    issued, printed = _dates(norm, closing, page, flattened=run_in is not None)
+    place = _region(header, issuers, closing, norm.text,
+                    (page.names("所属单位") or []) + ([run_in.letterhead] if run_in and run_in.letterhead else []),
+                    _simplified_title(title))
     meta = Metadata(
         title=title,
         issuers=issuers,
         region=_printed(norm, place),  # as printed: 小龍門鄉 in a traditional report
         admin_level=_admin_level(place, [simplified(i) for i in issuers or []], recipients, norm.text),
-        report_year=_report_year(title, outline, norm.text),
-        doc_number=next((_compact(norm, [ln]) for ln in header if _DOC_NUMBER.match(ln.text)), None) or info.text("发文字号"),
-        signers=_signers(norm, outline),
+        report_year=_report_year(title, outline, norm.text) or (run_in.report_year if run_in else None),
+        doc_number=next((_compact(norm, [ln]) for ln in header if _DOC_NUMBER.match(ln.text)), None)
+        or (_compact(norm, [run_in.doc]) if run_in and run_in.doc else None)
+        or page.take("doc_number", "doc_number"),
+        signers=_run_in_signers(norm, run_in.signers) if run_in else _signers(norm, outline),
         recipients=recipients,
-        issue_date=next((parse_date(m) for ln in closing if (m := DATE_LINE.match(ln.text)) and not m.group("printed")), None)
-        or info.date("成文日期"),
-        printed_date=next((parse_date(m) for ln in closing if (m := DATE_LINE.match(ln.text)) and m.group("printed")), None),
+        issue_date=issued,
+        printed_date=printed,
     )
     notes = _truncation_notes(norm, lines, close, title, outline)
-    return meta, notes
+    return meta, page.notes + notes
 
 
-# --------------------------------------------------------------------------- web info block
-class _Info:
-    """The info table a government site prints above a document (`发文机关:` `成文日期:` `发文字号:`
-    `所属单位:`, found by `text.furniture`): it fills fields the report's own lines leave empty."""
-
-    def __init__(self, norm: Normalized):
-        self.norm = norm
-
-    def text(self, label: str) -> str | None:
-        return self.norm.furniture.value(self.norm.original, label)
-
-    def names(self, label: str) -> list[str] | None:
-        value = self.text(label)
-        return [n for n in _RECIPIENT_SPLIT.split(value) if n] if value else None
-
-    def date(self, label: str):
-        value = self.text(label)
-        if not value:
-            return None
-        view = simplified(value).translate(_FOLD)
-        m = _ISO_DATE.match(view)
-        if m:
-            try:
-                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                return None
-        m = DATE_LINE.match(view)
-        return parse_date(m) if m else None
+def _dates(norm: Normalized, closing: list[Line], page: PageInfo, flattened: bool) -> tuple[date | None, date | None]:
+    """(issue_date, printed_date) from the closing lines, or the closing run of a text without line breaks.
+    The info block's `成文日期` is the date the document bears; a page's `发布时间` is not, and is never read."""
+    dated = [(parse_date(m), bool(m.group("printed"))) for ln in closing if (m := DATE_LINE.match(ln.text))]
+    issued = next((d for d, p in dated if not p), None)
+    printed = next((d for d, p in dated if p), None)
+    if flattened and not dated:
+        issued, printed = closing_dates(norm.text)
+    return issued or page.date("成文日期"), printed
 
 
-_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+def _run_in_signers(norm: Normalized, span: tuple[int, int] | None) -> list[str] | None:
+    """The names between 签发人 and the title of a text without line breaks, when each is a name (2–4 characters
+    set apart by 、 or spaces); None when they ran together (`张三李四` cannot be cut)."""
+    if not span:
+        return None
+    start, end = norm.to_orig(*span)
+    names = [n for n in re.split(r"[、，,\s]+", norm.original[start:end]) if n]
+    return names if names and all(_NAME.match(n) for n in names) else None
+
+
+def _header_title_issuers(page: PageInfo, title: str) -> list[str] | None:
+    """The issuers a title from the page header names (noted as from the header)."""
+    issuers = issuers_in_title(title)
+    if issuers:
+        page.noted("issuers", "标题", title)
+    return issuers
 
 
 # --------------------------------------------------------------------------- header
@@ -170,20 +162,29 @@ def _title_issuers(norm: Normalized, title_lines: list[Line]) -> list[str] | Non
         return None
     start, _ = norm.to_orig(title_lines[0].start, title_lines[0].end)
     _, end = norm.to_orig(title_lines[-1].start, title_lines[-1].end)
-    printed = norm.original[start:end]
-    before, found, _ = simplified(printed).partition("关于")  # 關於 too; names are kept as printed
+    return issuers_in_title(norm.original[start:end])
+
+
+def issuers_in_title(printed: str) -> list[str] | None:
+    """The issuers a title leads with (`中共白河县委 白河县人民政府关于…`, `青山市司法局2023年度…`), or the body
+    it names after 关于 or the year (`关于青山市司法局2023年…`, `2023年度青山市司法局法治…`); as printed."""
+    view = simplified(printed)
+    before, found, _ = view.partition("关于")  # 關於 too; names are kept as printed
     if not found and (year := re.search(r"\d{4}\s*年", printed)):
         before, found = printed[: year.start()], "year"  # `青山市人民政府2023年度…`: the issuer precedes the year
         if not is_org_line(re.sub(r"[\s#]+", "", simplified(before))):
-            return None
+            before = ""
     before = printed[: len(before)]
-    if not found:
-        return None
     issuers: list[str] = []
     for chunk in before.replace("#", " ").split():  # printed titles separate issuers with spaces
-        parts = _ISSUER.findall(chunk)
-        issuers.extend(parts if "".join(parts) == chunk else [chunk])
-    return issuers or None
+        issuers.extend(split_issuers(chunk))
+    if issuers:
+        return issuers
+    subject = title_subject(view)
+    if subject:
+        at = re.sub(r"\s+", "", view).find(subject)
+        return [re.sub(r"\s+", "", printed)[at : at + len(subject)]]
+    return None
 
 
 def _signature_issuers(closing: list[Line]) -> list[str] | None:
@@ -234,22 +235,17 @@ def _printed(norm: Normalized, value: str | None) -> str | None:
     return re.sub(r"\s+", "", norm.original[span[0] : span[1]]) if span else value
 
 
-def _place(name: str) -> str:
-    m = _PLACE.match(name)
-    return m.group("place") if m else ""
-
-
 def _region(header: list[Line], issuers: list[str] | None, closing: list[Line], text: str,
             site_units: list[str] | None = None, title: str | None = None) -> str | None:
     """The most specific place named by the letterhead, the title, the issuers, the signatures or the web
     info block's 所属单位; else the subject of the opening sentence. Candidates must agree: 青山市白河区 wins
     over 白河区."""
     names = [ln.text.removesuffix("文件") for ln in header if is_org_line(ln.text.removesuffix("文件"))]
-    names += [title] if title else []
+    names += [re.sub(r"^(?:关于)?(?:\d{4}\s*年度?)?", "", title)] if title else []  # `关于青山市司法局…`
     names += issuers or []
     names += [ln.text for ln in closing if is_org_line(ln.text)]
     names += site_units or []
-    places = [p for p in map(_place, names) if p]
+    places = [p for p in map(place_of, names) if p]
     if not places:
         places = [p for p in [_opening_place(header, text) or _body_place(text)] if p]
     if not places:
@@ -279,7 +275,7 @@ def _opening_place(header: list[Line], text: str) -> str | None:
         m = _OPENING_LEAD.match(line)
         if not m:
             continue
-        place = _place(line[m.end():])
+        place = place_of(line[m.end():])
         if place and not _NOT_A_PLACE.match(place):
             return place
     return None
@@ -300,26 +296,23 @@ def _body_place(text: str) -> str | None:
     kind = kinds.most_common(1)[0][0]
     named: Counter[str] = Counter()
     for m in _CLAUSE_HEAD.finditer(text):
-        place = _place(text[m.end() : m.end() + 24])
+        place = place_of(text[m.end() : m.end() + 24])
         if place.endswith(kind) and len(place) >= len(kind) + 2 and not _NOT_A_PLACE.match(place):
             named[place] += 1
     return named.most_common(1)[0][0] if named else None
 
 
 def _admin_level(region: str | None, issuers: list[str] | None, recipients: list[str] | None, text: str) -> str | None:
-    if issuers and not any(_PARTY_OR_GOVERNMENT.search(i) for i in issuers):
-        return "department"  # 司法局, 发展和改革委员会: a department of a government
-    if not region:
-        return None
-    if region in _MUNICIPALITIES or region.endswith(("省", "自治区")):
-        return "province"
-    if region.endswith(("乡", "镇", "街道", "开发区", "高新区")):
-        return "other"  # a township or a development zone: the schema has no level of its own for them
-    if region.endswith(("区", "县", "旗")):
-        return "county"
+    """The issuers decide for a department or a body below a county; else the region's own level."""
+    by_issuers = issuers_level(issuers) if issuers else None
+    if by_issuers:
+        return by_issuers
+    level = place_level(region or "")
+    if level != "city":
+        return level
     # A 市 is a prefecture-level city when it reports to the province, a county-level city when it
     # reports to a 市; the addressee says which, else who the opening says leads it (`在市委、市政府…`).
-    above = [_place(r) or r for r in recipients or []]
+    above = [place_of(r) or r for r in recipients or []]
     if any(p.startswith("市") or (p.endswith("市") and p != region) for p in above):
         return "county"
     if not above and re.search(r"在市委、?市政府", text[:400]):

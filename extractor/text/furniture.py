@@ -10,9 +10,15 @@ Kinds (each a whole line; matched on the width-folded, simplified form of the li
     info_block   the document's info table: `发文机关:`, `成文日期:`, `发文字号:`, `所属单位:`, `索引号:`, …,
                  also bulleted (`• 发文字号：…`) or as table cells (`| 发文机关 | …`, `发文机关<TAB>…`)
 
-An info-block line is furniture for the outline but its value is metadata: `Furniture.info` maps each
-label to the original span of its value (empty when the site left it blank). Offsets are original-file
-offsets; normalization drops these lines, so every later offset still points into the original.
+    page_header  a crawler's or CMS's header fields (`标题:` `发布时间:` `文号:` `发布机构:` `原文链接:`), several
+                 to a line or one each, and any line made only of furniture tokens (`微信 微博 QQ空间`, `附件下载`);
+                 read by `text.page_header`
+
+An info-block or header line is furniture for the outline but its value is metadata: `Furniture.info` maps
+each label to the original span of its value (empty when the site left it blank). When a scraper removed the
+line breaks, the same furniture sits inline at the head or tail of a line of report text: those pieces are
+`Furniture.inline` spans, dropped character by character. Offsets are original-file offsets; normalization
+drops these lines and spans, so every later offset still points into the original.
 """
 
 from __future__ import annotations
@@ -20,15 +26,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extractor.lexicon.issuers import issuer_lexicon
+from extractor.text.page_header import CRUMB_LABELS, WIDGET_WORD, Field, scan, tail_start
 from extractor.text.script import simplified
 
 _BULLET = r"[•·●▪◆■□◇○◎★☆▶►>\-*]?"
-_BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置|当前页面)[:：]|首页[>›»/]")
+_BREADCRUMB = re.compile(r"^(?:" + CRUMB_LABELS + r")[:：]|首页[>›»/]")
 _PAGE_LABEL = re.compile(
     _BULLET + r"(?:信息)?(?:来源|发布时间|发布日期|发布机构|更新时间|作者|编辑|责任编辑|审核|浏览次数|浏览量|访问量|阅读量?|点击(?:数|量|率)?)[:：]"
 )
 _WIDGET = re.compile(r"^(?:【[^】]{0,24}】|\[[^\]]{0,24}\])+$")
-_WIDGET_WORD = re.compile(r"字体|字号|打印|关闭|收藏|分享|纠错|保存|返回|顶部|大中小|默认|背景|视力|朗读")
 _ACTION = re.compile(
     r"^(?:打印(?:本页|此页|文章)?|关闭(?:窗口|本页|页面)?|收藏(?:本页)?|返回顶部|返回|顶部|"
     r"分享到?[:：]?.{0,30}|上一篇[:：]?.*|下一篇[:：]?.*|扫一扫.{0,20}|相关链接.{0,10})$"
@@ -47,12 +54,31 @@ _LABEL_LINE_MAX = 80  # furniture lines are short; a long line starting `来源�
 class Furniture:
     lines: list[tuple[int, int, str]] = field(default_factory=list)  # original [start, end) of a line, kind
     info: dict[str, tuple[int, int]] = field(default_factory=dict)  # info-block label → value's original span
+    inline: list[tuple[int, int, str]] = field(default_factory=list)  # furniture inside a line of report text
 
     def value(self, original: str, label: str) -> str | None:
         """An info-block value as printed (whitespace removed), None when absent or left blank."""
         span = self.info.get(label)
         value = re.sub(r"\s+", "", original[span[0] : span[1]]) if span else ""
         return value or None
+
+    def by_role(self, original: str, role: str) -> tuple[str, str] | None:
+        """The first non-blank header value of a role (title | doc_number | issuer | source | page_date |
+        issue_date | url) and its label, e.g. (`标题`, `青山市司法局2023年法治政府建设年度报告`)."""
+        for label in getattr(issuer_lexicon().header, role):
+            if value := self.value(original, label):
+                return label, value
+        return None
+
+    def inline_positions(self) -> set[int]:
+        """Original offsets of the inline furniture's characters (what normalization leaves out)."""
+        return {i for start, end, _ in self.inline for i in range(start, end)}
+
+    def _keep(self, fields: list[Field]) -> None:
+        for f in fields:
+            old = self.info.get(f.label)
+            if old is None or old[0] == old[1]:  # a blank field does not hide a filled one later
+                self.info[f.label] = f.value
 
 
 def find_furniture(original: str) -> Furniture:
@@ -62,9 +88,13 @@ def find_furniture(original: str) -> Furniture:
         start, end = pos, pos + len(raw)
         pos = end + 1
         kind = line_kind(raw)
+        run_end, fields = scan(original, start, end) if kind != "info_block" else (start, [])
+        if kind is None and run_end > start and not original[run_end:end].strip():
+            kind = "page_header"
         if kind is None:
             continue
         found.lines.append((start, end, kind))
+        found._keep(fields)
         if kind == "info_block":
             m = _INFO.match(_key(raw)) or _INFO_SPACED.match(simplified(raw))
             label = m.group("label")
@@ -72,7 +102,30 @@ def find_furniture(original: str) -> Furniture:
             value_start = start + colon + 1
             value_end = end - len(raw) + len(raw.rstrip(" \t\u3000|｜"))  # a table row's closing pipe
             found.info.setdefault(label, (value_start, max(value_start, value_end)))
+    _inline_runs(original, found)
     return found
+
+
+def _inline_runs(original: str, found: Furniture) -> None:
+    """Furniture at the head or tail of the text that is not a line of its own: the text lost its line
+    breaks (`当前位置：首页 › … 标题:… 发布机构:… 2023年，我局…`, `…特此报告。… 附件下载 微信 微博`)."""
+    first = len(original) - len(original.lstrip())
+    head_end, fields = scan(original, first)
+    if head_end > first and not _covered(original, first, head_end, found):
+        found.inline.append((first, head_end, "page_header"))
+        found._keep(fields)
+    tail = tail_start(original)
+    if tail and tail[0] >= head_end:
+        end = len(original.rstrip())
+        if not _covered(original, tail[0], end, found):
+            found.inline.append((tail[0], end, "page_header"))
+            found._keep(tail[1])
+
+
+def _covered(original: str, start: int, end: int, found: Furniture) -> bool:
+    """Every non-blank character of [start, end) is already on a furniture line."""
+    spans = [(a, b) for a, b, _ in found.lines]
+    return all(original[i].isspace() or any(a <= i < b for a, b in spans) for i in range(start, end))
 
 
 def line_kind(raw: str) -> str | None:
@@ -86,7 +139,7 @@ def line_kind(raw: str) -> str | None:
         return "breadcrumb"
     if _PAGE_LABEL.match(key):
         return "page_label"
-    if _WIDGET.match(key) and _WIDGET_WORD.search(key):
+    if _WIDGET.match(key) and WIDGET_WORD.search(key):
         return "widget"
     if _ACTION.match(key) and len(key) <= 40:
         return "action"

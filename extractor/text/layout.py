@@ -34,6 +34,7 @@ _DATE = re.compile(
     r"(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月"
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日"
 )
+DATE = _DATE  # a date anywhere (a closing run into the body when line breaks were removed)
 # A whole closing date line: optional printing office before it, optional 印发/印 after it.
 DATE_LINE = re.compile(r"^(?P<org>[^\d，,。；;：:]{0,30}?)" + _DATE.pattern + r"(?P<printed>印发|印)?$")
 

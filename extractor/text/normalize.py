@@ -160,6 +160,7 @@ def normalize(original: str) -> Normalized:
     lines = original.split("\n")
     furniture = find_furniture(original)
     dropped = {start for start, _, _ in furniture.lines}
+    inline = furniture.inline_positions()  # furniture inside a line (a text without line breaks)
     out_chars: list[str] = []
     out_orig: list[int] = []
     pending_break: int | None = None  # original index of the newline that may be kept
@@ -170,7 +171,7 @@ def normalize(original: str) -> Normalized:
         content_chars = [
             (fold_char(ch), offset + i)
             for i, ch in enumerate(line[start:end], start)
-            if not fold_char(ch).isspace() and ch not in "#＃"
+            if not fold_char(ch).isspace() and ch not in "#＃" and offset + i not in inline
         ]
         if content_chars:
             if pending_break is not None and out_chars:

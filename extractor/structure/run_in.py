@@ -1,0 +1,100 @@
+"""The header and closing of a report whose line breaks were removed: all of it is one long first line.
+
+    济源市人民政府文件济政文〔2023〕9号签发人：张三济源市人民政府关于2022年度法治政府建设情况的报告省人民政府：2022年，…
+    └ letterhead ──────┘└ doc_number ──┘└ signers ┘└ title (up to its first 报告) ───────────────────┘└ recipients ┘└ body
+    …特此报告。济源市人民政府2023年5月6日（此件公开发布）济源市人民政府办公室2023年5月8日印发
+              └ closing: the dates after the last sentence end; one followed by 印发/印 is the printed date
+
+Each piece is read only where it is shaped as in a printed report (GB/T 9704 order); a piece that is not there
+is None, never guessed. Positions are offsets into `Normalized.text`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from extractor.structure.issuers import BODY_END, place_of
+from extractor.text.layout import DATE, Line, is_org_line, parse_date
+
+_HEAD_SPAN = 250  # the header of a printed report fits in this many characters
+_LETTERHEAD_DOC = re.compile(
+    rf"(?:(?P<org>[^，。；：:]{{2,30}}?(?:{BODY_END}))(?:文件)?)?"
+    r"(?P<doc>[\u4e00-\u9fff]{1,8}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号)"
+)
+_SIGNER = re.compile(r"(?:签发人|簽發人)[:：]")
+_SIGNER_MAX = 20  # names after 签发人 before the title starts
+# The title ends at its first 报告 (`…情况和2024年工作安排的报告`), else at 情况/总结 not followed by 的/报.
+_TITLE = re.compile(r"[^，。；：:,;]{4,100}?报告|[^，。；：:,;]{4,80}?(?:情况(?![的报])|总结(?![的报]))")
+_TITLE_LEAD = re.compile(r"关于|中共|中国共产党|\d{4}")  # or a place: not `现将2023年…情况报告如下`
+_RECIPIENTS = re.compile(r"(?P<names>[^，。；：:]{2,40}?)[:：]")
+_SPLIT = re.compile(r"[、，,]+")
+_OPENING_YEAR = re.compile(r"(\d{4})年度?(?:以来)?[，,]")
+_CLOSING_SPAN = 300
+
+
+@dataclass
+class RunInHead:
+    title: Line | None = None
+    doc: Line | None = None
+    signers: tuple[int, int] | None = None  # normalized span of the names after 签发人
+    recipients: list[str] | None = None
+    report_year: int | None = None  # the opening sentence's year (`2022年，…` right after the recipients)
+    letterhead: str | None = None  # the body named above the document number (a place for the region)
+
+
+def read_head(first: Line, is_title) -> RunInHead:
+    """The header pieces at the start of a first line that holds the whole header and body. `is_title` is the
+    metadata's title test (a line ending in 报告 that says 关于 or 法治, …)."""
+    view = first.text[:_HEAD_SPAN]
+    head = RunInHead()
+    pos, place = 0, ""
+    if m := _LETTERHEAD_DOC.match(view):
+        head.doc = _line(first, m.start("doc"), m.end("doc"), view)
+        pos, place = m.end(), place_of(m.group("org") or "")
+        head.letterhead = m.group("org")
+    starts = [pos]
+    if sig := _SIGNER.match(view, pos):
+        # the names run into the title: it starts where the letterhead's place comes back (its first two
+        # characters: `黔东南州` prints in full as `黔东南苗族侗族自治州`), or at 中共/关于
+        starts = [i for i in range(sig.end() + 2, min(len(view), sig.end() + _SIGNER_MAX))
+                  if (place and view.startswith(place[:2], i)) or view.startswith(("中共", "中国共产党", "关于"), i)][:1]
+        if starts:
+            head.signers = (first.start + sig.end(), first.start + starts[0])
+    for start in starts:
+        t = _TITLE.match(view, start)
+        if t and is_title(t.group()) and (place_of(t.group()) or _TITLE_LEAD.match(t.group())):
+            head.title = _line(first, t.start(), t.end(), view)
+            pos = t.end()
+            break
+    if r := _RECIPIENTS.match(view, pos):
+        names = [n for n in _SPLIT.split(r.group("names")) if n]
+        if names and all(is_org_line(n) for n in names):
+            head.recipients = names
+            pos = r.end()
+    if y := _OPENING_YEAR.match(view, pos):
+        head.report_year = int(y.group(1))
+    return head
+
+
+def _line(first: Line, a: int, b: int, view: str) -> Line:
+    return Line(first.start + a, first.start + b, view[a:b])
+
+
+def closing_dates(text: str) -> tuple[date | None, date | None]:
+    """(issue_date, printed_date) from the closing run after the last sentence end (`…特此报告。济源市人民政府
+    2023年5月6日…2023年5月8日印发`); (None, None) when no date follows the last sentence."""
+    tail_from = max(text.rfind(ch, max(0, len(text) - _CLOSING_SPAN)) for ch in "。！!")
+    if tail_from < 0:
+        return None, None
+    issued = printed = None
+    for m in DATE.finditer(text, tail_from + 1):
+        if re.search(r"[，,；;]", text[tail_from + 1 : m.start()]):
+            break  # a clause, not a signature block: the text ends mid-sentence
+        when = parse_date(m)
+        if text.startswith(("印发", "印"), m.end()):
+            printed = printed or when
+        else:
+            issued = issued or when
+    return issued, printed
