@@ -17,10 +17,9 @@ from extractor.config import Config
 from extractor.errors import ConfigError
 from extractor.pipeline import structure_missing
 from extractor.review.batch_index import report_state, review_folder
+from extractor.review.explore import collect
 from extractor.runs.batch import run_batch
-from schemas.report import (
-    Compliance, Evidence, Measure, PartCoverage, Report, Section, Source, Metadata,
-)
+from schemas.report import Compliance, Evidence, Measure, Metadata, PartCoverage, Report, Section, Source
 
 RULES = Config(backend="rules")
 # Written for these tests (not from a seed): a short county report with its outline on lines of their own.
@@ -109,6 +108,8 @@ def test_the_review_index_shows_the_state(tmp_path, clean_env):
     assert {r["input"]: r["status"] for r in data["reports"]} == {"lined.txt": "ok", "flat.txt": "no_structure"}
     flat = Report.model_validate_json((out / "flat.json").read_bytes())
     assert report_state(flat, "skipped") == report_state(flat, "ok") == "no_structure"
+    payload, _ = collect(out, out)  # the collection page (fazhi explore)
+    assert {r["file"]: r["status"] for r in payload["reports"]} == {"lined.txt": "ok", "flat.txt": "no_structure"}
 
 
 def test_a_rerun_keeps_no_structure_without_redoing_it_unless_asked(tmp_path, fake):
