@@ -51,7 +51,7 @@ def eval_command(
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Compare with a saved log; exit 1 if a score drops beyond its tolerance."),
     save_baseline: Optional[Path] = typer.Option(None, "--save-baseline", help="Write this run's log to FILE (atomically) as a new baseline."),
     html: Optional[Path] = typer.Option(None, "--html", help="Write the eval as a page: scores, and each report's misses shown in its text."),
-    forms: bool = typer.Option(False, "--forms", help="Also score each delivered form (no line breaks, spaces, page furniture, wrapped at 38) beside the original: a robustness check, not a gate."),
+    forms: bool = typer.Option(False, "--forms", help="Also score the suite's documents in each delivered form (no line breaks, spaces, page furniture, wrapped at 38; a suite's `forms` list, else all four) beside the original: a robustness check that extracts the suite once per form, never a gate."),
 ) -> None:
     """Score extractions of a suite's documents against gold, per report and per field.
 
