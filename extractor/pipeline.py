@@ -8,6 +8,8 @@
 - a model call that failed after retries still yields the item, with the rules' category and summary
   (`decided_by: "rules"`) and a `model_failed` note: `is_degraded(report)` is True (the CLI exits 1);
   `is_partial(report)` means something is really missing (a `section_failed` note);
+  `structure_missing(report)` says why a report has no outline to read (no top-level section, or no item
+  at all in its body text): batch lists it `no_structure`, never `ok`, and the CLI exits 1;
 - a configuration fault (no key, an unreachable endpoint, the circuit breaker) raises `ConfigError`: the
   endpoint is checked once before the first report (`preflight`);
 - `progress(stage, done, total)` is called after each model call (or rules step);
@@ -53,6 +55,30 @@ def is_partial(report: Report) -> bool:
 def is_degraded(report: Report) -> bool:
     """Every item is present, but some model calls failed and the rules stand in for them."""
     return any(note.kind == "model_failed" for note in report.quality)
+
+
+MIN_BODY_CHARS = 100  # below this, sections with no item are a short note, not a report whose items were missed
+ITEM_LISTS = ("measures", "problems", "rectifications", "plans", "leadership_duties")
+
+
+def structure_missing(report: Report) -> str | None:
+    """Why no outline was found, or None: no top-level section at all (line breaks lost, headings run into
+    the text), or top-level sections but no item at all while their bodies hold text. Its metrics and
+    metadata are still there; its measures, problems and plans are not, so it must not pass as done."""
+    tops = [s for s in report.sections if s.level == 1]
+    if not tops:
+        return f"no outline found: no top-level section in {report.source.chars} characters"
+    if any(getattr(report, name) for name in ITEM_LISTS):
+        return None
+    spans = [(s.body.end - s.body.start) - (s.evidence.end - s.evidence.start) for s in tops if s.body is not None]
+    body = sum(spans) if spans else report.source.chars
+    if body >= MIN_BODY_CHARS:
+        return f"no item found: {len(tops)} top-level section(s) with {body} characters of text, not one item"
+    return None
+
+
+def is_unstructured(report: Report) -> bool:
+    return structure_missing(report) is not None
 
 
 def preflight(config: Config) -> None:

@@ -21,7 +21,7 @@ from extractor.runs.batch import MANIFEST
 from extractor.config import Config
 from extractor.errors import InputError
 from schemas.report import (
-    Compliance, Evidence, Measure, Metadata, Metric, PartCoverage, Problem, QualityNote, Report, Source,
+    Compliance, Evidence, Measure, Metadata, Metric, PartCoverage, Problem, QualityNote, Report, Section, Source,
 )
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -59,8 +59,11 @@ def fake_extract(path: Path, config: Config, *, progress=None, breaker=None) -> 
         source=Source(file=Path(path).name, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding, chars=len(text)),
         metadata=Metadata(region="济源市", report_year=2022),
         metrics=metrics,
-        measures=[Measure(category="other", summary="开头", section="一", evidence=first)],
-        problems=[Problem(summary="问题", cause="原因", evidence=first)],
+        # `NOSTRUCTURE` in a text: no outline found, as for a report whose line breaks were lost
+        sections=[] if "NOSTRUCTURE" in text else [Section(heading=first.quote, level=1, path="一", part="measures",
+                                                            evidence=first)],
+        measures=[] if "NOSTRUCTURE" in text else [Measure(category="other", summary="开头", section="一", evidence=first)],
+        problems=[] if "NOSTRUCTURE" in text else [Problem(summary="问题", cause="原因", evidence=first)],
         compliance=Compliance(measures=covered, shortcomings=covered, leadership=covered, plans=covered, other=covered),
         quality=[QualityNote(kind="section_failed", message="model call failed")] if "PARTIAL" in text else [],
     )

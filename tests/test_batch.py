@@ -411,7 +411,7 @@ def test_cli_json_prints_the_summary_on_stdout(tmp_path, fake):
                                       "--json", "-j", "2"])
     summary = json.loads(result.stdout)
     expected = {**EXPECTED, "huge.txt": "ok"}  # the command keeps the default size limit (5 MB)
-    assert summary["counts"] == {"ok": 8, "degraded": 0, "partial": 0, "failed": 3, "stale": 0, "not_started": 0,
+    assert summary["counts"] == {"ok": 8, "degraded": 0, "partial": 0, "no_structure": 0, "failed": 3, "stale": 0, "not_started": 0,
                                  "skipped": 0, "ignored": 0}
     assert summary["exit_code"] == result.exit_code == 1
     assert {f["file"]: f["status"] for f in summary["files"]} == expected

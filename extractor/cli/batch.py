@@ -21,7 +21,7 @@ from extractor.config import Config
 from extractor.cli.interrupt import interruptible, leave
 from extractor.errors import ConfigError, FazhiError, Interrupted
 
-STYLE = {"ok": "green", "degraded": "yellow", "partial": "yellow", "failed": "red", "stale": "red",
+STYLE = {"ok": "green", "degraded": "yellow", "partial": "yellow", "no_structure": "yellow", "failed": "red", "stale": "red",
          "not_started": "red", "skipped": "dim", "ignored": "dim"}
 
 
@@ -34,6 +34,7 @@ def batch(
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Read sub-folders too; outputs keep the relative path (OUT/2022/x.json)."),
     concurrency: int = typer.Option(1, "--concurrency", "-j", min=1, help="Reports in flight at once (local backend: 1)."),
     force: bool = typer.Option(False, "--force", help="Redo every report, even those already done."),
+    redo: list[str] = typer.Option([], "--redo", metavar="STATUS", help="Also redo the reports of this status a rerun keeps: no_structure (no outline found; kept by default, since the same bytes give the same outline)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
     via: str = typer.Option("direct", "--via", help="direct | openai-batch: send the model calls one by one, or all at once through the OpenAI Batch API (cheaper, hours not seconds; resumable)."),
     poll_interval: float = typer.Option(30.0, "--poll-interval", min=0, help="Seconds between Batch API status checks (--via openai-batch)."),
@@ -48,7 +49,8 @@ def batch(
     its reason). A rerun that fails keeps the older output (`stale`).
 
     Exit code 0 when every report is ok or skipped; 1 when any is degraded (model calls failed, the rules
-    stand in), partial, failed, stale or not started; 2 for bad options or an endpoint that cannot work
+    stand in), partial, no_structure (no outline found: no top-level section or no item; kept on a rerun,
+    --redo no_structure redoes it), failed, stale or not started; 2 for bad options or an endpoint that cannot work
     (checked before the first report; mid-run the circuit breaker stops the run, the rest `not_started`);
     130 after Ctrl-C, which stops the run within seconds (the rest `not_started`; a second Ctrl-C exits at
     once). Rerun the same command to resume.
@@ -60,7 +62,7 @@ def batch(
                 runner = _engine(engine, ray_address)
                 try:
                     summary = run_batch(in_dir, out_dir, config, glob=glob, concurrency=concurrency, force=force,
-                                        recursive=recursive, on_event=progress.on_event, on_calls=progress.on_calls,
+                                        recursive=recursive, redo=tuple(redo), on_event=progress.on_event, on_calls=progress.on_calls,
                                         prepare=prepare, engine=runner)
                 finally:
                     if runner is not None:

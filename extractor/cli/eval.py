@@ -20,6 +20,7 @@ from rich.text import Text
 
 from extractor.evaluation import scoring
 from extractor.evaluation import suites as evaluate
+from extractor.cli.eval_forms import eval_forms
 from extractor.cli.options import config_options, console, fail, out
 from extractor.config import Config
 from extractor.errors import FazhiError, InputError
@@ -50,6 +51,7 @@ def eval_command(
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Compare with a saved log; exit 1 if a score drops beyond its tolerance."),
     save_baseline: Optional[Path] = typer.Option(None, "--save-baseline", help="Write this run's log to FILE (atomically) as a new baseline."),
     html: Optional[Path] = typer.Option(None, "--html", help="Write the eval as a page: scores, and each report's misses shown in its text."),
+    forms: bool = typer.Option(False, "--forms", help="Also score the suite's documents in each delivered form (no line breaks, spaces, page furniture, wrapped at 38; a suite's `forms` list, else all four) beside the original: a robustness check that extracts the suite once per form, never a gate."),
 ) -> None:
     """Score extractions of a suite's documents against gold, per report and per field.
 
@@ -79,6 +81,8 @@ def eval_command(
         render_scores(log)
         if misses:
             render_misses(log)
+        if (forms_log := eval_forms(the_suite, config, pred_dir, forms, log)) is not None:
+            log["forms"] = forms_log
         comparison = None
         if base_log is not None:
             comparison = evaluate.compare(base_log, log, the_suite.tolerances)

@@ -41,12 +41,14 @@ def extract(
     """Extract one report to JSON.
 
     Exit codes: 0 ok; 1 a model call failed after retries (the report is still written with every item:
-    the rules stand in, `decided_by: rules`, and `quality` names the item); 2 bad input or configuration
+    the rules stand in, `decided_by: rules`, and `quality` names the item), or no outline was found (no
+    top-level section, or no item at all: the report is written, a red line says so); 2 bad input or configuration
     (including an endpoint that refuses, cannot be reached, or keeps failing).
 
     Example: fazhi extract seeds/000_f1d261e1c8a62baa.txt --backend rules -o out/000.json
     """
-    from extractor.pipeline import extract as run_extract, is_degraded, is_partial, layer_path, write_report
+    from extractor.pipeline import (extract as run_extract, is_degraded, is_partial, layer_path, structure_missing,
+                                    write_report)
 
     config = config.with_(price_in_per_1k=price_in, price_out_per_1k=price_out)
     try:
@@ -73,7 +75,9 @@ def extract(
         elif report.source.text_sha256:
             console.print("[yellow]the offsets point into the text layer of this "
                           f"{report.source.format}; pass -o FILE to keep it beside the JSON[/]")
-    if is_partial(report) or is_degraded(report):
+    if missing := structure_missing(report):
+        console.print(f"[red]no_structure[/] {escape(missing)}", highlight=False, soft_wrap=True)
+    if is_partial(report) or is_degraded(report) or missing:
         raise typer.Exit(1)
 
 

@@ -4,7 +4,7 @@
 
 Reads every Report JSON in the folder and the latest manifest.jsonl line per input (status, error, time,
 backend); inputs that failed have no JSON and are listed from the manifest alone. Each row shows the
-report's state (ok, degraded, partial, failed, stale, not_started) and, apart, what the last run did with
+report's state (ok, degraded, partial, no_structure, failed, stale, not_started) and, apart, what the last run did with
 it (extracted, skipped, not started): after a rerun that skipped everything, the reports are still ok. Each report's source is
 found and verified as for a single report (`sources.find_source`): in the input folder and at the path the
 manifest recorded, before any guess.
@@ -19,7 +19,7 @@ from typing import Optional
 from pydantic import ValidationError
 
 from extractor import __version__
-from extractor.pipeline import is_degraded, is_partial
+from extractor.pipeline import is_degraded, is_partial, is_unstructured
 from extractor.runs.batch import MANIFEST, Manifest
 from extractor.files import atomic_write_text
 from extractor.review.page import DOC_BODY, href, render
@@ -54,13 +54,15 @@ ACTIONS = {"skipped": "skipped (done before)", "not_started": "not started (the 
 
 
 def report_state(report: Optional[Report], status: Optional[str]) -> str:
-    """The state an input is in — ok, degraded, partial, failed, stale or not_started — whatever the last
-    run did: a `skipped` input is in the state of the output it kept (only ok outputs are skipped), and an
-    input the last run did not get to, with an older output kept, is `stale`."""
-    if report is not None and status in (None, "skipped", "not_started"):
+    """The state an input is in — ok, degraded, partial, no_structure, failed, stale or not_started — whatever
+    the last run did: a `skipped` input is in the state of the output it kept (only ok outputs are skipped;
+    an output without an outline is `no_structure` even when an older tool called it ok), and an input the
+    last run did not get to, with an older output kept, is `stale`."""
+    if report is not None and status in (None, "ok", "skipped", "not_started"):
         if status == "not_started":
             return "stale"
-        return "partial" if is_partial(report) else "degraded" if is_degraded(report) else "ok"
+        return ("partial" if is_partial(report) else "no_structure" if is_unstructured(report)
+                else "degraded" if is_degraded(report) else "ok")
     return status or "failed"
 
 

@@ -99,10 +99,10 @@ def collect(out_dir: Path, page_dir: Path) -> tuple[dict, list[str]]:
 
 
 def _reports(db: sqlite3.Connection, out_dir: Path, page_dir: Path, by_output: dict) -> tuple[list[dict], dict]:
-    rows = db.execute("SELECT sha256, file, output, title, region, admin_level, report_year, partial, issuers "
-                      "FROM reports ORDER BY region, report_year, file").fetchall()
+    rows = db.execute("SELECT sha256, file, output, title, region, admin_level, report_year, partial, no_structure, "
+                      "issuers FROM reports ORDER BY region, report_year, file").fetchall()
     reports, index = [], {}
-    for sha, file, output, title, region, level, year, partial, issuers in rows:
+    for sha, file, output, title, region, level, year, partial, no_structure, issuers in rows:
         entry = by_output.get(output) or {}
         page = out_dir / Path(output).with_suffix(".html")  # where `fazhi review OUT/` writes the report's page
         index[(sha, file)] = len(reports)
@@ -111,7 +111,7 @@ def _reports(db: sqlite3.Connection, out_dir: Path, page_dir: Path, by_output: d
             "page": Path(os.path.relpath(page, page_dir)).as_posix() if page.is_file() else None,
             "title": title, "region": region, "level": level, "year": year,
             "issuers": json.loads(issuers) if issuers else [],
-            "status": entry.get("status") or ("partial" if partial else None), "error": entry.get("error"),
+            "status": entry.get("status") or ("partial" if partial else "no_structure" if no_structure else None), "error": entry.get("error"),
             "parts": None, "sections": None, "quality": [], "counts": {},
         })
     for sha, file, kind, n in db.execute("SELECT report_sha256, file, kind, count(*) FROM items GROUP BY 1, 2, 3"):

@@ -1,7 +1,7 @@
 """Run `extract` over a folder of reports: resumable, one file's failure isolated, bounded concurrency.
 
     run_batch(in_dir, out_dir, config, glob="*", concurrency=1, force=False, recursive=False,
-              on_event=None, on_calls=None) -> BatchSummary
+              redo=(), on_event=None, on_calls=None) -> BatchSummary
 
 What OUT holds:
 
@@ -20,7 +20,9 @@ What OUT holds:
     reports.sqlite    the same rows as SQL tables, synced with the outputs (extractor/runs/store.py)
 
 Statuses: `ok`; `degraded` (every item present, some model calls failed and the rules stand in); `partial`
-(something really missing); `failed` (no output); `stale` (failed now, an older output kept); `not_started`
+(something really missing); `no_structure` (written, but no outline found: no top-level section, or no item
+at all in its body text — `pipeline.structure_missing`; metrics and metadata are there, items are not);
+`failed` (no output); `stale` (failed now, an older output kept); `not_started`
 (the run stopped first: the circuit breaker or Ctrl-C); `skipped` (done before); `ignored` (a folder).
 
 Fail fast: the endpoint is checked once before any report starts (`pipeline.preflight`), and one circuit
@@ -29,8 +31,11 @@ breaker is shared by every report; when it trips, the reports in flight and thos
 
 Resume: an input is skipped when its latest manifest line is `ok` or `skipped` for the same input sha256
 and config fingerprint (backend, model, endpoint, mode, … and, for model backends, prompt versions), and
-its output still parses as a Report of those bytes. Anything else is redone; every other status is retried,
-since a model failure may be transient and cached sections make the retry cheap. The output is written
+its output still parses as a Report of those bytes. A `no_structure` input is not redone either (the same
+bytes and rules give the same outline) but keeps its status on a new line, so a rerun cannot turn it into
+`skipped` and pass; `redo=("no_structure",)` (`--redo no_structure`) redoes those. Anything else is redone;
+every other status is retried, since a model failure may be transient and cached sections make the retry
+cheap. The output is written
 before its manifest line, so a kill -9 loses at most the reports in flight. One batch writes to an OUT at
 a time (temp files left by a killed write are removed at the start).
 
@@ -63,17 +68,20 @@ from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InputError, Interrupted
 from extractor.files import remove_stale_temp_files
 from extractor.formats import DOCUMENT_SUFFIXES
-from extractor.pipeline import LAYER_DIR, extract, is_degraded, is_partial, layer_path, new_breaker, preflight, write_report
+from extractor.pipeline import (LAYER_DIR, extract, is_degraded, is_partial, layer_path, new_breaker, preflight,
+                                structure_missing, write_report)
 from extractor.runs.store import write_store
 from extractor.runs.tables import write_tables
 from schemas.report import Report
 
-Status = Literal["ok", "degraded", "partial", "failed", "stale", "not_started", "skipped", "ignored"]
-STATUSES: tuple[str, ...] = ("ok", "degraded", "partial", "failed", "stale", "not_started", "skipped", "ignored")
-_BAD = ("degraded", "partial", "failed", "stale", "not_started")  # exit 1
+Status = Literal["ok", "degraded", "partial", "no_structure", "failed", "stale", "not_started", "skipped", "ignored"]
+STATUSES: tuple[str, ...] = ("ok", "degraded", "partial", "no_structure", "failed", "stale", "not_started", "skipped",
+                             "ignored")
+_BAD = ("degraded", "partial", "no_structure", "failed", "stale", "not_started")  # exit 1
+REDO = ("no_structure",)  # statuses a rerun keeps unless asked to redo them (every other bad status is retried)
 MANIFEST = "manifest.jsonl"
 _PRODUCT_SUFFIXES = (".json", ".jsonl", ".csv", ".parquet", ".sqlite", ".sqlite-journal", ".yml")  # what a batch writes into OUT
-_DONE = ("ok", "skipped")  # a skipped line is only ever written for an input whose output was ok
+_DONE = ("ok", "skipped", "no_structure")  # a skipped line is only ever written for an input whose output was ok
 
 
 @dataclass
@@ -198,7 +206,7 @@ class BatchSummary:
     @property
     def exit_code(self) -> int:
         """2 when the run stopped on a configuration fault, 1 when any input is not done (degraded, partial,
-        failed, stale, not_started), else 0 (ok, skipped, ignored folders)."""
+        no_structure, failed, stale, not_started), else 0 (ok, skipped, ignored folders)."""
         if self.stopped:
             return 2
         return 1 if any(e.status in _BAD for e in self.entries) else 0
@@ -281,6 +289,7 @@ def run_batch(
     concurrency: int = 1,
     force: bool = False,
     recursive: bool = False,
+    redo: tuple[str, ...] = (),
     on_event: Callable[[BatchEvent], None] | None = None,
     on_calls: Callable[[str, str, int, int], None] | None = None,
     prepare: Callable[[list[Path]], list[str]] | None = None,
@@ -321,8 +330,14 @@ def run_batch(
     workers, notes = engine.workers(config, concurrency) if engine else _workers(config, concurrency)
     summary = BatchSummary(in_dir, out_dir, run.fingerprint, workers, notes=notes)
 
+    if unknown := [r for r in redo if r not in REDO]:
+        raise ConfigError(f"cannot redo {', '.join(unknown)}", hint=f"redo one of: {', '.join(REDO)} (every other "
+                          "status but ok is retried anyway; --force redoes all)")
     previous = {} if force else run.manifest.latest()
-    done = [job for job in jobs if not job.error and _is_done(previous.get(job.key), job, run)]
+    kept = {job.key: report for job in jobs if not job.error
+            and (report := _done_report(previous.get(job.key), job, run)) is not None}
+    done = [job for job in jobs if job.key in kept
+            and not ("no_structure" in redo and structure_missing(kept[job.key]))]
     done_keys = {job.key for job in done}
     todo = [job for job in jobs if job.key not in done_keys]
     emit(BatchEvent("start", total=len(jobs), todo=len(todo), concurrency=workers, notes=tuple(notes)))
@@ -330,7 +345,7 @@ def run_batch(
     for job in folders:
         _finish(summary, run, run.entry(job, "ignored", error=job.error), emit)
     for job in done:
-        _finish(summary, run, run.entry(job, "skipped", output=job.output), emit)
+        _finish(summary, run, _kept_entry(run, job, kept[job.key]), emit)
     if prepare is not None and todo:  # e.g. the OpenAI Batch API filling the response cache (openai_batch.py)
         try:
             summary.notes.extend(prepare([job.path for job in todo if not job.error]))
@@ -407,7 +422,7 @@ def _interrupted(run: _Run, pool: ThreadPoolExecutor | None, futures: dict, todo
             summary.entries.append(entry)
     # counted from what was recorded: a report in flight may have written its own not_started line in the grace
     not_started = sum(1 for job in todo if run._recorded.get(job.key) == "not_started")
-    saved = sum(1 for job in todo if run._recorded.get(job.key) in ("ok", "degraded", "partial"))
+    saved = sum(1 for job in todo if run._recorded.get(job.key) in ("ok", "degraded", "partial", "no_structure"))
     return BatchInterrupted(saved, not_started)
 
 
@@ -500,18 +515,30 @@ def _in_out(path: Path, in_dir: Path, out_resolved: Path) -> bool:
     return resolved == out_resolved or out_resolved in resolved.parents
 
 
-def _is_done(prev: dict | None, job: _Job, run: _Run) -> bool:
+def _done_report(prev: dict | None, job: _Job, run: _Run) -> Report | None:
+    """The output an earlier run left for this input, when it need not be redone; else None."""
     if not prev or prev.get("status") not in _DONE:
-        return False
+        return None
     if prev.get("sha256") != job.sha256 or prev.get("fingerprint") != run.fingerprint:
-        return False
+        return None
     try:
         report = Report.model_validate_json((run.out_dir / job.output).read_bytes())
     except (OSError, ValidationError, ValueError):
-        return False
+        return None
     if report.source.text_sha256 and not layer_path(run.out_dir / job.output, report.source.file).is_file():
-        return False  # its text layer was removed: redo it, so the offsets point into something kept
-    return report.source.sha256 == job.sha256
+        return None  # its text layer was removed: redo it, so the offsets point into something kept
+    return report if report.source.sha256 == job.sha256 else None
+
+
+def _kept_entry(run: _Run, job: _Job, report: Report) -> ManifestEntry:
+    """The line of an input not redone: `skipped`, or `no_structure` again for an output without an outline
+    (also one an older tool called ok), so a rerun never passes it as done."""
+    why = structure_missing(report)
+    if why is None:
+        return run.entry(job, "skipped", output=job.output)
+    return run.entry(job, "no_structure", output=job.output,
+                     error=f"{why} (kept from an earlier run; --redo no_structure extracts it again)",
+                     structure_uncertain=sum(1 for n in report.quality if n.kind == "structure_uncertain"))
 
 
 def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] | None = None) -> ManifestEntry | None:
@@ -556,8 +583,11 @@ def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] 
             except OSError as err:  # disk full, a name too long, a folder in the way: this file's failure
                 entry = run.entry(job, "failed", error=f"could not write {job.output}: {err.strerror or err}")
             else:
-                status = "partial" if is_partial(report) else "degraded" if is_degraded(report) else "ok"
-                entry = run.entry(job, status, output=job.output, error=_degraded_reason(report), **_usage(report))
+                missing = structure_missing(report)
+                status = ("partial" if is_partial(report) else "no_structure" if missing
+                          else "degraded" if is_degraded(report) else "ok")
+                entry = run.entry(job, status, output=job.output, error=_degraded_reason(report) or missing,
+                                  **_usage(report))
     if entry.status == "failed" and not job.error and _is_report(out_path):
         # A good output from an earlier run stays: a failed rerun (an endpoint down, a file being rewritten)
         # must not destroy a result. The line says it is stale; the next run retries.

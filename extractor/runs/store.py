@@ -5,7 +5,8 @@ browsing with Datasette (`datasette OUT/reports.sqlite -m OUT/datasette.yml`: ca
 
 Tables (every child row keyed by its report's `report_sha256` + `file`, a foreign key with ON DELETE CASCADE):
 
-    reports     one row per report: source, metadata, run totals, and which output JSON it came from
+    reports     one row per report: source, metadata, run totals, which output JSON it came from, `partial`
+                and `no_structure` (no outline found, as the batch status says: pipeline.structure_missing)
     sections    the outline: heading path, level, part, heading span
     items       measures, problems, rectifications, plans, leadership duties (rows of items.csv)
     metrics     every quantity (rows of metrics.csv)
@@ -29,12 +30,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from extractor.pipeline import is_unstructured
 from extractor.runs.datasette import METADATA, write_metadata
 from extractor.runs.tables import INDICATOR_HEADERS, INDICATOR_KEYS, item_rows, metric_rows, indicator_rows
 from schemas.report import REQUIRED_PARTS, Report
 
 STORE = "reports.sqlite"
-SCHEMA_VERSION = "2"  # 2: the compliance table, metrics.context
+SCHEMA_VERSION = "3"  # 2: the compliance table, metrics.context; 3: reports.no_structure
 
 _FK = ("report_sha256 TEXT NOT NULL, file TEXT NOT NULL, ",
        ", FOREIGN KEY (report_sha256, file) REFERENCES reports (sha256, file) ON DELETE CASCADE")
@@ -45,7 +47,7 @@ CREATE TABLE reports (
     title TEXT, region TEXT, admin_level TEXT, report_year INTEGER, doc_number TEXT,
     issuers TEXT, signers TEXT, recipients TEXT, issue_date TEXT, printed_date TEXT,
     encoding TEXT, chars INTEGER, backend TEXT, model TEXT, calls INTEGER, tokens_in INTEGER, tokens_out INTEGER,
-    partial INTEGER NOT NULL,
+    partial INTEGER NOT NULL, no_structure INTEGER NOT NULL,
     PRIMARY KEY (sha256, file)
 );
 CREATE TABLE sections ({_FK[0]}path TEXT, heading TEXT, level INTEGER, part TEXT, start INTEGER, "end" INTEGER{_FK[1]});
@@ -147,13 +149,13 @@ def _insert(db: sqlite3.Connection, report: Report, output: str, digest: str) ->
     m, run = report.metadata, report.run
     key = (report.source.sha256, report.source.file)
     db.execute(
-        "INSERT INTO reports VALUES (" + ",".join("?" * 22) + ")",
+        "INSERT INTO reports VALUES (" + ",".join("?" * 23) + ")",
         (*key, output, digest, m.title, m.region, m.admin_level, m.report_year, m.doc_number,
          _json(m.issuers), _json(m.signers), _json(m.recipients),
          m.issue_date.isoformat() if m.issue_date else None, m.printed_date.isoformat() if m.printed_date else None,
          report.source.encoding, report.source.chars, run.backend if run else None, run.model if run else None,
          run.calls if run else None, run.tokens_in if run else None, run.tokens_out if run else None,
-         int(any(n.kind == "section_failed" for n in report.quality))),
+         int(any(n.kind == "section_failed" for n in report.quality)), int(is_unstructured(report))),
     )
     rows = {
         "sections": [{"path": s.path, "heading": s.heading, "level": s.level, "part": s.part,
