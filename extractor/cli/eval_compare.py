@@ -194,5 +194,9 @@ def render_choices(record: dict, path: Path) -> None:
     out.print(table)
     for kind, c in record["fields"].items():
         out.print(Text(f"{kind}: {c['reason']}", style="dim"), soft_wrap=True)
+    if too_few := max((c.get("folds_too_few", 0) for c in record["fields"].values()), default=0):
+        out.print(Text(f"note: {too_few} of the leave-one-group-out folds had fewer than {MIN_DOCS} groups to "
+                       "choose on (they keep the rules); more suites (--choose-on) give every fold a choice",
+                       style="yellow"), soft_wrap=True)
     out.print(Text(f"wrote {path}: --model-fields auto now asks the model for "
                    f"{', '.join(record['model_fields']) or 'nothing (the rules decide every field)'}"), soft_wrap=True)

@@ -14,7 +14,9 @@ rewrites are one group (`bootstrap.group_of`) and leave together — so no fold 
 its test document. The record reports how often the fold's choice agrees with the choice on all the data,
 how often the held-out group confirms it, and the held-out score of choosing per fold (an honest estimate
 of what the choice is worth, beside always-rules and always-model). The decision written is the one on
-all the data; the folds say how stable it is. Every suite here is in-sample: a held-out suite must confirm
+all the data; the folds say how stable it is. A fold left with fewer than MIN_DOCS groups cannot choose the
+model at all (the seeds alone are five groups, so each of their folds has four): `folds_too_few` counts them,
+and the record is then only as good as its one full-data interval. Every suite here is in-sample: a held-out suite must confirm
 the choice before a release (issue 28, item 5).
 """
 
@@ -45,6 +47,7 @@ class FieldChoice:
     fold_agrees: int  # folds whose training choice equals the choice on all data
     held_confirms: int  # folds whose held-out group scored at least as well with the fold's choice
     held_out: dict[str, Optional[float]]  # mean held-out score: chosen per fold, always rules, always model
+    folds_too_few: int = 0  # folds whose training groups are fewer than MIN_DOCS: they cannot choose the model
 
     @property
     def decision(self) -> str:
@@ -65,6 +68,7 @@ class FieldChoice:
         return {"field": self.field, "model": r(self.model), "rules": r(self.rules),
                 "difference": self.interval.to_dict(), "decision": self.decision, "reason": self.reason,
                 "folds": self.folds, "fold_agrees": self.fold_agrees, "held_out_confirms": self.held_confirms,
+                "folds_too_few": self.folds_too_few,
                 "held_out": {k: r(v) for k, v in self.held_out.items()}}
 
 
@@ -81,12 +85,14 @@ def choose_field(kind: str, rules: dict[str, dict], model: dict[str, dict]) -> F
     diffs, groups = [m - r for _, r, m in rows], [group_of(d) for d, _, _ in rows]
     full = paired(diffs, groups)
     full_choice = full.verdict == "better"
-    agrees = confirms = 0
+    agrees = confirms = too_few = 0
     chosen_scores: list[float] = []
     folds = sorted(set(groups))
     for held in folds:
         train = [(x, g) for x, g in zip(diffs, groups) if g != held]
-        fold_choice = paired([x for x, _ in train], [g for _, g in train]).verdict == "better"
+        fold = paired([x for x, _ in train], [g for _, g in train])
+        too_few += fold.lo is None
+        fold_choice = fold.verdict == "better"
         agrees += fold_choice == full_choice
         test = [(r, m) for (_, r, m), g in zip(rows, groups) if g == held]
         gain = sum(m - r for r, m in test)
@@ -95,7 +101,7 @@ def choose_field(kind: str, rules: dict[str, dict], model: dict[str, dict]) -> F
     return FieldChoice(kind, fname, _mean([m for _, _, m in rows]), _mean([r for _, r, _ in rows]), full,
                        len(folds), agrees, confirms,
                        {"chosen_per_fold": _mean(chosen_scores), "rules": _mean([r for _, r, _ in rows]),
-                        "model": _mean([m for _, _, m in rows])})
+                        "model": _mean([m for _, _, m in rows])}, too_few)
 
 
 def record(backend: str, model_name: Optional[str], rules_logs: list[dict], model_logs: list[dict],
