@@ -27,6 +27,7 @@ from datetime import datetime, timezone
 from typing import Optional
 
 from extractor.evaluation.bootstrap import MIN_DOCS, Interval, group_of, paired
+from extractor.evaluation.suites import gold_hash
 
 RECORD_VERSION = 1
 # The call kind (`--model-fields`) and the scored field whose typed F1 measures it.
@@ -117,7 +118,7 @@ def record(backend: str, model_name: Optional[str], rules_logs: list[dict], mode
         "model": model_name,
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "suites": [log["suite"] for log in rules_logs],
-        "gold": {log["suite"]: log.get("gold_hash") or _gold_hash(log) for log in rules_logs},
+        "gold": {log["suite"]: log.get("gold_hash") or gold_hash(log.get("gold") or {}) for log in rules_logs},
         "documents": len([d for d in rules if d in model]),
         "groups": len({group_of(_doc(d)) for d in rules if d in model}),
         "in_sample": True,
@@ -143,11 +144,6 @@ def _grouped(numbers: dict[str, dict]) -> dict[str, dict]:
         out[doc if suite in ("seeds", "layouts") else f"{suite}:{doc}"] = n
     return out
 
-
-def _gold_hash(log: dict) -> str:
-    from extractor.evaluation.compare import gold_hash
-
-    return gold_hash(log.get("gold") or {})
 
 
 

@@ -25,16 +25,11 @@ from typing import Optional
 from extractor.errors import InputError
 from extractor.evaluation import scoring
 from extractor.evaluation.bootstrap import MIN_DOCS, MIN_ITEMS, Interval, group_of, paired
-from extractor.evaluation.suites import _EPS, Change, Comparison, Tolerances, check_log_version
+from extractor.evaluation.suites import Change, Comparison, Tolerances, check_log_version, gold_hash
 
 EXTRA_ROWS = ("grounding", "headline")  # compared beside the scored fields
+INVARIANT = 1e-9  # a tolerance at or below this is an invariant (grounding 0.0), never replaced by an interval
 _GOLD_SIDE = ("fn", "wrong")  # a gold item not found, or found with a wrong decided field
-
-
-def gold_hash(gold: dict[str, str]) -> str:
-    """One hash for a suite's gold: of each document's gold-file hash (the log's `gold`), in id order."""
-    payload = "\n".join(f"{doc}:{h}" for doc, h in sorted(gold.items()))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -246,7 +241,7 @@ def gate(cmp: Comparison, baseline: dict, current: dict, tolerances: Tolerances)
     docs = [d for d in after if d in before]
     changes = []
     for c in cmp.changes:
-        if c.scope != "suite" or c.tolerance is None or c.tolerance <= _EPS:
+        if c.scope != "suite" or c.tolerance is None or c.tolerance <= INVARIANT:
             changes.append(c)
             continue
         pairs = [(d, before[d].get(c.field, {}).get(c.key), after[d].get(c.field, {}).get(c.key)) for d in docs]
