@@ -101,3 +101,9 @@ def test_record_pools_suites_and_groups_layouts_with_their_seed():
     rec = record("openai", "m", rules, rules)
     assert rec["documents"] == 12 and rec["groups"] == 7 and rec["model_fields"] == []
     assert rec["fields"]["plans"]["difference"]["verdict"] == "no detectable difference"
+
+
+def test_choosing_needs_a_model_backend(tmp_path):
+    result = runner.invoke(app, ["eval", "--choose-fields", "--backend", "rules"],
+                           env={"FAZHI_CHOICES_DIR": str(tmp_path)})
+    assert result.exit_code == 2 and not list(tmp_path.iterdir())

@@ -161,3 +161,19 @@ def test_repeat_reports_a_spread_of_zero_for_the_rules(tmp_path):
     spread = json.loads(log.read_text(encoding="utf-8"))["repeat"]
     assert spread["headline"]["runs"] == 2 and spread["headline"]["std"] == 0.0
     assert all(v["min"] == v["max"] for v in spread.values())
+
+
+def test_the_log_records_its_gold_as_one_hash(logs):
+    log = json.loads(logs["rules"].read_text(encoding="utf-8"))
+    assert log["gold_hash"] == suites.gold_hash(log["gold"]) and len(log["gold"]) == 5
+
+
+def test_a_quote_is_cut_to_the_columns_left_counting_wide_characters():
+    from rich.cells import cell_len
+
+    from extractor.cli.eval_compare import clip
+
+    quote = "全年办理行政复议案件一百二十八件，纠错率百分之十二点五，较上年提高三个百分点。" * 2
+    cut = clip(quote, 40)
+    assert cell_len(cut) <= 40 and cut.endswith("…") and quote.startswith(cut[:-1])
+    assert clip("短句", 40) == "短句"
