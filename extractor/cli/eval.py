@@ -23,7 +23,7 @@ from extractor.evaluation import suites as evaluate
 from extractor.evaluation.choose import CHOICE_SUITES, run_choice
 from extractor.evaluation.compare import gate
 from extractor.evaluation.repeat import spread
-from extractor.cli.eval_compare import render_choices, render_spread
+from extractor.cli.eval_compare import judged_by, render_choices, render_spread
 from extractor.cli.options import config_options, console, fail, out
 from extractor.config import Config
 from extractor.errors import FazhiError, InputError
@@ -359,7 +359,7 @@ def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
                  "|---|---|---|---|---|---|---|---|"]
         for c in cmp.changes:
             delta = "" if c.delta is None else f"{c.delta:+.3f}"
-            tol = "" if c.tolerance is None else f"{c.tolerance:.3f}"
+            tol = judged_by(c)
             lines.append(f"| {names[c.scope]} | {c.field} | {c.key} | {_fmt(c.before)} | {_fmt(c.after)} | {delta} | "
                          f"{tol} | {'REGRESSION' if c.regressed else ''} |")
         out.file.write("\n".join(lines) + "\n")
@@ -373,7 +373,7 @@ def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
         names = {**short_ids(c.scope for c in cmp.changes if c.scope != "suite"), "suite": "suite"}
         for c in cmp.changes:
             delta = "" if c.delta is None else Text(f"{c.delta:+.3f}", style="green" if c.delta > 0 else "red")
-            tol = "" if c.tolerance is None else f"{c.tolerance:.3f}"
+            tol = judged_by(c)
             status = Text("REGRESSION", style="bold red") if c.regressed else ""
             table.add_row(names[c.scope], c.field, c.key, _fmt(c.before), _fmt(c.after), delta, tol, status)
         out.print(table)

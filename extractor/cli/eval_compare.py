@@ -118,9 +118,15 @@ def render_compare(cmp: LogComparison, a: Path, b: Path) -> None:
     if any(r[5].startswith("too few") for r in data):
         out.print(Text(f"too few documents: fewer than {MIN_DOCS} (groups) give no verdict", style="dim"))
     for f in cmp.flips:
-        head = f"  {'−' if f.direction == 'right→wrong' else '+'} {f.doc.split('_')[0]} {SHORT.get(f.field, f.field)} " \
+        head = f"  {'−' if f.direction == 'right→wrong' else '+'} {short_id(f.doc)} {SHORT.get(f.field, f.field)} " \
                f"{f.kind} {f.section.split(' ')[0] if f.section else '?'} "
         out.print(Text(head) + Text(clip(f.quote, WIDTH - cell_len(head)), style="cyan"), soft_wrap=True)
+
+
+def short_id(doc: str) -> str:
+    """`000_f1d2….web` → `000.web`: the seed number and the layout family, enough to tell flips apart."""
+    head, _, family = doc.partition(".")
+    return head.split("_")[0] + (f".{family}" if family else "")
 
 
 def _table(head: tuple[str, ...]) -> Table:
@@ -155,6 +161,14 @@ def _markdown(title: str, data: list[list[str]], cmp: LogComparison) -> None:
                   f"{clip(f.quote, 60).replace('|', '¦')} |" for f in cmp.flips]
     out.file.write("\n".join(lines) + "\n")
     out.file.flush()
+
+
+def judged_by(change) -> str:
+    """The `tol` cell of a baseline change: its tolerance, or the 95% interval that judged it instead."""
+    interval = getattr(change, "interval", None)
+    if interval is not None:
+        return f"[{interval.lo:+.2f},{interval.hi:+.2f}]"
+    return "" if change.tolerance is None else f"{change.tolerance:.3f}"
 
 
 # ---------------------------------------------------------------- --repeat K
