@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,13 +22,13 @@ BACKENDS = ("auto", "openai", "local", "rules")
 # out is decided by the rules without a call. Default: all, as measured; the lead flips it per field by
 # the eval's attribution (model vs rules accuracy per field).
 MODEL_KINDS = ("parts", "measures", "plans", "problems", "rectifications", "leadership", "metrics")
-# What the embedded model is asked for by default (`--model-fields auto` on the local backend): the kinds where
-# it beat the rules on the typed score of both scored suites (README, "Model vs rules"; measured 2026-12-05 with
-# Qwen2.5-Coder-1.5B Q4_K_M): plans (seeds 0.697 vs 0.657, realistic 0.885 vs 0.769) and leadership duties (0.583
-# vs 0.667 and 0.769 vs 0.615: 0.695 vs 0.636 over the 25 gold items). Everywhere else it lost or tied, so the
-# rules decide without a call: measures (0.805 vs 0.820, 0.827 vs 0.827), problems and their causes (0.267 vs
-# 0.467, 0.308 vs 0.615), rectifications (tie), parts (tie). Endpoints get every kind until measured.
-LOCAL_MODEL_KINDS = ("plans", "leadership")
+# `--model-fields auto` reads the record `fazhi eval --choose-fields` writes for the backend and model in use
+# (evals/choices/<backend>-<model>.json, env FAZHI_CHOICES_DIR for another folder): the kinds whose paired
+# interval of (model − rules) over the in-sample gold is above 0 (extractor/evaluation/choose.py). With no
+# record, the embedded model is asked for nothing (every field by the rules, and a quality note says so): the
+# constant it replaced (plans, leadership) lost to the rules on two unseen real reports (issue 28). An
+# endpoint with no record keeps every kind, as before.
+CHOICES_DIR = Path(__file__).resolve().parents[1] / "evals" / "choices"
 DEFAULT_LOCAL_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 DEFAULT_LOCAL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 DEFAULT_MAX_BYTES = 5_000_000
@@ -58,8 +59,8 @@ class Config:
     price_out_per_1k: float | None = None
     max_report_seconds: float | None = None  # wall-time budget for one report's model calls (None: unbounded)
     breaker_limit: int = 3  # this many failed calls in a row, of one transport kind, stop the run
-    model_fields: str = "auto"  # auto | all | a comma list of MODEL_KINDS the model is asked for (auto: all on
-    # an endpoint, LOCAL_MODEL_KINDS on the embedded model)
+    model_fields: str = "auto"  # auto | all | a comma list of MODEL_KINDS the model is asked for (auto: the
+    # --choose-fields record for this backend and model; without one all on an endpoint, none locally)
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
@@ -91,10 +92,44 @@ class Config:
     def _model_field_list(self) -> list[str]:
         value = (self.model_fields or "auto").strip()
         if value == "auto":
-            return list(LOCAL_MODEL_KINDS if self.resolved_backend == "local" else MODEL_KINDS)
+            chosen = self.chosen_kinds()
+            if chosen is not None:
+                return chosen
+            return [] if self.resolved_backend == "local" else list(MODEL_KINDS)
         if value == "all":
             return list(MODEL_KINDS)
         return [k.strip() for k in value.split(",") if k.strip()]
+
+    # ---- `--model-fields auto` from the record of `fazhi eval --choose-fields` (begin)
+    def choices_path(self) -> Path:
+        """Where `fazhi eval --choose-fields` writes, and `--model-fields auto` reads, this backend/model's record."""
+        folder = Path(os.environ["FAZHI_CHOICES_DIR"]) if os.environ.get("FAZHI_CHOICES_DIR") else CHOICES_DIR
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", self.model_name or "none").strip("-")
+        return folder / f"{self.resolved_backend}-{slug}.json"
+
+    def chosen_kinds(self) -> list[str] | None:
+        """The kinds the record hands to the model, or None: no record (or the rules backend, which asks none)."""
+        if self.resolved_backend == "rules":
+            return None
+        try:
+            record = json.loads(self.choices_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        kinds = record.get("model_fields") if isinstance(record, dict) else None
+        if not isinstance(kinds, list):
+            return None
+        return [k for k in kinds if k in MODEL_KINDS]
+
+    @property
+    def model_fields_note(self) -> str | None:
+        """What a report's quality says when `auto` found no record for the embedded model."""
+        if (self.model_fields or "auto").strip() != "auto" or self.resolved_backend != "local":
+            return None
+        if self.chosen_kinds() is not None:
+            return None
+        return (f"--model-fields auto: no choice record {self.choices_path().name} for this model, so every field "
+                "is decided by the rules; make one with `fazhi eval --choose-fields --backend local`")
+    # ---- (end)
 
     @property
     def model_kinds(self) -> frozenset[str]:

@@ -146,7 +146,8 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
         plans=labeled.plans,
         compliance=compliance(outline, has_leadership=bool(labeled.leadership_duties)),
         quality=[*(QualityNote(kind=kind, message=message) for kind, message in doc.notes), *doc_notes,
-                 *structure_notes(norm, outline), *injection_notes, *call_notes, *labeled.quality],
+                 *structure_notes(norm, outline), *injection_notes, *call_notes, *labeled.quality,
+                 *([QualityNote(kind="model_fields", message=note)] if (note := config.model_fields_note) else [])],
         run=_run_info(config, client, started),
     )
     report = _with_pages(_drop_ungrounded(report, doc), doc.page_starts)

@@ -12,7 +12,7 @@ from extractor.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
-COMMANDS = ["extract", "outline", "batch", "eval", "explore", "doctor", "cache stats", "cache clear"]
+COMMANDS = ["extract", "outline", "batch", "eval", "eval compare", "explore", "doctor", "cache stats", "cache clear"]
 
 
 def test_top_level_help_shows_the_examples():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from extractor.config import MODEL_KINDS, Config
@@ -116,12 +118,18 @@ def test_fields_left_out_of_model_fields_are_decided_by_the_rules_without_a_call
     assert all(m.decided_by is None for m in out.metrics)
 
 
-def test_model_fields_is_validated_and_recorded_only_when_narrowed():
+def test_model_fields_is_validated_and_recorded_only_when_narrowed(tmp_path, monkeypatch):
+    monkeypatch.setenv("FAZHI_CHOICES_DIR", str(tmp_path))  # no --choose-fields record
     assert Config.from_env(model_fields="measures, plans").model_kinds == {"measures", "plans"}
     assert "model_fields" not in Config.from_env(backend="openai").describe()  # an endpoint: every kind
-    # the embedded model's default: the kinds it beat the rules on, recorded (a batch's fingerprint says so)
-    assert Config.from_env(backend="local").model_kinds == {"plans", "leadership"}
-    assert Config.from_env(backend="local").describe()["model_fields"] == ["leadership", "plans"]
+    # the embedded model with no record of evidence: nothing asked, recorded (a batch's fingerprint says so)
+    assert Config.from_env(backend="local").model_kinds == frozenset()
+    assert Config.from_env(backend="local").describe()["model_fields"] == []
+    assert "no choice record" in Config.from_env(backend="local").model_fields_note
+    # with a record: the kinds it hands to the model
+    local = Config.from_env(backend="local")
+    local.choices_path().write_text(json.dumps({"model_fields": ["plans", "leadership"]}), encoding="utf-8")
+    assert local.model_kinds == {"plans", "leadership"} and local.model_fields_note is None
     assert Config.from_env(backend="local", model_fields="all").model_kinds == set(MODEL_KINDS)
     assert Config.from_env(model_fields="plans").describe()["model_fields"] == ["plans"]
     with pytest.raises(ConfigError, match="summaries"):

@@ -131,6 +131,7 @@ def test_a_crash_in_a_batch_stops_it_with_one_line_and_every_input_accounted_for
         (inputs / seed.name).write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["batch", str(inputs), "-o", str(out), "--backend", "local",
+                                      "--model-fields", "all",  # asked for something: the crash is in a call
                                       "--model-path", str(fake_worker.model_path),
                                       "--cache-dir", str(fake_worker.cache_dir)])
     assert result.exit_code == 2, result.output

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from extractor import __version__
-from extractor.cli import batch, doctor, eval as eval_cmd, explore, extract, outline, review
+from extractor.cli import batch, doctor, eval as eval_cmd, eval_compare, explore, extract, outline, review
 from extractor.cli.cache import cache_app
 from extractor.cli.gold import gold_app
 from extractor.cli.options import out, prose
@@ -50,9 +50,13 @@ def main(
 
 # Help text is each docstring with its paragraphs unwrapped (options.prose): the terminal wraps them.
 for name, command in (("extract", extract.extract), ("outline", outline.outline), ("batch", batch.batch),
-                      ("eval", eval_cmd.eval_command), ("review", review.review), ("explore", explore.explore),
-                      ("doctor", doctor.doctor)):
+                      ("review", review.review), ("explore", explore.explore), ("doctor", doctor.doctor)):
     app.command(name, help=prose(command.__doc__))(command)
+# `fazhi eval` scores a suite; `fazhi eval compare A B` compares two of its logs (a group that runs itself).
+eval_app = typer.Typer(invoke_without_command=True, add_completion=False, rich_markup_mode="rich")
+eval_app.callback(help=prose(eval_cmd.eval_command.__doc__))(eval_cmd.eval_command)
+eval_app.command("compare", help=prose(eval_compare.compare_command.__doc__))(eval_compare.compare_command)
+app.add_typer(eval_app, name="eval")
 for info in (*gold_app.registered_commands, *cache_app.registered_commands):
     info.help = info.help or prose(info.callback.__doc__)
 app.add_typer(gold_app, name="gold")

@@ -21,6 +21,10 @@ from rich.text import Text
 from extractor.evaluation import scoring
 from extractor.evaluation import suites as evaluate
 from extractor.cli.eval_forms import eval_forms
+from extractor.evaluation.choose import CHOICE_SUITES, run_choice
+from extractor.evaluation.compare import gate
+from extractor.evaluation.repeat import spread
+from extractor.cli.eval_compare import judged_by, render_choices, render_spread
 from extractor.cli.options import config_options, console, fail, out
 from extractor.config import Config
 from extractor.errors import FazhiError, InputError
@@ -52,6 +56,11 @@ def eval_command(
     save_baseline: Optional[Path] = typer.Option(None, "--save-baseline", help="Write this run's log to FILE (atomically) as a new baseline."),
     html: Optional[Path] = typer.Option(None, "--html", help="Write the eval as a page: scores, and each report's misses shown in its text."),
     forms: bool = typer.Option(False, "--forms", help="Also score the suite's documents in each delivered form (no line breaks, spaces, page furniture, wrapped at 38; a suite's `forms` list, else all four) beside the original: a robustness check that extracts the suite once per form, never a gate."),
+    # ---- issue 28 items 3 and 4 (cli/eval_compare.py renders them)
+    repeat: int = typer.Option(1, "--repeat", min=1, help="Run the suite K times (bypassing the response cache) and show each field's mean, min, max and std."),
+    choose_fields: bool = typer.Option(False, "--choose-fields", help="Decide per field whether the model or the rules decide it (paired intervals over the in-sample gold) and write evals/choices/<backend>-<model>.json, which --model-fields auto reads."),
+    choose_on: str = typer.Option(",".join(CHOICE_SUITES), "--choose-on", help="Suites --choose-fields runs (comma list)."),
+    ctx: typer.Context = typer.Option(None, hidden=True),
 ) -> None:
     """Score extractions of a suite's documents against gold, per report and per field.
 
@@ -62,8 +71,14 @@ def eval_command(
       fazhi eval --backend rules --save-baseline /tmp/rules-now.json --misses
 
       fazhi eval --pred-dir out/ --json out/eval.json
+
+      fazhi eval compare before.json after.json
     """
+    if ctx is not None and ctx.invoked_subcommand:  # `fazhi eval compare …`
+        return
     try:
+        if choose_fields:
+            return _choose(config, choose_on)
         the_suite = evaluate.load_suite(suite)
         base_log = _read_log(baseline) if baseline else None  # before the run: a bad path should not cost one
         if pred_dir is not None:
@@ -73,19 +88,27 @@ def eval_command(
             config = None
         if pred_dir is not None and not pred_dir.is_dir():
             raise InputError(f"--pred-dir {pred_dir} is not a folder")
+        if repeat > 1 and config is not None and config.resolved_backend != "rules":
+            config = config.with_(refresh=True)  # K fresh samples: a cached answer would be the first run's again
         result = _run(the_suite, config, pred_dir)
         if not result.scores and not result.errors:
             raise InputError(f"suite {the_suite.name!r}: no document has gold to score against yet",
                              hint=f"gold files go in {the_suite.gold_dir}")
         log = result.log()
+        if repeat > 1:
+            runs = [log, *(_run(the_suite, config, pred_dir, floors=False).log() for _ in range(repeat - 1))]
+            log["repeat"] = spread(runs)
         render_scores(log)
+        if repeat > 1:
+            render_spread(log["repeat"], repeat)
         if misses:
             render_misses(log)
         if (forms_log := eval_forms(the_suite, config, pred_dir, forms, log)) is not None:
             log["forms"] = forms_log
         comparison = None
         if base_log is not None:
-            comparison = evaluate.compare(base_log, log, the_suite.tolerances)
+            comparison = gate(evaluate.compare(base_log, log, the_suite.tolerances), base_log, log,
+                              the_suite.tolerances)  # intervals where the suite has enough documents
             render_comparison(comparison, baseline)
         for path in (json_out, save_baseline):
             if path is not None:
@@ -124,9 +147,17 @@ def _read_log(path: Path) -> dict:
     return log
 
 
-def _run(suite: evaluate.Suite, config, pred_dir: Optional[Path]) -> evaluate.EvalResult:
+def _choose(config: Config, choose_on: str) -> None:
+    suites = tuple(s.strip() for s in choose_on.split(",") if s.strip())
+    record = run_choice(config, suites)
+    path = config.choices_path()
+    atomic_write_json(path, record)
+    render_choices(record, path)
+
+
+def _run(suite: evaluate.Suite, config, pred_dir: Optional[Path], floors: bool = True) -> evaluate.EvalResult:
     if pred_dir is not None or not console.is_terminal:
-        return evaluate.run_suite(suite, config, pred_dir=pred_dir)
+        return evaluate.run_suite(suite, config, pred_dir=pred_dir, floors=floors)
     with console.status("extracting…") as status:
         where = {"doc": "", "n": 0, "total": 0}
 
@@ -138,7 +169,7 @@ def _run(suite: evaluate.Suite, config, pred_dir: Optional[Path]) -> evaluate.Ev
         def on_calls(doc_id: str, stage: str, done: int, total: int) -> None:
             status.update(f"extracting {doc_id} ({where['n']}/{where['total']}) · call {done}/{total} {stage}")
 
-        return evaluate.run_suite(suite, config, progress=progress, on_calls=on_calls)
+        return evaluate.run_suite(suite, config, progress=progress, on_calls=on_calls, floors=floors)
 
 
 # ---------------------------------------------------------------- rendering
@@ -332,7 +363,7 @@ def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
                  "|---|---|---|---|---|---|---|---|"]
         for c in cmp.changes:
             delta = "" if c.delta is None else f"{c.delta:+.3f}"
-            tol = "" if c.tolerance is None else f"{c.tolerance:.3f}"
+            tol = judged_by(c)
             lines.append(f"| {names[c.scope]} | {c.field} | {c.key} | {_fmt(c.before)} | {_fmt(c.after)} | {delta} | "
                          f"{tol} | {'REGRESSION' if c.regressed else ''} |")
         out.file.write("\n".join(lines) + "\n")
@@ -346,7 +377,7 @@ def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
         names = {**short_ids(c.scope for c in cmp.changes if c.scope != "suite"), "suite": "suite"}
         for c in cmp.changes:
             delta = "" if c.delta is None else Text(f"{c.delta:+.3f}", style="green" if c.delta > 0 else "red")
-            tol = "" if c.tolerance is None else f"{c.tolerance:.3f}"
+            tol = judged_by(c)
             status = Text("REGRESSION", style="bold red") if c.regressed else ""
             table.add_row(names[c.scope], c.field, c.key, _fmt(c.before), _fmt(c.after), delta, tol, status)
         out.print(table)
@@ -356,14 +387,17 @@ def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
         out.print(Text(f"regression: {doc_id} was scored in the baseline and is missing now", style="bold red"),
                   soft_wrap=True)
     for c in cmp.regressions:  # plain lines too, so a narrow terminal or a CI log never truncates them
-        out.print(Text(f"regression: {c.scope} {c.field}.{c.key} {_fmt(c.before)} → {_fmt(c.after)} "
-                       f"(dropped {c.before - c.after:.3f} > tolerance {c.tolerance:.3f})", style="bold red"),
-                  soft_wrap=True)
+        why = (f"95% interval of the change [{c.interval.lo:+.3f}, {c.interval.hi:+.3f}] over {c.interval.n} documents "
+               "is below 0") if getattr(c, "interval", None) else \
+            f"dropped {c.before - c.after:.3f} > tolerance {c.tolerance:.3f}"
+        out.print(Text(f"regression: {c.scope} {c.field}.{c.key} {_fmt(c.before)} → {_fmt(c.after)} ({why})",
+                       style="bold red"), soft_wrap=True)
     if cmp.failed:
         out.print(Text(f"✗ {len(cmp.regressions) + len(cmp.new_errors) + len(cmp.missing)} regression(s) against {baseline}",
                        style="bold red"))
     else:
-        out.print(Text(f"✓ no score dropped beyond its tolerance against {baseline}", style="bold green"))
+        out.print(Text(f"✓ no score dropped beyond its tolerance (or, with enough documents, its 95% interval) "
+                       f"against {baseline}", style="bold green"), soft_wrap=True)
 
 
 def _fmt(value) -> str:

@@ -108,7 +108,7 @@ RUN_OPTIONS: dict[str, tuple[Any, Any]] = {
     "model_path": (Optional[Path], typer.Option(None, "--model-path", help="Local GGUF file for the local backend (env FAZHI_MODEL_PATH).")),
     "categories": (str, typer.Option("auto", "--categories", help="Who picks categories: auto (hybrid locally, model on endpoints) | model | hybrid (keywords where clear, else model).")),
     "metric_names": (str, typer.Option("auto", "--metric-names", help="Who names quantities: auto (model on endpoints, rules locally) | model | rules.")),
-    "model_fields": (Optional[str], typer.Option(None, "--model-fields", help="Which fields the model decides: auto (default: all on an endpoint; plans and leadership on the embedded model, where it beat the rules), all, or a comma list of parts, measures, plans, problems, rectifications, leadership, metrics; the rest by the rules, without a call (env FAZHI_MODEL_FIELDS).")),
+    "model_fields": (Optional[str], typer.Option(None, "--model-fields", help="Which fields the model decides: auto (default: the fields `fazhi eval --choose-fields` recorded for this backend and model; without a record all on an endpoint, none on the embedded model), all, or a comma list of parts, measures, plans, problems, rectifications, leadership, metrics; the rest by the rules, without a call (env FAZHI_MODEL_FIELDS).")),
     "max_bytes": (int, typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Refuse input files larger than this.")),
 }
 

@@ -193,6 +193,7 @@ class EvalResult:
             "pred_dir": self.pred_dir,
             "fields": list(self.suite.fields),
             "gold": self.gold,
+            "gold_hash": gold_hash(self.gold),  # the suite's gold as one hash: `eval compare` refuses other gold
             "prompt_versions": self.prompt_versions,
             "reports": reports,
             "summary": _rounded(scoring.summarize(reports)),
@@ -205,6 +206,12 @@ class EvalResult:
             "floor_errors": self.floor_errors,
             "attribution": self.attribution(),
         }
+
+
+def gold_hash(gold: dict[str, str]) -> str:
+    """One hash for a suite's gold: of each document's gold-file hash (the log's `gold`), in id order."""
+    payload = "\n".join(f"{doc}:{h}" for doc, h in sorted(gold.items()))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
 def _rounded(numbers: dict[str, dict]) -> dict[str, dict]:
