@@ -1,0 +1,308 @@
+"""The cause a report states for each shortcoming: found by its cue words (lexicon/causes.toml), as an exact
+span of the original text, and matched to its problem. Only problems get causes: a `由于…` in a measures
+part is never read. No cue, no cause — an implicit reason (`部分单位重视不够`, said without a cue) is left
+null, never guessed.
+
+Where a cause stands, and the rule that finds it (first that fires, in this order):
+
+    label       `…，主要原因是X。` / `存在原因：X` / `究其原因，主要是X`   X: after the label and its connecting
+                words, to the end of the sentence (after a `：`, to the end of the item)
+    reason      `由于X，…` / `因为X，…`                                  X: up to the phrase's end
+    influence   `受X影响，…` (the `受` opening a phrase)                    X
+    effect      `X，导致Y` / `致使` / `造成`                                X: the sentence before the word
+    section     a cause paragraph or sub-heading after the list of problems: `（二）原因分析`, a paragraph
+                opening `产生问题的原因：一是…`; its units are matched to the problems before it (below)
+
+Matching a cause section to the problems before it in the same part (those without a cause of their own):
+
+    order       as many cause units as problems: the n-th cause is the n-th problem's
+    terms       otherwise, each unit to the one problem it shares the most key terms with (character pairs
+                no other problem has), when that gives each unit its own problem
+    shared      otherwise the whole cause section is every one of those problems' cause, with a
+                `cause_shared` note: the report gives its causes for the shortcomings together
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from extractor.grounding import span_evidence
+from extractor.lexicon import CauseCues, causes as cause_cues
+from extractor.structure.outline import Block
+from extractor.text.normalize import Normalized, fold_char
+from extractor.text.sentences import PHRASE_BOUNDS, SENTENCE_BOUNDS, end_of, start_of
+from schemas.report import Evidence, QualityNote
+
+_MARKER = re.compile(r"\s*(?:[一二三四五六七八九十]+是|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、]|[一二三四五六七八九十]+、|[\u2460-\u2473])\s*")
+_TRIM = "\n；;，,、 "
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MIN_CAUSE = 2  # characters: a shorter "cause" is a cue word standing alone
+_HEADING_LINE_MAX = 30
+_HEADING_MAX = 16  # characters of a heading that names causes (`存在上述问题的主要原因`), marker aside
+
+
+@dataclass
+class CausePlan:
+    """The causes of one report's problems: `causes[i]` is the cause of `blocks[i]`; `cause_blocks` are the
+    blocks that state causes (a cause section), not problems; `ends[i]` a problem block's end moved before a
+    cause paragraph's lead-in it had swallowed."""
+
+    causes: dict[int, tuple[Evidence, str]] = field(default_factory=dict)  # block index → (evidence, rule)
+    cause_blocks: set[int] = field(default_factory=set)
+    ends: dict[int, int] = field(default_factory=dict)
+    notes: list[QualityNote] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- cues
+@dataclass(frozen=True)
+class _Patterns:
+    label: re.Pattern
+    fillers: tuple[str, ...]
+    reason: re.Pattern
+    influence: re.Pattern
+    effect: re.Pattern
+    heading_words: tuple[str, ...]
+    joiners: tuple[str, ...]
+
+
+def _fold(word: str) -> str:
+    return "".join(fold_char(ch) for ch in word)
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(_fold(w)) for w in words)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    cues: CauseCues = cause_cues()
+    bounds = re.escape("".join(sorted(PHRASE_BOUNDS)))
+    closers = _alternation(cues.influence_closers)
+    return _Patterns(
+        label=re.compile(f"(?:{_alternation(cues.labels)})"),
+        fillers=tuple(sorted({_fold(w) for w in cues.fillers} | set(cues.fillers), key=lambda w: (-len(w), w))),
+        reason=re.compile(f"(?:{_alternation(cues.reason_openers)})"),
+        influence=re.compile(f"{re.escape(cues.influence_opener)}([^{bounds}]{{1,{cues.influence_max}}}?)(?:{closers})"),
+        effect=re.compile(f"(?<=[,，])(?:{_alternation(cues.effect_words)})"),
+        heading_words=cues.heading_words,
+        joiners=cues.heading_joiners,
+    )
+
+
+def _skip_fillers(text: str, pos: int, b: int) -> tuple[int, bool]:
+    """Past the connecting words after a label; whether a colon was among them (the cause is then the rest)."""
+    fillers, colon = _patterns().fillers, False
+    moved = True
+    while moved and pos < b:
+        moved = False
+        for word in fillers:
+            if text.startswith(word, pos):
+                colon = colon or word in (":", "：")
+                pos += len(word)
+                moved = True
+                break
+    return pos, colon
+
+
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in _TRIM:
+        a += 1
+    while b > a and text[b - 1] in _TRIM:
+        b -= 1
+    return a, b
+
+
+def cause_in(text: str, a: int, b: int) -> tuple[tuple[int, int], str] | None:
+    """The cause stated inside text[a:b] (normalized offsets) and the rule that found it, or None."""
+    pats = _patterns()
+    if m := pats.label.search(text, a, b):
+        start, colon = _skip_fillers(text, m.end(), b)
+        end = b if colon else min(end_of(text, start, SENTENCE_BOUNDS), b)
+        span = _trimmed(text, start, end)
+        if span[1] - span[0] >= _MIN_CAUSE:
+            return span, "label"
+    if m := pats.reason.search(text, a, b):
+        end = m.end()
+        while end < b and text[end] not in PHRASE_BOUNDS:
+            end += 1
+        span = _trimmed(text, m.end(), end)
+        if span[1] - span[0] >= _MIN_CAUSE:
+            return span, "reason"
+    for m in pats.influence.finditer(text, a, b):
+        if not _opens_phrase(text, m.start(), a):
+            continue  # `接受…影响`, `受理…`: the 受 of another word
+        span = _trimmed(text, m.start(1), m.end(1))
+        if span[1] - span[0] >= _MIN_CAUSE:
+            return span, "influence"
+    if m := pats.effect.search(text, a, b):
+        start = start_of(text, m.start(), SENTENCE_BOUNDS, floor=a)
+        if lead := _MARKER.match(text, start, m.start()):
+            start = lead.end()
+        span = _trimmed(text, start, m.start())
+        if span[1] - span[0] >= _MIN_CAUSE:
+            return span, "effect"
+    return None
+
+
+def _opens_phrase(text: str, pos: int, a: int) -> bool:
+    phrase = start_of(text, pos, PHRASE_BOUNDS, floor=a)
+    lead = _MARKER.match(text, phrase, pos)
+    return pos == (lead.end() if lead else phrase)
+
+
+def is_cause_heading(heading: str | None) -> bool:
+    """A heading that announces causes (`原因分析`, `存在问题的原因`), not one that joins a problem word to 原因
+    (`不足及原因`: its items are still problems)."""
+    if not heading:
+        return False
+    pats = _patterns()
+    text = _fold(heading).strip()
+    text = text[m.end():] if (m := _MARKER.match(text)) else text
+    if len(text) > _HEADING_MAX or re.search("[。，,；;]", text):
+        return False  # a run-in problem statement (`（一）力量不足，原因是…`), not a heading that names causes
+    first = min((k for k in (text.find(w) for w in pats.heading_words) if k != -1), default=-1)
+    return first != -1 and not any(j in text[:first] for j in pats.joiners)
+
+
+def _opening_label(text: str, a: int, b: int) -> int | None:
+    """Where the cause text begins when text[a:b] opens (after its marker) with a cause label: a paragraph
+    that states causes; None when it does not."""
+    pos = m.end() if (m := _MARKER.match(text, a, b)) else a
+    label = _patterns().label.match(text, pos, b)
+    return _skip_fillers(text, label.end(), b)[0] if label else None
+
+
+def _tail_label(text: str, a: int, b: int) -> int | None:
+    """Where a cause paragraph's lead-in (`产生问题的原因：`, with nothing after it) starts at the end of
+    text[a:b], on a line of its own; None when there is none."""
+    line = text.rfind("\n", a, b)
+    if line == -1:
+        return None
+    start = line + 1
+    label = _patterns().label.match(text, start, b)
+    if label is None:
+        return None
+    rest, _ = _skip_fillers(text, label.end(), b)
+    return line if not text[rest:b].strip(_TRIM) else None
+
+
+def _unit_body(text: str, a: int, b: int) -> tuple[int, int]:
+    """A cause unit without its heading line, marker and label: the cause as the report words it."""
+    nl = text.find("\n", a, b)
+    if nl != -1 and nl - a <= _HEADING_LINE_MAX and is_cause_heading(text[a:nl]) and not re.search("[。；;：:]", text[a:nl]):
+        a = nl + 1
+    if m := _MARKER.match(text, a, b):
+        a = m.end()
+    if (after := _opening_label(text, a, b)) is not None:
+        a = after
+    return _trimmed(text, a, b)
+
+
+# --------------------------------------------------------------------------- a report
+def plan_causes(norm: Normalized, blocks: list[Block]) -> CausePlan:
+    """The causes of every problem block in `blocks` (the outline's, in document order)."""
+    return _Reader(norm, blocks).read()
+
+
+class _Reader:
+    def __init__(self, norm: Normalized, blocks: list[Block]):
+        self.norm, self.text, self.blocks = norm, norm.text, blocks
+        self.spans = {i: norm.norm_span(bl.start, bl.end) for i, bl in enumerate(blocks) if bl.kind == "problems"}
+        self.plan = CausePlan()
+        self.waiting: list[int] = []  # problem blocks of the current part since its last cause section
+        self.part: str | None = None
+
+    def read(self) -> CausePlan:
+        group: list[tuple[int, int]] = []  # the cause section being read: unit body spans
+        group_path: str | None = None
+        announced: set[int] = set()  # blocks after a `产生问题的原因：` lead-in
+        for i, bl in enumerate(self.blocks):
+            if bl.kind != "problems":
+                continue
+            a, b = self.spans[i]
+            continuing = bool(group) and bl.path == group_path
+            if continuing or i in announced or is_cause_heading(bl.heading) or _opening_label(self.text, a, b) is not None:
+                if not continuing:
+                    self._close(group)
+                    group, group_path = [], bl.path
+                self.plan.cause_blocks.add(i)
+                group.append(_unit_body(self.text, a, b))
+                continue
+            self._close(group)
+            group, group_path = [], None
+            part = bl.path.split("/")[0]
+            if part != self.part:
+                self.part, self.waiting = part, []
+            if (tail := _tail_label(self.text, a, b)) is not None:
+                b = _trimmed(self.text, a, tail)[1]
+                self.plan.ends[i] = self.norm.to_orig(a, b)[1]
+                self.spans[i] = (a, b)
+                announced |= self._following(i)
+            self.waiting.append(i)
+            if (found := cause_in(self.text, a, b)) is not None:
+                self._attach(i, *found)
+        self._close(group)
+        return self.plan
+
+    def _following(self, i: int) -> set[int]:
+        out = set()
+        for j in range(i + 1, len(self.blocks)):
+            if self.blocks[j].kind != "problems" or self.blocks[j].path != self.blocks[i].path:
+                break
+            out.add(j)
+        return out
+
+    def _attach(self, i: int, span: tuple[int, int], rule: str) -> None:
+        self.plan.causes[i] = (span_evidence(self.norm, *self.norm.to_orig(*span)), rule)
+
+    def _close(self, group: list[tuple[int, int]]) -> None:
+        """Match a finished cause section to the problems before it in its part that have no cause yet."""
+        units = [span for span in group if span[1] > span[0]]
+        if not units:
+            return
+        waiting = [i for i in self.waiting if i not in self.plan.causes]
+        self.waiting = []
+        quote = self.text[units[0][0]:units[-1][1]][:40]
+        if not waiting:
+            self.plan.notes.append(QualityNote(kind="cause_unmatched", quote=quote, message="a cause section follows "
+                                               "no shortcoming without a cause; it is attached to none"))
+            return
+        if len(units) == len(waiting):
+            pairs, rule = list(zip(waiting, units)), "section:order"
+        else:
+            pairs, rule = self._by_terms(waiting, units), "section:terms"
+        if pairs is None:
+            whole = (units[0][0], units[-1][1])
+            pairs, rule = [(i, whole) for i in waiting], "section:shared"
+            self.plan.notes.append(QualityNote(
+                kind="cause_shared", quote=quote,
+                message=f"{len(units)} cause(s) stated after {len(waiting)} shortcomings, not one each and not matched "
+                        "by their words: the whole cause section is given as each one's cause"))
+        for i, span in pairs:
+            self._attach(i, span, rule)
+
+    def _by_terms(self, waiting: list[int], units: list[tuple[int, int]]) -> list[tuple[int, tuple[int, int]]] | None:
+        """Each unit to the problem it shares the most distinctive character pairs with (pairs no other waiting
+        problem has); None unless every unit finds its own problem by a clear margin."""
+        grams = {i: _bigrams(self.text[slice(*self.spans[i])]) for i in waiting}
+        count: dict[str, int] = {}
+        for g in grams.values():
+            for gram in g:
+                count[gram] = count.get(gram, 0) + 1
+        distinctive = {i: {gram for gram in g if count[gram] == 1} for i, g in grams.items()}
+        pairs, taken = [], set()
+        for unit in units:
+            u = _bigrams(self.text[slice(*unit)])
+            ranked = sorted(((len(u & distinctive[i]), i) for i in waiting), reverse=True) + [(0, -1)]
+            (best, i), (second, _) = ranked[0], ranked[1]
+            if best == 0 or best == second or i in taken:
+                return None
+            taken.add(i)
+            pairs.append((i, unit))
+        return pairs
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[k:k + 2] for k in range(len(s) - 1) if _CJK.match(s[k]) and _CJK.match(s[k + 1])}
