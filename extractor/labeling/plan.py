@@ -86,15 +86,15 @@ class Planner:
         siblings): then the rules' lead clause."""
         if not answer_summary.strip():
             self._note("model_refused", "the model's summary was empty; refused, the rules' summary stands", block.path)
-            return rules.summary(block.text)
+            return rules.summary(block.text, heading=block.heading)
         bad = invented_numbers(answer_summary, block.text)
         if bad:
             self._note("invented_number", f"summary had numbers not in the item: {', '.join(bad)}", block.path, answer_summary)
-            return rules.summary(block.text)
+            return rules.summary(block.text, heading=block.heading)
         if rules.is_heading_echo(answer_summary, block.heading, block.text):
             self._note("heading_as_summary", "the model's summary only repeated the section heading; the item's "
                        "lead clause stands", block.path, answer_summary)
-            return rules.summary(block.text)
+            return rules.summary(block.text, heading=block.heading)
         return fullwidth_punctuation(answer_summary)
 
     def _cause(self, quote: str | None, block: Block, rules_cause: Evidence | None) -> Evidence | None:
@@ -128,7 +128,7 @@ class Planner:
                                         section=block.path, evidence=ev, decided_by="model"))
 
             def on_rules(decided_by=None, block=block, ev=ev, model_cls=model_cls, target=target):
-                target.append(model_cls(category=rules.category(block.text, block.heading), summary=rules.summary(block.text),
+                target.append(model_cls(category=rules.category(block.text, block.heading), summary=rules.summary(block.text, heading=block.heading),
                                         section=block.path, evidence=ev, decided_by=decided_by))
 
             calls.append(Call(block.kind, block.path, fields, on_answer, on_rules, SummaryAnswer if known else None))
@@ -144,7 +144,7 @@ class Planner:
                 )
 
             def on_rules(decided_by=None, block=block, ev=ev, rules_cause=rules_cause):
-                self.out.problems.append(Problem(summary=rules.summary(block.text), section=block.path, evidence=ev,
+                self.out.problems.append(Problem(summary=rules.summary(block.text, heading=block.heading), section=block.path, evidence=ev,
                                                  cause=rules_cause.quote.strip() if rules_cause else None,
                                                  cause_evidence=rules_cause, decided_by=decided_by))
 
@@ -156,7 +156,7 @@ class Planner:
                                                              evidence=ev, decided_by="model"))
 
             def on_rules(decided_by=None, block=block, ev=ev):
-                self.out.rectifications.append(Rectification(summary=rules.summary(block.text), section=block.path,
+                self.out.rectifications.append(Rectification(summary=rules.summary(block.text, heading=block.heading), section=block.path,
                                                              evidence=ev, decided_by=decided_by))
 
             calls.append(Call("rectifications", block.path, {"text": _clip(text)}, on_answer, on_rules))

@@ -1,7 +1,8 @@
 """Language data as data: each word list is a TOML file in this folder with a header saying what it is for and
 where its entries come from; code loads it once, typed, through a function here (never reads the file itself).
 
-    causes()   causes.toml: the cues that state a shortcoming's cause (labeling/causes.py)
+    causes()      causes.toml: the cues that state a shortcoming's cause (labeling/causes.py)
+    lead_ins()    summaries.toml: the openings a summary drops (labeling/rules.py)
 """
 
 from __future__ import annotations
@@ -62,4 +63,29 @@ def causes() -> CauseCues:
         effect_words=_words(data, "effect", "words", name),
         heading_words=_words(data, "heading", "words", name),
         heading_joiners=_words(data, "heading", "joiners", name),
+    )
+
+
+@dataclass(frozen=True)
+class LeadIns:
+    time_phrases: tuple[str, ...]
+    year_suffixes: tuple[str, ...]  # may hold "": a bare `2023年`
+    context_endings: tuple[str, ...]
+    subjects: tuple[str, ...]  # longest first
+    stance_openers: tuple[str, ...]  # longest first
+
+
+@lru_cache(maxsize=1)
+def lead_ins() -> LeadIns:
+    name = "summaries.toml"
+    data = _load(name)
+    suffixes = data.get("time", {}).get("year_suffixes")
+    if not isinstance(suffixes, list) or not all(isinstance(w, str) for w in suffixes):
+        raise LexiconError(f"{name}: [time] year_suffixes must be a list of strings")
+    return LeadIns(
+        time_phrases=_words(data, "time", "phrases", name),
+        year_suffixes=tuple(sorted(set(suffixes), key=lambda w: (-len(w), w))),
+        context_endings=_words(data, "time", "context_endings", name),
+        subjects=_words(data, "subject", "words", name),
+        stance_openers=_words(data, "stance", "openers", name),
     )
