@@ -30,9 +30,8 @@ def found(sentence: str) -> tuple[str, str] | None:
     hit = cause_in(norm.text, 0, len(norm.text))
     if hit is None:
         return None
-    (a, b), rule = hit
-    start, end = norm.to_orig(a, b)
-    return sentence[start:end], rule
+    start, end = norm.to_orig(*hit.span)
+    return sentence[start:end], hit.rule
 
 
 def assert_exact(text: str, problems: list[Problem]) -> None:
@@ -148,3 +147,9 @@ def test_a_model_cause_not_in_the_text_is_refused_and_the_rules_cause_stands():
     # an empty summary is refused too: the rules' lead clause stands, and a note says so
     assert [p.summary for p in out.problems] == ["乡镇执法力量仍然不足", "规范性文件报备不够及时"]
     assert len([n for n in refused if "summary" in n.message]) == 2
+
+
+def test_a_problem_summary_leaves_out_the_words_that_state_its_cause():
+    _, out = report("一是执法文书制作不够规范，原因在于新招录执法人员培训不足。二是由于经费有限，执法装备更新缓慢。")
+    assert [p.summary for p in out.problems] == ["执法文书制作不够规范", "执法装备更新缓慢"]
+    assert causes_of(out.problems) == ["新招录执法人员培训不足。", "经费有限"]

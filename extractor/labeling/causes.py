@@ -45,11 +45,13 @@ _HEADING_MAX = 16  # characters of a heading that names causes (`存在上述问
 
 @dataclass
 class CausePlan:
-    """The causes of one report's problems: `causes[i]` is the cause of `blocks[i]`; `cause_blocks` are the
+    """The causes of one report's problems: `causes[i]` is the cause of `blocks[i]`, `stated[i]` where the item
+    words it (cue and cause, for a summary that leaves it out); `cause_blocks` are the
     blocks that state causes (a cause section), not problems; `ends[i]` a problem block's end moved before a
     cause paragraph's lead-in it had swallowed."""
 
     causes: dict[int, tuple[Evidence, str]] = field(default_factory=dict)  # block index → (evidence, rule)
+    stated: dict[int, tuple[int, int]] = field(default_factory=dict)  # original span of cue + cause inside the item
     cause_blocks: set[int] = field(default_factory=set)
     ends: dict[int, int] = field(default_factory=dict)
     notes: list[QualityNote] = field(default_factory=list)
@@ -114,35 +116,45 @@ def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def cause_in(text: str, a: int, b: int) -> tuple[tuple[int, int], str] | None:
-    """The cause stated inside text[a:b] (normalized offsets) and the rule that found it, or None."""
+@dataclass(frozen=True)
+class Found:
+    """A cause inside an item: its span, the rule that found it, and the span of the words that state it (cue
+    and cause: `主要原因是X`, `由于X`, `X，导致`), which a summary of the shortcoming leaves out. Normalized offsets."""
+
+    span: tuple[int, int]
+    rule: str
+    stated: tuple[int, int]
+
+
+def cause_in(text: str, a: int, b: int) -> Found | None:
+    """The cause stated inside text[a:b] (normalized offsets), or None."""
     pats = _patterns()
     if m := pats.label.search(text, a, b):
         start, colon = _skip_fillers(text, m.end(), b)
         end = b if colon else min(end_of(text, start, SENTENCE_BOUNDS), b)
         span = _trimmed(text, start, end)
         if span[1] - span[0] >= _MIN_CAUSE:
-            return span, "label"
+            return Found(span, "label", (m.start(), span[1]))
     if m := pats.reason.search(text, a, b):
         end = m.end()
         while end < b and text[end] not in PHRASE_BOUNDS:
             end += 1
         span = _trimmed(text, m.end(), end)
         if span[1] - span[0] >= _MIN_CAUSE:
-            return span, "reason"
+            return Found(span, "reason", (m.start(), span[1]))
     for m in pats.influence.finditer(text, a, b):
         if not _opens_phrase(text, m.start(), a):
             continue  # `接受…影响`, `受理…`: the 受 of another word
         span = _trimmed(text, m.start(1), m.end(1))
         if span[1] - span[0] >= _MIN_CAUSE:
-            return span, "influence"
+            return Found(span, "influence", (m.start(), m.end()))
     if m := pats.effect.search(text, a, b):
         start = start_of(text, m.start(), SENTENCE_BOUNDS, floor=a)
         if lead := _MARKER.match(text, start, m.start()):
             start = lead.end()
         span = _trimmed(text, start, m.start())
         if span[1] - span[0] >= _MIN_CAUSE:
-            return span, "effect"
+            return Found(span, "effect", (span[0], m.end()))
     return None
 
 
@@ -242,7 +254,8 @@ class _Reader:
                 announced |= self._following(i)
             self.waiting.append(i)
             if (found := cause_in(self.text, a, b)) is not None:
-                self._attach(i, *found)
+                self._attach(i, found.span, found.rule)
+                self.plan.stated[i] = self.norm.to_orig(*found.stated)
         self._close(group)
         return self.plan
 

@@ -73,7 +73,7 @@ class Planner:
             if i in found.ends:  # a cause paragraph's lead-in it had swallowed is cut off
                 block = replace(block, end=found.ends[i], text=self.norm.original[block.start:found.ends[i]])
             cause = found.causes.get(i)
-            calls.extend(self._calls_for_block(block, cause[0] if cause else None))
+            calls.extend(self._calls_for_block(block, cause[0] if cause else None, found.stated.get(i)))
         calls.extend(self._calls_for_metrics(quantities))
         return calls
 
@@ -111,7 +111,8 @@ class Planner:
         return rules_cause
 
     # -- blocks -------------------------------------------------------------------------------------
-    def _calls_for_block(self, block: Block, rules_cause: Evidence | None = None) -> list[Call]:
+    def _calls_for_block(self, block: Block, rules_cause: Evidence | None = None,
+                         stated: tuple[int, int] | None = None) -> list[Call]:
         text = self.norm.slice(block.start, block.end)
         ev = span_evidence(self.norm, block.start, block.end)
         calls: list[Call] = []
@@ -135,16 +136,19 @@ class Planner:
             if block.kind == "measures":
                 calls.extend(self._leadership_calls(block))
         elif block.kind == "problems":
+            # The shortcoming is summarised without the words that state its cause (`，主要原因是…`).
+            said = block if stated is None else replace(
+                block, text=self.norm.original[block.start:stated[0]] + self.norm.original[stated[1]:block.end])
 
-            def on_answer(a, block=block, ev=ev, rules_cause=rules_cause):
+            def on_answer(a, block=block, said=said, ev=ev, rules_cause=rules_cause):
                 cause_ev = self._cause(a.cause_quote, block, rules_cause)
                 self.out.problems.append(
-                    Problem(summary=self._summary(a.summary, block), cause=cause_ev.quote.strip() if cause_ev else None,
+                    Problem(summary=self._summary(a.summary, said), cause=cause_ev.quote.strip() if cause_ev else None,
                             cause_evidence=cause_ev, section=block.path, evidence=ev, decided_by="model")
                 )
 
-            def on_rules(decided_by=None, block=block, ev=ev, rules_cause=rules_cause):
-                self.out.problems.append(Problem(summary=rules.summary(block.text, heading=block.heading), section=block.path, evidence=ev,
+            def on_rules(decided_by=None, block=block, said=said, ev=ev, rules_cause=rules_cause):
+                self.out.problems.append(Problem(summary=rules.summary(said.text, heading=block.heading), section=block.path, evidence=ev,
                                                  cause=rules_cause.quote.strip() if rules_cause else None,
                                                  cause_evidence=rules_cause, decided_by=decided_by))
 
