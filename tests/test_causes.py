@@ -153,3 +153,26 @@ def test_a_problem_summary_leaves_out_the_words_that_state_its_cause():
     _, out = report("一是执法文书制作不够规范，原因在于新招录执法人员培训不足。二是由于经费有限，执法装备更新缓慢。")
     assert [p.summary for p in out.problems] == ["执法文书制作不够规范", "执法装备更新缓慢"]
     assert causes_of(out.problems) == ["新招录执法人员培训不足。", "经费有限"]
+
+
+def test_cause_paragraph_run_into_the_last_item():
+    """`以上问题的原因主要有：…` after the last `二是` item: the item ends before it; one cause for two problems is
+    given to both, with a note (the report states them together)."""
+    text, out = report("一是普法宣传形式单一。二是执法信息化程度不高。\n\n以上问题的原因主要有：一方面经费投入不足，另一方面专业人才缺乏。")
+    assert [p.evidence.quote for p in out.problems] == ["一是普法宣传形式单一。", "二是执法信息化程度不高。"]
+    assert causes_of(out.problems) == ["一方面经费投入不足，另一方面专业人才缺乏。"] * 2
+    assert [n.kind for n in out.quality if n.kind.startswith("cause")] == ["cause_shared"]
+    assert_exact(text, out.problems)
+
+
+def test_an_items_own_cause_on_its_next_line_stays_in_the_item():
+    _, out = report("一是执法力量薄弱。\n主要原因是编制不足。\n二是普法形式单一。")
+    assert [(p.evidence.quote, p.cause) for p in out.problems] == [
+        ("一是执法力量薄弱。\n主要原因是编制不足。", "编制不足。"), ("二是普法形式单一。", None)]
+
+
+def test_numbered_cause_subsections_match_numbered_problems_by_order():
+    problems = ("（一）存在问题\n\n1.行政复议案件办理周期偏长。\n\n2.执法人员培训不足。\n\n"
+                "（二）产生问题的原因\n\n1.复议机构人员编制不足。\n\n2.培训经费保障不到位。")
+    _, out = report(problems)
+    assert causes_of(out.problems) == ["复议机构人员编制不足。", "培训经费保障不到位。"]

@@ -61,6 +61,7 @@ class CausePlan:
 @dataclass(frozen=True)
 class _Patterns:
     label: re.Pattern
+    section_label: re.Pattern
     fillers: tuple[str, ...]
     reason: re.Pattern
     influence: re.Pattern
@@ -84,6 +85,7 @@ def _patterns() -> _Patterns:
     closers = _alternation(cues.influence_closers)
     return _Patterns(
         label=re.compile(f"(?:{_alternation(cues.labels)})"),
+        section_label=re.compile(f"(?:{_alternation(cues.section_labels)})"),
         fillers=tuple(sorted({_fold(w) for w in cues.fillers} | set(cues.fillers), key=lambda w: (-len(w), w))),
         reason=re.compile(f"(?:{_alternation(cues.reason_openers)})"),
         influence=re.compile(f"{re.escape(cues.influence_opener)}([^{bounds}]{{1,{cues.influence_max}}}?)(?:{closers})"),
@@ -186,18 +188,17 @@ def _opening_label(text: str, a: int, b: int) -> int | None:
     return _skip_fillers(text, label.end(), b)[0] if label else None
 
 
-def _tail_label(text: str, a: int, b: int) -> int | None:
-    """Where a cause paragraph's lead-in (`产生问题的原因：`, with nothing after it) starts at the end of
-    text[a:b], on a line of its own; None when there is none."""
-    line = text.rfind("\n", a, b)
-    if line == -1:
-        return None
-    start = line + 1
-    label = _patterns().label.match(text, start, b)
-    if label is None:
-        return None
-    rest, _ = _skip_fillers(text, label.end(), b)
-    return line if not text[rest:b].strip(_TRIM) else None
+def _inner_label(text: str, a: int, b: int) -> tuple[int, int] | None:
+    """A line inside text[a:b] (not its first) that opens, after its marker, with a label naming the problems
+    as a group (`以上问题的原因主要有：`): a cause section the item ran into. (where the item ends, where the
+    causes begin); None when there is none. A line opening `主要原因是…` is the item's own cause (cause_in)."""
+    nl = text.find("\n", a, b)
+    while nl != -1:
+        pos = m.end() if (m := _MARKER.match(text, nl + 1, b)) else nl + 1
+        if label := _patterns().section_label.match(text, pos, b):
+            return nl, _skip_fillers(text, label.end(), b)[0]
+        nl = text.find("\n", nl + 1, b)
+    return None
 
 
 def _unit_body(text: str, a: int, b: int) -> tuple[int, int]:
@@ -228,30 +229,35 @@ class _Reader:
 
     def read(self) -> CausePlan:
         group: list[tuple[int, int]] = []  # the cause section being read: unit body spans
-        group_path: str | None = None
-        announced: set[int] = set()  # blocks after a `产生问题的原因：` lead-in
+        key: tuple[str, str | None] | None = None  # what keeps it open: its path, or its cause heading
         for i, bl in enumerate(self.blocks):
             if bl.kind != "problems":
                 continue
             a, b = self.spans[i]
-            continuing = bool(group) and bl.path == group_path
-            if continuing or i in announced or is_cause_heading(bl.heading) or _opening_label(self.text, a, b) is not None:
+            continuing = key is not None and (bl.path == key[0] or (key[1] is not None and bl.heading == key[1]))
+            heading = is_cause_heading(bl.heading)
+            if continuing or heading or _opening_label(self.text, a, b) is not None:
                 if not continuing:
                     self._close(group)
-                    group, group_path = [], bl.path
+                    group, key = [], (bl.path, bl.heading if heading else None)
                 self.plan.cause_blocks.add(i)
                 group.append(_unit_body(self.text, a, b))
                 continue
             self._close(group)
-            group, group_path = [], None
+            group, key = [], None
             part = bl.path.split("/")[0]
             if part != self.part:
                 self.part, self.waiting = part, []
-            if (tail := _tail_label(self.text, a, b)) is not None:
-                b = _trimmed(self.text, a, tail)[1]
+            if (inner := _inner_label(self.text, a, b)) is not None:
+                # `…。\n以上问题的原因主要有：…` run into the last problem: it ends there, and the cause section
+                # (the rest of the block, and the items after it in the same section) begins.
+                cut, body = inner
+                b = _trimmed(self.text, a, cut)[1]
                 self.plan.ends[i] = self.norm.to_orig(a, b)[1]
                 self.spans[i] = (a, b)
-                announced |= self._following(i)
+                rest = _trimmed(self.text, body, self.spans_end(i))
+                # A lead-in with nothing after it announces the items that follow in its section.
+                group, key = ([rest], None) if rest[1] > rest[0] else ([], (bl.path, None))
             self.waiting.append(i)
             if (found := cause_in(self.text, a, b)) is not None:
                 self._attach(i, found.span, found.rule)
@@ -259,13 +265,9 @@ class _Reader:
         self._close(group)
         return self.plan
 
-    def _following(self, i: int) -> set[int]:
-        out = set()
-        for j in range(i + 1, len(self.blocks)):
-            if self.blocks[j].kind != "problems" or self.blocks[j].path != self.blocks[i].path:
-                break
-            out.add(j)
-        return out
+    def spans_end(self, i: int) -> int:
+        """The block's end as the outline made it (before a cause section was cut off it)."""
+        return self.norm.norm_span(self.blocks[i].start, self.blocks[i].end)[1]
 
     def _attach(self, i: int, span: tuple[int, int], rule: str) -> None:
         self.plan.causes[i] = (span_evidence(self.norm, *self.norm.to_orig(*span)), rule)

@@ -22,6 +22,7 @@ class LexiconError(ValueError):
 @dataclass(frozen=True)
 class CauseCues:
     labels: tuple[str, ...]  # longest first, so `主要原因是` wins over `原因是`
+    section_labels: tuple[str, ...]  # labels naming the problems as a group (`以上问题的原因`)
     fillers: tuple[str, ...]  # longest first
     reason_openers: tuple[str, ...]
     influence_opener: str
@@ -55,6 +56,7 @@ def causes() -> CauseCues:
         raise LexiconError(f"{name}: [influence] needs a non-empty opener and a positive max_chars")
     return CauseCues(
         labels=_words(data, "labels", "words", name),
+        section_labels=_words(data, "labels", "section", name),
         fillers=_words(data, "labels", "fillers", name),
         reason_openers=_words(data, "reason_clause", "openers", name),
         influence_opener=opener,
