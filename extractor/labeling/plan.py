@@ -80,21 +80,22 @@ class Planner:
     def _note(self, kind: str, message: str, section: str | None, quote: str | None = None) -> None:
         self.out.quality.append(QualityNote(kind=kind, message=message, section=section, quote=quote))
 
-    def _summary(self, answer_summary: str, block: Block) -> str:
-        """The model's summary (with Chinese punctuation) unless it states a number the item does not, or
-        only repeats the heading of the item's section (it then says nothing that tells this item from its
-        siblings): then the rules' lead clause."""
+    def _summary(self, answer_summary: str, block: Block, said: Block | None = None) -> str:
+        """The model's summary (with Chinese punctuation) unless it is empty, states a number the item does not,
+        or only repeats the heading of the item's section (it then says nothing that tells this item from its
+        siblings): then the rules' summary, of `said` (a problem without the words stating its cause) if given."""
+        fallback = rules.summary((said or block).text, heading=block.heading)
         if not answer_summary.strip():
             self._note("model_refused", "the model's summary was empty; refused, the rules' summary stands", block.path)
-            return rules.summary(block.text, heading=block.heading)
+            return fallback
         bad = invented_numbers(answer_summary, block.text)
         if bad:
             self._note("invented_number", f"summary had numbers not in the item: {', '.join(bad)}", block.path, answer_summary)
-            return rules.summary(block.text, heading=block.heading)
+            return fallback
         if rules.is_heading_echo(answer_summary, block.heading, block.text):
             self._note("heading_as_summary", "the model's summary only repeated the section heading; the item's "
                        "lead clause stands", block.path, answer_summary)
-            return rules.summary(block.text, heading=block.heading)
+            return fallback
         return fullwidth_punctuation(answer_summary)
 
     def _cause(self, quote: str | None, block: Block, rules_cause: Evidence | None) -> Evidence | None:
@@ -143,7 +144,7 @@ class Planner:
             def on_answer(a, block=block, said=said, ev=ev, rules_cause=rules_cause):
                 cause_ev = self._cause(a.cause_quote, block, rules_cause)
                 self.out.problems.append(
-                    Problem(summary=self._summary(a.summary, said), cause=cause_ev.quote.strip() if cause_ev else None,
+                    Problem(summary=self._summary(a.summary, block, said), cause=cause_ev.quote.strip() if cause_ev else None,
                             cause_evidence=cause_ev, section=block.path, evidence=ev, decided_by="model")
                 )
 
