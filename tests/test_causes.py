@@ -67,7 +67,9 @@ def test_shou_ying_xiang_clause():
 
 
 def test_effect_word_takes_clause_before():
-    assert found("三是基层法律顾问配备不足，导致部分合同审查流于形式。") == ("基层法律顾问配备不足", "effect")
+    assert found("三是合同审查流于形式。基层法律顾问配备不足，导致审查意见质量不高。") == ("基层法律顾问配备不足", "effect")
+    # in the item's first sentence what comes before the effect is the shortcoming itself
+    assert found("三是部分执法人员程序意识不强，造成个别案件被复议撤销。") is None
 
 
 def test_you_yu_in_measures_gives_nothing():

@@ -9,7 +9,8 @@ Where a cause stands, and the rule that finds it (first that fires, in this orde
                 words, to the end of the sentence (after a `：`, to the end of the item)
     reason      `由于X，…` / `因为X，…`                                  X: up to the phrase's end
     influence   `受X影响，…` (the `受` opening a phrase)                    X
-    effect      `X，导致Y` / `致使` / `造成`                                X: the sentence before the word
+    effect      `…。X，导致Y` / `致使` / `造成`                             X: the sentence before the word, not
+                                                                         in the item's first sentence
     section     a cause paragraph or sub-heading after the list of problems: `（二）原因分析`, a paragraph
                 opening `产生问题的原因：一是…`; its units are matched to the problems before it (below)
 
@@ -152,8 +153,10 @@ def cause_in(text: str, a: int, b: int) -> Found | None:
             return Found(span, "influence", (m.start(), m.end()))
     if m := pats.effect.search(text, a, b):
         start = start_of(text, m.start(), SENTENCE_BOUNDS, floor=a)
-        if lead := _MARKER.match(text, start, m.start()):
-            start = lead.end()
+        if _trimmed(text, a, start)[1] == a:
+            # In the item's first sentence (`一是人员流动频繁，导致力量不足。`) the words before the effect are the
+            # shortcoming itself, not a reason given for it.
+            return None
         span = _trimmed(text, start, m.start())
         if span[1] - span[0] >= _MIN_CAUSE:
             return Found(span, "effect", (span[0], m.end()))
