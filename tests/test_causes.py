@@ -178,3 +178,16 @@ def test_numbered_cause_subsections_match_numbered_problems_by_order():
                 "（二）产生问题的原因\n\n1.复议机构人员编制不足。\n\n2.培训经费保障不到位。")
     _, out = report(problems)
     assert causes_of(out.problems) == ["复议机构人员编制不足。", "培训经费保障不到位。"]
+
+
+def test_a_cause_clause_in_a_prose_list_belongs_to_the_clause_before_and_the_list_goes_on():
+    _, out = report("基层执法力量不足；原因是乡镇编制紧张；普法宣传针对性不强。")
+    assert [(p.evidence.quote, p.cause) for p in out.problems] == [
+        ("基层执法力量不足", "乡镇编制紧张"), ("普法宣传针对性不强。", None)]
+
+
+def test_cause_lead_in_on_the_same_line_as_the_last_item():
+    text, out = report("一是普法宣传形式单一。二是执法信息化程度不高。以上问题的原因：一是普法经费投入不足；二是信息化专业人才缺乏。")
+    assert [(p.evidence.quote, p.cause) for p in out.problems] == [
+        ("一是普法宣传形式单一。", "普法经费投入不足"), ("二是执法信息化程度不高。", "信息化专业人才缺乏。")]
+    assert_exact(text, out.problems)

@@ -192,15 +192,15 @@ def _opening_label(text: str, a: int, b: int) -> int | None:
 
 
 def _inner_label(text: str, a: int, b: int) -> tuple[int, int] | None:
-    """A line inside text[a:b] (not its first) that opens, after its marker, with a label naming the problems
-    as a group (`以上问题的原因主要有：`): a cause section the item ran into. (where the item ends, where the
-    causes begin); None when there is none. A line opening `主要原因是…` is the item's own cause (cause_in)."""
-    nl = text.find("\n", a, b)
-    while nl != -1:
-        pos = m.end() if (m := _MARKER.match(text, nl + 1, b)) else nl + 1
-        if label := _patterns().section_label.match(text, pos, b):
-            return nl, _skip_fillers(text, label.end(), b)[0]
-        nl = text.find("\n", nl + 1, b)
+    """A sentence inside text[a:b] (not its first) that opens, after its marker, with a label naming the
+    problems as a group (`以上问题的原因主要有：`): a cause section the item ran into. (where the item ends,
+    where the causes begin); None when there is none. A sentence opening `主要原因是…` is the item's own cause
+    (cause_in)."""
+    for m in _patterns().section_label.finditer(text, a, b):
+        start = start_of(text, m.start(), SENTENCE_BOUNDS, floor=a)
+        if start > a and (start == m.start() or _MARKER.fullmatch(text, start, m.start())):
+            cut = start - 1 if text[start - 1] == "\n" else start
+            return cut, _skip_fillers(text, m.end(), b)[0]
     return None
 
 
@@ -239,12 +239,19 @@ class _Reader:
             a, b = self.spans[i]
             continuing = key is not None and (bl.path == key[0] or (key[1] is not None and bl.heading == key[1]))
             heading = is_cause_heading(bl.heading)
-            if continuing or heading or _opening_label(self.text, a, b) is not None:
+            opening = None if continuing or heading else _opening_label(self.text, a, b)
+            if continuing or heading or opening is not None:
                 if not continuing:
                     self._close(group)
-                    group, key = [], (bl.path, bl.heading if heading else None)
+                    # Open for what follows: everything under a cause heading, or the items a lead-in with
+                    # nothing after it announces (`原因如下：`); a label with its cause after it is one unit.
+                    lead_in = opening is not None and not self.text[opening:b].strip(_TRIM)
+                    group, key = [], ((bl.path, bl.heading) if heading else (bl.path, None) if lead_in else None)
                 self.plan.cause_blocks.add(i)
                 group.append(_unit_body(self.text, a, b))
+                if key is None:
+                    self._close(group)
+                    group = []
                 continue
             self._close(group)
             group, key = [], None
