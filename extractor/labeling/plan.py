@@ -2,9 +2,10 @@
 when there is no model) becomes an item.
 
 Code already knows each item's span (the outline's blocks) and every number (the quantity parser), so
-a call only asks the model to classify, summarise or name; evidence is the block's own span. The only free
-quotes (a problem's cause) are grounded against the source; a summary that invents a number falls back to
-the rules' lead clause. One item per call: measured on a 1.5B model, batching several items per call
+a call only asks the model to classify, summarise or name; evidence is the block's own span. A problem's
+cause is found by code (labeling/causes.py); the model's own cause quote counts only where code found none
+and is grounded against the problem's text, else refused. A summary that is empty or invents a number falls
+back to the rules' summary. One item per call: measured on a 1.5B model, batching several items per call
 drifted summaries onto neighbouring ids for no speed gain.
 """
 
