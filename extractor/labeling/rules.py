@@ -1,4 +1,4 @@
-"""The rules backend's judgements: category from keywords, summary from the item's lead clause.
+"""The rules backend's judgements: category from keywords, summary from the item's own opening phrases.
 
 It is the floor the model backends must beat and the fallback when no model is available. Everything
 here is deterministic and cheap; the model replaces `category` and `summary`, never spans or numbers.
