@@ -115,12 +115,12 @@ def test_valid_json_of_the_wrong_schema_degrades_only_that_item(fake, tmp_path):
     assert report.measures[0].decided_by == "rules" and report.measures[1].decided_by == "model"
 
 
-def test_a_quote_that_is_not_in_the_text_is_dropped_to_quality(fake, tmp_path):
+def test_a_cause_quote_that_is_not_in_the_text_is_refused_to_quality(fake, tmp_path):
     fake.responder = lambda request: report_responder(request, bad_quote=True)
     result, report = run(fake, SMALL, tmp_path)
     assert result.exit_code == 0
     assert len(report.problems) == 3 and all(p.cause is None for p in report.problems)
-    notes = [n for n in report.quality if n.kind == "ungrounded_item"]
+    notes = [n for n in report.quality if n.kind == "model_refused"]
     assert len(notes) == 3 and all(n.quote == "这句话不在报告原文里面出现过" for n in notes)
 
 

@@ -176,18 +176,22 @@ class BlankSummaryModel(MetricsModel):
                            section=section)
 
 
-def test_a_blank_model_summary_falls_back_to_the_rules_lead_clause_without_a_note():
+def test_a_blank_model_summary_is_refused_and_the_rules_summary_stands_with_a_note():
     norm = normalize(TEXT)
     out = Labeler(norm, BlankSummaryModel(), model_metrics=False, categories="model").run(segment(norm), find_quantities(norm))
     assert [m.summary for m in out.measures][1] == "建成城市书房12家"
     assert not [n for n in out.quality if n.kind == "invented_number"]
+    refused = [n for n in out.quality if n.kind == "model_refused"]
+    assert len(refused) == len(out.measures) and all("summary was empty" in n.message for n in refused)
 
 
-def test_the_rules_summary_is_the_lead_clause_without_its_marker():
+def test_the_rules_summary_is_the_opening_phrases_without_the_marker():
     from extractor.labeling import rules
 
-    assert rules.summary("一是加强执法监督，开展案卷评查。") == "加强执法监督"
+    # phrases while the summary stays within its target (labeling/rules.py), the marker dropped
+    assert rules.summary("一是加强执法监督，开展案卷评查。") == "加强执法监督，开展案卷评查"
     assert rules.summary("（二）推进数字政府建设") == "推进数字政府建设"
+    assert rules.lead_clause("一是加强执法监督，开展案卷评查。") == "加强执法监督"
 
 
 def test_with_a_pool_the_calls_go_through_it_and_progress_names_each_calls_section():

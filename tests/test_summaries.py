@@ -31,7 +31,8 @@ def _label(model):
 def test_a_summary_that_only_repeats_the_section_heading_gives_way_to_the_lead_clause():
     out = _label(EchoModel())
     under = [m for m in out.measures if m.section.endswith("（一）")]
-    assert [m.summary for m in under] == ["精简审批事项", "推行告知承诺制"]
+    # the rules' summary: the item's opening phrases within their target (labeling/rules.py)
+    assert [m.summary for m in under] == ["精简审批事项，全年取消审批事项12项", "推行告知承诺制，办理承诺事项350件"]
     notes = [n for n in out.quality if n.kind == "heading_as_summary"]
     assert len(notes) == 2 and all(n.quote == "深化政务服务改革" for n in notes)
     assert [m.summary for m in out.measures if m.section.endswith("（二）")] == ["深化政务服务改革"] * 2  # not its heading

@@ -1,5 +1,6 @@
 """Labeling: turn a report's outline and quantities into items — plan the model calls (`plan`), run them
-(`run`), keyword categories and lead-clause summaries for the rules backend and fallbacks (`rules`)."""
+(`run`), keyword categories and phrase summaries for the rules backend and fallbacks (`rules`), the causes the
+report states for its shortcomings (`causes`)."""
 
 from __future__ import annotations
 

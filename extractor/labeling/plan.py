@@ -2,24 +2,26 @@
 when there is no model) becomes an item.
 
 Code already knows each item's span (the outline's blocks) and every number (the quantity parser), so
-a call only asks the model to classify, summarise or name; evidence is the block's own span. The only free
-quotes (a problem's cause) are grounded against the source; a summary that invents a number falls back to
-the rules' lead clause. One item per call: measured on a 1.5B model, batching several items per call
+a call only asks the model to classify, summarise or name; evidence is the block's own span. A problem's
+cause is found by code (labeling/causes.py); the model's own cause quote counts only where code found none
+and is grounded against the problem's text, else refused. A summary that is empty or invents a number falls
+back to the rules' summary. One item per call: measured on a 1.5B model, batching several items per call
 drifted summaries onto neighbouring ids for no speed gain.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from extractor.facts.quantities import Quantity
 from extractor.grounding import ground_quote, invented_numbers, span_evidence
 from extractor.labeling import rules
+from extractor.labeling.causes import plan_causes
 from extractor.structure.outline import Block, Outline
 from extractor.text.normalize import Normalized, fullwidth_punctuation
 from extractor.text.sentences import clause_at
-from schemas.report import LeadershipDuty, Measure, Metric, Plan, Problem, QualityNote, Rectification
+from schemas.report import Evidence, LeadershipDuty, Measure, Metric, Plan, Problem, QualityNote, Rectification
 from schemas.responses import SummaryAnswer
 
 # A category and a lead-clause summary are decided by an item's opening; the rest of a long item (its
@@ -64,31 +66,55 @@ class Planner:
 
     def plan(self, outline: Outline, quantities: list[Quantity]) -> list[Call]:
         calls: list[Call] = []
-        for block in outline.blocks:
-            calls.extend(self._calls_for_block(block))
+        found = plan_causes(self.norm, outline.blocks)
+        self.out.quality.extend(found.notes)
+        for i, block in enumerate(outline.blocks):
+            if i in found.cause_blocks:
+                continue  # it states causes of the problems before it (labeling/causes.py), not a problem
+            if i in found.ends:  # a cause paragraph's lead-in it had swallowed is cut off
+                block = replace(block, end=found.ends[i], text=self.norm.original[block.start:found.ends[i]])
+            cause = found.causes.get(i)
+            calls.extend(self._calls_for_block(block, cause[0] if cause else None, found.stated.get(i)))
         calls.extend(self._calls_for_metrics(quantities))
         return calls
 
     def _note(self, kind: str, message: str, section: str | None, quote: str | None = None) -> None:
         self.out.quality.append(QualityNote(kind=kind, message=message, section=section, quote=quote))
 
-    def _summary(self, answer_summary: str, block: Block) -> str:
-        """The model's summary (with Chinese punctuation) unless it states a number the item does not, or
-        only repeats the heading of the item's section (it then says nothing that tells this item from its
-        siblings): then the rules' lead clause."""
+    def _summary(self, answer_summary: str, block: Block, said: Block | None = None) -> str:
+        """The model's summary (with Chinese punctuation) unless it is empty, states a number the item does not,
+        or only repeats the heading of the item's section (it then says nothing that tells this item from its
+        siblings): then the rules' summary, of `said` (a problem without the words stating its cause) if given."""
+        fallback = rules.summary((said or block).text, heading=block.heading)
+        if not answer_summary.strip():
+            self._note("model_refused", "the model's summary was empty; refused, the rules' summary stands", block.path)
+            return fallback
         bad = invented_numbers(answer_summary, block.text)
-        if bad or not answer_summary.strip():
-            if bad:
-                self._note("invented_number", f"summary had numbers not in the item: {', '.join(bad)}", block.path, answer_summary)
-            return rules.summary(block.text)
+        if bad:
+            self._note("invented_number", f"summary had numbers not in the item: {', '.join(bad)}", block.path, answer_summary)
+            return fallback
         if rules.is_heading_echo(answer_summary, block.heading, block.text):
             self._note("heading_as_summary", "the model's summary only repeated the section heading; the item's "
                        "lead clause stands", block.path, answer_summary)
-            return rules.summary(block.text)
+            return fallback
         return fullwidth_punctuation(answer_summary)
 
+    def _cause(self, quote: str | None, block: Block, rules_cause: Evidence | None) -> Evidence | None:
+        """The cause a problem keeps when the model was asked: the rules' cue-found span when there is one (exact,
+        and measured: labeling/causes.py); else the model's quote if it stands in the problem's own text. A quote
+        that is not there is refused with a `model_refused` note, and the rules' answer (maybe none) stands."""
+        if quote and quote.strip():
+            grounded = ground_quote(self.norm, quote, within=(block.start, block.end))
+            if grounded is None:
+                self._note("model_refused", "the model's cause is not in the problem's text; refused, the rules' "
+                           f"cause stands ({'none' if rules_cause is None else 'a cue-found span'})", block.path, quote)
+            elif rules_cause is None:
+                return grounded
+        return rules_cause
+
     # -- blocks -------------------------------------------------------------------------------------
-    def _calls_for_block(self, block: Block) -> list[Call]:
+    def _calls_for_block(self, block: Block, rules_cause: Evidence | None = None,
+                         stated: tuple[int, int] | None = None) -> list[Call]:
         text = self.norm.slice(block.start, block.end)
         ev = span_evidence(self.norm, block.start, block.end)
         calls: list[Call] = []
@@ -105,28 +131,28 @@ class Planner:
                                         section=block.path, evidence=ev, decided_by="model"))
 
             def on_rules(decided_by=None, block=block, ev=ev, model_cls=model_cls, target=target):
-                target.append(model_cls(category=rules.category(block.text, block.heading), summary=rules.summary(block.text),
+                target.append(model_cls(category=rules.category(block.text, block.heading), summary=rules.summary(block.text, heading=block.heading),
                                         section=block.path, evidence=ev, decided_by=decided_by))
 
             calls.append(Call(block.kind, block.path, fields, on_answer, on_rules, SummaryAnswer if known else None))
             if block.kind == "measures":
                 calls.extend(self._leadership_calls(block))
         elif block.kind == "problems":
+            # The shortcoming is summarised without the words that state its cause (`，主要原因是…`).
+            said = block if stated is None else replace(
+                block, text=self.norm.original[block.start:stated[0]] + self.norm.original[stated[1]:block.end])
 
-            def on_answer(a, block=block, ev=ev):
-                cause_ev = None
-                if a.cause_quote:
-                    cause_ev = ground_quote(self.norm, a.cause_quote, within=(block.start, block.end))
-                    if cause_ev is None:
-                        self._note("ungrounded_item", "cause quote is not in the problem's text; cause dropped", block.path, a.cause_quote)
+            def on_answer(a, block=block, said=said, ev=ev, rules_cause=rules_cause):
+                cause_ev = self._cause(a.cause_quote, block, rules_cause)
                 self.out.problems.append(
-                    Problem(summary=self._summary(a.summary, block), cause=cause_ev.quote.strip() if cause_ev else None,
+                    Problem(summary=self._summary(a.summary, block, said), cause=cause_ev.quote.strip() if cause_ev else None,
                             cause_evidence=cause_ev, section=block.path, evidence=ev, decided_by="model")
                 )
 
-            def on_rules(decided_by=None, block=block, ev=ev):
-                self.out.problems.append(Problem(summary=rules.summary(block.text), section=block.path, evidence=ev,
-                                                 decided_by=decided_by))
+            def on_rules(decided_by=None, block=block, said=said, ev=ev, rules_cause=rules_cause):
+                self.out.problems.append(Problem(summary=rules.summary(said.text, heading=block.heading), section=block.path, evidence=ev,
+                                                 cause=rules_cause.quote.strip() if rules_cause else None,
+                                                 cause_evidence=rules_cause, decided_by=decided_by))
 
             calls.append(Call("problems", block.path, {"text": _clip(text, PROBLEM_CLIP)}, on_answer, on_rules))
         elif block.kind == "rectifications":
@@ -136,7 +162,7 @@ class Planner:
                                                              evidence=ev, decided_by="model"))
 
             def on_rules(decided_by=None, block=block, ev=ev):
-                self.out.rectifications.append(Rectification(summary=rules.summary(block.text), section=block.path,
+                self.out.rectifications.append(Rectification(summary=rules.summary(block.text, heading=block.heading), section=block.path,
                                                              evidence=ev, decided_by=decided_by))
 
             calls.append(Call("rectifications", block.path, {"text": _clip(text)}, on_answer, on_rules))

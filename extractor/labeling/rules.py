@@ -1,4 +1,4 @@
-"""The rules backend's judgements: category from keywords, summary from the item's lead clause.
+"""The rules backend's judgements: category from keywords, summary from the item's own opening phrases.
 
 It is the floor the model backends must beat and the fallback when no model is available. Everything
 here is deterministic and cheap; the model replaces `category` and `summary`, never spans or numbers.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from extractor.lexicon import LeadIns, lead_ins
 from extractor.text.normalize import canon, fullwidth_punctuation
 from extractor.text.sentences import PHRASE_BOUNDS, sentences
 
@@ -27,6 +28,12 @@ _CATEGORY_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
 
 _LEAD_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]|[一二三四五六七八九十]+、)\s*")
 _CLAUSE_END = re.compile("[" + "".join(sorted(PHRASE_BOUNDS)) + "]")
+_YEAR = re.compile(r"(?:19|20)\d{2}年")
+_PAIRS = (("“", "”"), ("(", ")"), ("《", "》"), ("（", "）"))
+# Gold summaries run 6–54 characters, median 22 (evals/gold/CONVENTIONS.md): a summary aims at about that, and
+# a first phrase of two thirds of that already is the whole statement.
+SUMMARY_TARGET = 24
+_SLOGAN = 6  # a first phrase shorter than this (`高度重视`, `规范流程`) always takes the next one with it
 _LEADERSHIP = re.compile(r"第一责任人|党政主要负责|主要负责同志|主要领导|述法")
 
 
@@ -46,11 +53,75 @@ def category(text: str, heading: str | None = None, default: str = "other") -> s
     return keyword_category(text, heading) or default
 
 
-def summary(text: str, limit: int = 60) -> str:
-    """The item's lead clause, without its list marker."""
+def summary(text: str, limit: int = 60, target: int | None = None, heading: str | None = None) -> str:
+    """The item's opening phrases in its own words, without its list marker and the lead-ins that say when, who
+    or in what spirit (`2023年以来，`, `我局`, `深入学习贯彻…，`: lexicon/summaries.toml): phrase after phrase
+    (cut at ，；。) while the summary stays within `target` characters (default `SUMMARY_TARGET`), the first
+    always, never past `limit`. `heading`: the item's own heading as the outline read it, whose end is a phrase
+    end even where the print runs it into its paragraph without punctuation. Every word, number included, is the
+    item's own."""
+    target = SUMMARY_TARGET if target is None else target
+    phrases = _without_lead_ins(_phrases(_heading_ended(_LEAD_MARKER.sub("", canon(text)), heading)))
+    if not phrases:
+        return ""
+    kept = [phrases[0]]
+    for phrase in phrases[1:]:
+        slogan = len(kept) == 1 and len(kept[0]) < _SLOGAN  # `高度重视，…`: says nothing alone
+        if not slogan and (len(kept[0]) >= target * 2 // 3 or sum(map(len, kept)) + len(kept) + len(phrase) > target):
+            break
+        kept.append(phrase)
+    return fullwidth_punctuation("，".join(kept)[:limit])
+
+
+def lead_clause(text: str, limit: int = 60) -> str:
+    """The item's first phrase, without its list marker: what a heading says, for telling one from an item."""
     body = _LEAD_MARKER.sub("", canon(text))
     lead = _CLAUSE_END.split(body, maxsplit=1)[0]
     return fullwidth_punctuation((lead or body)[:limit])
+
+
+def _heading_ended(body: str, heading: str | None) -> str:
+    """`body` with a phrase end after the item's own heading (`（三）持续完善，健全…制度体系` then its paragraph on
+    the next line), when the item opens with it."""
+    head = _LEAD_MARKER.sub("", canon(heading or "")).rstrip("。.")
+    if len(head) >= 2 and body.startswith(head) and len(body) > len(head) and not _CLAUSE_END.match(body[len(head)]):
+        return head + "。" + body[len(head):]
+    return body
+
+
+def _phrases(body: str) -> list[str]:
+    """`body` cut at phrase ends; a cut inside “…”, （…） or 《…》 is undone (the pieces are one phrase)."""
+    out: list[str] = []
+    for piece in _CLAUSE_END.split(body):
+        if out and any(out[-1].count(o) > out[-1].count(c) for o, c in _PAIRS):
+            out[-1] += "，" + piece
+        elif piece:
+            out.append(piece)
+    return [p for p in out if p]
+
+
+def _without_lead_ins(phrases: list[str]) -> list[str]:
+    """Leading phrases that only set the time or a stance dropped (never the last one), then the reporting body's
+    name at the start of the first."""
+    words = lead_ins()
+    while len(phrases) > 1 and _is_lead_in(phrases[0], words):
+        phrases = phrases[1:]
+    if phrases:
+        first = phrases[0]
+        for subject in words.subjects:
+            if first.startswith(subject) and len(first) - len(subject) >= 2:
+                phrases = [first[len(subject):], *phrases[1:]]
+                break
+    return phrases
+
+
+def _is_lead_in(phrase: str, words: LeadIns) -> bool:
+    if phrase in words.time_phrases or phrase.endswith(words.context_endings):
+        return True
+    year = _YEAR.match(phrase)
+    if year and phrase[year.end():] in words.year_suffixes:
+        return True
+    return phrase.startswith(words.stance_openers)
 
 
 def _bare(text: str) -> str:
@@ -62,8 +133,8 @@ def is_heading_echo(answer: str, heading: str | None, text: str) -> bool:
     the item itself does not open with that heading: a summary that cannot tell siblings apart."""
     if not heading:
         return False
-    said, head = _bare(answer), _bare(summary(heading, limit=200))
-    return bool(head) and said == head and _bare(summary(text, limit=200)) != head
+    said, head = _bare(answer), _bare(lead_clause(heading, limit=200))
+    return bool(head) and said == head and _bare(lead_clause(text, limit=200)) != head
 
 
 def leadership_sentences(text: str, a: int = 0, b: int | None = None) -> list[tuple[int, int]]:
