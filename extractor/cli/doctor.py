@@ -37,7 +37,7 @@ def doctor(
     table.add_row("api key", "set" if config.api_key else "not set")
     ok = True
     exit_code = 1
-    if config.resolved_backend == "openai":
+    if config.spec.uses_endpoint:
         from extractor.pipeline import preflight
 
         table.add_row("endpoint", config.base_url or "https://api.openai.com/v1 (the OpenAI API; FAZHI_BASE_URL not set)")
@@ -47,7 +47,7 @@ def doctor(
         except FazhiError as err:
             table.add_row("endpoint check", f"[red]{err}[/]")
             ok, exit_code = False, 2
-    elif config.resolved_backend == "local":
+    elif config.spec.embedded:
         from extractor.model import local
 
         try:
@@ -81,7 +81,7 @@ def doctor(
                 except FazhiError as err:
                     table.add_row("model file", f"[red]{err}[/]")
                     ok = False
-    if ok and probe and config.resolved_backend == "local":
+    if ok and probe and config.spec.embedded:
         ok = _probe(config, table)
     out.print(table)
     raise typer.Exit(0 if ok else exit_code)

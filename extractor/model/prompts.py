@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from extractor import registry
 from extractor.errors import ConfigError
 
 PROMPT_DIR = Path(__file__).resolve().parents[2] / "prompts"
@@ -100,4 +101,4 @@ def versions(prompt_dir: Path | None = None) -> dict[str, str]:
 def versions_for(backend: str) -> dict[str, str]:
     """Prompt versions a run on `backend` depends on: none for the rules backend, which asks no model, so a
     prompt edit neither changes its outputs' run record nor makes a batch redo them."""
-    return {} if backend == "rules" else versions()
+    return versions() if registry.backend(backend).calls_model else {}

@@ -133,7 +133,7 @@ class OpenAIBatch:
     def __init__(self, config: Config, out_dir: Path, *, poll_seconds: float = 30.0, max_lines: int = MAX_LINES,
                  on_progress: Callable[[BatchProgress], None] | None = None,
                  client_factory: Callable[[Config], Any] | None = None, sleep: Callable[[float], None] = time.sleep):
-        if config.resolved_backend != "openai":
+        if not config.spec.supports_batch_api:
             raise ConfigError("--via openai-batch needs an OpenAI-compatible endpoint",
                               hint="pass --backend openai with --base-url/--model (or FAZHI_BASE_URL)")
         if config.refresh:
