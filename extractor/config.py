@@ -11,6 +11,7 @@ import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_cache_dir
 
@@ -65,7 +66,7 @@ class Config:
     @classmethod
     def from_env(cls, **overrides) -> "Config":
         env = os.environ
-        values = {
+        values: dict[str, Any] = {
             "base_url": env.get("FAZHI_BASE_URL") or None,
             "model": env.get("FAZHI_MODEL") or None,
             "api_key": env.get("OPENAI_API_KEY") or None,

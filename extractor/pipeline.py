@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from extractor import __version__
 from extractor.model import prompts
@@ -174,7 +174,8 @@ def without_instructions(norm, quantities: list) -> tuple[list, list[QualityNote
     suspicious = instruction_sentences(norm.text)
     if not suspicious:
         return quantities, []
-    kept, held = [], {s: [] for s in suspicious}
+    kept: list[Any] = []
+    held: dict[Any, list[Any]] = {s: [] for s in suspicious}
     for q in quantities:
         pos = norm.to_norm(q.start)
         hit = next((s for s in suspicious if pos in s), None)

@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from extractor.cli.options import config_options, out
 from extractor.config import Config
 from extractor.errors import FazhiError
+
+
+LOCAL_INSTALL = 'pip install -e ".[local]"'
 
 
 @config_options("backend", "base_url", "model", "api_key", "api_key_file", "timeout", "model_path", "cache_dir")
@@ -55,7 +59,7 @@ def doctor(
 
             table.add_row("llama-cpp-python", llama_cpp.__version__)
         except ImportError:
-            table.add_row("llama-cpp-python", "[red]not installed[/] (pip install -e \".[local]\")")
+            table.add_row("llama-cpp-python", f"[red]not installed[/] ({escape(LOCAL_INSTALL)})")  # [local] is no style
             ok = False
         table.add_row("threads", str(local.threads(config)))
         table.add_row("CPU", local.cpu_summary())

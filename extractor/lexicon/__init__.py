@@ -101,7 +101,7 @@ def parse(name: str, raw: Mapping[str, Any]) -> Lexicon:
     if unknown or not set(raw) - {*_ABOUT_KEYS, "redundant"}:
         raise ValueError(f"lexicon {name}: content must be words, pairs, groups or tables of rows (found {sorted(raw)})")
     data = {k: _frozen(v) for k, v in raw.items() if k not in _ABOUT_KEYS}
-    lex = Lexicon(name, About(**{k: about[k] for k in _ABOUT_KEYS}), MappingProxyType(data))
+    lex = Lexicon(name, About(**{k: str(about[k]) for k in _ABOUT_KEYS}), MappingProxyType(data))
     stray = sorted(set(lex.redundant()) - set(lex.entries()))
     if stray:
         raise ValueError(f"lexicon {name}: [redundant] names {', '.join(stray)}, which the lexicon does not hold")

@@ -264,7 +264,7 @@ class ModelClient:
         }
         if max_tokens is not None:
             kwargs["max_tokens"] = max_tokens
-        stop = stop_after_attempt(self.config.max_retries + 1)
+        stop: Any = stop_after_attempt(self.config.max_retries + 1)  # tenacity types `|` for its own stops only
         if self.deadline is not None:
             stop = stop | (lambda state: (self._remaining() or 0) <= 0)
             if registry.backend(self.backend).uses_endpoint:  # no single request may outlive the report's budget

@@ -118,7 +118,7 @@ def root_of(exc: BaseException) -> BaseException:
     return exc
 
 
-def _chain(exc: BaseException):
+def _chain(exc: BaseException | None):
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

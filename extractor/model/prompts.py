@@ -91,9 +91,12 @@ def versions(prompt_dir: Path | None = None) -> dict[str, str]:
     change to what the model is asked to return also redoes batch outputs (the cache key has it already)."""
     import json
 
+    from pydantic import BaseModel
+
     from schemas.responses import RESPONSE_MODELS, SummaryAnswer
 
-    schemas = [m.model_json_schema() for m in (*RESPONSE_MODELS.values(), SummaryAnswer)]
+    models: list[type[BaseModel]] = [*RESPONSE_MODELS.values(), SummaryAnswer]
+    schemas = [m.model_json_schema() for m in models]
     responses = hashlib.sha256(json.dumps(schemas, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
     return {**{kind: load(kind, prompt_dir).version for kind in KINDS}, "responses": responses}
 
