@@ -3,7 +3,8 @@ process, because it reloads the modules that read the lexicons).
 
 An entry is reached when taking it out of its lexicon changes what its reader outputs on some sentence of the
 lexicon's `checked_on` text: the quantities found, their units, values, names and indicator keys (facts), or
-an item's category and its leadership sentences (labeling). Prints {lexicon: [unreached entries]} as JSON.
+an item's category and its leadership sentences (labeling), the sentences flagged as addressing a model
+(injection). Prints {lexicon: [unreached entries]} as JSON.
 
     python tests/lexicon/reach.py [LEXICON …]
 """
@@ -26,6 +27,7 @@ from extractor import lexicon  # noqa: E402
 
 FACTS = ("extractor.facts.units", "extractor.facts.quantities", "extractor.facts.names", "extractor.facts.indicators")
 LABELING = ("extractor.labeling.rules",)
+INJECTION = ("extractor.facts.injection",)
 
 
 def _facts(line: str) -> list[tuple]:
@@ -44,11 +46,17 @@ def _labeling(line: str) -> tuple:
     return rules.keyword_category(line), rules.leadership_sentences(line)
 
 
+def _injection(line: str) -> list[tuple]:
+    return [(s.start, s.end, s.shape) for s in sys.modules[INJECTION[0]].instruction_sentences(line)]
+
+
 def _probe(used_by: str) -> tuple[tuple[str, ...], Callable[[str], Any]]:
     if used_by in FACTS:
         return FACTS, _facts
     if used_by in LABELING:
         return LABELING, _labeling
+    if used_by in INJECTION:
+        return INJECTION, _injection
     raise ValueError(f"no probe for {used_by}: add one to tests/lexicon/reach.py")
 
 
