@@ -12,12 +12,14 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_cache_dir
 
+from extractor import registry
 from extractor.errors import ConfigError
 
-BACKENDS = ("auto", "openai", "local", "rules")
+BACKENDS = ("auto", *registry.backend_names())  # auto: an endpoint if one is configured, else local
 # The kinds of model call a run can make, one per field the model decides (`--model-fields`): a kind left
 # out is decided by the rules without a call. Default: all, as measured; the lead flips it per field by
 # the eval's attribution (model vs rules accuracy per field).
@@ -65,7 +67,7 @@ class Config:
     @classmethod
     def from_env(cls, **overrides) -> "Config":
         env = os.environ
-        values = {
+        values: dict[str, Any] = {
             "base_url": env.get("FAZHI_BASE_URL") or None,
             "model": env.get("FAZHI_MODEL") or None,
             "api_key": env.get("OPENAI_API_KEY") or None,
@@ -95,7 +97,7 @@ class Config:
             chosen = self.chosen_kinds()
             if chosen is not None:
                 return chosen
-            return [] if self.resolved_backend == "local" else list(MODEL_KINDS)
+            return [] if self.spec.measured_kinds_only else list(MODEL_KINDS)
         if value == "all":
             return list(MODEL_KINDS)
         return [k.strip() for k in value.split(",") if k.strip()]
@@ -109,7 +111,7 @@ class Config:
 
     def chosen_kinds(self) -> list[str] | None:
         """The kinds the record hands to the model, or None: no record (or the rules backend, which asks none)."""
-        if self.resolved_backend == "rules":
+        if not self.spec.calls_model:
             return None
         try:
             record = json.loads(self.choices_path().read_text(encoding="utf-8"))
@@ -123,7 +125,7 @@ class Config:
     @property
     def model_fields_note(self) -> str | None:
         """What a report's quality says when `auto` found no record for the embedded model."""
-        if (self.model_fields or "auto").strip() != "auto" or self.resolved_backend != "local":
+        if (self.model_fields or "auto").strip() != "auto" or not self.spec.measured_kinds_only:
             return None
         if self.chosen_kinds() is not None:
             return None
@@ -141,22 +143,27 @@ class Config:
         """`auto` means: an endpoint if one is configured, else the embedded local model."""
         if self.backend != "auto":
             return self.backend
-        return "openai" if self.base_url else "local"
+        return registry.OPENAI.name if self.base_url else registry.LOCAL.name
+
+    @property
+    def spec(self) -> registry.Backend:
+        """What the resolved backend can do (extractor/registry.py)."""
+        return registry.backend(self.resolved_backend)
 
     def require_key(self) -> None:
         """The OpenAI API itself needs a key; an endpoint of one's own (`base_url`) may not. Checked before any
         model library is imported, so a missing key costs no time."""
-        if self.resolved_backend == "openai" and not self.api_key and not self.base_url:
+        if self.spec.needs_key and not self.api_key and not self.base_url:
             raise ConfigError("--backend openai needs an API key for the OpenAI API, and none is set",
                               hint="export OPENAI_API_KEY=… (or --api-key-file FILE), or point --base-url / "
                                    "FAZHI_BASE_URL at an endpoint that needs none")
 
     @property
     def model_name(self) -> str | None:
-        backend = self.resolved_backend
-        if backend == "rules":
+        spec = self.spec
+        if not spec.calls_model:
             return None
-        if backend == "local":
+        if spec.embedded:
             if self.model_path:  # a replaced file under the same name must not reuse cached answers
                 st = Path(self.model_path).stat() if Path(self.model_path).exists() else None
                 return f"{Path(self.model_path).stem}@{st.st_size}-{st.st_mtime_ns}" if st else Path(self.model_path).stem
@@ -167,16 +174,16 @@ class Config:
     def model_names_metrics(self) -> bool:
         """Whether the model names quantities: `auto` asks endpoints only (locally a call per sentence would
         cost more than the rest of the report; the rules' names stand)."""
-        return self.resolved_backend != "rules" and (
-            self.metric_names == "model" or (self.metric_names == "auto" and self.resolved_backend == "openai"))
+        return self.spec.calls_model and (
+            self.metric_names == "model" or (self.metric_names == "auto" and self.spec.names_metrics))
 
     @property
     def category_mode(self) -> str:
-        if self.resolved_backend == "rules":
-            return "rules"
+        if not self.spec.calls_model:
+            return self.spec.default_categories
         if self.categories != "auto":
             return self.categories
-        return "hybrid" if self.resolved_backend == "local" else "model"
+        return self.spec.default_categories
 
     @property
     def cache_path(self) -> Path:
@@ -196,7 +203,7 @@ class Config:
         return {
             "backend": self.resolved_backend,
             "model": self.model_name,
-            "base_url": self.base_url if self.resolved_backend == "openai" else None,
+            "base_url": self.base_url if self.spec.uses_endpoint else None,
             "mode": self.mode,
             "temperature": self.temperature,
             "metric_names": self.metric_names,

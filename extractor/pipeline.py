@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from extractor import __version__
 from extractor.model import prompts
@@ -85,7 +85,7 @@ def preflight(config: Config) -> None:
     """Fail fast on a configuration that cannot work (no key, an endpoint that refuses or does not answer),
     before any report starts. Nothing to check for the rules and local backends."""
     config.require_key()
-    if config.resolved_backend == "openai":
+    if config.spec.uses_endpoint:
         from extractor.model.client import preflight as check  # lazy: rules runs need no model libraries
 
         check(config)
@@ -93,7 +93,7 @@ def preflight(config: Config) -> None:
 
 def new_breaker(config: Config):
     """One circuit breaker for a run of many reports (batch, eval); None for the rules backend."""
-    if config.resolved_backend == "rules":
+    if not config.spec.calls_model:
         return None
     from extractor.model.breaker import Breaker
 
@@ -113,12 +113,12 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
             "not a 法治政府建设 report: no required part (举措/不足/安排) and no 法治 vocabulary found",
             file=doc.name, hint="check the file; only annual law-based-government reports are supported",
         )
-    backend = config.resolved_backend
-    own_client = backend != "rules" and client is None
+    calls_model = config.spec.calls_model
+    own_client = calls_model and client is None
     if own_client:
         client = _client_for(config, breaker if breaker is not None else new_breaker(config),
                              time.monotonic() + config.max_report_seconds if config.max_report_seconds else None)
-    model = client if backend != "rules" else None
+    model = client if calls_model else None
     call_notes: list[QualityNote] = []
     try:
         if model is not None and "parts" in config.model_kinds:  # the model settles the parts the rules could not
@@ -201,7 +201,8 @@ def without_instructions(norm, quantities: list) -> tuple[list, list[QualityNote
     suspicious = instruction_sentences(norm.text)
     if not suspicious:
         return quantities, []
-    kept, held = [], {s: [] for s in suspicious}
+    kept: list[Any] = []
+    held: dict[Any, list[Any]] = {s: [] for s in suspicious}
     for q in quantities:
         pos = norm.to_norm(q.start)
         hit = next((s for s in suspicious if pos in s), None)

@@ -156,6 +156,7 @@ class _BatchProgress:
             self.task = self.progress.add_task(self._label(), total=None, stage="")
             return
         entry = event.entry
+        assert entry is not None  # every event but "start" carries its entry
         line = f"[{STYLE[entry.status]}]{entry.status:<7}[/] {escape(entry.file)}  {entry.seconds:.1f}s"
         if entry.status == "not_started":
             line += "  [dim](the run stopped first; rerun to resume)[/]"  # the reason is said once, at the end

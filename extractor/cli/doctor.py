@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from extractor.cli.options import config_options, out
 from extractor.config import Config
 from extractor.errors import FazhiError
+
+
+LOCAL_INSTALL = 'pip install -e ".[local]"'
 
 
 @config_options("backend", "base_url", "model", "api_key", "api_key_file", "timeout", "model_path", "cache_dir")
@@ -37,7 +41,7 @@ def doctor(
     table.add_row("api key", "set" if config.api_key else "not set")
     ok = True
     exit_code = 1
-    if config.resolved_backend == "openai":
+    if config.spec.uses_endpoint:
         from extractor.pipeline import preflight
 
         table.add_row("endpoint", config.base_url or "https://api.openai.com/v1 (the OpenAI API; FAZHI_BASE_URL not set)")
@@ -47,7 +51,7 @@ def doctor(
         except FazhiError as err:
             table.add_row("endpoint check", f"[red]{err}[/]")
             ok, exit_code = False, 2
-    elif config.resolved_backend == "local":
+    elif config.spec.embedded:
         from extractor.model import local
 
         try:
@@ -55,7 +59,7 @@ def doctor(
 
             table.add_row("llama-cpp-python", llama_cpp.__version__)
         except ImportError:
-            table.add_row("llama-cpp-python", "[red]not installed[/] (pip install -e \".[local]\")")
+            table.add_row("llama-cpp-python", f"[red]not installed[/] ({escape(LOCAL_INSTALL)})")  # [local] is no style
             ok = False
         table.add_row("threads", str(local.threads(config)))
         table.add_row("CPU", local.cpu_summary())
@@ -81,7 +85,7 @@ def doctor(
                 except FazhiError as err:
                     table.add_row("model file", f"[red]{err}[/]")
                     ok = False
-    if ok and probe and config.resolved_backend == "local":
+    if ok and probe and config.spec.embedded:
         ok = _probe(config, table)
     out.print(table)
     raise typer.Exit(0 if ok else exit_code)

@@ -88,7 +88,7 @@ def eval_command(
             config = None
         if pred_dir is not None and not pred_dir.is_dir():
             raise InputError(f"--pred-dir {pred_dir} is not a folder")
-        if repeat > 1 and config is not None and config.resolved_backend != "rules":
+        if repeat > 1 and config is not None and config.spec.calls_model:
             config = config.with_(refresh=True)  # K fresh samples: a cached answer would be the first run's again
         result = _run(the_suite, config, pred_dir)
         if not result.scores and not result.errors:

@@ -15,6 +15,7 @@ from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from extractor.config import DEFAULT_MAX_BYTES, Config
 from extractor.errors import ConfigError, FazhiError
@@ -31,8 +32,9 @@ def _flags_without_metavar() -> None:
     def display_type_rich(self, ctx):
         return None if getattr(self, "is_flag", False) else show(self, ctx)
 
-    display_type_rich._fazhi = True
-    core.TyperOption.display_type_rich = display_type_rich
+    # typer has no hook for this: the patch marks itself so a second import does not wrap it twice
+    display_type_rich._fazhi = True  # type: ignore[attr-defined]
+    core.TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
 _flags_without_metavar()
@@ -53,8 +55,8 @@ def _plain_argument_names() -> None:
         name = name if self.required else f"[{name}]"
         return name + ("..." if self.nargs != 1 else "")
 
-    _usage_display_name._fazhi = True
-    cls._usage_display_name = _usage_display_name
+    _usage_display_name._fazhi = True  # type: ignore[attr-defined]
+    cls._usage_display_name = _usage_display_name  # type: ignore[union-attr]
 
 
 _plain_argument_names()
@@ -88,7 +90,7 @@ if not any(isinstance(h, _WarningLine) for h in _warnings.handlers):
 
 def fail(err: FazhiError) -> "typer.Exit":
     """Expected failures: one red line and the error's exit code, never a traceback."""
-    console.print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+    console.print(f"[bold red]error:[/] {escape(str(err))}", highlight=False, soft_wrap=True)  # hints hold `.[local]`
     return typer.Exit(err.exit_code)
 
 
@@ -160,7 +162,8 @@ def config_options(*names: str) -> Callable:
                 raise fail(err)
             return command(config=config, **kwargs)
 
-        wrapper.__signature__ = signature.replace(parameters=[*own, *added])
+        # typer reads the options off the signature
+        wrapper.__signature__ = signature.replace(parameters=[*own, *added])  # type: ignore[attr-defined]
         wrapper.__annotations__ = {**{k: v for k, v in command.__annotations__.items() if k != "config"},
                                    **{name: RUN_OPTIONS[name][0] for name in chosen}}
         return wrapper

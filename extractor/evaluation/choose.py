@@ -157,7 +157,7 @@ def run_choice(config, suite_names: tuple[str, ...] = CHOICE_SUITES, progress=No
     from extractor.errors import ConfigError
     from extractor.evaluation.suites import load_suite, run_suite
 
-    if config.resolved_backend == "rules":
+    if not config.spec.calls_model:
         raise ConfigError("--choose-fields compares a model with the rules: choose a model backend",
                           hint="--backend local, or --backend openai with --base-url/--model")
     rules_logs, model_logs = [], []

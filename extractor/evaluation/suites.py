@@ -349,7 +349,7 @@ def _floors(suite: Suite, golds: dict[str, Report], result: "EvalResult", config
     """The floors of this suite (floors.py); a rules-backend run is its own rules floor."""
     from extractor.evaluation.floors import floor_scores
 
-    if pred_dir is None and config is not None and config.resolved_backend == "rules" and solver is extract_solver:
+    if pred_dir is None and config is not None and not config.spec.calls_model and solver is extract_solver:
         rules: dict | None = {d: s.numbers() for d, s in result.scores.items()}
         return floor_scores(golds, suite.fields, result.constant, rules, None)
     rules_config = (config or Config.from_env()).with_(backend="rules")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from extractor import lexicon
 from extractor.facts.names import Named, name_all
 from extractor.facts.quantities import Quantity
 from extractor.text.normalize import Normalized
@@ -32,12 +33,14 @@ from extractor.text.sentences import (
     CLAUSE_BOUNDS, PHRASE_BOUNDS, phrase_after, phrase_before, previous_sentence, same_sentence, start_of,
 )
 
-COUNTS = frozenset({"件", "起", "个", "项", "份", "宗", "例", "部", "篇", "条"})
-PEOPLE = frozenset({"名", "人"})
-SESSIONS = frozenset({"次", "场", "期"})
-DOCUMENTS = frozenset({"件", "份", "个", "部", "篇"})
-MONEY = frozenset({"元"})
-_NEGATION = re.compile(r"(?:不予|不|未|没有|尚未|无)$")
+# The words are data: extractor/lexicon/indicator_*.toml (the table, the unit families, the negations).
+_FAMILIES = lexicon.load("indicator_unit_families")
+COUNTS = frozenset(_FAMILIES.group("counts"))
+PEOPLE = frozenset(_FAMILIES.group("people"))
+SESSIONS = frozenset(_FAMILIES.group("sessions"))
+DOCUMENTS = frozenset(_FAMILIES.group("documents"))
+MONEY = frozenset(_FAMILIES.group("money"))
+_NEGATION = re.compile("(?:" + lexicon.alternation(lexicon.words("indicator_negations")) + ")$")
 _HEADLINE = 20  # a sentence this short before the number's sentence is a run-in heading
 
 
@@ -52,50 +55,36 @@ class Row:
     modifier_verbs: bool = False  # verbs count also before 的 (`宣布废止、失效的规范性文件`)
 
 
-_RECON = r"行政复议|复议"
-_LITIG = r"行政诉讼|行政应诉|应诉案件|诉讼案件|一审"
-_COURT = r"负责人出庭(?:应诉)?|出庭应诉"
-_DOCS = r"规范性文件"
-_LEGALITY = r"合法性审查|合法性审核|合法审查"
+_TABLE = lexicon.load("indicator_table")
+
+
+def _words(value: str | list[str] | tuple[str, ...] | None) -> str | None:
+    """A regex alternation from a row's field: a group of the table by name, or the row's own words."""
+    if value is None:
+        return None
+    return lexicon.alternation(_TABLE.group(value) if isinstance(value, str) else value)
+
+
+def _units(families: str) -> frozenset[str]:
+    return frozenset(unit for family in families.split() for unit in _FAMILIES.group(family))
+
 
 # Order matters within a subject: outcomes before totals, specific verbs before general ones.
-TABLE: tuple[Row, ...] = (
-    Row("admin_reconsideration_corrected", _RECON, r"纠错|撤销|确认违法|变更", COUNTS, partition=True),
-    Row("admin_reconsideration_concluded", _RECON, r"审结|办结|结案", COUNTS),
-    Row("admin_reconsideration_accepted", _RECON, r"受理|办理", COUNTS),
-    Row("admin_reconsideration_received", _RECON, r"收到|新收|接收|收案", COUNTS),
-    Row("agency_head_court_appearances", _COURT, r"出庭", COUNTS | SESSIONS),
-    Row("admin_litigation_concluded", _LITIG, r"审结|结案|办结|审理终结", COUNTS),
-    Row("admin_litigation_lost", _LITIG, r"败诉", COUNTS, partition=True),
-    Row("admin_litigation_cases", _LITIG, r"新收|收到|参加|办理|发生|总数|应诉|受理", COUNTS),
-    Row("legality_reviews", _LEGALITY, r"文件|决策|议题|事务|协议", COUNTS),  # what is reviewed: government acts
-    Row("normative_documents_repealed", _DOCS, r"废止|失效", DOCUMENTS, modifier_verbs=True),
-    Row(None, _DOCS, r"清理", DOCUMENTS),  # a clean-up's scope: neither issued nor repealed
-    Row("normative_documents_reviewed", _DOCS, r"(?:审查|审核)\w*备案的?(?:规范性)?文件", DOCUMENTS),
-    Row("normative_documents_filed", _DOCS, r"备案|报备", DOCUMENTS),
-    Row("normative_documents_issued", _DOCS, r"出台|印发|制定|发布|制发", DOCUMENTS),
-    Row("normative_documents_reviewed", _DOCS, r"审查|审核", DOCUMENTS),
-    Row("major_decisions", r"重大行政决策", None, COUNTS),
-    Row("admin_penalty_cases", r"行政处罚案件", None, COUNTS, narrowing=r"重大|从轻|减轻|免于|免罚|简易"),
-    Row("fines_and_confiscations", r"罚没|行政处罚金额", None, MONEY),
-    Row("gov_service_items", r"政务服务事项", r"共有|现有|总数|共计|合计|梳理|公布", COUNTS, narrowing=r"的政务服务事项"),
-    Row("mediation_cases", r"调解|调处", r"纠纷|案件|矛盾", frozenset({"件", "起"}), narrowing=r"成功|行政调解|诉前|参与"),
-    Row("legal_aid_cases", r"法律援助", None, COUNTS),
-    Row("info_disclosure_requests", r"信息公开申请|依申请公开|信息公开案件", r"受理|收到|办理|处理|接收", COUNTS),
-    Row("enforcement_officers_certified", r"执法证|执法人员资格|行政执法资格|持证\w*执法人员", None, COUNTS | PEOPLE,
-        narrowing=r"新办|新增|新申领|换发|注销|吊销|监督证"),  # the stock of certified officers, not a year's flow
-    Row("exec_meeting_law_study_sessions", r"常务会", r"学法", SESSIONS),
+TABLE: tuple[Row, ...] = tuple(
+    Row(row["key"] or None, _words(row["subject"]) or "", _words(row.get("verbs")), _units(row["units"]),
+        narrowing=_words(row.get("narrowing")), partition=row.get("partition", False),
+        modifier_verbs=row.get("modifier_verbs", False))
+    for row in _TABLE.rows()
 )
-_SUBJECTS = sorted({row.subject for row in TABLE}, key=len)
+_RECON = _words("recon")
+_LEGALITY = _words("legality") or ""
+_SUBJECTS = sorted(dict.fromkeys(row.subject for row in TABLE), key=len)  # table order among equals (a set was hash-ordered)
 
 # Rates, by the rate the name states, with what the sentence must be about.
-RATES: tuple[tuple[str, str, str | None], ...] = (
-    ("admin_reconsideration_correction_rate", r"纠错率", _RECON),
-    ("admin_litigation_loss_rate", r"败诉率", None),
-    ("agency_head_court_appearance_rate", r"应诉率", r"出庭"),
-    ("mediation_success_rate", r"调解成功率", None),
+RATES: tuple[tuple[str, str, str | None], ...] = tuple(
+    (row["key"], _words(row["rate"]) or "", _words(row.get("about"))) for row in _TABLE.rows("rates")
 )
-_CHANGE = re.compile(r"提高|增长|下降|提升|降低|(?<![占])比")  # a change of a rate is no rate
+_CHANGE = re.compile(lexicon.alternation(lexicon.words("indicator_rate_changes")))  # a change of a rate is no rate
 SHARE_OF = {
     "admin_reconsideration_corrected": "admin_reconsideration_correction_rate",
     "admin_litigation_lost": "admin_litigation_loss_rate",

@@ -20,23 +20,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor import lexicon
+
+_WORDS = lexicon.load("injection_words")  # the Chinese words of each shape; the English shapes are patterns here
+
+
+def _any(group: str) -> str:
+    return "(?:" + lexicon.alternation(_WORDS.group(group)) + ")"
+
+
 _OVERRIDE = re.compile(
-    r"(?:忽略|无视|忘记|忘掉|不要理会|不必理会|跳过)[^。！？!?\n]{0,20}?(?:指令|提示词|提示|规则|设定|以上|上述|之前|前面|所有要求)"
-    r"|(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+)*(?:previous|prior|above|earlier|system|your)?\s*"
+    _any("disregard") + r"[^。！？!?\n]{0,20}?" + _any("disregarded")
+    + r"|(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+)*(?:previous|prior|above|earlier|system|your)?\s*"
     r"(?:instructions?|prompts?|rules|context)",
     re.IGNORECASE,
 )
 _COMMAND = re.compile(
-    r"(?:请|只|仅|直接|务必|必须|一律)(?:你)?(?:只|仅)?(?:输出|返回|回复|打印)"
-    r"|(?:^|[，,：:\s])(?:输出|返回|回复)(?:为|：|:)"
+    _any("requests") + r"(?:你)?(?:只|仅)?" + _any("answer_verbs")
+    + r"|(?:^|[，,：:\s])(?:输出|返回|回复)(?:为|：|:)"
     r"|\b(?:only|please|must|just)\s+(?:output|print|return|respond|reply)\b"
     r"|\b(?:output|print|return|respond with)\s+(?:only|exactly|the\s+number)\b",
     re.IGNORECASE,
 )
 _ROLE = re.compile(
-    r"你(?:现在)?是(?:一个|一名)?[^。！？!?\n]{0,12}?(?:AI|人工智能|模型|助手|机器人)"
-    r"|作为(?:一个|一名)?(?:AI|人工智能|语言模型|大模型|助手)"
-    r"|\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:AI|assistant|language\s+model|model)\b|\bas\s+an?\s+AI\b",
+    r"你(?:现在)?是(?:一个|一名)?[^。！？!?\n]{0,12}?" + _any("model_nouns")
+    + r"|作为(?:一个|一名)?" + _any("as_model_nouns")
+    + r"|\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:AI|assistant|language\s+model|model)\b|\bas\s+an?\s+AI\b",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[。！？!?\n；;]")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from extractor import lexicon
 from extractor.facts.quantities import Found, Quantity
 from extractor.text.normalize import Normalized
 from extractor.text.words import ADVERBS, is_noun, leading_verb
@@ -33,20 +34,9 @@ _SHORT_PREDICATE = 4
 _QUOTES = "“”\"「」『』《》‘’'"
 
 # Where the noun phrase after a number stops (`142个事项实现告知承诺办理` → `事项`).
-_AFTER_CUT = re.compile(
-    r"的|进行|实现|能够|可以|开展|组建|组织了|组织开展|参加|参与|接受|完成|达到|纳入|入围|确定|获得|通过|探索|编制|被|为|已|均"
-    r"|向|对|在|从|由|将|把|予以|依法|全部|分别|组成|提供|和|及|与|等|第|进驻|覆盖|涉及|办理|实施|开具|共|合计"
-    r"|或|现场|追回|融入|承接|认真|带头|主动|积极|变为|变成|减至|降至|压缩|缩短|提高|.{2}率"
-)
-_LEAD_FILLER = re.compile(
-    r"^(?:[一二三四五六七八九十]+是|其中|同时|此外|另外|总共|共计|累计|共有|现有|共|全年|当年|年内|本年度|今年|截至目前|目前|先后|"
-    r"我市|我区|我县|我省|本级|各级|向社会|首次|已经|已|均|在(?!线)|经(?!济|营)|"
-    r"并|还|又|对(?!外)|向|为(?!民)|给(?!予)|与|和(?!谐)|将|把|由(?!于)|从|用(?!于|时)|通过|按照|依托|围绕|的时间|的)"
-)
-_TRAIL_FILLER = re.compile(
-    r"(?:达到|达|(?<![行作认成因称视改])为|是|共计|合计|累计|总计|共|约|有|了|已|均|分别|计|(?<![减降增提升])至|不低于|不少于|超过|超|近|逾|的"
-    r"|对|向|给|在|中|由原来的|由原来|由|从原有|从)$"
-)
+_AFTER_CUT = re.compile(lexicon.alternation(lexicon.words("name_after_cuts")))
+_LEAD_FILLER = re.compile("^(?:" + lexicon.alternation(lexicon.words("name_lead_fillers")) + ")")
+_TRAIL_FILLER = re.compile("(?:" + lexicon.alternation(lexicon.words("name_trail_fillers")) + ")$")
 # `X共Y`, `X累计Y`: X is who did it, Y what was counted.
 _ACTOR_SPLIT = re.compile(r"^.{2,}?(?:共计|合计|累计|共)(?=.{2,})")
 _DATES = re.compile(
@@ -59,20 +49,13 @@ _COMPARE = re.compile(r"同比|环比|(?<![同环])比(?=提高|增长|下降|�
 
 _RATIO_UNITS = {"%", "‰", "个百分点", "百分点"}
 _NEXT_FIGURE = re.compile(r"\d")
-_TIME_UNITS = {"小时", "分钟", "秒", "天", "日", "工作日", "自然日", "法定日", "月", "年", "周"}
-_STUDY_UNITS = {"学时", "个学时", "课时", "个课时"}
+_TIME_UNITS = frozenset(lexicon.words("name_time_units"))
+_STUDY_UNITS = frozenset(lexicon.words("name_study_units"))
 # Suffix by unit: 期 → 期数, 人 → 人数, 人次 → 人次 (a count of visits is named by its unit).
-_COUNT_SUFFIX = {
-    "期": "期数", "批": "批次数", "批次": "批次数", "次": "次数", "人": "人数", "名": "人数", "人次": "人次",
-    "条": "条数", "笔": "笔数", "场": "场次", "场次": "场次", "份": "份数", "本": "本数", "轮次": "轮次", "轮": "轮次", "家次": "家次",
-}
-_MEASURE_NOUNS = (
-    ({"平方公里", "平方米", "公顷", "亩"}, "面积"),
-    ({"公里", "千米", "米"}, "长度"),
-    ({"吨", "公斤", "千克"}, "重量"),
-)
+_COUNT_SUFFIX: dict[str, str] = dict(lexicon.pairs("name_count_suffixes"))
+_MEASURE_NOUNS = tuple((frozenset(units), noun) for noun, units in lexicon.load("name_measure_nouns").data["groups"].items())
 # Nouns that stand for "the total" and take their object from the sentence (`总量36.5万户`).
-_GENERIC = {"总量", "总数", "合计", "总计", "共计", "数量", "投资", "总投资", "金额", "总额", "资金"}
+_GENERIC = frozenset(lexicon.words("name_generic_nouns"))
 _NO_COUNT_SUFFIX = re.compile(r"(?:数|量|规模)$")
 _MONEY_SUFFIX = re.compile(r"(?:额|金|款|费|值|收入|支出|预算|投资|资金)$")
 

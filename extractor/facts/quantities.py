@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from extractor import lexicon
 from extractor.text.normalize import Normalized
 from extractor.facts.units import CN_MEASURES, match_unit
 from extractor.text.numerals import NUMERAL_CHARS, cn_value
@@ -69,36 +70,34 @@ class Quantity:
 
 # --- units -------------------------------------------------------------------------------------------
 
-MULTIPLIERS = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "亿": 1e8, "万": 1e4}
+MULTIPLIERS: dict[str, float] = dict(lexicon.pairs("quantity_multipliers"))  # tried in order: 万亿 before 万
 
 
 # --- exclusions --------------------------------------------------------------------------------------
 
 # Central-government canon terms built from numerals (published vocabulary, not harvested from reports).
 # Local slogans are caught by pattern instead: `_is_slogan`, short quotations, digit-string numerals.
-NATIONAL_TERMS = (
-    "三项制度", "八项规定", "两个确立", "两个维护", "四个意识", "四个自信", "四个全面", "三个代表", "三个务必",
-    "五位一体", "两个一百年",
-)
-_APPROX_PREFIX = ("不低于", "不少于", "超过", "将近", "接近", "至少", "约", "近", "超", "逾")
-_APPROX_SUFFIX = ("以上", "左右", "多")
+# The word lists are data: extractor/lexicon/quantity_*.toml.
+NATIONAL_TERMS = lexicon.words("quantity_national_terms")
+_APPROX_PREFIX = lexicon.words("quantity_approx_prefixes")
+_APPROX_SUFFIX = lexicon.words("quantity_approx_suffixes")
 _CLAUSE_START = LIST_BOUNDS
 _DASHES = "-—–~～至到"
 _ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")
 _CHINESE = re.compile(r"[一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万]*")
 _PERCENT_WORDS = re.compile(r"百分之(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)")
-_COUNT_VERB_BEFORE = re.compile(r"(?:共计|总计|合计|总数为?|数量为?|总量为?|人数为?)$")
+_COUNT_VERB_BEFORE = re.compile("(?:" + lexicon.alternation(lexicon.words("quantity_count_verbs")) + ")$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _RANGE_END = re.compile(r"\d{2,4}年?")
 # `一` opens a count only with these (`一起已结案`, `一次`); `一批`, `一个`, `一张` are articles or idioms.
-_ONE_MEASURES = {"起", "次", "件", "场", "项", "名", "人", "人次", "家", "份", "条", "天", "小时", "个月", "个工作日", "种"}
+_ONE_MEASURES = frozenset(lexicon.words("quantity_one_measures"))
 # A numeral after these is vague (`数十件`, `上百人`) or an ordinal (`第二次`, `每一个`, `周一`).
-_CN_BAD_PREV = set("第每周初高星数几若上")
+_CN_BAD_PREV = frozenset(lexicon.words("quantity_cn_bad_prev"))
 _CASES_BEFORE = re.compile(r"[\d一二两三四五六七八九十]起")
 # `N大X` counts the X (`四大奖项`); not the party congresses (`二十大精神`, `党的十九大`).
 _BIG = re.compile(r"([二两三四五六七八九十]{1,2})大([\u4e00-\u9fff]{2})")
-_CONGRESS = re.compile(r"精神|报告|以来|会议|代表|召开|胜利|提出|作出|部署|重要|和|及")
+_CONGRESS = re.compile(lexicon.alternation(lexicon.words("quantity_congress_words")))
 _CN_NUMERAL = re.compile("[" + NUMERAL_CHARS + "]")
 
 
@@ -238,8 +237,9 @@ def _parse_tail(text: str, pos: int, chinese: bool):
     end = unit.end
     if text.startswith("个多月", pos):
         approx = True
-    if text.startswith(_APPROX_SUFFIX[:2], end):
-        approx, end = True, end + 2
+    suffix = next((w for w in _APPROX_SUFFIX if text.startswith(w, end)), "")
+    if suffix:
+        approx, end = True, end + len(suffix)
     return end, mult_key + unit.printed, unit.base, factor / Decimal(repr(unit.divisor)), approx
 
 

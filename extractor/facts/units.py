@@ -22,36 +22,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# The standard measure words (量词) that count things or events, and a few nouns used as units.
-# Not here on purpose: 届 级 层 (ordinals and ranks: `十九届`, `三级`), 年 月 日 (dates; the parser
+from extractor import lexicon
+
+# The word lists are data (extractor/lexicon/unit_*.toml: what each is for, where its words come from).
+# Not measure words on purpose: 届 级 层 (ordinals and ranks: `十九届`, `三级`), 年 月 日 (dates; the parser
 # decides when they are durations), 大 (`N大X` is its own rule in quantities.py).
-MEASURE_WORDS = frozenset(
-    """
-    个 件 项 次 起 场 人 家 名 份 条 笔 天 户 所 期 批 类 种 部 篇 本 例 位 支 座 处 套 张 册 卷 宗 台 辆 株 棵 周
-    倍 轮 组 队 节 门 堂 封 幅 首 块 间 栋 只 头 匹 把 根 枚 面 艘 架 趟 遍 回 片 餐 集 则 款 单 车 班 所 栏
-    """.split()
-)
-# Nouns that act as units after a number (`30部门`, `5村`) are not measure words; the two the reports use:
-NOUN_UNITS = ("部门",)
-TIME_WORDS = ("工作日", "自然日", "法定日", "小时", "分钟", "秒", "学时", "课时", "月")
-RATE_WORDS = ("百分点",)
-VISIT_WORDS = frozenset("人 家 户 件 场 车 架 期 班 批 轮 单 个 款")  # + 次: 人次, 家次, 个轮次 → 轮次
+MEASURE_WORDS = frozenset(lexicon.words("unit_measure_words"))
+# Nouns that act as units after a number (`30部门`, `5村`) are not measure words; the ones the reports use:
+NOUN_UNITS = lexicon.words("unit_noun_units")
+TIME_WORDS = lexicon.words("unit_time_words")
+RATE_WORDS = lexicon.words("unit_rate_words")
+VISIT_WORDS = frozenset(lexicon.words("unit_visit_words"))  # + 次: 人次, 家次, 个轮次 → 轮次
 
-MONEY = ("美元", "欧元", "港元", "元")
-PERCENT = {"%": 100, "‰": 1000}
+MONEY = lexicon.words("unit_money")
+PERCENT: dict[str, int] = dict(lexicon.pairs("unit_percent"))
 
-_CN_METRIC = re.compile(r"(?:平方|立方)?(?:千|兆|毫|微|厘)?(?:瓦时|公里|公顷|公斤|米|克|升|瓦|吨|亩|度)")
+_METRIC = lexicon.load("unit_cn_metric")
+_CN_METRIC = re.compile("(?:" + lexicon.alternation(_METRIC.group("dims")) + ")?(?:" + lexicon.alternation(_METRIC.group("prefixes"))
+                        + ")?(?:" + lexicon.alternation(_METRIC.group("units")) + ")")
 _SI = r"(?:[kMGTmµμnc]?(?:Wh|Pa|Hz|g|m|L|l|t|W|J|V|A|h|s|B)(?:[²³23](?![\d.]))?)"
 _SI_UNIT = re.compile(_SI + r"(?:/" + _SI + r")?(?![A-Za-z])")
 _SUPERSCRIPT = str.maketrans({"μ": "µ"})
 
 # Measure words that make a Chinese numeral a count (`两起`, `三次`, `十余件`): fewer, because Chinese
 # numerals also build names (`三级`, `一体化`, `十九届`, `四类信访问题` as a modifier, `三批` of a programme).
-CN_MEASURES = frozenset(
-    """
-    个 项 次 起 件 场 批 名 人 家 份 条 轮 户 所 部 篇 本 笔 例 位 支 座 处 套 张 册 封 台 辆 宗 天 期 倍 种
-    """.split()
-)
+CN_MEASURES = frozenset(lexicon.words("unit_cn_measures"))
 
 
 @dataclass(frozen=True)

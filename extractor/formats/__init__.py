@@ -15,13 +15,33 @@ import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Callable
 
 from extractor.errors import InputError
 
 INSTALL_HINT = "pip install 'fazhi-extractor[formats]'"
+
+
+@dataclass(frozen=True)
+class Format:
+    """A document format read here: its kind, the suffixes that name it, and its reader (`module:function`,
+    imported on first use). Adding one: a module with `read_x(data, name) -> Extracted`, a row in FORMATS, and
+    its recognition by content in `kind_of`."""
+
+    kind: str
+    suffixes: tuple[str, ...]
+    reader: str
+    paged: bool = False  # pages with font sizes: the printed layer is rebuilt from them (text/printed.py)
+
+
+FORMATS: dict[str, Format] = {f.kind: f for f in (
+    Format("pdf", (".pdf",), "extractor.formats.pdf:read_pdf", paged=True),
+    Format("docx", (".docx",), "extractor.formats.word:read_docx"),
+    Format("doc", (".doc",), "extractor.formats.word:read_doc"),
+    Format("html", (".html", ".htm", ".xhtml", ".shtml"), "extractor.formats.web:read_html"),
+)}
 # The suffixes read as documents; anything else is read as plain text, as before.
-DOCUMENT_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".html": "html", ".htm": "html",
-                     ".xhtml": "html", ".shtml": "html"}
+DOCUMENT_SUFFIXES = {suffix: f.kind for f in FORMATS.values() for suffix in f.suffixes}
 _HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head)\b", re.I | re.S)
 
 
@@ -72,23 +92,12 @@ def kind_of(name: str, data: bytes) -> str:
 
 def read(kind: str, data: bytes, name: str) -> Extracted:
     """The text of a document of `kind` (see `kind_of`); `InputError` when it cannot be read."""
-    if kind == "pdf":
-        from extractor.formats.pdf import read_pdf
-
-        return read_pdf(data, name)
-    if kind == "docx":
-        from extractor.formats.word import read_docx
-
-        return read_docx(data, name)
-    if kind == "doc":
-        from extractor.formats.word import read_doc
-
-        return read_doc(data, name)
-    if kind == "html":
-        from extractor.formats.web import read_html
-
-        return read_html(data, name)
-    raise ValueError(f"no reader for {kind!r}")
+    fmt = FORMATS.get(kind)
+    if fmt is None:
+        raise ValueError(f"no reader for {kind!r}")
+    module, function = fmt.reader.split(":")
+    reader: Callable[[bytes, str], Extracted] = getattr(importlib.import_module(module), function)
+    return reader(data, name)
 
 
 def require(module: str, package: str, what: str, name: str):

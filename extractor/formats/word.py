@@ -39,7 +39,7 @@ def read_docx(data: bytes, name: str) -> Extracted:
             lines.append(Paragraph(child, document).text)
         elif tag == "tbl":
             for row in Table(child, document).rows:
-                cells = []
+                cells: list[str] = []
                 for cell in row.cells:
                     text = " ".join(cell.text.split())
                     if not cells or cells[-1] != text:  # a merged cell repeats in every column it spans

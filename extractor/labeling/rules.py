@@ -8,22 +8,14 @@ from __future__ import annotations
 
 import re
 
+from extractor import lexicon
 from extractor.lexicon import LeadIns, lead_ins
 from extractor.text.normalize import canon, fullwidth_punctuation
 from extractor.text.sentences import PHRASE_BOUNDS, sentences
 
-# (category, keywords). Order breaks ties: earlier wins.
+# (category, keywords), from extractor/lexicon/category_keywords.toml. Order breaks ties: earlier wins.
 _CATEGORY_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("emergency_response", ("突发事件", "应急", "疫情", "防汛", "汛灾", "灾后")),
-    ("dispute_resolution", ("复议", "应诉", "诉讼", "调解", "信访", "矛盾纠纷", "裁决", "公共法律服务", "法律援助", "争议", "府院联动", "诉源")),
-    ("digital_government", ("数字政府", "互联网+", "一网通办", "数据共享", "信息化", "大数据", "智慧", "网上")),
-    ("rules_and_normative_documents", ("规范性文件", "规章", "立法", "备案", "清理", "合法性审核", "合法性审查", "制度体系")),
-    ("decision_making", ("重大行政决策", "决策", "法律顾问", "公职律师", "专家论证", "公众参与", "合同")),
-    ("law_enforcement", ("执法", "三项制度", "处罚", "行政检查", "包容审慎", "免罚", "执法证")),
-    ("oversight_transparency", ("监督", "政务公开", "公开", "督查", "审计", "人大", "政协", "诚信", "12345", "舆论")),
-    ("government_functions", ("放管服", "营商环境", "权责清单", "政务服务", "职能", "证明事项", "审批", "放权", "信用", "双随机", "公平竞争")),
-    ("legal_capacity_publicity", ("学法", "培训", "普法", "宣传", "考试", "法治思维", "法治素养", "法治文化")),
-    ("leadership_coordination", ("第一责任人", "党的领导", "统筹", "督察", "考核", "示范创建", "示范市", "领导小组", "委员会", "年度报告", "主体责任")),
+    (cat, tuple(words)) for cat, words in lexicon.load("category_keywords").data["groups"].items()
 ]
 
 _LEAD_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]|[一二三四五六七八九十]+、)\s*")
@@ -34,7 +26,7 @@ _PAIRS = (("“", "”"), ("(", ")"), ("《", "》"), ("（", "）"))
 # a first phrase of two thirds of that already is the whole statement.
 SUMMARY_TARGET = 24
 _SLOGAN = 6  # a first phrase shorter than this (`高度重视`, `规范流程`) always takes the next one with it
-_LEADERSHIP = re.compile(r"第一责任人|党政主要负责|主要负责同志|主要领导|述法")
+_LEADERSHIP = re.compile(lexicon.alternation(lexicon.words("leadership_words")))
 
 
 def keyword_category(text: str, heading: str | None = None) -> str | None:

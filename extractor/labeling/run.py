@@ -11,7 +11,7 @@ run, not this item.
 from __future__ import annotations
 
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol
 
 from extractor.errors import Interrupted, ModelError
 from extractor.labeling.plan import Call, Labeled
@@ -64,7 +64,8 @@ def run_calls(calls: list[Call], ask: Asker | None, out: Labeled, progress: Prog
                 future.cancel()
             raise
         for future, call in futures.items():
-            error = _apply(call, *future.result(), out)
+            answer, failure = future.result()
+            error = _apply(call, answer, failure, out)
             if error is not None:
                 failed.append(error)
     if ask is not None and ordered and len(failed) == len(ordered):
@@ -102,7 +103,7 @@ def _submit(pool: Executor, call: Call, ask: Asker) -> Future:
                           hint="rerun the same command to resume") from None
 
 
-def _completed(futures: dict[Future, object]):
+def _completed(futures: dict[Future, Any]):
     """Like `as_completed`, but a future cancelled by the pool's `shutdown(cancel_futures=True)` ends the
     wait too: that kind of cancel notifies no waiter, so `as_completed` would wait on it forever."""
     pending = set(futures)

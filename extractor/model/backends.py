@@ -17,6 +17,7 @@ from typing import Any, Callable
 import instructor
 import openai
 
+from extractor import registry
 from extractor.config import Config
 from extractor.errors import ConfigError
 
@@ -26,14 +27,15 @@ MODES: dict[str, instructor.Mode] = {
     "json": instructor.Mode.JSON,
     "md_json": instructor.Mode.MD_JSON,
 }
-DEFAULT_MODE = {"openai": "tools", "local": "json_schema"}
+DEFAULT_MODE = {b.name: b.default_mode for b in map(registry.backend, registry.model_backends()) if b.default_mode}
 
 
 def resolve_mode(config: Config) -> tuple[str, str]:
     """(backend, mode) for a configuration that makes model calls; ConfigError otherwise."""
     backend = config.resolved_backend
     if backend not in DEFAULT_MODE:
-        raise ConfigError(f"backend {backend!r} makes no model calls", hint="use --backend openai or local")
+        raise ConfigError(f"backend {backend!r} makes no model calls",
+                          hint=f"use --backend {' or '.join(registry.model_backends())}")
     mode = config.mode or DEFAULT_MODE[backend]
     if mode not in MODES:
         raise ConfigError(f"unknown mode {mode!r}", hint=f"choose one of {', '.join(MODES)}")
@@ -51,7 +53,7 @@ def connect(config: Config, backend: str, mode: str, *, create: Callable[..., An
             http_client: Any = None) -> tuple[instructor.Instructor, openai.OpenAI | None]:
     """The instructor client for `backend`, and the openai client under it (None locally) for closing."""
     instructor_mode = MODES[mode]
-    if backend == "openai":
+    if registry.backend(backend).uses_endpoint:
         raw = openai.OpenAI(
             base_url=config.base_url,
             api_key=config.api_key or "not-needed",  # local servers accept anything; openai needs a value

@@ -38,6 +38,7 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
+from extractor import registry
 from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InvalidModelOutput, ModelError
 from extractor.model import failures
@@ -150,7 +151,7 @@ class ModelClient:
         return cache_key(
             backend=self.backend,
             model=self.config.model_name,
-            base_url=self.config.base_url if self.backend == "openai" else None,
+            base_url=self.config.base_url if registry.backend(self.backend).uses_endpoint else None,
             prompt_version=prompt_version,
             kind=kind,
             messages=messages,
@@ -263,10 +264,10 @@ class ModelClient:
         }
         if max_tokens is not None:
             kwargs["max_tokens"] = max_tokens
-        stop = stop_after_attempt(self.config.max_retries + 1)
+        stop: Any = stop_after_attempt(self.config.max_retries + 1)  # tenacity types `|` for its own stops only
         if self.deadline is not None:
             stop = stop | (lambda state: (self._remaining() or 0) <= 0)
-            if self.backend == "openai":  # no single request may outlive the report's budget
+            if registry.backend(self.backend).uses_endpoint:  # no single request may outlive the report's budget
                 kwargs["timeout"] = timeouts(self.config, max(0.5, min(self.config.timeout, self._remaining() or 0.5)))
         retrying = Retrying(
             stop=stop,
@@ -361,7 +362,7 @@ def preflight(config: Config, *, http_client: Any = None) -> None:
 
     import openai
 
-    if config.resolved_backend != "openai":
+    if not config.spec.uses_endpoint:
         return
     config.require_key()
     ident = (config.base_url, hashlib.sha256((config.api_key or "").encode()).hexdigest())
@@ -371,7 +372,7 @@ def preflight(config: Config, *, http_client: Any = None) -> None:
     where = config.base_url or "https://api.openai.com/v1"
     raw = openai.OpenAI(base_url=config.base_url, api_key=config.api_key or "not-needed", max_retries=0,
                         timeout=min(config.timeout, PREFLIGHT_TIMEOUT), http_client=http_client)
-    translator = failures.Translator(config, "openai")
+    translator = failures.Translator(config, config.resolved_backend)
     try:
         raw.models.list()
     except openai.APITimeoutError:

@@ -23,6 +23,7 @@ from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ValidationError
 from tenacity import wait_exponential, wait_random
 
+from extractor import registry
 from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InvalidModelOutput, ModelError, TransientModelError
 
@@ -79,7 +80,8 @@ class Translator:
             )
         # Anything else was raised by the create callable itself: in practice llama.cpp (context overflow,
         # decode failure). Kept as the cause: it is not server text, so it cannot carry the key.
-        hint = ("the section may not fit the local model's context; check --model-path" if self.backend == "local"
+        hint = ("the section may not fit the local model's context; check --model-path"
+                if registry.backend(self.backend).embedded
                 else "unexpected failure in the client; rerun with --refresh and report it if it persists")
         error = ModelError(self.scrub(f"{self.backend} model call failed: {type(root).__name__}: {root}"),
                            attempts=attempts, hint=hint)
@@ -116,7 +118,7 @@ def root_of(exc: BaseException) -> BaseException:
     return exc
 
 
-def _chain(exc: BaseException):
+def _chain(exc: BaseException | None):
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import IO
 
 from extractor.config import DEFAULT_LOCAL_SHA256, Config
 from extractor.errors import ConfigError
@@ -193,7 +194,7 @@ class ModelProcess:
         self.load_seconds = 0.0
         self.probe_seconds = 0.0
         self._proc: subprocess.Popen | None = None
-        self._stderr = None
+        self._stderr: IO[bytes] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def start(self) -> "ModelProcess":
@@ -241,6 +242,7 @@ class ModelProcess:
         proc = self._proc
         if proc is None:
             raise ConfigError("the embedded model process is not running")
+        assert proc.stdin is not None and proc.stdout is not None  # started with pipes
         try:
             proc.stdin.write(json.dumps(payload, ensure_ascii=False) + "\n")
             proc.stdin.flush()
@@ -253,11 +255,13 @@ class ModelProcess:
 
     def _crashed(self) -> "ModelCrashed":
         proc = self._proc
-        try:
-            code = proc.wait(timeout=30) if proc is not None else None
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            code = proc.wait()
+        code = None
+        if proc is not None:
+            try:
+                code = proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                code = proc.wait()
         tail = self._stderr_tail()
         self._proc = None
         return ModelCrashed.from_exit(code, tail, self.use_extra_bufts)

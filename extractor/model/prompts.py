@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from extractor import registry
 from extractor.errors import ConfigError
 
 PROMPT_DIR = Path(__file__).resolve().parents[2] / "prompts"
@@ -90,9 +91,12 @@ def versions(prompt_dir: Path | None = None) -> dict[str, str]:
     change to what the model is asked to return also redoes batch outputs (the cache key has it already)."""
     import json
 
+    from pydantic import BaseModel
+
     from schemas.responses import RESPONSE_MODELS, SummaryAnswer
 
-    schemas = [m.model_json_schema() for m in (*RESPONSE_MODELS.values(), SummaryAnswer)]
+    models: list[type[BaseModel]] = [*RESPONSE_MODELS.values(), SummaryAnswer]
+    schemas = [m.model_json_schema() for m in models]
     responses = hashlib.sha256(json.dumps(schemas, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
     return {**{kind: load(kind, prompt_dir).version for kind in KINDS}, "responses": responses}
 
@@ -100,4 +104,4 @@ def versions(prompt_dir: Path | None = None) -> dict[str, str]:
 def versions_for(backend: str) -> dict[str, str]:
     """Prompt versions a run on `backend` depends on: none for the rules backend, which asks no model, so a
     prompt edit neither changes its outputs' run record nor makes a batch redo them."""
-    return {} if backend == "rules" else versions()
+    return versions() if registry.backend(backend).calls_model else {}

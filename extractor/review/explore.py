@@ -21,7 +21,7 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, get_args
+from typing import Any, Optional, get_args
 
 from pydantic import ValidationError
 
@@ -101,7 +101,8 @@ def collect(out_dir: Path, page_dir: Path) -> tuple[dict, list[str]]:
 def _reports(db: sqlite3.Connection, out_dir: Path, page_dir: Path, by_output: dict) -> tuple[list[dict], dict]:
     rows = db.execute("SELECT sha256, file, output, title, region, admin_level, report_year, partial, no_structure, "
                       "issuers FROM reports ORDER BY region, report_year, file").fetchall()
-    reports, index = [], {}
+    reports: list[Any] = []
+    index: dict[Any, Any] = {}
     for sha, file, output, title, region, level, year, partial, no_structure, issuers in rows:
         entry = by_output.get(output) or {}
         page = out_dir / Path(output).with_suffix(".html")  # where `fazhi review OUT/` writes the report's page

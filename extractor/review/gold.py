@@ -73,12 +73,13 @@ def check_gold(path: Path, source: Optional[Path] = None) -> GoldCheck:
     check.report = found.report
     for where, what in found.problems:
         check.add(where, what)
-    src = data.get("source") if isinstance(data.get("source"), dict) else {}
+    given = data.get("source")
+    src: dict = given if isinstance(given, dict) else {}
     name, sha = str(src.get("file") or ""), str(src.get("sha256") or "")
     if not name and source is None:
         check.add("source.file", "missing: cannot find the text to check quotes against (pass --source)")
         return check
-    check.source = find_source(name or source.name, sha, path.parent, source,
+    check.source = find_source(name or (source.name if source else ""), sha, path.parent, source,
                                text_sha256=str(src.get("text_sha256") or "") or None)
     if check.source.text is None:
         check.add("source", check.source.message)
@@ -175,7 +176,7 @@ def add_gold(path: Path, suite: str, source: Optional[Path] = None) -> AddResult
     layer = check.report.source.text_sha256 is not None and check.source.text is not None
     if layer:  # a PDF/Word/web page: the suite keeps the text layer its offsets point into, as its text
         doc_id = Path(check.report.source.file).stem
-        raw = check.source.text.encode("utf-8")
+        raw = (check.source.text or "").encode("utf-8")
     text_path, gold_path = the_suite.source_path(doc_id), the_suite.gold_path(doc_id)
     if text_path.exists() and text_path.read_bytes() != raw:
         raise InputError(f"suite {name} already has a different text named {text_path.name}",

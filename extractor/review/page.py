@@ -33,7 +33,7 @@ def script_json(data: Any) -> str:
 @lru_cache(maxsize=None)
 def asset(name: str) -> str:
     """A file from extractor/review/assets (CSS, JS)."""
-    return resources.files("extractor.review").joinpath("assets", name).read_text(encoding="utf-8")
+    return resources.files("extractor.review").joinpath("assets").joinpath(name).read_text(encoding="utf-8")
 
 
 def href(relative: str) -> str:

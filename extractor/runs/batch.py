@@ -351,7 +351,7 @@ def run_batch(
             summary.notes.extend(prepare([job.path for job in todo if not job.error]))
         except KeyboardInterrupt as exc:  # nothing extracted yet: every input is not_started
             raise _interrupted(run, None, {}, todo, summary) from exc
-    if engine is None and workers > 1 and config.resolved_backend == "openai":
+    if engine is None and workers > 1 and config.spec.uses_endpoint:
         # Reports in flight *and* their calls through one pool as wide as --concurrency: the endpoint has
         # that many requests in flight until the last call, instead of idling while one long report ends.
         run = replace(run, calls=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fazhi-call"))
@@ -428,7 +428,7 @@ def _interrupted(run: _Run, pool: ThreadPoolExecutor | None, futures: dict, todo
 
 def _workers(config: Config, concurrency: int) -> tuple[int, list[str]]:
     workers = max(1, int(concurrency))
-    if workers > 1 and config.resolved_backend == "local":
+    if workers > 1 and config.spec.embedded:
         return 1, [f"concurrency {workers} clamped to 1: the local model runs one call at a time"]
     return workers, []
 

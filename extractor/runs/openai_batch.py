@@ -133,7 +133,7 @@ class OpenAIBatch:
     def __init__(self, config: Config, out_dir: Path, *, poll_seconds: float = 30.0, max_lines: int = MAX_LINES,
                  on_progress: Callable[[BatchProgress], None] | None = None,
                  client_factory: Callable[[Config], Any] | None = None, sleep: Callable[[float], None] = time.sleep):
-        if config.resolved_backend != "openai":
+        if not config.spec.supports_batch_api:
             raise ConfigError("--via openai-batch needs an OpenAI-compatible endpoint",
                               hint="pass --backend openai with --base-url/--model (or FAZHI_BASE_URL)")
         if config.refresh:
@@ -199,8 +199,8 @@ class OpenAIBatch:
             input_file_id=uploaded.id, endpoint=ENDPOINT, completion_window="24h",
             metadata={"tool": "fazhi-extractor", "fingerprint": self.fingerprint}))
         # Recorded before any waiting: a run killed while polling resumes this batch instead of paying twice.
-        self.manifest.append(BatchLine(created.id, "submitted", self.fingerprint, requests=len(chunk),
-                                       input_file_id=uploaded.id, time=_now()))
+        self.manifest.append(BatchLine(created.id, "submitted", self.fingerprint, requests=len(chunk),  # type: ignore[arg-type]
+                                       input_file_id=uploaded.id, time=_now()))  # the manifest writes any dataclass line
         return created.id
 
     def _wait_and_collect(self, client: Any, batch_id: str, requests: dict[str, Request], outcome: _Outcome) -> None:
@@ -248,7 +248,7 @@ class OpenAIBatch:
         outcome.errors.update(errors)
         outcome.tokens[0] += line.tokens_in
         outcome.tokens[1] += line.tokens_out
-        self.manifest.append(line)
+        self.manifest.append(line)  # type: ignore[arg-type]  # the manifest writes any dataclass line
 
     def _rows(self, client: Any, file_id: str | None) -> list[dict]:
         if not file_id:

@@ -55,7 +55,7 @@ class RayEngine:
         notes = [f"engine ray: {where}, {cpus} reports in flight (one per CPU)"]
         if concurrency > 1:
             notes.append(f"--concurrency {concurrency} does not apply with --engine ray: Ray runs one report per CPU")
-        if config.resolved_backend == "local":
+        if config.spec.embedded:
             notes.append("local backend on Ray: every worker loads its own copy of the model")
         return cpus, notes
 

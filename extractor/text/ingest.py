@@ -24,7 +24,7 @@ from pathlib import Path
 
 from extractor.config import DEFAULT_MAX_BYTES, DEFAULT_MAX_DOCUMENT_BYTES
 from extractor.errors import InputError
-from extractor.formats import DOCUMENT_SUFFIXES, kind_of, read as read_format
+from extractor.formats import DOCUMENT_SUFFIXES, FORMATS, kind_of, read as read_format
 
 # GB18030 maps almost every byte sequence to *some* code point, so "it decoded" proves little: binary
 # data (or UTF-16 without its BOM) decodes to rare, traditional and private-use characters. A GB18030
@@ -108,7 +108,7 @@ def _read_layer(path: Path, name: str, data: bytes, kind: str, sha256: str, text
     extracted = read_format(kind, data, name)
     notes = list(extracted.notes)
     page_starts = None
-    if kind == "pdf":
+    if FORMATS[kind].paged:
         text, page_starts, layer_notes = printed_layer(extracted.pages, extracted.line_sizes)
         notes += layer_notes
     else:

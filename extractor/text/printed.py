@@ -119,7 +119,7 @@ def _furniture(page_lines: list[list[tuple[str, float]]]) -> int:
     removed = 0
     repeated: set[str] = set()
     if len(page_lines) >= 2:
-        seen = Counter()
+        seen: Counter[str] = Counter()
         for lines in page_lines:
             edge = {_shape(line) for line, _ in lines[:_EDGE] + lines[-_EDGE:]}
             seen.update(edge)

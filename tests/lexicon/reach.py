@@ -1,0 +1,109 @@
+"""Which lexicon entries no test sentence reaches: run as a script (tests/test_lexicon.py does, in a fresh
+process, because it reloads the modules that read the lexicons).
+
+An entry is reached when taking it out of its lexicon changes what its reader outputs on some sentence of the
+lexicon's `checked_on` text: the quantities found, their units, values, names and indicator keys (facts), or
+an item's category and its leadership sentences (labeling), the sentences flagged as addressing a model
+(injection). Prints {lexicon: [unreached entries]} as JSON.
+
+    python tests/lexicon/reach.py [LEXICON …]
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import sys
+from dataclasses import replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from extractor import lexicon  # noqa: E402
+
+FACTS = ("extractor.facts.units", "extractor.facts.quantities", "extractor.facts.names", "extractor.facts.indicators")
+LABELING = ("extractor.labeling.rules",)
+INJECTION = ("extractor.facts.injection",)
+
+
+def _facts(line: str) -> list[tuple]:
+    from extractor.text.normalize import normalize
+
+    quantities, names, indicators = (sys.modules[m] for m in FACTS[1:])
+    norm = normalize(line)
+    found = quantities.find_quantities(norm)
+    named = names.name_all(norm.text, [q.found for q in found])
+    keys = indicators.indicators(norm.text, named, [q.value_base for q in found])
+    return [(q.quote, q.unit, q.base_unit, q.value_base, q.approx, n.name, k) for q, n, k in zip(found, named, keys)]
+
+
+def _labeling(line: str) -> tuple:
+    rules = sys.modules[LABELING[0]]
+    return rules.keyword_category(line), rules.leadership_sentences(line)
+
+
+def _injection(line: str) -> list[tuple]:
+    return [(s.start, s.end, s.shape) for s in sys.modules[INJECTION[0]].instruction_sentences(line)]
+
+
+def _probe(used_by: str) -> tuple[tuple[str, ...], Callable[[str], Any]]:
+    if used_by in FACTS:
+        return FACTS, _facts
+    if used_by in LABELING:
+        return LABELING, _labeling
+    if used_by in INJECTION:
+        return INJECTION, _injection
+    raise ValueError(f"no probe for {used_by}: add one to tests/lexicon/reach.py")
+
+
+def without(lex: lexicon.Lexicon, entry: str) -> lexicon.Lexicon:
+    """The lexicon with `entry` taken out of every list, table and group it is in."""
+    def drop(value: Any) -> Any:
+        if isinstance(value, tuple):
+            return tuple(drop(v) for v in value if v != entry)
+        if isinstance(value, MappingProxyType) or isinstance(value, dict):
+            return MappingProxyType({k: drop(v) for k, v in value.items() if not (k == entry and isinstance(v, (str, int, float)))})
+        return value
+    return replace(lex, data=drop(lex.data))
+
+
+def _mentions(entry: str, line: str) -> bool:
+    try:
+        return entry in line or re.search(entry, line) is not None
+    except re.error:
+        return False
+
+
+def _reload(modules: tuple[str, ...]) -> None:
+    for name in modules:
+        importlib.reload(importlib.import_module(name))
+
+
+def unreached(name: str) -> list[str]:
+    lex = lexicon.load(name)
+    modules, probe = _probe(lex.about.used_by)
+    lines = [ln for ln in (ROOT / lex.about.checked_on).read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    _reload(modules)
+    before = {ln: probe(ln) for ln in lines}
+    original = lexicon.load
+    out = []
+    try:
+        for entry in lex.entries():
+            cut = without(lex, entry)
+            lexicon.load = lambda n, _cut=cut: _cut if n == name else original(n)  # type: ignore[assignment]
+            _reload(modules)
+            if not any(probe(ln) != before[ln] for ln in lines if _mentions(entry, ln)):
+                out.append(entry)
+    finally:
+        lexicon.load = original  # type: ignore[assignment]
+        _reload(modules)
+    return out
+
+
+if __name__ == "__main__":
+    names = sys.argv[1:] or lexicon.names()
+    print(json.dumps({n: unreached(n) for n in names}, ensure_ascii=False))
