@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from extractor.text.grammar import LEAD_MARKER as _LEAD_MARKER
 from extractor.text.normalize import canon, fullwidth_punctuation
 from extractor.text.sentences import PHRASE_BOUNDS, sentences
 
@@ -25,7 +26,6 @@ _CATEGORY_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("leadership_coordination", ("第一责任人", "党的领导", "统筹", "督察", "考核", "示范创建", "示范市", "领导小组", "委员会", "年度报告", "主体责任")),
 ]
 
-_LEAD_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]|[一二三四五六七八九十]+、)\s*")
 _CLAUSE_END = re.compile("[" + "".join(sorted(PHRASE_BOUNDS)) + "]")
 _LEADERSHIP = re.compile(r"第一责任人|党政主要负责|主要负责同志|主要领导|述法")
 

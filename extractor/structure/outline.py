@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from extractor.text.grammar import ITEM_MARKER, LEVELS, MARKER_RES, ordinal as marker_ordinal
 from extractor.text.layout import Line, closing_index, split_lines
 from extractor.text.normalize import Normalized
 from extractor.text.numerals import cn_int, int_cn
@@ -62,19 +63,12 @@ class Outline:
 
 
 # --------------------------------------------------------------------------- headings
-# Markers at the start of a normalized line (width already folded: （一） → (一), 1． → 1.).
-_MARKERS = (
-    (0, re.compile(r"第([一二三四五六七八九十]{1,3})部分")),
-    (1, re.compile(r"([一二三四五六七八九十]{1,3})、")),
-    (2, re.compile(r"\(([一二三四五六七八九十]{1,3})\)")),
-    (3, re.compile(r"(\d{1,2})[.、](?!\d)")),  # (?!\d): `1.5万` at a line start is a number, not item 1
-    (4, re.compile(r"\((\d{1,2})\)")),  # （1） under 1.
-    (5, re.compile(r"([\u2460-\u2473])")),  # ① deeper still
-)
-_LEVELS = (0, 1, 2, 3, 4, 5)
+# Markers at the start of a normalized line: the grammar's table (text/grammar.py).
+_MARKERS = MARKER_RES
+_LEVELS = LEVELS
 # `一是`/`二是` opening an item: at a line start or right after a sentence/clause end or a colon. The
 # lookbehind keeps words like 统一是/唯一是 out.
-_ITEM = re.compile(r"(?<![^\n。；;：:！？!?])([一二三四五六七八九十]{1,3})是")
+_ITEM = re.compile(r"(?<![^\n。；;：:！？!?])" + ITEM_MARKER)
 _HEADING_MAX = 60  # a line without 。 longer than this is a paragraph that happens to start with a marker
 _RUN_ON_MAX = 6  # `…提升复议应诉工作` + page break + `成效。`: the heading's tail on the next line
 
@@ -190,7 +184,7 @@ def _find_headings(lines: list[Line]) -> list[_Head]:
             m = pattern.match(line.text)
             if not m:
                 continue
-            ordinal = cn_int(m.group(1)) if level != 5 else ord(m.group(1)) - 0x245F
+            ordinal = marker_ordinal(level, m.group(1))
             # Ordinals only grow under one parent; a smaller one is a numbered phrase, not a heading.
             # A long line without 。 is a paragraph that happens to start with a marker, unless its number is
             # the next in sequence: then it is a numbered paragraph item (`2.…；`).
