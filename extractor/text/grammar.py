@@ -99,4 +99,5 @@ DATE = re.compile(
 )
 # A whole closing date line: optional printing office before it, optional 印发/印 after it.
 DATE_LINE = re.compile(r"^(?P<org>[^\d，,。；;：:]{0,30}?)" + DATE.pattern + r"(?P<printed>印发|印)?$")
+RULE_RUN = re.compile(r"[-—_=*]{3,}")  # a `---` rule; normalize drops rule lines, a run-together text keeps them
 CLOSING_WORDS = re.compile(r"^(?:特此报告[。.!！]?|[(（]?此件[^。]{0,10}[)）]?|附件[:：].*)$")

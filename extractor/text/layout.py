@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from extractor.text.grammar import CLOSING_WORDS as _CLOSING_WORDS, DATE_LINE
+from extractor.text.grammar import CLOSING_WORDS as _CLOSING_WORDS, DATE_LINE, RULE_RUN
 from extractor.text.normalize import Normalized
 from extractor.text.numerals import cn_digits, cn_int
 from extractor.text.sentences import lines as line_spans
@@ -55,6 +55,8 @@ def is_org_line(text: str) -> bool:
 
 
 def is_closing_line(text: str) -> bool:
+    if RULE_RUN.fullmatch(text):
+        return True  # a `---` rule left in a run-together text's closing (lined text has none: normalize drops them)
     return bool(_CLOSING_WORDS.match(text) or DATE_LINE.match(text) or is_org_line(text))
 
 

@@ -11,7 +11,9 @@ Where an inline marker (text/grammar.py) is a heading:
   first sub-marker right after an accepted heading's title phrase (`一、总体情况（一）加强…`);
 - **not quoted**: it stands outside `“”` `「」` `『』` `《》`;
 - **sequence**: its ordinal is the previous one at its level + 1, or 1 under a new parent when the next
-  ordinal (2) follows before the parent's next sibling. A lone `一、`, `1.5亿元`, `2023.2.1` never count;
+  ordinal (2) follows before the parent's next sibling, or — a numbering that runs on through its parents
+  (`（一）1. 2. 3.（二）4. 5.`) — the level's last ordinal + 1 under a new parent, the next one following
+  anywhere after it (or none: the last heading of its level). A lone `一、`, `1.5亿元`, `2023.2.1` never count;
   a numbering that starts again at 1 without a new parent is a *restart*: reported, never a heading.
 
 Where a heading's title phrase ends (the **title rule**), scanning at most `TITLE_CAP` characters after its
@@ -36,7 +38,7 @@ import re
 from bisect import insort
 from dataclasses import dataclass, field
 
-from extractor.text.grammar import DATE_LINE, PART_TITLE_TAIL, heading_at, item_at
+from extractor.text.grammar import DATE_LINE, PART_TITLE_TAIL, RULE_RUN, heading_at, item_at
 from extractor.text.sentences import lines
 
 TITLE_CAP = 60  # a top-level heading's title is short; the longest template part name is 40 characters
@@ -123,6 +125,7 @@ def _candidates(text: str, a: int, b: int) -> list[_Cand]:
 def _accept(text: str, cands: list[_Cand], b: int, quoted: set[int]) -> tuple[list[_Cand], list[tuple[int, int]], set[int]]:
     """Walk the candidates in order, keeping those that continue a sequence (module doc)."""
     last = {level: 0 for level in (*_SHALLOW, *_DEEP, _ITEM)}
+    carry = dict(last)  # the last ordinal each level reached under any parent: numbering that runs on
     accepted: list[_Cand] = []
     restarts: list[tuple[int, int]] = []
     body: set[int] = set()
@@ -130,9 +133,10 @@ def _accept(text: str, cands: list[_Cand], b: int, quoted: set[int]) -> tuple[li
     while i < len(cands):
         c = cands[i]
         follows = c.ordinal == last[c.level] + 1 or (c.level == _ITEM and c.ordinal == 1)  # each paragraph's own 一是 list
-        if follows and (c.ordinal > 1 or _continues(cands, i, last)):
+        runs_on = last[c.level] == 0 and c.ordinal == carry[c.level] + 1 > 1  # (二) 4. after (一) 1.–3.
+        if (follows and (c.ordinal > 1 or _continues(cands, i, last))) or (runs_on and _continues(cands, i, last, True)):
             accepted.append(c)
-            last[c.level] = c.ordinal
+            last[c.level] = carry[c.level] = c.ordinal
             for deeper in last:
                 if deeper > c.level:
                     last[deeper] = 0
@@ -148,16 +152,17 @@ def _accept(text: str, cands: list[_Cand], b: int, quoted: set[int]) -> tuple[li
     return accepted, restarts, body
 
 
-def _continues(cands: list[_Cand], i: int, last: dict[int, int]) -> bool:
-    """True when ordinal 2 of cands[i]'s level follows before a shallower heading that would be accepted
-    (the parent's next sibling ends the list)."""
+def _continues(cands: list[_Cand], i: int, last: dict[int, int], across: bool = False) -> bool:
+    """True when the next ordinal of cands[i]'s level follows before a shallower heading that would be
+    accepted (the parent's next sibling ends the list) — or anywhere after, `across` parents, for a
+    numbering that runs on through the parents."""
     c = cands[i]
     for nxt in cands[i + 1 :]:
-        if nxt.level < c.level and nxt.ordinal == last[nxt.level] + 1:
+        if not across and nxt.level < c.level and nxt.ordinal == last[nxt.level] + 1:
             return False
         if nxt.level == c.level:
-            return nxt.ordinal == 2
-    return False
+            return nxt.ordinal == c.ordinal + 1
+    return across and c.level != _ITEM
 
 
 def _title_end(text: str, c: _Cand, b: int) -> tuple[_Cand | None, int | None]:
@@ -207,11 +212,14 @@ def _preamble_breaks(text: str, a: int, first: int) -> set[int]:
 
 
 def _closing_breaks(text: str, last_head: int, b: int) -> set[int]:
-    """Before `特此报告` and before a signature-and-date tail after the last sentence."""
+    """Before `特此报告` and before a signature-and-date tail after the last sentence (around its `---` rules)."""
     out = {m.start() for m in _CLOSING_START.finditer(text, last_head, b) if text[m.start() - 1] in _SENTENCE_END}
     ends = [i for i in range(last_head, b) if text[i] in _SENTENCE_END]
-    if ends and ends[-1] + 1 < b and DATE_LINE.match(text[ends[-1] + 1 : b]):
-        out.add(ends[-1] + 1)
+    tail = ends[-1] + 1 if ends else b
+    if tail < b and DATE_LINE.match(RULE_RUN.sub("", text[tail:b])):
+        out.add(tail)
+        for m in RULE_RUN.finditer(text, tail, b):
+            out |= {m.start(), m.end()} - {b}
     return out
 
 
