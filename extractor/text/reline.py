@@ -19,8 +19,9 @@ Where an inline marker (text/grammar.py) is a heading:
 Where a heading's title phrase ends (the **title rule**), scanning at most `TITLE_CAP` characters after its
 marker: at the first sentence or clause end (a run-in heading, `（三）加强规范性文件管理。全年…`), or before the
 first deeper marker numbered 1 (`（一）`, `1.`, `一是`), or before a body opening (`2023年，`, `下一步，`);
-failing all three, a top-level title ends after the first part name (`…工作安排`, `…主要不足`: grammar's
-`PART_TITLE_TAIL`), and any other heading runs to its first `。` as on lined text (structure.outline).
+failing these, a top-level title ends after the first part name the text runs on from without a mark
+(`三、2023年工作安排深入…`, `三、存在的不足和原因镇综合…`: grammar's `PART_TITLE_TAIL`), and any other heading
+runs to its first `。` as on lined text (structure.outline).
 
 Besides the headings, a relined line gets a break before `一是` opening a sentence (a paragraph start in
 lined text), in its preamble after each sentence and after the title's `报告`, and before the closing
@@ -167,9 +168,11 @@ def _continues(cands: list[_Cand], i: int, last: dict[int, int], across: bool = 
 
 def _title_end(text: str, c: _Cand, b: int) -> tuple[_Cand | None, int | None]:
     """The title rule (module doc): a deeper marker numbered 1 right after the title, or a body break."""
-    for q in range(c.end, min(b, c.end + TITLE_CAP)):
+    stop = min(b, c.end + TITLE_CAP)
+    for q in range(c.end, stop):
         if text[q] in _SENTENCE_END or text[q] in _CLAUSE_END:
-            return None, None
+            stop = q
+            break
         if q == c.end:
             continue
         h = heading_at(text, q)
@@ -180,7 +183,7 @@ def _title_end(text: str, c: _Cand, b: int) -> tuple[_Cand | None, int | None]:
             return _Cand(q, _ITEM, 1, it[1], "title"), None
         if _BODY_OPENING.match(text, q):
             return None, q
-    if c.level in (0, 1) and (m := PART_TITLE_TAIL.search(text, c.end, min(b, c.end + TITLE_CAP))):
+    if c.level in (0, 1) and (m := PART_TITLE_TAIL.search(text, c.end, stop)):
         return None, m.end()  # `三、2023年工作安排深入学习…`: no mark at all, the part's name ends the title
     return None, None
 
