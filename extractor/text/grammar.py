@@ -90,7 +90,7 @@ def item_at(text: str, pos: int) -> tuple[int, int] | None:
 # into its body without punctuation ends (text/reline.py): where the text runs on with no mark and no joining
 # word (`问题和不足`, `职责，加强…`).
 PART_TITLE_TAIL = re.compile(
-    r"(?:安排|打算|计划|思路|要点|情况|不足|问题|差距|短板|原因|举措|成效|职责)(?![和及与的并暨以或]|导向|整改|清单)(?=[\u4e00-\u9fff\d])"
+    r"(?:安排|打算|计划|思路|要点|情况|不足|问题|差距|短板|原因|举措|成效|职责)+(?![和及与的并暨以或]|导向|整改|清单)(?=[\u4e00-\u9fff\d])"
 )
 
 # --------------------------------------------------------------------------- years and dates
@@ -102,5 +102,8 @@ DATE = re.compile(
 )
 # A whole closing date line: optional printing office before it, optional 印发/印 after it.
 DATE_LINE = re.compile(r"^(?P<org>[^\d，,。；;：:]{0,30}?)" + DATE.pattern + r"(?P<printed>印发|印)?$")
+# A sentence that turns to the next year's work (`下一步，我区将…`, `2024年，我局将…`): in lined text it opens a
+# paragraph, which is where a part of problems and plans turns (structure.parts.opens_plans).
+PLANS_TURN = re.compile(r"(?:下一步|下步|今后|明年|新的一年)[，,]|\d{4}年[，,][^。]{0,20}将")
 RULE_RUN = re.compile(r"[-—_=*]{3,}")  # a `---` rule; normalize drops rule lines, a run-together text keeps them
 CLOSING_WORDS = re.compile(r"^(?:特此报告[。.!！]?|[(（]?此件[^。]{0,10}[)）]?|附件[:：].*)$")

@@ -13,7 +13,9 @@ Where an inline marker (text/grammar.py) is a heading:
 - **sequence**: its ordinal is the previous one at its level + 1, or 1 under a new parent when the next
   ordinal (2) follows before the parent's next sibling, or — a numbering that runs on through its parents
   (`（一）1. 2. 3.（二）4. 5.`) — the level's last ordinal + 1 under a new parent, the next one following
-  anywhere after it (or none: the last heading of its level). A lone `一、`, `1.5亿元`, `2023.2.1` never count;
+  anywhere after it (or none: the last heading of its level); at levels 0–1 one missing marker is bridged when
+  the two after it follow (`一、…三、四、`: a flattened table swallowed a boundary). A lone `一、`, `1.5亿元`,
+  `2023.2.1` never count;
   a numbering that starts again at 1 without a new parent is a *restart*: reported, never a heading.
 
 Where a heading's title phrase ends (the **title rule**), scanning at most `TITLE_CAP` characters after its
@@ -23,8 +25,9 @@ failing these, a top-level title ends after the first part name the text runs on
 (`三、2023年工作安排深入…`, `三、存在的不足和原因镇综合…`: grammar's `PART_TITLE_TAIL`), and any other heading
 runs to its first `。` as on lined text (structure.outline).
 
-Besides the headings, a relined line gets a break before `一是` opening a sentence (a paragraph start in
-lined text), in its preamble after each sentence and after the title's `报告`, and before the closing
+Besides the headings, a relined line gets a break before `一是` opening a sentence and before a sentence
+that turns to the next year's work (`下一步，我区将…`: grammar's `PLANS_TURN`) — paragraph starts in lined
+text —, in its preamble after each sentence and after the title's `报告`, and before the closing
 (`特此报告`, the signature and date).
 
 The breaks are *virtual*: inserted characters with no original character. `reline` returns the new text,
@@ -39,7 +42,7 @@ import re
 from bisect import insort
 from dataclasses import dataclass, field
 
-from extractor.text.grammar import DATE_LINE, PART_TITLE_TAIL, RULE_RUN, heading_at, item_at
+from extractor.text.grammar import DATE_LINE, PART_TITLE_TAIL, PLANS_TURN, RULE_RUN, heading_at, item_at
 from extractor.text.sentences import lines
 
 TITLE_CAP = 60  # a top-level heading's title is short; the longest template part name is 40 characters
@@ -94,7 +97,10 @@ def reline(text: str, orig: list[int], original: str) -> Relined | None:
 def _line_breaks(text: str, a: int, b: int) -> tuple[set[int], set[int], list[tuple[int, int]]] | None:
     """(heading starts, other break positions, restarts) for a run-together line text[a:b], else None."""
     quoted = _quoted(text, a, b)
-    cands = sorted(c for c in _candidates(text, a, b) if c.pos not in quoted)
+    cands = [c for c in _candidates(text, a, b) if c.pos not in quoted]
+    # A marker right after a heading's title is a candidate whether or not that heading is accepted later.
+    titled = {sub.pos: sub for c in cands if c.level != _ITEM and (sub := _title_end(text, c, b)[0]) is not None}
+    cands = sorted([*cands, *(s for p, s in titled.items() if p not in quoted and all(c.pos != p for c in cands))])
     accepted, restarts, body_breaks = _accept(text, cands, b, quoted)
     heads = [c for c in accepted if c.level != _ITEM]
     if sum(1 for c in heads if c.level in _SHALLOW and c.pos > a) < 2:
@@ -103,6 +109,7 @@ def _line_breaks(text: str, a: int, b: int) -> tuple[set[int], set[int], list[tu
     extra = {c.pos for c in accepted if c.level == _ITEM and c.after in ("sentence", "title")} | body_breaks
     first = min(starts)
     extra |= _preamble_breaks(text, a, first) | _closing_breaks(text, max(starts), b)
+    extra |= {m.start() for m in PLANS_TURN.finditer(text, first, b) if text[m.start() - 1] in _SENTENCE_END | _CLAUSE_END}
     return starts, extra, restarts
 
 
@@ -135,7 +142,10 @@ def _accept(text: str, cands: list[_Cand], b: int, quoted: set[int]) -> tuple[li
         c = cands[i]
         follows = c.ordinal == last[c.level] + 1 or (c.level == _ITEM and c.ordinal == 1)  # each paragraph's own 一是 list
         runs_on = last[c.level] == 0 and c.ordinal == carry[c.level] + 1 > 1  # (二) 4. after (一) 1.–3.
-        if (follows and (c.ordinal > 1 or _continues(cands, i, last))) or (runs_on and _continues(cands, i, last, True)):
+        # A part whose marker a flattened table swallowed (`…率|97.5%二、`): one gap at the top levels when the
+        # numbering goes on after it.
+        bridges = c.level in (0, 1) and last[c.level] > 0 and c.ordinal == last[c.level] + 2 and _continues(cands, i, last)
+        if (follows and (c.ordinal > 1 or _continues(cands, i, last))) or (runs_on and _continues(cands, i, last, True)) or bridges:
             accepted.append(c)
             last[c.level] = carry[c.level] = c.ordinal
             for deeper in last:
@@ -158,11 +168,15 @@ def _continues(cands: list[_Cand], i: int, last: dict[int, int], across: bool = 
     accepted (the parent's next sibling ends the list) — or anywhere after, `across` parents, for a
     numbering that runs on through the parents."""
     c = cands[i]
+    same = [n for n in cands[i + 1 :] if n.level == c.level]
     for nxt in cands[i + 1 :]:
         if not across and nxt.level < c.level and nxt.ordinal == last[nxt.level] + 1:
             return False
         if nxt.level == c.level:
-            return nxt.ordinal == c.ordinal + 1
+            if nxt.ordinal == c.ordinal + 1:
+                return True
+            # one missing marker at the top levels: the one after it and the next after that both follow
+            return c.level in (0, 1) and nxt.ordinal == c.ordinal + 2 and len(same) > 1 and same[1].ordinal == c.ordinal + 3
     return across and c.level != _ITEM
 
 
