@@ -6,7 +6,8 @@ inside it, each accepted by the rules below; only such a line is relined, so a l
 open their own lines) is left exactly as it was, and a `1.`–`2.` list inside one long paragraph never is.
 
 Where an inline marker (text/grammar.py) is a heading:
-- **boundary**: it stands at the line start or after a sentence or clause end (`。！？；：`) — a deep marker
+- **boundary**: it stands at the line start or after a sentence or clause end (`。！？；：`) or, for levels
+  0–2, after whitespace of the original (`…986.4 （三）`: a line break turned into a space) — a deep marker
   (`1.`, `（1）`, `①`) only after `。！？`: after `：` or `；` it numbers a list inside one item — or it is the
   first sub-marker right after an accepted heading's title phrase (`一、总体情况（一）加强…`);
 - **not quoted**: it stands outside `“”` `「」` `『』` `《》`;
@@ -82,8 +83,11 @@ def reline(text: str, orig: list[int], original: str) -> Relined | None:
     breaks: set[int] = set()
     restarts: list[tuple[int, str]] = []
     headings = 0
+    # Where the original has whitespace before a character (a line break turned into a space, a table cell's
+    # tab): a boundary for a shallow marker even without punctuation (`…986.4 （三）推进…`).
+    spaced = {p for p in range(1, len(text)) if orig[p] - orig[p - 1] > 1 and original[orig[p] - 1].isspace()}
     for a, b in lines(text):
-        found = _line_breaks(text, a, b)
+        found = _line_breaks(text, a, b, spaced)
         if found is not None:
             heads, extra, restarted = found
             breaks |= {p for p in heads | extra if p > a}
@@ -94,10 +98,10 @@ def reline(text: str, orig: list[int], original: str) -> Relined | None:
     return _insert(text, orig, original, sorted(breaks), headings, restarts)
 
 
-def _line_breaks(text: str, a: int, b: int) -> tuple[set[int], set[int], list[tuple[int, int]]] | None:
+def _line_breaks(text: str, a: int, b: int, spaced: set[int]) -> tuple[set[int], set[int], list[tuple[int, int]]] | None:
     """(heading starts, other break positions, restarts) for a run-together line text[a:b], else None."""
     quoted = _quoted(text, a, b)
-    cands = [c for c in _candidates(text, a, b) if c.pos not in quoted]
+    cands = [c for c in _candidates(text, a, b, spaced) if c.pos not in quoted]
     # A marker right after a heading's title is a candidate whether or not that heading is accepted later.
     titled = {sub.pos: sub for c in cands if c.level != _ITEM and (sub := _title_end(text, c, b)[0]) is not None}
     cands = sorted([*cands, *(s for p, s in titled.items() if p not in quoted and all(c.pos != p for c in cands))])
@@ -113,19 +117,22 @@ def _line_breaks(text: str, a: int, b: int) -> tuple[set[int], set[int], list[tu
     return starts, extra, restarts
 
 
-def _candidates(text: str, a: int, b: int) -> list[_Cand]:
+def _candidates(text: str, a: int, b: int, spaced: set[int]) -> list[_Cand]:
     out = []
     for m in _MARKER_FIRST.finditer(text, a, b):
         p = m.start()
         after = "start" if p == a else "sentence" if text[p - 1] in _SENTENCE_END else "clause" if text[p - 1] in _CLAUSE_END else ""
-        if not after:
+        if not after and p not in spaced:
             continue
         if (h := heading_at(text, p)) is not None:
             level, n, end = h
+            if not after and level not in _SHALLOW:
+                continue
+            after = after or "space"
             if level in _DEEP and after == "clause":
                 continue  # `…如下：1.…；2.…`: a list inside one item
             out.append(_Cand(p, level, n, end, after))
-        elif (it := item_at(text, p)) is not None:
+        elif after and (it := item_at(text, p)) is not None:
             out.append(_Cand(p, _ITEM, it[0], it[1], after))
     return out
 
