@@ -165,6 +165,7 @@ def structure_notes(norm: Normalized, outline: Outline) -> list[QualityNote]:
     if not any(s.part == "measures" for s in top) and len(norm.text) > _BODY_MIN:
         where = "、".join(f"{s.path} `{s.heading[:20]}` → {s.part}" for s in top) or "no numbered headings"
         notes.append(QualityNote(kind="structure_uncertain", message=f"body text but no measures part found ({where}): no measure was extracted"))
+    notes.extend(_inline_notes(norm))
     with_items = {b.path.split("/")[0] for b in outline.blocks}
     for s in top:
         if s.part == "none":
@@ -173,6 +174,22 @@ def structure_notes(norm: Normalized, outline: Outline) -> list[QualityNote]:
         if s.part in _BLOCK_KIND and s.path not in with_items:
             notes.append(QualityNote(kind="structure_uncertain", section=s.path, quote=s.heading[:40],
                                      message=f"the {s.part} part `{s.heading[:30]}` gave no item"))
+    return notes
+
+
+def _inline_notes(norm: Normalized) -> list[QualityNote]:
+    """What text/reline.py did to a report whose line breaks were lost: the headings it found inline (so a
+    reader knows the outline came from the numbering) and each numbering restart it refused to read."""
+    relined = norm.relined
+    if relined is None:
+        return []
+    notes = [QualityNote(kind="outline_inline", message=f"the text runs together without line breaks: {relined.headings} "
+                         "headings were found inline by their numbering (text/reline.py)")]
+    for pos, marker in relined.restarts:
+        start, end = norm.to_orig(pos, pos + len(marker))
+        notes.append(QualityNote(kind="structure_uncertain", quote=norm.original[start:end],
+                                 message=f"the numbering starts again at `{marker}` with no new parent heading: not read as a heading, "
+                                 "its text stays in the section before it"))
     return notes
 
 
