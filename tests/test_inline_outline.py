@@ -138,3 +138,50 @@ def test_grammar_table() -> None:
     assert item_at("三是完善", 0) == (3, 2)
     assert HEADING_START.match("（1）推进") and HEADING_START.match("特此报告") and not HEADING_START.match("全年推进")
     assert LEAD_MARKER.sub("", "二是完善制度") == "完善制度" and LEAD_MARKER.sub("", "（1）完善") == "（1）完善"
+
+
+# --------------------------------------------------------------------------- parts (issue 27 item 4)
+_LEADERSHIP_FIRST = """临川区市场监督管理局2023年法治政府建设情况报告
+一、切实履行推进法治建设第一责任人职责
+局党组书记、局长带头学法，全年主持召开党组会专题研究法治建设3次。
+二、2023年主要工作
+（一）严格规范监管执法。全年办理行政处罚案件214件，罚没款320万元。
+（二）推进信用监管。归集企业信用信息1.2万条，公示率100%。
+三、存在的不足
+基层执法人员法律素养有待提升，案件办理质量不够均衡。下一步，我局将加强执法人员培训，开展案卷评查，持续提升执法规范化水平。
+"""
+_NO_SHORTCOMINGS = """临川区市场监督管理局2023年法治政府建设情况报告
+一、2023年主要工作
+（一）严格规范监管执法。全年办理行政处罚案件214件，罚没款320万元。
+（二）推进信用监管。归集企业信用信息1.2万条，公示率100%。
+2024年，我局将继续深化“双随机、一公开”监管，推动法治政府建设再上新台阶。
+"""
+
+
+@pytest.mark.parametrize("flatten", [False, True], ids=["lined", "joined"])
+def test_leadership_first_and_plans_in_a_closing_sentence(flatten: bool) -> None:
+    text = _LEADERSHIP_FIRST.replace("\n", "") if flatten else _LEADERSHIP_FIRST
+    _, outline = _outline(text)
+    assert [(s.path, s.part) for s in outline.sections if "/" not in s.path] == [
+        ("一", "leadership"), ("二", "measures"), ("三", "shortcomings")]
+    kinds = [b.kind for b in outline.blocks]
+    assert kinds == ["leadership", "measures", "measures", "problems", "plans"]
+    assert outline.blocks[-1].text.startswith("下一步，我局将") and outline.blocks[-2].text.endswith("不够均衡。")
+    assert outline.also == {"plans": ["三"]}
+
+
+@pytest.mark.parametrize("flatten", [False, True], ids=["lined", "joined"])
+def test_no_shortcomings_part_and_a_closing_plans_sentence(flatten: bool) -> None:
+    text = _NO_SHORTCOMINGS.replace("\n", "") if flatten else _NO_SHORTCOMINGS
+    norm, outline = _outline(text)
+    assert [b.kind for b in outline.blocks] == ["measures", "measures", "plans"]
+    plan = outline.blocks[-1]
+    assert plan.text == "2024年，我局将继续深化“双随机、一公开”监管，推动法治政府建设再上新台阶。"
+    assert norm.original[plan.start : plan.end] == plan.text
+    assert outline.blocks[-2].text.endswith("公示率100%。")
+
+
+def test_a_closing_sentence_of_work_done_is_no_plan() -> None:
+    text = _NO_SHORTCOMINGS.replace("2024年，我局将继续深化", "全年，我局持续深化")
+    _, outline = _outline(text)
+    assert [b.kind for b in outline.blocks] == ["measures", "measures"]

@@ -34,7 +34,7 @@ from extractor.text.grammar import ITEM_MARKER, LEVELS, MARKER_RES, ordinal as m
 from extractor.text.layout import Line, closing_index, split_lines
 from extractor.text.normalize import Normalized
 from extractor.text.numerals import cn_int, int_cn
-from extractor.text.sentences import clauses, has_clause_break, paragraphs
+from extractor.text.sentences import clauses, has_clause_break, paragraphs, sentences
 from extractor.structure.parts import (
     OPENING_CHARS, AskPart, PartDecision, TopSection, decide_parts, later_part, names_plans, opens_plans, report_year_hint,
 )
@@ -115,6 +115,7 @@ def segment(norm: Normalized, ask_part: AskPart | None = None) -> Outline:
     year = report_year_hint([ln.text for ln in lines if ln.end <= first])
     blocks: list[Block] = []
     also: dict[str, list[str]] = {}
+    closing = None if any(s.part == "plans" for s in sections) else _closing_plans(norm, tops, decisions, year)
     for head, section in zip(heads, sections):
         if head.level == top_level and section.part in _BLOCK_KIND:
             later = later_part(norm.text[head.start : head.end]) if section.part == "shortcomings" else None
@@ -122,8 +123,43 @@ def segment(norm: Normalized, ask_part: AskPart | None = None) -> Outline:
                 also.setdefault(later, []).append(head.path)
             else:
                 _collect(norm, head, _BLOCK_KIND[section.part], top_level, blocks)
+    if closing is not None:
+        at, end, path, heading = closing
+        _add(norm, blocks, "plans", path, "", heading, at, end)
+        also.setdefault("plans", []).append(path.split("/")[0])
     named = [h.path for h, d in zip(tops, decisions) if d.part != "none" and not d.reason.startswith("undecided")]
     return Outline(sections=sections, blocks=blocks, named_parts=named, also=also)
+
+
+def _closing_plans(norm: Normalized, tops: list[_Head], decisions: list[PartDecision],
+                   year: int | None) -> tuple[int, int, str, str] | None:
+    """A report with no plans part that turns to next year's work in its closing sentences (`下一步，我局将…。`,
+    `2024年，我们将…。` in the last paragraph of its last part): (start, end, path, heading) of that one plans
+    item, cut off the part's own items (the heads' body ends move before it). None when there is none."""
+    if not tops or decisions[-1].part not in ("measures", "shortcomings", "leadership"):
+        return None
+    last = tops[-1]
+    if later_part(norm.text[last.start : last.end]):
+        return None  # `三、存在的问题及下一步打算`: a mixed part turns to its plans itself (_collect_mixed)
+    spans = paragraphs(norm.text, last.end, last.body_end)
+    if not spans:
+        return None
+    pa, pb = spans[-1]
+    at = next((a for a, _ in sentences(norm.text, pa, pb) if a > last.end + 1 and opens_plans(norm.text[a:pb], year)), None)
+    if at is None:
+        return None
+    node = last
+    while node.children and node.children[-1].start < at:
+        node = node.children[-1]
+    _cut(last, at)
+    return at, pb, node.path, _context_heading(norm, node, last.level) if node is not last else norm.text[last.start:last.end]
+
+
+def _cut(h: _Head, at: int) -> None:
+    """End a head's body (and its descendants') at `at`."""
+    h.body_end = min(h.body_end, at)
+    for child in h.children:
+        _cut(child, at)
 
 
 def _collect_mixed(norm: Normalized, h: _Head, top_level: int, year: int | None, out: list[Block]) -> bool:

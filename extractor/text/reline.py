@@ -6,7 +6,8 @@ inside it, each accepted by the rules below; only such a line is relined, so a l
 open their own lines) is left exactly as it was, and a `1.`–`2.` list inside one long paragraph never is.
 
 Where an inline marker (text/grammar.py) is a heading:
-- **boundary**: it stands at the line start or after a sentence or clause end (`。！？；：`) or, for levels
+- **boundary**: it stands at the line start, after the report's title (`…情况报告一、`), after a sentence
+  or clause end (`。！？；：`) or, for levels
   0–2, after whitespace of the original (`…986.4 （三）`: a line break turned into a space) — a deep marker
   (`1.`, `（1）`, `①`) only after `。！？`: after `：` or `；` it numbers a list inside one item — or it is the
   first sub-marker right after an accepted heading's title phrase (`一、总体情况（一）加强…`);
@@ -122,6 +123,8 @@ def _candidates(text: str, a: int, b: int, spaced: set[int]) -> list[_Cand]:
     for m in _MARKER_FIRST.finditer(text, a, b):
         p = m.start()
         after = "start" if p == a else "sentence" if text[p - 1] in _SENTENCE_END else "clause" if text[p - 1] in _CLAUSE_END else ""
+        if not after and text.endswith("报告", a, p) and p - a <= 200:
+            after = "title"  # `…情况报告一、…`: the report's title, then its first part
         if not after and p not in spaced:
             continue
         if (h := heading_at(text, p)) is not None:
