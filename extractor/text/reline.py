@@ -105,7 +105,8 @@ def _line_breaks(text: str, a: int, b: int, spaced: set[int]) -> tuple[set[int],
     cands = [c for c in _candidates(text, a, b, spaced) if c.pos not in quoted]
     # A marker right after a heading's title is a candidate whether or not that heading is accepted later.
     titled = {sub.pos: sub for c in cands if c.level != _ITEM and (sub := _title_end(text, c, b)[0]) is not None}
-    cands = sorted([*cands, *(s for p, s in titled.items() if p not in quoted and all(c.pos != p for c in cands))])
+    taken = {c.pos for c in cands}
+    cands = sorted([*cands, *(s for p, s in titled.items() if p not in quoted and p not in taken)])
     accepted, restarts, body_breaks = _accept(text, cands, b, quoted)
     heads = [c for c in accepted if c.level != _ITEM]
     if sum(1 for c in heads if c.level in _SHALLOW and c.pos > a) < 2:
@@ -163,7 +164,7 @@ def _accept(text: str, cands: list[_Cand], b: int, quoted: set[int]) -> tuple[li
                     last[deeper] = 0
             if c.level != _ITEM:
                 sub, cut = _title_end(text, c, b)
-                if sub is not None and sub.pos not in quoted and all(x.pos != sub.pos for x in cands):
+                if sub is not None and sub.pos not in quoted and sub.pos not in {x.pos for x in cands[i:]}:
                     insort(cands, sub)
                 if cut is not None:
                     body.add(cut)
