@@ -283,7 +283,7 @@ def _bad_inputs(d: Path) -> dict[str, tuple[str, str]]:
         "report.pdf": ("failed", "PDF"),
         "report.doc": ("failed", "Word .doc"),
         "novel.txt": ("failed", "not a 法治政府建设 report"),
-        "oneline.txt": ("ok", "structure_uncertain"),  # line breaks lost: quantities found, the missing outline said
+        "oneline.txt": ("ok", "outline_inline"),  # line breaks lost: the outline found inline by its numbering, and said
         "nul.txt": ("failed", "NUL"),
         "pipe.txt": ("failed", "not a regular file"),
     }
