@@ -95,6 +95,7 @@ def test_lone_marker_inside_a_sentence_is_no_heading() -> None:
     "该办法于2023.2.1印发，2.3万人次参加学习。",  # a date and a decimal
     "会议提出“一是强化责任；二是压实任务”的要求。",  # 一是 inside a quotation
     "主要做法：1.建立问题台账；2.定期通报进度；3.限期整改销号。",  # a numbered list inside one item
+    "重点排查：一、二类风险隐患。",  # numerals in a list after a colon
 ])
 def test_false_friends_make_no_heading(friend: str) -> None:
     text = _TWO_PARTS.replace("全年主动公开信息320条。", "全年主动公开信息320条。" + friend)
@@ -185,3 +186,10 @@ def test_a_closing_sentence_of_work_done_is_no_plan() -> None:
     text = _NO_SHORTCOMINGS.replace("2024年，我局将继续深化", "全年，我局持续深化")
     _, outline = _outline(text)
     assert [b.kind for b in outline.blocks] == ["measures", "measures"]
+
+
+def test_numeral_list_before_the_first_heading_is_no_heading() -> None:
+    text = _TWO_PARTS.replace("推进法治建设。", "推进法治建设，重点排查：一、二类风险隐患。", 1)
+    _, outline = _outline(text)
+    assert [s.heading for s in outline.sections][0] == "一、主要工作"
+    assert [s.path for s in outline.sections] == ["一", "一/（一）", "一/（二）", "二"]

@@ -55,6 +55,7 @@ _SENTENCE_END = frozenset("。!?！？")  # normalized text has ！？；： fol
 _CLAUSE_END = frozenset(";:；：")
 _OPENERS = {"“": "”", "「": "」", "『": "』", "《": "》"}
 _QUOTE_SPAN = 200  # an opener whose closer is further than this is an OCR loss, not a quote
+_CN_DIGITS = frozenset("一二三四五六七八九十")
 _MARKER_FIRST = re.compile(r"[第一二三四五六七八九十(（\d\u2460-\u2473]")
 _BODY_OPENING = re.compile(r"\d{4}年(?:度|以来)?[，,]|下一步[，,]|今年以来|一年来")
 _TITLE_END = re.compile(r"(?:的|情况|工作)?报告(?=[\u4e00-\u9fff])")
@@ -130,8 +131,8 @@ def _candidates(text: str, a: int, b: int, spaced: set[int]) -> list[_Cand]:
             continue
         if (h := heading_at(text, p)) is not None:
             level, n, end = h
-            if not after and level not in _SHALLOW:
-                continue
+            if (not after and level not in _SHALLOW) or (level == 1 and text[end : end + 1] in _CN_DIGITS):
+                continue  # `重点：一、二类隐患`: a list of numerals, not a heading
             after = after or "space"
             if level in _DEEP and after == "clause":
                 continue  # `…如下：1.…；2.…`: a list inside one item
