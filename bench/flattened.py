@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractor.config import Config  # noqa: E402
-from extractor.evaluation.suites import load_suite, read_source  # noqa: E402
-from extractor.pipeline import extract  # noqa: E402
+from extractor.config import Config
+from extractor.evaluation.suites import load_suite, read_source
+from extractor.pipeline import extract
 
 FORMS = ("lined", "joined", "spaced")
 COUNTED = ("sections", "measures", "problems", "plans", "leadership_duties")

@@ -99,7 +99,7 @@ def test_lone_marker_inside_a_sentence_is_no_heading() -> None:
 ])
 def test_false_friends_make_no_heading(friend: str) -> None:
     text = _TWO_PARTS.replace("全年主动公开信息320条。", "全年主动公开信息320条。" + friend)
-    norm, outline = _outline(text)
+    _, outline = _outline(text)
     assert [s.path for s in outline.sections] == ["一", "一/（一）", "一/（二）", "二"]
     items = [b for b in outline.blocks if b.path == "一/（一）"]
     assert len(items) == 1 and items[0].marker == "（一）" and friend in items[0].text  # one item, the friend inside
@@ -191,5 +191,5 @@ def test_a_closing_sentence_of_work_done_is_no_plan() -> None:
 def test_numeral_list_before_the_first_heading_is_no_heading() -> None:
     text = _TWO_PARTS.replace("推进法治建设。", "推进法治建设，重点排查：一、二类风险隐患。", 1)
     _, outline = _outline(text)
-    assert [s.heading for s in outline.sections][0] == "一、主要工作"
+    assert outline.sections[0].heading == "一、主要工作"
     assert [s.path for s in outline.sections] == ["一", "一/（一）", "一/（二）", "二"]

@@ -31,7 +31,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from extractor.text.grammar import SUB_HEADING as _SUB_HEADING, YEAR as _YEAR
+from extractor.text.grammar import SUB_HEADING as _SUB_HEADING
+from extractor.text.grammar import YEAR as _YEAR
 
 _STRONG: tuple[tuple[str, re.Pattern], ...] = (
     ("leadership", re.compile(r"第一责任人职责|履行.{0,12}职责")),

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from extractor.text.sentences import PARAGRAPH_END
 from extractor.text.furniture import Furniture, find_furniture
 from extractor.text.glyphs import LOOKALIKES
-from extractor.text.grammar import HEADING_START, ITEM_START as _ITEM_START  # noqa: F401 (HEADING_START: text.printed)
+from extractor.text.grammar import HEADING_START, ITEM_START as _ITEM_START  # HEADING_START: for text.printed
 from extractor.text.reline import Relined, reline
 from extractor.text.script import simplified
 

@@ -44,7 +44,14 @@ import re
 from bisect import insort
 from dataclasses import dataclass, field
 
-from extractor.text.grammar import DATE_LINE, PART_TITLE_TAIL, PLANS_TURN, RULE_RUN, heading_at, item_at
+from extractor.text.grammar import (
+    DATE_LINE,
+    PART_TITLE_TAIL,
+    PLANS_TURN,
+    RULE_RUN,
+    heading_at,
+    item_at,
+)
 from extractor.text.sentences import lines
 
 TITLE_CAP = 60  # a top-level heading's title is short; the longest template part name is 40 characters
