@@ -62,6 +62,13 @@ def test_lined_report_is_not_relined() -> None:
     assert not any(n.kind == "outline_inline" for n in structure_notes(norm, outline))
 
 
+def test_a_list_in_a_lined_paragraph_stays_in_its_paragraph() -> None:
+    text = LINED.replace("（二）规范行政执法行为。", "（二）规范行政执法行为。主要做法：（一）建立执法台账；（二）开展案卷评查。")
+    norm, outline = _outline(text)
+    assert norm.relined is None
+    assert [s.path for s in outline.sections] == ["一", "一/（一）", "一/（二）", "二", "三", "四"]
+
+
 def test_virtual_break_is_zero_width() -> None:
     norm = normalize(JOINED)
     assert norm.relined is not None and norm.relined.virtual

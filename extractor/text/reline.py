@@ -1,9 +1,10 @@
 """Virtual line breaks for text whose line breaks were lost (a scraper joined a page's paragraphs, a CSV cell,
 a copy from a viewer): the outline is found from the numbering, not from the lines.
 
-A normalized line is *run together* when at least two headings of levels 0–2 (`第一部分`, `一、`, `（一）`) stand
-inside it, each accepted by the rules below; only such a line is relined, so a lined report (whose headings
-open their own lines) is left exactly as it was, and a `1.`–`2.` list inside one long paragraph never is.
+A normalized line is *run together* when it is long (`RUN_TOGETHER` characters, or half the text) and at
+least two headings of levels 0–2 (`第一部分`, `一、`, `（一）`) stand inside it, each accepted by the rules
+below; only such a line is relined, so a lined report (whose headings open their own lines, whose paragraphs
+are short and many) is left exactly as it was, and a `1.`–`2.` list inside one long paragraph never is.
 
 Where an inline marker (text/grammar.py) is a heading:
 - **boundary**: it stands at the line start, after the report's title (`…情况报告一、`), after a sentence
@@ -54,6 +55,9 @@ from extractor.text.grammar import (
 )
 from extractor.text.sentences import lines
 
+# A line is looked at only when it is this long or holds half the text: the body run together. A lined report's
+# paragraphs are shorter (the longest in the suites: 700 characters) and one of many.
+RUN_TOGETHER = 1000
 TITLE_CAP = 60  # a top-level heading's title is short; the longest template part name is 40 characters
 _SHALLOW = (0, 1, 2)  # levels whose inline run makes a line run together
 _DEEP = (3, 4, 5)
@@ -96,6 +100,8 @@ def reline(text: str, orig: list[int], original: str) -> Relined | None:
     # tab): a boundary for a shallow marker even without punctuation (`…986.4 （三）推进…`).
     spaced = {p for p in range(1, len(text)) if orig[p] - orig[p - 1] > 1 and original[orig[p] - 1].isspace()}
     for a, b in lines(text):
+        if b - a < RUN_TOGETHER and 2 * (b - a) < len(text):
+            continue  # a paragraph of a lined report, whatever numbering it holds (`做法：（一）…；（二）…。`)
         found = _line_breaks(text, a, b, spaced)
         if found is not None:
             heads, extra, restarted = found
