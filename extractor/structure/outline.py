@@ -12,6 +12,9 @@ Headings are recognised by their ordinal marker at the start of a normalized lin
     level 5   ① ②             path label ①
     —         一是 二是 …      items inside paragraphs, never sections
 
+The markers are the grammar's (text/grammar.py). A report whose line breaks were lost has had virtual line
+breaks put before its inline headings by normalization (text/reline.py), so it is read here like any other.
+
 A heading often runs straight into its paragraph (`（三）加强规范性文件…合法合规。全年组织…`): the
 heading is the phrase up to and including the first 。, or the whole line when it has none.
 
