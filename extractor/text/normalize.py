@@ -12,7 +12,9 @@ What normalization does (and why):
 - horizontal whitespace is removed (Chinese text has none; OCR inserts it around numbers: `142 个`);
 - a line break survives only where a paragraph really ends (after sentence-final punctuation, around
   headings and short header lines); any other line break, blank lines included, is a page break inside a
-  sentence and is removed, so `完成\\n\\n率` → `完成率` and `83.\\n\\n3%` → `83.3%`.
+  sentence and is removed, so `完成\\n\\n率` → `完成率` and `83.\\n\\n3%` → `83.3%`;
+- text whose line breaks were lost gets virtual ones before its inline headings (`text.reline`): inserted
+  characters with no original character, left out of every span by `to_orig` (`Normalized.relined`).
 
 `Normalized.orig[i]` is the original index of normalized character `i`; spans map back with
 `to_orig(start, end)`. `canon()` is the same folding applied to a free string (used to compare quotes).
