@@ -200,3 +200,13 @@ def test_numeral_list_before_the_first_heading_is_no_heading() -> None:
     _, outline = _outline(text)
     assert outline.sections[0].heading == "一、主要工作"
     assert [s.path for s in outline.sections] == ["一", "一/（一）", "一/（二）", "二"]
+
+
+def test_whitespace_of_the_original_ends_a_title_but_ocr_spacing_does_not() -> None:
+    lined = ("现将情况报告如下：\n一、2023 年主要工作\n（一）强化统筹，压实工作责任\n局党组研究法治工作3次。\n"
+             "（二）规范执法，提升执法质效\n开展案卷评查2次。\n二、下一步打算\n一是完善制度；二是强化监督。")
+    _, outline = _outline(lined.replace("\n", " "))
+    assert [s.heading for s in outline.sections] == [
+        "一、2023 年主要工作", "（一）强化统筹，压实工作责任", "（二）规范执法，提升执法质效", "二、下一步打算"]
+    _, joined = _outline(lined.replace("\n", ""))  # no space left: the run-in heading runs to its 。
+    assert joined.sections[1].heading == "（一）强化统筹，压实工作责任局党组研究法治工作3次。"

@@ -23,7 +23,8 @@ Where an inline marker (text/grammar.py) is a heading:
 
 Where a heading's title phrase ends (the **title rule**), scanning at most `TITLE_CAP` characters after its
 marker: at the first sentence or clause end (a run-in heading, `（三）加强规范性文件管理。全年…`), or before the
-first deeper marker numbered 1 (`（一）`, `1.`, `一是`), or before a body opening (`2023年，`, `下一步，`);
+first deeper marker numbered 1 (`（一）`, `1.`, `一是`), or at whitespace of the original between two words (a
+line break turned into a space; not OCR's `2023 年`), or before a body opening (`2023年，`, `下一步，`);
 failing these, a top-level title ends after the first part name the text runs on from without a mark
 (`三、2023年工作安排深入…`, `三、存在的不足和原因镇综合…`: grammar's `PART_TITLE_TAIL`), and any other heading
 runs to its first `。` as on lined text (structure.outline).
@@ -118,10 +119,10 @@ def _line_breaks(text: str, a: int, b: int, spaced: set[int]) -> tuple[set[int],
     quoted = _quoted(text, a, b)
     cands = [c for c in _candidates(text, a, b, spaced) if c.pos not in quoted]
     # A marker right after a heading's title is a candidate whether or not that heading is accepted later.
-    titled = {sub.pos: sub for c in cands if c.level != _ITEM and (sub := _title_end(text, c, b)[0]) is not None}
+    titled = {sub.pos: sub for c in cands if c.level != _ITEM and (sub := _title_end(text, c, b, spaced)[0]) is not None}
     taken = {c.pos for c in cands}
     cands = sorted([*cands, *(s for p, s in titled.items() if p not in quoted and p not in taken)])
-    accepted, restarts, body_breaks = _accept(text, cands, b, quoted)
+    accepted, restarts, body_breaks = _accept(text, cands, b, quoted, spaced)
     heads = [c for c in accepted if c.level != _ITEM]
     if sum(1 for c in heads if c.level in _SHALLOW and c.pos > a) < 2:
         return None
@@ -155,7 +156,7 @@ def _candidates(text: str, a: int, b: int, spaced: set[int]) -> list[_Cand]:
     return out
 
 
-def _accept(text: str, cands: list[_Cand], b: int, quoted: set[int]) -> tuple[list[_Cand], list[tuple[int, int]], set[int]]:
+def _accept(text: str, cands: list[_Cand], b: int, quoted: set[int], spaced: set[int]) -> tuple[list[_Cand], list[tuple[int, int]], set[int]]:
     """Walk the candidates in order, keeping those that continue a sequence (module doc)."""
     last = {level: 0 for level in (*_SHALLOW, *_DEEP, _ITEM)}
     carry = dict(last)  # the last ordinal each level reached under any parent: numbering that runs on
@@ -177,7 +178,7 @@ def _accept(text: str, cands: list[_Cand], b: int, quoted: set[int]) -> tuple[li
                 if deeper > c.level:
                     last[deeper] = 0
             if c.level != _ITEM:
-                sub, cut = _title_end(text, c, b)
+                sub, cut = _title_end(text, c, b, spaced)
                 if sub is not None and sub.pos not in quoted and sub.pos not in {x.pos for x in cands[i:]}:
                     insort(cands, sub)
                 if cut is not None:
@@ -205,7 +206,7 @@ def _continues(cands: list[_Cand], i: int, last: dict[int, int], across: bool = 
     return across and c.level != _ITEM
 
 
-def _title_end(text: str, c: _Cand, b: int) -> tuple[_Cand | None, int | None]:
+def _title_end(text: str, c: _Cand, b: int, spaced: set[int]) -> tuple[_Cand | None, int | None]:
     """The title rule (module doc): a deeper marker numbered 1 right after the title, or a body break."""
     stop = min(b, c.end + TITLE_CAP)
     for q in range(c.end, stop):
@@ -220,6 +221,8 @@ def _title_end(text: str, c: _Cand, b: int) -> tuple[_Cand | None, int | None]:
         it = item_at(text, q)
         if it is not None and it[0] == 1:
             return _Cand(q, _ITEM, 1, it[1], "title"), None
+        if q in spaced and not (text[q - 1].isdigit() or text[q].isdigit()):
+            return None, q  # whitespace between words (a line break turned into a space), not OCR's `2023 年`
         if _BODY_OPENING.match(text, q):
             return None, q
     if c.level in (0, 1) and (m := PART_TITLE_TAIL.search(text, c.end, stop)):
