@@ -47,6 +47,7 @@ from bisect import insort
 from dataclasses import dataclass, field
 
 from extractor.text.grammar import (
+    DATE,
     DATE_LINE,
     PART_TITLE_TAIL,
     PLANS_TURN,
@@ -70,7 +71,7 @@ _QUOTE_SPAN = 200  # an opener whose closer is further than this is an OCR loss,
 _CN_DIGITS = frozenset("一二三四五六七八九十")
 _MARKER_FIRST = re.compile(r"[第一二三四五六七八九十(（\d\u2460-\u2473]")
 _BODY_OPENING = re.compile(r"\d{4}年(?:度|以来)?[，,]|下一步[，,]|今年以来|一年来")
-_TITLE_END = re.compile(r"(?:的|情况|工作)?报告(?=[\u4e00-\u9fff])")
+_TITLE_END = re.compile(r"(?:的|情况|工作)?报告(?=[\u4e00-\u9fff\d])")
 _CLOSING_START = re.compile(r"特此报告")
 
 
@@ -129,7 +130,7 @@ def _line_breaks(text: str, a: int, b: int, spaced: set[int]) -> tuple[set[int],
     starts = {c.pos for c in heads}
     extra = {c.pos for c in accepted if c.level == _ITEM and c.after in ("sentence", "title")} | body_breaks
     first = min(starts)
-    extra |= _preamble_breaks(text, a, first) | _closing_breaks(text, max(starts), b)
+    extra |= _preamble_breaks(text, a, first, spaced) | _closing_breaks(text, max(starts), b, spaced)
     extra |= {m.start() for m in PLANS_TURN.finditer(text, first, b) if text[m.start() - 1] in _SENTENCE_END | _CLAUSE_END}
     return starts, extra, restarts
 
@@ -245,9 +246,11 @@ def _quoted(text: str, a: int, b: int) -> set[int]:
     return inside
 
 
-def _preamble_breaks(text: str, a: int, first: int) -> set[int]:
-    """Before the first heading: a break after each sentence and after the title's `报告`."""
+def _preamble_breaks(text: str, a: int, first: int, spaced: set[int]) -> set[int]:
+    """Before the first heading: a break after each sentence, after the title's `报告` and at whitespace of the
+    original between two words (the header's line breaks turned into spaces)."""
     out = {i + 1 for i in range(a, first - 1) if text[i] in _SENTENCE_END}
+    out |= {p for p in spaced if a < p < first and not (text[p - 1].isdigit() or text[p].isdigit())}
     head = text[a : min(first, a + 200)]
     if (m := _TITLE_END.search(head)) and "。" not in head[: m.start()]:
         out.add(a + m.end())
@@ -256,8 +259,9 @@ def _preamble_breaks(text: str, a: int, first: int) -> set[int]:
     return out
 
 
-def _closing_breaks(text: str, last_head: int, b: int) -> set[int]:
-    """Before `特此报告` and before a signature-and-date tail after the last sentence (around its `---` rules)."""
+def _closing_breaks(text: str, last_head: int, b: int, spaced: set[int]) -> set[int]:
+    """Before `特此报告` and before a signature-and-date tail after the last sentence (around its `---` rules),
+    and inside the tail between the signature and the date and at whitespace of the original."""
     out = {m.start() for m in _CLOSING_START.finditer(text, last_head, b) if text[m.start() - 1] in _SENTENCE_END}
     ends = [i for i in range(last_head, b) if text[i] in _SENTENCE_END]
     tail = ends[-1] + 1 if ends else b
@@ -265,6 +269,8 @@ def _closing_breaks(text: str, last_head: int, b: int) -> set[int]:
         out.add(tail)
         for m in RULE_RUN.finditer(text, tail, b):
             out |= {m.start(), m.end()} - {b}
+        out |= {m.start() for m in DATE.finditer(text, tail, b) if m.start() > tail and not RULE_RUN.fullmatch(text, tail, m.start())}
+        out |= {p for p in spaced if tail < p < b and not (text[p - 1].isdigit() or text[p].isdigit())}
     return out
 
 
