@@ -8,18 +8,18 @@ are short and many) is left exactly as it was, and a `1.`–`2.` list inside one
 
 Where an inline marker (text/grammar.py) is a heading:
 - **boundary**: it stands at the line start, after the report's title (`…情况报告一、`), after a sentence
-  or clause end (`。！？；：`) or, for levels
-  0–2, after whitespace of the original (`…986.4 （三）`: a line break turned into a space) — a deep marker
-  (`1.`, `（1）`, `①`) only after `。！？`: after `：` or `；` it numbers a list inside one item — or it is the
-  first sub-marker right after an accepted heading's title phrase (`一、总体情况（一）加强…`);
+  or clause end (`。！？；：`) or, for levels 0–2, after whitespace of the original (`…986.4 （三）`: a line
+  break turned into a space) — a deep marker (`1.`, `（1）`, `①`) only after `。！？`: after `：` or `；` it
+  numbers a list inside one item — or it is the first sub-marker right after a heading's title phrase
+  (`一、总体情况（一）加强…`); `一、` before a numeral (`一、二类`) is a list of numerals;
 - **not quoted**: it stands outside `“”` `「」` `『』` `《》`;
 - **sequence**: its ordinal is the previous one at its level + 1, or 1 under a new parent when the next
   ordinal (2) follows before the parent's next sibling, or — a numbering that runs on through its parents
   (`（一）1. 2. 3.（二）4. 5.`) — the level's last ordinal + 1 under a new parent, the next one following
   anywhere after it (or none: the last heading of its level); at levels 0–1 one missing marker is bridged when
-  the two after it follow (`一、…三、四、`: a flattened table swallowed a boundary). A lone `一、`, `1.5亿元`,
-  `2023.2.1` never count;
-  a numbering that starts again at 1 without a new parent is a *restart*: reported, never a heading.
+    the two after it follow (`一、…三、四、`: a flattened table swallowed a boundary). A lone `一、`, `1.5亿元`,
+  `2023.2.1` never count; a numbering that starts again at 1 without a new parent is a *restart*: reported,
+  never a heading.
 
 Where a heading's title phrase ends (the **title rule**), scanning at most `TITLE_CAP` characters after its
 marker: at the first sentence or clause end (a run-in heading, `（三）加强规范性文件管理。全年…`), or before the
@@ -32,7 +32,8 @@ runs to its first `。` as on lined text (structure.outline).
 Besides the headings, a relined line gets a break before `一是` opening a sentence and before a sentence
 that turns to the next year's work (`下一步，我区将…`: grammar's `PLANS_TURN`) — paragraph starts in lined
 text —, in its preamble after each sentence and after the title's `报告`, and before the closing
-(`特此报告`, the signature and date).
+(`特此报告`, the signature, the date); in the preamble and the closing also at whitespace of the original
+between two words (their line breaks turned into spaces).
 
 The breaks are *virtual*: inserted characters with no original character. `reline` returns the new text,
 its offset map (a virtual break takes the original index of the character after it) and the set of virtual
