@@ -17,7 +17,7 @@ Where an inline marker (text/grammar.py) is a heading:
   ordinal (2) follows before the parent's next sibling, or — a numbering that runs on through its parents
   (`（一）1. 2. 3.（二）4. 5.`) — the level's last ordinal + 1 under a new parent, the next one following
   anywhere after it (or none: the last heading of its level); at levels 0–1 one missing marker is bridged when
-    the two after it follow (`一、…三、四、`: a flattened table swallowed a boundary). A lone `一、`, `1.5亿元`,
+  the two after it follow (`一、…三、四、`: a flattened table swallowed a boundary). A lone `一、`, `1.5亿元`,
   `2023.2.1` never count; a numbering that starts again at 1 without a new parent is a *restart*: reported,
   never a heading.
 
