@@ -10,6 +10,7 @@ import re
 
 from extractor import lexicon
 from extractor.lexicon import LeadIns, lead_ins
+from extractor.text.grammar import LEAD_MARKER as _LEAD_MARKER
 from extractor.text.normalize import canon, fullwidth_punctuation
 from extractor.text.sentences import PHRASE_BOUNDS, sentences
 
@@ -18,7 +19,6 @@ _CATEGORY_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     (cat, tuple(words)) for cat, words in lexicon.load("category_keywords").data["groups"].items()
 ]
 
-_LEAD_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]|[一二三四五六七八九十]+、)\s*")
 _CLAUSE_END = re.compile("[" + "".join(sorted(PHRASE_BOUNDS)) + "]")
 _YEAR = re.compile(r"(?:19|20)\d{2}年")
 _PAIRS = (("“", "”"), ("(", ")"), ("《", "》"), ("（", "）"))

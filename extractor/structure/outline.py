@@ -12,6 +12,9 @@ Headings are recognised by their ordinal marker at the start of a normalized lin
     level 5   ① ②             path label ①
     —         一是 二是 …      items inside paragraphs, never sections
 
+The markers are the grammar's (text/grammar.py). A report whose line breaks were lost has had virtual line
+breaks put before its inline headings by normalization (text/reline.py), so it is read here like any other.
+
 A heading often runs straight into its paragraph (`（三）加强规范性文件…合法合规。全年组织…`): the
 heading is the phrase up to and including the first 。, or the whole line when it has none.
 
@@ -30,10 +33,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from extractor.text.grammar import ITEM_MARKER, LEVELS, MARKER_RES, ordinal as marker_ordinal
 from extractor.text.layout import Line, closing_index, split_lines
 from extractor.text.normalize import Normalized
 from extractor.text.numerals import cn_int, int_cn
-from extractor.text.sentences import clauses, has_clause_break, paragraphs
+from extractor.text.sentences import clauses, has_clause_break, paragraphs, sentences
 from extractor.structure.parts import (
     OPENING_CHARS, AskPart, PartDecision, TopSection, decide_parts, later_part, names_plans, opens_plans, report_year_hint,
 )
@@ -62,19 +66,12 @@ class Outline:
 
 
 # --------------------------------------------------------------------------- headings
-# Markers at the start of a normalized line (width already folded: （一） → (一), 1． → 1.).
-_MARKERS = (
-    (0, re.compile(r"第([一二三四五六七八九十]{1,3})部分")),
-    (1, re.compile(r"([一二三四五六七八九十]{1,3})、")),
-    (2, re.compile(r"\(([一二三四五六七八九十]{1,3})\)")),
-    (3, re.compile(r"(\d{1,2})[.、](?!\d)")),  # (?!\d): `1.5万` at a line start is a number, not item 1
-    (4, re.compile(r"\((\d{1,2})\)")),  # （1） under 1.
-    (5, re.compile(r"([\u2460-\u2473])")),  # ① deeper still
-)
-_LEVELS = (0, 1, 2, 3, 4, 5)
+# Markers at the start of a normalized line: the grammar's table (text/grammar.py).
+_MARKERS = MARKER_RES
+_LEVELS = LEVELS
 # `一是`/`二是` opening an item: at a line start or right after a sentence/clause end or a colon. The
 # lookbehind keeps words like 统一是/唯一是 out.
-_ITEM = re.compile(r"(?<![^\n。；;：:！？!?])([一二三四五六七八九十]{1,3})是")
+_ITEM = re.compile(r"(?<![^\n。；;：:！？!?])" + ITEM_MARKER)
 _HEADING_MAX = 60  # a line without 。 longer than this is a paragraph that happens to start with a marker
 _RUN_ON_MAX = 6  # `…提升复议应诉工作` + page break + `成效。`: the heading's tail on the next line
 
@@ -121,6 +118,7 @@ def segment(norm: Normalized, ask_part: AskPart | None = None) -> Outline:
     year = report_year_hint([ln.text for ln in lines if ln.end <= first])
     blocks: list[Block] = []
     also: dict[str, list[str]] = {}
+    closing = None if any(s.part == "plans" for s in sections) else _closing_plans(norm, tops, decisions, year)
     for head, section in zip(heads, sections):
         if head.level == top_level and section.part in _BLOCK_KIND:
             later = later_part(norm.text[head.start : head.end]) if section.part == "shortcomings" else None
@@ -128,8 +126,43 @@ def segment(norm: Normalized, ask_part: AskPart | None = None) -> Outline:
                 also.setdefault(later, []).append(head.path)
             else:
                 _collect(norm, head, _BLOCK_KIND[section.part], top_level, blocks)
+    if closing is not None:
+        at, end, path, heading = closing
+        _add(norm, blocks, "plans", path, "", heading, at, end)
+        also.setdefault("plans", []).append(path.split("/")[0])
     named = [h.path for h, d in zip(tops, decisions) if d.part != "none" and not d.reason.startswith("undecided")]
     return Outline(sections=sections, blocks=blocks, named_parts=named, also=also)
+
+
+def _closing_plans(norm: Normalized, tops: list[_Head], decisions: list[PartDecision],
+                   year: int | None) -> tuple[int, int, str, str] | None:
+    """A report with no plans part that turns to next year's work in its closing sentences (`下一步，我局将…。`,
+    `2024年，我们将…。` in the last paragraph of its last part): (start, end, path, heading) of that one plans
+    item, cut off the part's own items (the heads' body ends move before it). None when there is none."""
+    if not tops or decisions[-1].part not in ("measures", "shortcomings", "leadership"):
+        return None
+    last = tops[-1]
+    if later_part(norm.text[last.start : last.end]):
+        return None  # `三、存在的问题及下一步打算`: a mixed part turns to its plans itself (_collect_mixed)
+    spans = paragraphs(norm.text, last.end, last.body_end)
+    if not spans:
+        return None
+    pa, pb = spans[-1]
+    at = next((a for a, _ in sentences(norm.text, pa, pb) if a > last.end + 1 and opens_plans(norm.text[a:pb], year)), None)
+    if at is None:
+        return None
+    node = last
+    while node.children and node.children[-1].start < at:
+        node = node.children[-1]
+    _cut(last, at)
+    return at, pb, node.path, _context_heading(norm, node, last.level) if node is not last else norm.text[last.start:last.end]
+
+
+def _cut(h: _Head, at: int) -> None:
+    """End a head's body (and its descendants') at `at`."""
+    h.body_end = min(h.body_end, at)
+    for child in h.children:
+        _cut(child, at)
 
 
 def _collect_mixed(norm: Normalized, h: _Head, top_level: int, year: int | None, out: list[Block]) -> bool:
@@ -171,6 +204,7 @@ def structure_notes(norm: Normalized, outline: Outline) -> list[QualityNote]:
     if not any(s.part == "measures" for s in top) and len(norm.text) > _BODY_MIN:
         where = "、".join(f"{s.path} `{s.heading[:20]}` → {s.part}" for s in top) or "no numbered headings"
         notes.append(QualityNote(kind="structure_uncertain", message=f"body text but no measures part found ({where}): no measure was extracted"))
+    notes.extend(_inline_notes(norm))
     with_items = {b.path.split("/")[0] for b in outline.blocks}
     for s in top:
         if s.part == "none":
@@ -182,6 +216,22 @@ def structure_notes(norm: Normalized, outline: Outline) -> list[QualityNote]:
     return notes
 
 
+def _inline_notes(norm: Normalized) -> list[QualityNote]:
+    """What text/reline.py did to a report whose line breaks were lost: the headings it found inline (so a
+    reader knows the outline came from the numbering) and each numbering restart it refused to read."""
+    relined = norm.relined
+    if relined is None:
+        return []
+    notes = [QualityNote(kind="outline_inline", message=f"the text runs together without line breaks: {relined.headings} "
+                         "headings were found inline by their numbering (text/reline.py)")]
+    for pos, marker in relined.restarts:
+        start, end = norm.to_orig(pos, pos + len(marker))
+        notes.append(QualityNote(kind="structure_uncertain", quote=norm.original[start:end],
+                                 message=f"the numbering starts again at `{marker}` with no new parent heading: not read as a heading, "
+                                 "its text stays in the section before it"))
+    return notes
+
+
 def _find_headings(lines: list[Line]) -> list[_Head]:
     found: list[tuple[int, int, int, int]] = []  # (level, ordinal, line index, marker end)
     last = {lvl: 0 for lvl in _LEVELS}  # last accepted ordinal per level, reset under each new parent
@@ -190,7 +240,7 @@ def _find_headings(lines: list[Line]) -> list[_Head]:
             m = pattern.match(line.text)
             if not m:
                 continue
-            ordinal = cn_int(m.group(1)) if level != 5 else ord(m.group(1)) - 0x245F
+            ordinal = marker_ordinal(level, m.group(1))
             # Ordinals only grow under one parent; a smaller one is a numbered phrase, not a heading.
             # A long line without 。 is a paragraph that happens to start with a marker, unless its number is
             # the next in sequence: then it is a numbered paragraph item (`2.…；`).

@@ -31,6 +31,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from extractor.text.grammar import SUB_HEADING as _SUB_HEADING
+from extractor.text.grammar import YEAR as _YEAR
+
 _STRONG: tuple[tuple[str, re.Pattern], ...] = (
     ("leadership", re.compile(r"第一责任人职责|履行.{0,12}职责")),
     ("shortcomings", re.compile(r"不足|问题|差距|短板")),
@@ -62,9 +65,7 @@ _SHORTCOMING_OPENING = re.compile(
     r"(?:存在|仍有|还有|尚有|仍然|依然|但|同时|也).{0,30}(?:问题|不足|差距|短板|薄弱)|(?:问题|不足|差距|短板).{0,6}(?:表现在|如下|主要有)"
 )
 _LEADERSHIP_OPENING = re.compile(r"第一责任人职责|履行.{0,16}第一责任人")
-_YEAR = re.compile(r"(\d{4})\s*年")
 _WILL = re.compile(r"将")
-_SUB_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、])")
 
 OPENING_CHARS = 150  # what a model call sees of a section besides its heading
 STRONG, MEDIUM, WEAK = 3, 2, 1

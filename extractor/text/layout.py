@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from extractor.text.grammar import CLOSING_WORDS as _CLOSING_WORDS
+from extractor.text.grammar import DATE, DATE_LINE, RULE_RUN
 from extractor.text.normalize import Normalized
 from extractor.text.numerals import cn_digits, cn_int
 from extractor.text.sentences import lines as line_spans
@@ -29,14 +31,7 @@ def split_lines(norm: Normalized) -> list[Line]:
 
 
 # --------------------------------------------------------------------------- dates
-# `2023年5月8日` or `二〇二三年五月八日`; the year may use 〇/○/零 for zero.
-_DATE = re.compile(
-    r"(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月"
-    r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日"
-)
-DATE = _DATE  # a date anywhere (a closing run into the body when line breaks were removed)
-# A whole closing date line: optional printing office before it, optional 印发/印 after it.
-DATE_LINE = re.compile(r"^(?P<org>[^\d，,。；;：:]{0,30}?)" + _DATE.pattern + r"(?P<printed>印发|印)?$")
+# `2023年5月8日` / `二〇二三年五月八日` and the closing date line: the grammar's (text/grammar.py).
 
 
 def parse_date(match: re.Match) -> date | None:
@@ -52,7 +47,6 @@ def parse_date(match: re.Match) -> date | None:
 # --------------------------------------------------------------------------- organisations and closing
 # How the name of an issuing body ends: government, party committee, office, department.
 ORG_SUFFIX = re.compile(r"(?:人民政府|政府|委员会|委|办公室|办公厅|局|厅|院|署|管委会|办)$")
-_CLOSING_WORDS = re.compile(r"^(?:特此报告[。.!！]?|[(（]?此件[^。]{0,10}[)）]?|附件[:：].*)$")
 _PUNCT = re.compile(r"[，,。；;：:、]")
 
 
@@ -62,6 +56,8 @@ def is_org_line(text: str) -> bool:
 
 
 def is_closing_line(text: str) -> bool:
+    if RULE_RUN.fullmatch(text):
+        return True  # a `---` rule left in a run-together text's closing (lined text has none: normalize drops them)
     return bool(_CLOSING_WORDS.match(text) or DATE_LINE.match(text) or is_org_line(text))
 
 

@@ -12,7 +12,9 @@ What normalization does (and why):
 - horizontal whitespace is removed (Chinese text has none; OCR inserts it around numbers: `142 个`);
 - a line break survives only where a paragraph really ends (after sentence-final punctuation, around
   headings and short header lines); any other line break, blank lines included, is a page break inside a
-  sentence and is removed, so `完成\\n\\n率` → `完成率` and `83.\\n\\n3%` → `83.3%`.
+  sentence and is removed, so `完成\\n\\n率` → `完成率` and `83.\\n\\n3%` → `83.3%`;
+- text whose line breaks were lost gets virtual ones before its inline headings (`text.reline`): inserted
+  characters with no original character, left out of every span by `to_orig` (`Normalized.relined`).
 
 `Normalized.orig[i]` is the original index of normalized character `i`; spans map back with
 `to_orig(start, end)`. `canon()` is the same folding applied to a free string (used to compare quotes).
@@ -27,15 +29,12 @@ from dataclasses import dataclass, field
 from extractor.text.sentences import PARAGRAPH_END
 from extractor.text.furniture import Furniture, find_furniture
 from extractor.text.glyphs import LOOKALIKES
+from extractor.text.grammar import HEADING_START, ITEM_START as _ITEM_START  # HEADING_START: for text.printed
+from extractor.text.reline import Relined, reline
 from extractor.text.script import simplified
 
 # Sentence-final (or clause-final) characters after which a line break is a real paragraph end.
 _TERMINAL = PARAGRAPH_END | set("”」』）)")
-HEADING_START = re.compile(
-    r"^\s*(?:#+\s*)?(?:第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s*\S|[（(]\d{1,2}[）)]|[\u2460-\u2473]"
-    r"|[一二三四五六七八九十]+是|特此报告|附件)"
-)
-_ITEM_START = re.compile(r"^\s*[一二三四五六七八九十]+是")  # `一是…` opens a paragraph, never a heading
 _HEADER_LINE = re.compile(r"^(?:签发人|主送|抄送|附件)|〔\d{4}〕\d+号$|\d{4}年\d{1,2}月\d{1,2}日(?:印发|印)?$")
 _SHORT_LINE = 40  # header lines, headings and signature lines are short; paragraph fragments are not
 # A heading is a shape, not a length: a marker, then clauses with no sentence-final punctuation. The official
@@ -91,6 +90,7 @@ class Normalized:
     text: str
     orig: list[int]  # len(text) entries: original index of each normalized character
     furniture: Furniture = field(default_factory=Furniture)  # web-page lines left out of `text`
+    relined: Relined | None = None  # virtual line breaks of run-together text (text/reline.py)
     _compact: str | None = field(default=None, repr=False)
     _compact_idx: list[int] | None = field(default=None, repr=False)
 
@@ -98,14 +98,20 @@ class Normalized:
         """Map a normalized span [start, end) to the original span covering the same characters."""
         if not 0 <= start <= end <= len(self.text):
             raise ValueError(f"span [{start}, {end}) outside normalized text of length {len(self.text)}")
+        if self.relined is not None:  # a virtual line break has no original character: never in a span
+            while end > start and end - 1 in self.relined.virtual:
+                end -= 1
         if start == end:
             pos = self.orig[start] if start < len(self.orig) else len(self.original)
             return pos, pos
         return self.orig[start], self.orig[end - 1] + 1
 
     def to_norm(self, orig_pos: int) -> int:
-        """The first normalized position whose original index is ≥ orig_pos."""
-        return bisect_left(self.orig, orig_pos)
+        """The first normalized position whose original index is ≥ orig_pos (a virtual break is skipped)."""
+        pos = bisect_left(self.orig, orig_pos)
+        while self.relined is not None and pos in self.relined.virtual:
+            pos += 1
+        return pos
 
     def norm_span(self, orig_start: int, orig_end: int) -> tuple[int, int]:
         """Map an original span to the normalized span of the characters it contains."""
@@ -190,7 +196,11 @@ def normalize(original: str) -> Normalized:
         if nl < len(original) and pending_break is None:
             pending_break = nl
         offset = nl + 1
-    return Normalized(original=original, text=simplified("".join(out_chars)), orig=out_orig, furniture=furniture)
+    text = simplified("".join(out_chars))
+    relined = reline(text, out_orig, original)  # a report whose line breaks were lost: breaks from its numbering
+    if relined is not None:
+        text, out_orig = relined.text, relined.orig
+    return Normalized(original=original, text=text, orig=out_orig, furniture=furniture, relined=relined)
 
 
 def _keeps_break(prev: str, nxt: str, raw_next: str) -> bool:
