@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from extractor.text.normalize import canon, fullwidth_punctuation
-from extractor.text.sentences import PHRASE_BOUNDS, sentences
+from extractor.text.sentences import CLAUSE_BOUNDS, PHRASE_BOUNDS, PHRASE_END, sentences
 
 # (category, keywords). Order breaks ties: earlier wins.
 _CATEGORY_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
@@ -27,6 +27,13 @@ _CATEGORY_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
 
 _LEAD_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]|[一二三四五六七八九十]+、)\s*")
 _CLAUSE_END = re.compile("[" + "".join(sorted(PHRASE_BOUNDS)) + "]")
+_PHRASE = re.compile("[" + "".join(sorted(PHRASE_END)) + "]")
+_SENTENCE = re.compile("[" + "".join(sorted(CLAUSE_BOUNDS)) + "]")
+# A lead phrase that only says when (`2023年`, `今年以来`, `年内`): the statement starts after it.
+_WHEN = re.compile(r"^(?:(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:度|以来|来|内|上半年|下半年)?|今年以来|近年来|年内|同时|此外|其中)$")
+LEAD_MIN = 12  # a lead phrase shorter than this (`高度重视`, `规范流程`) says too little alone: the next phrase joins it
+_DIGIT = re.compile(r"\d")  # a phrase with a figure is detail (`全年取消审批事项12项`), not the statement
+LEAD_MAX = 24  # … unless that makes it longer than this: a summary is one short statement
 _LEADERSHIP = re.compile(r"第一责任人|党政主要负责|主要负责同志|主要领导|述法")
 
 
@@ -47,10 +54,26 @@ def category(text: str, heading: str | None = None, default: str = "other") -> s
 
 
 def summary(text: str, limit: int = 60) -> str:
-    """The item's lead clause, without its list marker."""
+    """The item's lead statement, without its list marker: the first sentence's phrases (split at `，：`)
+    from the first that is not only a time (`2023年，`), joined (a phrase with a figure is not) until they reach LEAD_MIN characters —
+    never past the sentence (`。；`), never past LEAD_MAX or `limit`."""
     body = _LEAD_MARKER.sub("", canon(text))
-    lead = _CLAUSE_END.split(body, maxsplit=1)[0]
+    first = _SENTENCE.split(body, maxsplit=1)[0]
+    phrases = [p for p in _PHRASE.split(first) if p.strip()]
+    while len(phrases) > 1 and _WHEN.match(phrases[0].strip()):
+        phrases.pop(0)
+    lead = phrases[0] if phrases else ""
+    for more in phrases[1:]:
+        if len(lead) >= LEAD_MIN or len(lead) + 1 + len(more) > min(limit, LEAD_MAX) or _DIGIT.search(more):
+            break
+        lead = f"{lead}，{more}"
     return fullwidth_punctuation((lead or body)[:limit])
+
+
+def lead_clause(text: str, limit: int = 60) -> str:
+    """The item's first phrase alone (up to the first `，。；：`), without its list marker."""
+    body = _LEAD_MARKER.sub("", canon(text))
+    return (_CLAUSE_END.split(body, maxsplit=1)[0] or body)[:limit]
 
 
 def _bare(text: str) -> str:
@@ -62,8 +85,8 @@ def is_heading_echo(answer: str, heading: str | None, text: str) -> bool:
     the item itself does not open with that heading: a summary that cannot tell siblings apart."""
     if not heading:
         return False
-    said, head = _bare(answer), _bare(summary(heading, limit=200))
-    return bool(head) and said == head and _bare(summary(text, limit=200)) != head
+    said, head = _bare(answer), _bare(lead_clause(heading, limit=200))
+    return bool(head) and said == head and _bare(lead_clause(text, limit=200)) != head
 
 
 def leadership_sentences(text: str, a: int = 0, b: int | None = None) -> list[tuple[int, int]]:
