@@ -185,6 +185,14 @@ class EvalResult:
         return gate_failures(summary, self.floors, self.constant, self.suite.known_at_floor,
                              model_decided(self.attribution()))
 
+    def stale_known_at_floor(self) -> list[str]:
+        """Fields the suite lists as known at their floor that this run lifts above it: the entry is stale."""
+        from extractor.evaluation.floors import gate_failures, model_decided
+
+        at_floor = {f.field for f in gate_failures(scoring.summarize(self.reports()), self.floors, self.constant, (),
+                                                   model_decided(self.attribution()))}
+        return [f for f in self.suite.known_at_floor if f not in at_floor]
+
     def attribution(self) -> dict[str, dict]:
         """Per field and source (model, rules): items, matched, right and the accuracy of the matched."""
         out: dict[str, dict] = {}
@@ -237,6 +245,7 @@ class EvalResult:
             "floor_errors": self.floor_errors,
             "floor_gate": [f.to_dict() for f in self.gate_failures()] if self.floors else [],
             "known_at_floor": self.suite.known_at_floor,
+            "known_at_floor_stale": self.stale_known_at_floor() if self.floors else [],
             "in_sample": self.suite.in_sample,
             "in_sample_reason": self.suite.in_sample_reason,
             "attribution": self.attribution(),
