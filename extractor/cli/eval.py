@@ -321,11 +321,11 @@ def gate_lines(log: dict) -> list[tuple[str, str]]:
 def render_gate(log: dict) -> bool:
     """The gate lines as plain text (a narrow terminal or a CI log never cuts them); True when it failed."""
     for text, style in gate_lines(log):
-        out.print(Text(text, style=style), soft_wrap=True)
+        out.print(Text(text, style=style), soft_wrap=not out.is_terminal)  # a terminal wraps it, a log keeps it whole
     failed = log.get("floor_gate") or []
     if failed:
         out.print(Text(f"✗ {len(failed)} field(s) at or below their floors: "
-                       f"{', '.join(f['field'] for f in failed)}", style="bold red"), soft_wrap=True)
+                       f"{', '.join(f['field'] for f in failed)}", style="bold red"), soft_wrap=not out.is_terminal)
     return bool(failed)
 
 
