@@ -7,13 +7,18 @@ import json
 from pathlib import Path
 
 import pytest
+from evalfixtures import SOURCE, gold_report
 from typer.testing import CliRunner
 
-from evalfixtures import SOURCE, gold_report
 from extractor.cli.app import app
 from extractor.config import Config
 from extractor.evaluation import floors, suites
-from extractor.evaluation.floors import FloorFailure, gate_failures, model_decided, quote_copy_prediction
+from extractor.evaluation.floors import (
+    FloorFailure,
+    gate_failures,
+    model_decided,
+    quote_copy_prediction,
+)
 from extractor.evaluation.summaries import acceptable, length_budget, summary_score
 from extractor.labeling import rules
 

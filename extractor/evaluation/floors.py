@@ -182,8 +182,9 @@ def model_decided(attribution: dict[str, dict]) -> set[str]:
 def gate_failures(summary: dict[str, dict], floors: dict[str, dict], constant: Iterable[str] = (),
                   known_at_floor: Iterable[str] = (), model_fields: Iterable[str] = ()) -> list[FloorFailure]:
     """Each scored field (and the headline) whose gated score is at or below its best floor: empty,
-    majority, quote copy (QUOTE_COPY_GATES), and the rules backend for a field the model decided. A floor of 1.0, a field
-    whose gold is constant across the suite and a field the suite lists as known at its floor never gate."""
+    majority, quote copy (QUOTE_COPY_GATES), and the rules backend for a field the model decided. A floor
+    of 1.0, a field whose gold is constant across the suite and one the suite lists as known at its floor
+    never gate."""
     skip, model_fields = {*constant, *known_at_floor, "grounding", "overall"}, set(model_fields)
     failures = []
     for fname, vals in summary.items():
