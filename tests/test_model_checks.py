@@ -178,8 +178,10 @@ def test_a_blank_model_summary_falls_back_to_the_rules_lead_clause_without_a_not
 def test_the_rules_summary_is_the_lead_clause_without_its_marker():
     from extractor.labeling import rules
 
-    assert rules.summary("一是加强执法监督，开展案卷评查。") == "加强执法监督"
+    assert rules.summary("一是全面加强行政执法监督工作，开展案卷评查。") == "全面加强行政执法监督工作"
     assert rules.summary("（二）推进数字政府建设") == "推进数字政府建设"
+    # a lead phrase under 12 characters says too little alone: the next phrase of its sentence joins it
+    assert rules.summary("一是加强执法监督，开展案卷评查。") == "加强执法监督，开展案卷评查"
 
 
 def test_with_a_pool_the_calls_go_through_it_and_progress_names_each_calls_section():

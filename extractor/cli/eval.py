@@ -301,6 +301,9 @@ def gate_lines(log: dict) -> list[tuple[str, str]]:
         said = "in-sample" if log["in_sample"] else "held out"
         reason = f": {log['in_sample_reason']}" if log.get("in_sample_reason") else ""
         lines.append((f"suite {log['suite']} is {said}{reason}", "yellow" if log["in_sample"] else "green"))
+    else:
+        lines.append((f"suite {log['suite']}: its file does not say whether it is in-sample (in_sample = true|false)",
+                      "yellow"))
     by_n = log.get("quote_copy_by_n") or {}
     if by_n:
         each = ", ".join(f"N={n} {_fmt((v.get('headline') or {}).get('score'))}" for n, v in by_n.items())
