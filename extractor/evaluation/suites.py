@@ -177,22 +177,6 @@ class EvalResult:
     floor_errors: dict[str, str] = field(default_factory=dict)
     quote_copy_by_n: dict[str, dict] = field(default_factory=dict)  # N -> suite means of the first-N copy
 
-    def gate_failures(self) -> list:
-        """Fields at or below their best floor (floors.gate_failures): the eval exits 1 on them."""
-        from extractor.evaluation.floors import gate_failures, model_decided
-
-        summary = scoring.summarize(self.reports())
-        return gate_failures(summary, self.floors, self.constant, self.suite.known_at_floor,
-                             model_decided(self.attribution()))
-
-    def stale_known_at_floor(self) -> list[str]:
-        """Fields the suite lists as known at their floor that this run lifts above it: the entry is stale."""
-        from extractor.evaluation.floors import gate_failures, model_decided
-
-        at_floor = {f.field for f in gate_failures(scoring.summarize(self.reports()), self.floors, self.constant, (),
-                                                   model_decided(self.attribution()))}
-        return [f for f in self.suite.known_at_floor if f not in at_floor]
-
     def attribution(self) -> dict[str, dict]:
         """Per field and source (model, rules): items, matched, right and the accuracy of the matched."""
         out: dict[str, dict] = {}
@@ -222,8 +206,10 @@ class EvalResult:
         return {doc_id: m for doc_id, s in self.scores.items() if (m := s.misses())}
 
     def log(self) -> dict:
+        from extractor.evaluation.floors import log_gate_failures
+
         reports = {doc_id: _rounded(numbers) for doc_id, numbers in self.reports().items()}
-        return {
+        log = {
             "version": LOG_VERSION,
             "suite": self.suite.name,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -243,13 +229,17 @@ class EvalResult:
             "floors": {name: _rounded(numbers) for name, numbers in self.floors.items()},
             "quote_copy_by_n": {n: _rounded(numbers) for n, numbers in self.quote_copy_by_n.items()},
             "floor_errors": self.floor_errors,
-            "floor_gate": [f.to_dict() for f in self.gate_failures()] if self.floors else [],
             "known_at_floor": self.suite.known_at_floor,
-            "known_at_floor_stale": self.stale_known_at_floor() if self.floors else [],
             "in_sample": self.suite.in_sample,
             "in_sample_reason": self.suite.in_sample_reason,
             "attribution": self.attribution(),
         }
+        # The gate from the log's own (rounded) numbers: what --baseline recomputes from the saved file.
+        known = self.suite.known_at_floor
+        log["floor_gate"] = [f.to_dict() for f in log_gate_failures(log, known)] if self.floors else []
+        at_floor = {f.field for f in log_gate_failures(log, ())} if self.floors else set(known)
+        log["known_at_floor_stale"] = [f for f in known if f not in at_floor]  # lifted off its floor: gate it again
+        return log
 
 
 def _rounded(numbers: dict[str, dict]) -> dict[str, dict]:
