@@ -31,8 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = sorted([*(ROOT / "extractor" / "labeling").glob("*.py"), ROOT / "extractor" / "structure" / "parts.py",
-                  *(ROOT / "extractor" / "evaluation").glob("*.py")])
-TESTS = ["tests/test_scoring.py", "tests/test_eval_typed.py", "tests/test_model_checks.py", "tests/test_labeling.py",
+                  *(ROOT / "extractor" / "evaluation").glob("*.py"), ROOT / "extractor" / "grounding.py"])
+# Fast, targeted files first: with -x a mutant is killed at the first failing test, so order is run time only.
+TESTS = ["tests/test_eval_floors_gate.py", "tests/test_grounding.py", "tests/test_summaries.py", "tests/test_scoring.py", "tests/test_eval_typed.py", "tests/test_model_checks.py", "tests/test_labeling.py",
          "tests/test_parts.py", "tests/test_review_gold.py", "tests/test_eval_gate.py", "tests/test_eval_cli.py",
          "tests/test_extract_endpoint.py", "tests/test_eval_model_gate.py"]
 COPY = ("extractor", "schemas", "tests", "evals", "seeds", "prompts", "pyproject.toml")
@@ -92,6 +93,36 @@ SEMANTIC = [
            '"measures": [blank(m, category=measure_cat) for m in gold.measures],', '"measures": [blank(m) for m in gold.measures],'),
     Mutant("sections-part-not-compared", "extractor/evaluation/items.py",
            "right[p] = g_tops[g].part == p_tops[p].part", "right[p] = True"),
+    # issue 28: summaries under a length budget, the quote-copy floor, the floors gate, the final grounding filter
+    Mutant("summary-length-budget-dropped", "extractor/evaluation/summaries.py",
+           "return recall if length <= budget else 0.0", "return recall"),
+    Mutant("budget-ignores-gold-length", "extractor/evaluation/summaries.py",
+           'max(round(BUDGET_FACTOR * _length(gold_summary or "")), BUDGET_MIN)', "BUDGET_MIN"),
+    Mutant("quote-copy-keeps-the-runs-summaries", "extractor/evaluation/floors.py",
+           '{"summary": "".join(item.evidence.quote.split())[:n]}', "{}"),
+    Mutant("quote-copy-floor-is-the-worst-n", "extractor/evaluation/floors.py",
+           "vals[key] > best[fname][key]", "vals[key] < best[fname][key]"),
+    Mutant("floor-gate-never-fails", "extractor/evaluation/floors.py", "if score <= best + _EPS:", "if False:"),
+    Mutant("floor-of-one-gates", "extractor/evaluation/floors.py", " and v < 1.0 - _EPS]", "]"),
+    Mutant("known-at-floor-gated", "extractor/evaluation/floors.py",
+           'skip, model_fields = {*constant, *known_at_floor, "grounding", "overall"}',
+           'skip, model_fields = {*constant, "grounding", "overall"}'),
+    Mutant("constant-fields-gated", "extractor/evaluation/floors.py",
+           'skip, model_fields = {*constant, *known_at_floor, "grounding", "overall"}',
+           'skip, model_fields = {*known_at_floor, "grounding", "overall"}'),
+    Mutant("rules-floor-gates-every-field", "extractor/evaluation/floors.py",
+           '(n != "rules" or fname in model_fields)', "True"),
+    Mutant("gate-failure-exits-0", "extractor/cli/eval.py",
+           "or result.errors or gate_failed:", "or result.errors:"),
+    Mutant("failing-run-saved-as-baseline", "extractor/cli/eval.py",
+           "if path == save_baseline and gate_failed:", "if False:"),
+    Mutant("failing-baseline-accepted", "extractor/cli/eval.py",
+           '    if failures:\n        raise InputError(f"baseline {path} fails', '    if False:\n        raise InputError(f"baseline {path} fails'),
+    Mutant("final-grounding-filter-removed", "extractor/pipeline.py",
+           "_with_pages(_drop_ungrounded(report, doc), doc.page_starts)", "_with_pages(report, doc.page_starts)"),
+    Mutant("is-grounded-always-true", "extractor/grounding.py",
+           'return canon(original[evidence.start : evidence.end]) == canon(evidence.quote) != ""', "return True"),
+    Mutant("rules-lead-phrase-never-joined", "extractor/labeling/rules.py", 'lead = f"{lead}，{more}"', "break"),
 ]
 
 _FLIP = {ast.GtE: ">", ast.Gt: ">=", ast.LtE: "<", ast.Lt: "<=", ast.Eq: "!=", ast.NotEq: "==", ast.In: "not in",

@@ -10,6 +10,14 @@ from fakeserver import FakeOpenAI
 from reviewfixtures import require_browser
 
 
+@pytest.fixture(autouse=True)
+def _wide_fixed_terminal(monkeypatch):
+    """Every test sees the same console width, whatever terminal (or CI) runs it: rich reads COLUMNS when it
+    lays out, so an exported COLUMNS=60 would otherwise wrap the text tests read. A test about layout sets
+    its own width (env={"COLUMNS": …} or a Console of a given width); others assert on data or whole lines."""
+    monkeypatch.setenv("COLUMNS", "1000")
+
+
 @pytest.fixture
 def fake_openai():
     """A fake OpenAI-compatible server on 127.0.0.1 (see tests/fakeserver.py), stopped after the test."""

@@ -125,7 +125,7 @@ def test_json_log_is_versioned_per_report_and_field(workspace):
         assert numbers["metadata"]["score"] == 1.0 and numbers["headline"]["score"] == 1.0
         assert numbers["grounding"]["share"] == 1.0 and numbers["overall"]["score"] == 1.0
     assert log["summary"]["overall"]["score"] == 1.0 and log["summary"]["headline"]["score"] == 1.0
-    assert set(log["floors"]) == {"empty", "majority", "rules"}
+    assert set(log["floors"]) == {"empty", "majority", "quote_copy", "rules"}
     assert log["floors"]["empty"]["headline"]["score"] <= 0.05
 
 

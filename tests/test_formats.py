@@ -264,13 +264,15 @@ def test_a_missing_reader_library_is_a_one_line_error_naming_the_extra(monkeypat
 
 
 def test_a_gold_made_on_a_pdf_is_checked_against_its_layer_added_and_scored(report_pdf, tmp_path):
+    from extractor.labeling.rules import lead_clause
+
     out = tmp_path / "out" / "qingsong.json"
     assert runner.invoke(app, ["extract", str(report_pdf), "--backend", "rules", "-q", "-o", str(out)]).exit_code == 0
     gold = json.loads(out.read_text(encoding="utf-8"))
     gold.update(_labeling="made-up report for the format tests; rules output taken as is", run=None, quality=[])
     for key in ("measures", "problems", "rectifications", "plans", "leadership_duties"):
-        for item in gold[key]:  # the key terms eval scores summaries by: here the quote's opening words
-            item["summary_terms"] = [item["evidence"]["quote"][:6]]
+        for item in gold[key]:  # the key terms eval scores summaries by: here the opening words after the marker
+            item["summary_terms"] = [lead_clause(item["evidence"]["quote"])[:4]]
     out.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
     checked = runner.invoke(app, ["gold", "check", str(out), "--source", str(report_pdf)])
     assert checked.exit_code == 0, checked.output  # every quote at its offsets in the PDF's text layer

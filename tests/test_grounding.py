@@ -44,3 +44,39 @@ def test_numbers_in_a_summary_must_come_from_the_source():
     source = "对16个部门的1085项权责事项进行了动态调整"
     assert invented_numbers("调整16个部门1085项权责事项", source) == []
     assert invented_numbers("调整17个部门权责事项", source) == ["17"]
+
+
+def test_the_pipelines_last_check_drops_an_item_whose_evidence_is_not_at_its_offsets(tmp_path, monkeypatch):
+    """The final grounding filter (pipeline._drop_ungrounded) is the last line: whatever a stage gets wrong — a
+    model's answer whose quote is not the text at its offsets, an offset mapped one place off — never reaches
+    the output. A labeler that returns such items stands in for that stage."""
+    from extractor import pipeline
+    from extractor.config import Config
+    from madeup import PLAIN
+
+    real = pipeline.Labeler
+
+    class Slipping(real):
+        def run(self, outline, quantities):
+            out = super().run(outline, quantities)
+            first, second = out.measures[0], out.measures[1]
+            shifted = first.evidence.model_copy(update={"start": first.evidence.start + 1, "end": first.evidence.end + 1})
+            invented = second.evidence.model_copy(update={"quote": "这句话不在报告原文里"})
+            out.measures[0] = first.model_copy(update={"evidence": shifted})
+            out.measures[1] = second.model_copy(update={"evidence": invented, "decided_by": "model"})
+            return out
+
+    source = tmp_path / "report.txt"
+    source.write_text(PLAIN, encoding="utf-8")
+    config = Config(backend="rules", cache_dir=tmp_path / "cache")
+    whole = pipeline.extract(source, config)
+    monkeypatch.setattr(pipeline, "Labeler", Slipping)
+    report = pipeline.extract(source, config)
+    assert len(report.measures) == len(whole.measures) - 2
+    assert [m.evidence for m in report.measures] == [m.evidence for m in whole.measures[2:]]
+    notes = [n for n in report.quality if n.kind == "ungrounded_item"]
+    assert [n.quote for n in notes] == [whole.measures[0].evidence.quote[:80], "这句话不在报告原文里"]
+    text = source.read_text(encoding="utf-8")
+    assert all(is_grounded(text, item.evidence) for name in ("measures", "metrics", "problems", "plans",
+                                                               "rectifications", "leadership_duties")
+               for item in getattr(report, name))

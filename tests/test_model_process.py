@@ -169,25 +169,48 @@ def test_the_worker_keeps_stray_prints_out_of_its_answers(monkeypatch):
     assert refused == {"error": "ValueError: bad request"}
 
 
+NEEDS_LOCAL = pytest.mark.skipif(__import__("importlib").util.find_spec("llama_cpp") is None,
+                                 reason="needs the local extra (llama-cpp-python): doctor reports it missing")
+
+
+def _doctor(fake_worker) -> tuple[int, dict]:
+    """The doctor's checks as data (--json), never its table: a table wraps with the terminal's width and the
+    length of this CPU's flag string."""
+    result = CliRunner().invoke(app, ["doctor", "--backend", "local", "--model-path", str(fake_worker.model_path),
+                                      "--json"])
+    return result.exit_code, json.loads(result.stdout)
+
+
+@NEEDS_LOCAL
 def test_doctor_shows_the_cpu_the_build_and_a_probe_that_catches_a_crash(fake_worker, monkeypatch):
-    args = ["doctor", "--backend", "local", "--model-path", str(fake_worker.model_path)]
+    monkeypatch.setattr(local, "cpu_flags", lambda: {"avx2", "amx_int8", "amx_tile"})  # not this machine's CPU
     monkeypatch.setenv("FAKE_WORKER_MODE", "ok")
-    result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
-    assert result.exit_code == 0, result.output
-    assert "AVX2" in result.output and "AMX" in result.output and "AMX_INT8 = 1" in result.output
-    assert "probe" in result.output and "ok" in result.output
+    code, doc = _doctor(fake_worker)
+    assert code == 0 and doc["ok"] is True, doc
+    assert doc["checks"]["CPU"] == "AVX2 yes, AVX-512 no, AMX yes (amx_int8 amx_tile)"
+    assert doc["checks"]["llama.cpp build"] == "AVX2 = 1 | AMX_INT8 = 1"
+    assert doc["checks"]["probe"].startswith("ok: loaded in")
     monkeypatch.setenv("FAKE_WORKER_MODE", "crash_on_load")
-    result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
-    assert result.exit_code == 1 and "SIGSEGV" in result.output, result.output
+    code, doc = _doctor(fake_worker)
+    assert code == 1 and doc["exit_code"] == 1 and "SIGSEGV" in doc["checks"]["probe"], doc
 
 
+@NEEDS_LOCAL
 def test_doctor_says_when_only_the_safe_setting_works(fake_worker, monkeypatch):
+    monkeypatch.setattr(local, "cpu_flags", lambda: {"avx2", "avx512f", "amx_bf16", "amx_int8", "amx_tile"})
     monkeypatch.setenv("FAKE_WORKER_MODE", "crash_on_load_unless_safe")
     monkeypatch.setenv("FAZHI_LLAMA_EXTRA_BUFTS", "1")
-    result = CliRunner().invoke(app, ["doctor", "--backend", "local", "--model-path", str(fake_worker.model_path)],
-                                env={"COLUMNS": "200"})
-    assert result.exit_code == 0, result.output
-    assert "crashed with extra buffer types" in result.output and "ok without them" in result.output
+    code, doc = _doctor(fake_worker)
+    assert code == 0, doc
+    probe = doc["checks"]["probe"]
+    assert probe.startswith("crashed with extra buffer types") and "; ok without them: loaded in" in probe
+
+
+def test_doctor_without_the_local_extra_says_so_and_exits_1(fake_worker, monkeypatch):
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # `import llama_cpp` fails, installed or not
+    code, doc = _doctor(fake_worker)
+    assert code == 1 and doc["ok"] is False
+    assert doc["checks"]["llama-cpp-python"].startswith("not installed") and "probe" not in doc["checks"]
 
 
 @pytest.mark.skipif(__import__("importlib").util.find_spec("llama_cpp") is None, reason="needs the local extra")

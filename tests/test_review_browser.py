@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from extractor.cli.app import app
+from extractor.labeling.rules import lead_clause
 from extractor.review.batch_index import review_folder
 from extractor.review.gold import check_gold
 from reviewfixtures import HOSTILE, hostile_report, seed_batch
@@ -218,7 +219,7 @@ def test_edits_in_the_page_download_as_gold_that_checks_and_scores(browser, seed
     data = json.loads(suite_gold.read_text(encoding="utf-8"))
     for key in ("measures", "problems", "rectifications", "plans", "leadership_duties"):
         for item in data[key]:  # the reviewer's terms: here a piece of each item's own quote
-            item["summary_terms"] = ["".join(item["evidence"]["quote"].split())[2:6]]
+            item["summary_terms"] = [lead_clause(item["evidence"]["quote"])[:4]]  # opening words after the marker
     suite_gold.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     scored = runner.invoke(app, ["eval", "--suite", str(suite), "--backend", "rules", "--json", str(log_path)])
     assert scored.exit_code == 0, scored.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -20,6 +21,7 @@ def doctor(
     config: Config,
     probe: bool = typer.Option(True, "--probe/--no-probe",
                                help="Local backend: load the model in its own process and run one tiny completion."),
+    as_json: bool = typer.Option(False, "--json", help="Print the checks as one JSON object (name -> plain text) instead of a table."),
 ) -> None:
     """Say which backend and model a run would use, whether the model file or endpoint is ready, threads.
 
@@ -30,11 +32,7 @@ def doctor(
     Exit codes: 0 ready; 1 the local model is missing or broken (or crashed in the probe); 2 the endpoint
     cannot work (no key for the OpenAI API, refused, unreachable, or the key rejected).
     """
-    from rich.table import Table
-
-    table = Table(show_header=False)
-    table.add_column(overflow="fold", no_wrap=False)
-    table.add_column(overflow="fold")
+    table = Rows()
     table.add_row("backend", config.resolved_backend)
     table.add_row("model", str(config.model_name))
     table.add_row("cache dir", str(config.cache_path))
@@ -87,11 +85,42 @@ def doctor(
                     ok = False
     if ok and probe and config.spec.embedded:
         ok = _probe(config, table)
-    out.print(table)
-    raise typer.Exit(0 if ok else exit_code)
+    code = 0 if ok else exit_code
+    if as_json:
+        out.file.write(json.dumps({"ok": ok, "exit_code": code, "checks": table.plain()}, ensure_ascii=False) + "\n")
+        out.file.flush()
+    else:
+        out.print(table.render())
+    raise typer.Exit(code)
 
 
-def _probe(config: Config, table) -> bool:
+class Rows:
+    """The doctor's checks as data, in order: name -> rich-markup text. Rendered as a table on screen, as plain
+    text under --json (what scripts and tests read: a table's wrapping depends on the terminal's width)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str]] = []
+
+    def add_row(self, name: str, value: str) -> None:
+        self.rows.append((name, value))
+
+    def plain(self) -> dict[str, str]:
+        from rich.text import Text
+
+        return {name: Text.from_markup(value).plain for name, value in self.rows}
+
+    def render(self):
+        from rich.table import Table
+
+        table = Table(show_header=False)
+        table.add_column(overflow="fold", no_wrap=False)
+        table.add_column(overflow="fold")
+        for name, value in self.rows:
+            table.add_row(name, value)
+        return table
+
+
+def _probe(config: Config, table: Rows) -> bool:
     """Start the model process with a probe completion; a crash is shown with its signal, and where the crash
     came with llama.cpp's extra buffer types on, the probe is repeated without them (what a run falls back to)."""
     from extractor.model import local

@@ -2,9 +2,10 @@
 
 Thin like the rest of the CLI: parses options, calls `extractor.evaluation.suites`, renders tables.
 Exit codes: 0 = scored (and no regression against `--baseline`); 1 = a document could not be scored (its
-gold, source or prediction failed to load, or the prediction is of other bytes), a score dropped by more
+gold, source or prediction failed to load, or the prediction is of other bytes), a field is at or below its
+best floor (the floors gate: the outputs are still written, but not as a baseline), a score dropped by more
 than its tolerance, a document newly failed, or a document of the baseline is missing; 2 = bad options, a
-missing suite or baseline, or no gold to score against.
+missing suite or baseline, a baseline that fails the floors gate, or no gold to score against.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from extractor.evaluation.choose import CHOICE_SUITES, run_choice
 from extractor.evaluation.compare import gate
 from extractor.evaluation.repeat import spread
 from extractor.cli.eval_compare import judged_by, render_choices, render_spread
+from extractor.evaluation.floors import log_gate_failures
 from extractor.cli.options import config_options, console, fail, out
 from extractor.config import Config
 from extractor.errors import FazhiError, InputError
@@ -39,7 +41,8 @@ CAPTION = ("F1 = span-only (the item is found); typed = F1 counting a match only
            "headline = mean typed score (fields constant across the suite left out); overall = span-only mean. "
            "acc = category (measures, plans), cause (problems), indicator (metrics), part (sections) accuracy; "
            "fields/parts right (metadata, compliance); grounded/checked. sum = share of summaries carrying the "
-           "gold key terms (metric names acceptable).")
+           "gold key terms within a length budget, 1.5 × the gold summary's length (metric names acceptable). "
+           "A field at or below its best floor fails the eval (the floors gate).")
 HEAD = ("gold", "pred", "P", "R", "F1", "typed", "acc", "sum", "score")
 _ACC = {"measures": "category_accuracy", "plans": "category_accuracy", "problems": "cause_accuracy",
         "metrics": "indicator_accuracy", "sections": "part_accuracy"}
@@ -80,7 +83,7 @@ def eval_command(
         if choose_fields:
             return _choose(config, choose_on)
         the_suite = evaluate.load_suite(suite)
-        base_log = _read_log(baseline) if baseline else None  # before the run: a bad path should not cost one
+        base_log = _read_log(baseline, the_suite) if baseline else None  # before the run: a bad path should not cost one
         if pred_dir is not None:
             if ignored := _options_given(config):
                 console.print(f"[yellow]note:[/] --pred-dir scores saved predictions; ignored: {', '.join(ignored)}",
@@ -110,10 +113,16 @@ def eval_command(
             comparison = gate(evaluate.compare(base_log, log, the_suite.tolerances), base_log, log,
                               the_suite.tolerances)  # intervals where the suite has enough documents
             render_comparison(comparison, baseline)
+        gate_failed = render_gate(log)
         for path in (json_out, save_baseline):
-            if path is not None:
-                atomic_write_json(path, log)
-                console.print(f"wrote {path}", highlight=False)
+            if path is None:
+                continue
+            if path == save_baseline and gate_failed:
+                console.print(Text(f"not saved as a baseline: {path} (a run that fails the floors gate is no baseline; "
+                                   f"--json FILE writes its log)", style="bold red"), soft_wrap=True)
+                continue
+            atomic_write_json(path, log)
+            console.print(f"wrote {path}", highlight=False)
         if html is not None:
             from extractor.review.eval_page import write_eval_page
 
@@ -121,7 +130,7 @@ def eval_command(
             console.print(f"wrote {html}", highlight=False)
     except FazhiError as err:
         raise fail(err)
-    if (comparison is not None and comparison.failed) or result.errors:
+    if (comparison is not None and comparison.failed) or result.errors or gate_failed:
         raise typer.Exit(1)
 
 
@@ -134,7 +143,7 @@ def _options_given(config: Config) -> list[str]:
             if getattr(config, name) != getattr(plain, name)]
 
 
-def _read_log(path: Path) -> dict:
+def _read_log(path: Path, suite: evaluate.Suite) -> dict:
     try:
         log = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -143,7 +152,19 @@ def _read_log(path: Path) -> dict:
         raise InputError(f"baseline {path} is not an eval log: {exc}") from exc
     if not isinstance(log, dict):
         raise InputError(f"baseline {path} is not an eval log (not a JSON object)")
-    evaluate.check_log_version(log, f"baseline {path}")  # before the run: a model run of minutes for nothing
+    # Before the run: a model run of minutes for nothing. A log of the old format has no quote-copy floor,
+    # but the floors it has still decide whether it was ever a baseline worth holding a run to.
+    failures = log_gate_failures(log, suite.known_at_floor)
+    refused = (f"; and it fails the floors gate, so it is refused as a baseline: "
+               f"{'; '.join(f.message() for f in failures)}") if failures else ""
+    try:
+        evaluate.check_log_version(log, f"baseline {path}")
+    except InputError as err:
+        raise InputError(f"{err.message}{refused}", hint=err.hint) from None
+    if failures:
+        raise InputError(f"baseline {path} fails the floors gate, so it is refused as a baseline: "
+                         f"{'; '.join(f.message() for f in failures)}",
+                         hint="a baseline must be above its floors: fix the run, then --save-baseline FILE")
     return log
 
 
@@ -214,12 +235,14 @@ def _table(title: str, first: Optional[str], narrow: bool = False, head=HEAD) ->
     return table
 
 
-FLOOR_HEAD = ("this run", "empty", "majority", "rules")
+FLOOR_HEAD = ("this run", "empty", "majority", "quote copy", "rules")
+FLOOR_NAMES = ("empty", "majority", "quote_copy", "rules")
 ATTR_HEAD = ("model n", "model acc", "rules n", "rules acc")
 
 
 def floor_rows(log: dict) -> list[tuple[str, list]]:
-    """Per field: this run's gated score beside the empty, constant-majority and rules-backend floors."""
+    """Per field: this run's gated score beside the empty, constant-majority, quote-copy (summarised fields
+    and the headline: the best N) and rules-backend floors."""
     floors, summary = log.get("floors") or {}, log["summary"]
     rows = []
     for fname in ROW_ORDER:
@@ -227,7 +250,7 @@ def floor_rows(log: dict) -> list[tuple[str, list]]:
             continue
         key = scoring.primary_key(fname)
         rows.append((fname, [_num(summary[fname].get(key), bold=True),
-                             *(_num((floors.get(f) or {}).get(fname, {}).get(key)) for f in ("empty", "majority", "rules"))]))
+                             *(_num((floors.get(f) or {}).get(fname, {}).get(key)) for f in FLOOR_NAMES)]))
     return rows
 
 
@@ -286,7 +309,8 @@ def render_scores(log: dict) -> None:
                 table.add_row(SHORT_FIELDS.get(fname, fname) if narrow else fname, *_cells(fname, summary[fname]))
         out.print(table)
         for title, head, rows in (
-            ("floors: empty prediction, constant majority, rules backend", FLOOR_HEAD, floor_rows(log)),
+            ("floors: empty prediction, constant majority, quote copy (best N), rules backend", FLOOR_HEAD,
+             floor_rows(log)),
             ("attribution (decided_by): items and accuracy", ATTR_HEAD, attribution_rows(log))):
             if rows:
                 extra = _table(title, None, narrow=narrow, head=head)
@@ -302,6 +326,45 @@ def render_scores(log: dict) -> None:
         console.print(Text(f"skipped {doc_id}: {reason}", style="yellow"))
     for doc_id in log["partial"]:
         console.print(Text(f"partial {doc_id}: a section failed; scored as extracted", style="yellow"))
+
+
+def gate_lines(log: dict) -> list[tuple[str, str]]:
+    """(text, style) lines under the scores: whether the suite is in-sample, the quote copy per N, the
+    fields known at their floor, and each field the floors gate fails."""
+    lines = []
+    if log.get("in_sample") is not None:
+        said = "in-sample" if log["in_sample"] else "held out"
+        reason = f": {log['in_sample_reason']}" if log.get("in_sample_reason") else ""
+        lines.append((f"suite {log['suite']} is {said}{reason}", "yellow" if log["in_sample"] else "green"))
+    else:
+        lines.append((f"suite {log['suite']}: its file does not say whether it is in-sample (in_sample = true|false)",
+                      "yellow"))
+    by_n = log.get("quote_copy_by_n") or {}
+    if by_n:
+        each = ", ".join(f"N={n} {_fmt((v.get('headline') or {}).get('score'))}" for n, v in by_n.items())
+        lines.append((f"quote copy (each summary = the first N characters of its quote), headline: {each}", "dim"))
+    stale = set(log.get("known_at_floor_stale") or ())
+    for fname, reason in (log.get("known_at_floor") or {}).items():
+        if fname in stale:
+            lines.append((f"known_at_floor lists {fname}, but this run is above its floors: remove the entry from "
+                          f"the suite file so the field is gated", "yellow"))
+        else:
+            lines.append((f"known at its floor, not gated: {fname} ({reason})", "yellow"))
+    for f in log.get("floor_gate") or []:
+        lines.append((f"floor gate: {f['field']} {f['score']:.3f} is at or below its {f['floor'].replace('_', ' ')} "
+                      f"floor {f['floor_score']:.3f}", "bold red"))
+    return lines
+
+
+def render_gate(log: dict) -> bool:
+    """The gate lines as plain text (a narrow terminal or a CI log never cuts them); True when it failed."""
+    for text, style in gate_lines(log):
+        out.print(Text(text, style=style), soft_wrap=not out.is_terminal)  # a terminal wraps it, a log keeps it whole
+    failed = log.get("floor_gate") or []
+    if failed:
+        out.print(Text(f"✗ {len(failed)} field(s) at or below their floors: "
+                       f"{', '.join(f['field'] for f in failed)}", style="bold red"), soft_wrap=not out.is_terminal)
+    return bool(failed)
 
 
 def _markdown(title: str, names: dict, reports: dict, summary: dict, log: dict) -> None:

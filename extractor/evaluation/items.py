@@ -14,15 +14,17 @@ from typing import Optional
 from extractor.evaluation.matching import (
     IOU_MIN, MatchScore, Miss, _span_affinity, attribute, char_f1, greedy_match, iou, mean, misses_of,
 )
-from extractor.evaluation.summaries import MissingTerms, acceptable, term_recall
+from extractor.evaluation.summaries import MissingTerms, acceptable, summary_score, term_recall
 
 CATEGORY_FIELDS = frozenset({"measures", "plans"})
 CAUSE_TEXT_MIN = 0.8  # char-F1 of a cause with gold's: the same clause, give or take its label
 
 
-def summary_recall(field_name: str, g, p) -> float:
+def summary_recall(field_name: str, g, p) -> tuple[float, float]:
+    """(term recall, score under the length budget) of a matched item's summary (summaries.py)."""
     try:
-        return term_recall(p.summary, g.summary_terms, g.evidence.quote)
+        return (term_recall(p.summary, g.summary_terms, g.evidence.quote),
+                summary_score(p.summary, g.summary_terms, g.evidence.quote, g.summary))
     except MissingTerms as exc:
         raise MissingTerms(f"{field_name}: gold item {_clip(g.evidence.quote)!r}: {exc}") from None
 
@@ -42,7 +44,7 @@ def score_items(field_name: str, gold: list, pred: list) -> MatchScore:
     misses = misses_of(field_name, gold, pred, pairs, label=lambda it: it.summary)
     extra: dict[str, Optional[float]] = {}
     right: dict[int, bool] = {}
-    recalls, cats, causes = [], [], []
+    recalls, summaries, cats, causes = [], [], [], []
     for g, p in pairs:
         gi, pi = gold[g], pred[p]
         why = []
@@ -50,9 +52,12 @@ def score_items(field_name: str, gold: list, pred: list) -> MatchScore:
             cats.append(gi.category == pi.category)
             if not cats[-1]:
                 why.append(f"category gold={gi.category} pred={pi.category}")
-        recalls.append(summary_recall(field_name, gi, pi))
-        if not acceptable(recalls[-1]):
-            why.append(f"summary {pi.summary!r} carries {recalls[-1]:.0%} of {gi.summary_terms}")
+        recall, score = summary_recall(field_name, gi, pi)
+        recalls.append(recall)
+        summaries.append(score)
+        if not acceptable(score):
+            longer = f", {score:.2f} for its length" if score < recall else ""
+            why.append(f"summary {pi.summary!r} carries {recall:.0%} of {gi.summary_terms}{longer}")
         if field_name == "problems":
             causes.append(cause_right(gi, pi))
             if not causes[-1]:
@@ -64,7 +69,8 @@ def score_items(field_name: str, gold: list, pred: list) -> MatchScore:
     if field_name in CATEGORY_FIELDS:
         extra["category_accuracy"] = mean(float(c) for c in cats)
     extra["summary_recall"] = mean(recalls)
-    extra["summary_acceptable"] = mean(float(acceptable(r)) for r in recalls)
+    extra["summary_score"] = mean(summaries)
+    extra["summary_acceptable"] = mean(float(acceptable(s)) for s in summaries)
     if field_name == "problems":
         extra["cause_accuracy"] = mean(float(c) for c in causes)
     return MatchScore(len(pairs), len(gold), len(pred), extra, misses, typed_tp=sum(right.values()),

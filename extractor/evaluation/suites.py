@@ -31,7 +31,8 @@ from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InputError
 from schemas.report import Report
 
-LOG_VERSION = 2  # 2: typed scores, headline, causes, sections, floors, attribution
+LOG_VERSION = 3  # 2: typed scores, headline, causes, sections, floors, attribution; 3: summaries under a length
+# budget, the quote-copy floor, the floors gate, in-sample and known-at-floor from the suite
 ROOT = Path(__file__).resolve().parents[2]
 SUITES_DIR = ROOT / "evals" / "suites"
 GATE_FIELDS = frozenset({*scoring.FIELDS, "grounding", "overall", "headline"})
@@ -76,6 +77,9 @@ class Suite:
     fields: tuple[str, ...] = scoring.FIELDS
     tolerances: Tolerances = field(default_factory=Tolerances)
     description: str = ""
+    in_sample: Optional[bool] = None  # None: the suite file does not say
+    in_sample_reason: str = ""
+    known_at_floor: dict[str, str] = field(default_factory=dict)  # field -> why no backend lifts it yet
 
     def source_path(self, doc_id: str) -> Path:
         return self.seeds_dir / f"{doc_id}.txt"
@@ -131,9 +135,27 @@ def load_suite(name_or_path: str | Path) -> Suite:
         suite=_tolerance_table(data.get("tolerances", {}), "tolerances"),
         report=_tolerance_table(data.get("report_tolerances", {}), "report_tolerances"),
     )
+    in_sample = data.get("in_sample")
+    if in_sample is not None and not isinstance(in_sample, bool):
+        raise ConfigError(f"suite {path}: `in_sample` must be true or false, got {in_sample!r}")
     return Suite(name=data.get("name", path.stem), path=path, seeds_dir=seeds_dir, gold_dir=gold_dir,
                  documents=tuple(documents), fields=fields, tolerances=tolerances,
-                 description=data.get("description", ""))
+                 description=data.get("description", ""), in_sample=in_sample,
+                 in_sample_reason=str(data.get("in_sample_reason", "")),
+                 known_at_floor=_known_at_floor(data.get("known_at_floor", {}), fields, path))
+
+
+def _known_at_floor(raw: Any, fields: tuple[str, ...], path: Path) -> dict[str, str]:
+    """`known_at_floor = {causes = "why"}`: fields no backend lifts off their floor yet, each with its reason."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"suite {path}: `known_at_floor` must be a table of field = \"reason\"")
+    for name, reason in raw.items():
+        if name not in (*fields, "headline"):
+            raise ConfigError(f"suite {path}: known_at_floor names {name!r}, not a scored field",
+                              hint=f"fields: {', '.join(fields)}")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ConfigError(f"suite {path}: known_at_floor.{name} needs a reason (a non-empty string)")
+    return dict(raw)
 
 
 # ---------------------------------------------------------------- runs
@@ -151,8 +173,9 @@ class EvalResult:
     gold: dict[str, str] = field(default_factory=dict)  # id -> sha256 prefix of the gold file
     prompt_versions: dict[str, str] = field(default_factory=dict)
     constant: list[str] = field(default_factory=list)  # fields whose gold never varies: not in the headline
-    floors: dict[str, dict] = field(default_factory=dict)  # empty | majority | rules -> suite means per field
+    floors: dict[str, dict] = field(default_factory=dict)  # empty | majority | quote_copy | rules -> suite means
     floor_errors: dict[str, str] = field(default_factory=dict)
+    quote_copy_by_n: dict[str, dict] = field(default_factory=dict)  # N -> suite means of the first-N copy
 
     def attribution(self) -> dict[str, dict]:
         """Per field and source (model, rules): items, matched, right and the accuracy of the matched."""
@@ -183,8 +206,10 @@ class EvalResult:
         return {doc_id: m for doc_id, s in self.scores.items() if (m := s.misses())}
 
     def log(self) -> dict:
+        from extractor.evaluation.floors import log_gate_failures
+
         reports = {doc_id: _rounded(numbers) for doc_id, numbers in self.reports().items()}
-        return {
+        log = {
             "version": LOG_VERSION,
             "suite": self.suite.name,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -203,9 +228,19 @@ class EvalResult:
             "misses": self.misses(),
             "constant_fields": self.constant,
             "floors": {name: _rounded(numbers) for name, numbers in self.floors.items()},
+            "quote_copy_by_n": {n: _rounded(numbers) for n, numbers in self.quote_copy_by_n.items()},
             "floor_errors": self.floor_errors,
+            "known_at_floor": self.suite.known_at_floor,
+            "in_sample": self.suite.in_sample,
+            "in_sample_reason": self.suite.in_sample_reason,
             "attribution": self.attribution(),
         }
+        # The gate from the log's own (rounded) numbers: what --baseline recomputes from the saved file.
+        known = self.suite.known_at_floor
+        log["floor_gate"] = [f.to_dict() for f in log_gate_failures(log, known)] if self.floors else []
+        at_floor = {f.field for f in log_gate_failures(log, ())} if self.floors else set(known)
+        log["known_at_floor_stale"] = [f for f in known if f not in at_floor]  # lifted off its floor: gate it again
+        return log
 
 
 def gold_hash(gold: dict[str, str]) -> str:
@@ -338,26 +373,29 @@ def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] =
     for doc_id, (pred, source) in preds.items():
         result.scores[doc_id] = scoring.score_report(golds[doc_id], pred, source, suite.fields, result.constant)
     if floors:
-        result.floors = _floors(suite, golds, result, config, pred_dir, solver)
+        result.floors = _floors(suite, golds, result, config, pred_dir, solver,
+                                {d: pred for d, (pred, _) in preds.items()})
+        result.quote_copy_by_n = result.floors.pop("quote_copy_by_n", {})
     if progress:
         progress("done", total, total)
     return result
 
 
 def _floors(suite: Suite, golds: dict[str, Report], result: "EvalResult", config: Optional[Config],
-            pred_dir: Optional[Path], solver: Solver) -> dict[str, dict]:
-    """The floors of this suite (floors.py); a rules-backend run is its own rules floor."""
+            pred_dir: Optional[Path], solver: Solver, preds: dict[str, Report]) -> dict[str, dict]:
+    """The floors of this suite (floors.py); a rules-backend run is its own rules floor; the quote copy is
+    made of this run's own predictions."""
     from extractor.evaluation.floors import floor_scores
 
     if pred_dir is None and config is not None and not config.spec.calls_model and solver is extract_solver:
         rules: dict | None = {d: s.numbers() for d, s in result.scores.items()}
-        return floor_scores(golds, suite.fields, result.constant, rules, None)
+        return floor_scores(golds, suite.fields, result.constant, rules, None, preds=preds)
     rules_config = (config or Config.from_env()).with_(backend="rules")
 
     def extract_rules(doc_id: str) -> Report:
         return extract_solver(suite.source_path(doc_id), rules_config)
 
-    return floor_scores(golds, suite.fields, result.constant, None, extract_rules, result.floor_errors)
+    return floor_scores(golds, suite.fields, result.constant, None, extract_rules, result.floor_errors, preds)
 
 
 # ---------------------------------------------------------------- comparing two logs
