@@ -36,6 +36,11 @@ LINED = """某县人民政府关于2023年度法治政府建设情况的报告
 """
 
 
+# The same report as a scraper may deliver it with its numbering stripped too (an HTML list's markers are
+# CSS, not text) and its line breaks removed: no heading can be found by line or by numbering.
+FLAT = re.sub(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|[一二三四五六七八九十]是", "", LINED).replace("\n", "")
+
+
 def _report(sections=(), measures=(), chars=600) -> Report:
     covered = PartCoverage(present=False)
     return Report(source=Source(file="x.txt", sha256="0" * 64, encoding="utf-8", chars=chars), metadata=Metadata(),
@@ -64,10 +69,10 @@ def test_sections_with_items_or_almost_no_body_are_structured():
     assert structure_missing(_report([_section(0, 6, 40)])) is None  # a heading and a line: nothing was missed
 
 
-def test_extract_exits_1_and_says_so_when_the_line_breaks_are_gone(tmp_path, clean_env):
+def test_extract_exits_1_and_says_so_when_neither_lines_nor_numbering_are_left(tmp_path, clean_env):
     lined, flat = tmp_path / "lined.txt", tmp_path / "flat.txt"
     lined.write_text(LINED, encoding="utf-8")
-    flat.write_text(LINED.replace("\n", ""), encoding="utf-8")
+    flat.write_text(FLAT, encoding="utf-8")
     runner = CliRunner()
     ok = runner.invoke(app, ["extract", str(lined), "--backend", "rules", "-o", str(tmp_path / "lined.json")])
     assert ok.exit_code == 0, ok.output
@@ -81,7 +86,7 @@ def _folder(tmp_path: Path) -> Path:
     src = tmp_path / "in"
     src.mkdir()
     (src / "lined.txt").write_text(LINED, encoding="utf-8")
-    (src / "flat.txt").write_text(LINED.replace("\n", ""), encoding="utf-8")
+    (src / "flat.txt").write_text(FLAT, encoding="utf-8")
     return src
 
 
