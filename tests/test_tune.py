@@ -17,6 +17,11 @@ from extractor.model import prompt_sets, prompts
 from extractor.model.prompt_sets import Example, retrieve, similarity
 from scripted_models import Gold, garbage, oracle
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "请严格按类别表逐项核对后再选类别"  # only the `marked` variant says it
 runner = CliRunner()
@@ -25,6 +30,10 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def gold() -> Gold:
     return Gold()
+
+
+def gold_groups() -> set[str]:
+    return {p.stem for p in (ROOT / "evals" / "gold").glob("*.json")}
 
 
 def marker_model(gold: Gold):
@@ -78,6 +87,9 @@ def test_tune_picks_the_variant_that_makes_the_model_right_and_eval_uses_it(fake
     # the file: versioned by content, the marker's prompt, its record
     text = out.read_text(encoding="utf-8")
     assert MARKER in text and summary["version"] in text
+    written = tomllib.loads(text)
+    assert written["record"]["kinds"]["measures"]["winner"] == "marked" and written["record"]["in_sample"] is True
+    assert [f["held_out"] for f in written["record"]["kinds"]["measures"]["folds"]] == sorted(gold_groups())
     tuned = prompts.load("measures", tuned=out)
     assert MARKER in tuned.instructions and tuned.version != prompts.load("measures").version
     assert prompts.load("plans", tuned=out).version == prompts.load("plans").version  # untouched kinds stay
@@ -108,6 +120,17 @@ def test_without_variants_only_the_current_prompt_and_example_counts_are_tried(f
     # a request with an example shows a gold answer from another seed before the item
     shots = [r for r in fake_openai.requests if len((r.json or {}).get("messages", [])) == 6]
     assert shots, "no request carried a retrieved example"
+    bank, _ = examples.bank([load_suite("seeds")], "measures")
+    checked = 0
+    for r in shots:
+        messages = r.json["messages"]
+        shown = [e for e in bank if e.text in messages[3]["content"]]
+        item = max(bank, key=lambda e: similarity(e.text, messages[5]["content"]))
+        assert shown, "the example shown is not a gold item"
+        if similarity(item.text, messages[5]["content"]) > 0.6:  # the item is this gold item: its group is known
+            assert all(e.group != item.group for e in shown), (item.group, shown[0].group)
+            checked += 1
+    assert checked > len(shots) // 2
     assert prompt_sets.read(out, (prompts.PROMPT_DIR / "common.toml").read_bytes()) is not None
 
 

@@ -282,6 +282,9 @@ class TuneResult:
                     if held_score.get(d.qualified) is not None and against.get(d.qualified) is not None]
             return paired([x for x, _ in rows], [g for _, g in rows]).to_dict()
 
+        if (against_rules := interval(res.rules))["verdict"] == "worse":
+            res.notes.append(f"{res.kind}: the rules score higher than the tuned prompt on the held-out folds "
+                             f"({against_rules['diff']:+.3f}): leave {res.kind} to the rules (--model-fields)")
         chosen_counts: dict[str, int] = {}
         for f in folds:
             chosen_counts[f["chosen"]] = chosen_counts.get(f["chosen"], 0) + 1
@@ -296,7 +299,7 @@ class TuneResult:
             "held_out": {"tuned_per_fold": _r(_mean(held_score.values())), "current": _r(_mean(base.values())),
                          "rules": _r(_mean(res.rules.get(d.qualified) for d in docs))},
             "vs_current": interval(base),
-            "vs_rules": interval(res.rules),
+            "vs_rules": against_rules,
             "notes": res.notes,
         }
 

@@ -144,6 +144,25 @@ def dumps(header: dict, kinds: dict, record: dict, comment: str = "") -> str:
         lines += [f"{k} = {_value(v)}" for k, v in part.items() if k != "bank" and v is not None]
         for ex in part.get("bank", []):
             lines += ["", f"[[kinds.{kind}.bank]]", *(f"{k} = {_value(v)}" for k, v in ex.items())]
-    lines += ["", "[record]"]
-    lines += [f"{json.dumps(k)} = {_value(v)}" for k, v in record.items() if v is not None]
+    lines += _table("record", record)
     return "\n".join(lines) + "\n"
+
+
+def _table(name: str, data: dict) -> list[str]:
+    """`[name]` with its plain keys one a line, a list of tables one element a line (arrays may span lines,
+    inline tables may not), and each nested dict as its own `[name.key]` table after them."""
+    lines = ["", f"[{name}]"]
+    nested = []
+    for k, v in data.items():
+        if v is None:
+            continue
+        key = json.dumps(str(k), ensure_ascii=False)
+        if isinstance(v, dict):
+            nested.append((f"{name}.{key}", v))
+        elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+            lines += [f"{key} = [", *(f"  {_value(x)}," for x in v), "]"]
+        else:
+            lines.append(f"{key} = {_value(v)}")
+    for sub, v in nested:
+        lines += _table(sub, v)
+    return lines
