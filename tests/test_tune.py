@@ -194,3 +194,18 @@ def test_a_tuned_file_round_trips_and_its_version_follows_its_content(tmp_path):
     path.write_text(prompt_sets.dumps({"format": 1}, {"plans": part}, {}), encoding="utf-8")
     assert prompts.load("plans", tuned=path).version != loaded.version
     assert prompt_sets.read(path, common)["plans"].examples == 0
+
+
+def test_a_variant_with_an_unknown_placeholder_is_refused(tmp_path):
+    from extractor.errors import ConfigError
+    from extractor.evaluation.tune import check_variant_folder
+
+    folder = tmp_path / "v"
+    folder.mkdir()
+    current = (prompts.PROMPT_DIR / "plans.toml").read_text(encoding="utf-8")
+    (folder / "plans.extra.toml").write_text(current.replace("{text}", "{text} {section_title}"), encoding="utf-8")
+    (folder / "notes.txt.toml").write_text(current, encoding="utf-8")
+    with pytest.raises(ConfigError, match="section_title"):
+        check_variant_folder(folder, ("plans",))
+    (folder / "plans.extra.toml").unlink()
+    assert any("notes.txt.toml" in n for n in check_variant_folder(folder, ("plans",)))

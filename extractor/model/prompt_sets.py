@@ -104,6 +104,7 @@ def _read(path: Path, common_raw: bytes, stamp: int) -> dict[str, TunedKind]:
         missing = [f for f in PROMPT_FIELDS if not isinstance(part.get(f), str)]
         if missing:
             raise ConfigError(f"--prompts file: kind {kind} lacks {', '.join(missing)}", file=str(path))
+        check_template(part["template"], str(path))
         try:
             bank = tuple(Example(str(e["group"]), str(e.get("heading", "")), str(e["text"]), str(e["output"]))
                          for e in part.get("bank", []))
@@ -112,6 +113,16 @@ def _read(path: Path, common_raw: bytes, stamp: int) -> dict[str, TunedKind]:
         out[kind] = TunedKind(kind, kind_version(common_raw, part), {f: part[f] for f in PROMPT_FIELDS},
                               int(part.get("examples", 0)), bank)
     return out
+
+
+def check_template(template: str, where: str) -> None:
+    """A template may use {heading} and {text} only (what every call fills in): another placeholder or a
+    stray brace would fail every call of the kind, so it is refused when the file is read."""
+    try:
+        template.format(heading="", text="")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(f"prompt template has a placeholder the calls do not fill ({exc}); use {{heading}} and "
+                          "{text} only, and {{ }} for a literal brace", file=where) from None
 
 
 # ---------------------------------------------------------------- writing (no TOML writer in the stdlib)

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from extractor.errors import ConfigError
-from extractor.model.prompt_sets import read as read_tuned, retrieve
+from extractor.model.prompt_sets import check_template, read as read_tuned, retrieve
 
 PROMPT_DIR = Path(__file__).resolve().parents[2] / "prompts"
 KINDS = ("measures", "plans", "problems", "rectifications", "leadership", "metrics", "parts")
@@ -108,7 +108,9 @@ def load_variant(kind: str, path: Path, prompt_dir: Path | None = None) -> Promp
     common = folder / f"{COMMON}.toml"
     stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in (common, path))
     prompt = _load(common, Path(path), stamp)
+    check_template(prompt.template, str(path))
     return Prompt(**{**prompt.__dict__, "kind": kind})
+
 
 
 def versions(prompt_dir: Path | None = None, tuned: Path | None = None) -> dict[str, str]:
