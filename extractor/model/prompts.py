@@ -129,4 +129,6 @@ def versions_for(backend: str, tuned: Path | None = None) -> dict[str, str]:
     """Prompt versions a run on `backend` depends on: none for the rules backend, which asks no model, so a
     prompt edit neither changes its outputs' run record nor makes a batch redo them. With a tuned
     configuration (`--prompts FILE`) its kinds' versions replace the defaults."""
-    return {} if backend == "rules" else versions(tuned=tuned)
+    if backend == "rules":
+        return {}
+    return versions() if tuned is None else versions(tuned=tuned)
