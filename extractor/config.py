@@ -63,6 +63,7 @@ class Config:
     breaker_limit: int = 3  # this many failed calls in a row, of one transport kind, stop the run
     model_fields: str = "auto"  # auto | all | a comma list of MODEL_KINDS the model is asked for (auto: the
     # --choose-fields record for this backend and model; without one all on an endpoint, none locally)
+    prompts: Path | None = None  # a tuned prompt configuration (`fazhi tune --out`), env FAZHI_PROMPTS
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
@@ -74,6 +75,7 @@ class Config:
             "cache_dir": Path(env["FAZHI_CACHE_DIR"]) if env.get("FAZHI_CACHE_DIR") else None,
             "model_path": Path(env["FAZHI_MODEL_PATH"]) if env.get("FAZHI_MODEL_PATH") else None,
             "model_fields": env.get("FAZHI_MODEL_FIELDS") or None,
+            "prompts": Path(env["FAZHI_PROMPTS"]) if env.get("FAZHI_PROMPTS") else None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         cfg = cls(**values)
@@ -210,7 +212,18 @@ class Config:
             "categories": self.category_mode,
             # only when narrowed: a default run's record (and a batch's fingerprint) stays as it was
             **({"model_fields": sorted(self.model_kinds)} if self.model_kinds != frozenset(MODEL_KINDS) else {}),
+            **({"prompts": self.prompts_file_id} if self.prompts is not None and self.resolved_backend != "rules" else {}),
         }
+
+    @property
+    def prompts_file_id(self) -> str:
+        """`name@sha256-prefix` of the tuned prompt file: the record says which prompts a run used."""
+        path = Path(self.prompts)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        except OSError:
+            digest = "missing"
+        return f"{path.name}@{digest}"
 
     def fingerprint(self, prompt_versions: dict[str, str] | None = None) -> str:
         """Identity of the configuration that produced an output (for resumable batches); no secrets."""

@@ -236,7 +236,7 @@ def _run_info(config: Config, client, started: float) -> RunInfo:
     info = RunInfo(
         backend=config.resolved_backend,
         model=config.model_name,
-        prompt_versions=prompts.versions_for(config.resolved_backend),
+        prompt_versions=prompts.versions_for(config.resolved_backend, config.prompts),
         tool_version=__version__,
         seconds=round(time.perf_counter() - started, 3),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from extractor import __version__
-from extractor.cli import batch, doctor, eval as eval_cmd, eval_compare, explore, extract, outline, review
+from extractor.cli import batch, doctor, eval as eval_cmd, eval_compare, explore, extract, outline, review, tune
 from extractor.cli.cache import cache_app
 from extractor.cli.gold import gold_app
 from extractor.cli.options import out, prose
@@ -50,7 +50,8 @@ def main(
 
 # Help text is each docstring with its paragraphs unwrapped (options.prose): the terminal wraps them.
 for name, command in (("extract", extract.extract), ("outline", outline.outline), ("batch", batch.batch),
-                      ("review", review.review), ("explore", explore.explore), ("doctor", doctor.doctor)):
+                      ("review", review.review), ("explore", explore.explore), ("doctor", doctor.doctor),
+                      ("tune", tune.tune)):
     app.command(name, help=prose(command.__doc__))(command)
 # `fazhi eval` scores a suite; `fazhi eval compare A B` compares two of its logs (a group that runs itself).
 eval_app = typer.Typer(invoke_without_command=True, add_completion=False, rich_markup_mode="rich")

@@ -139,7 +139,7 @@ def _options_given(config: Config) -> list[str]:
     plain = Config.from_env()
     return [f"--{name.replace('_', '-')}" for name in ("backend", "base_url", "model", "mode", "timeout", "refresh",
                                                      "model_path", "categories", "metric_names", "max_report_seconds",
-                                                     "model_fields")
+                                                     "model_fields", "prompts")
             if getattr(config, name) != getattr(plain, name)]
 
 

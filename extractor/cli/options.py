@@ -111,6 +111,7 @@ RUN_OPTIONS: dict[str, tuple[Any, Any]] = {
     "categories": (str, typer.Option("auto", "--categories", help="Who picks categories: auto (hybrid locally, model on endpoints) | model | hybrid (keywords where clear, else model).")),
     "metric_names": (str, typer.Option("auto", "--metric-names", help="Who names quantities: auto (model on endpoints, rules locally) | model | rules.")),
     "model_fields": (Optional[str], typer.Option(None, "--model-fields", help="Which fields the model decides: auto (default: the fields `fazhi eval --choose-fields` recorded for this backend and model; without a record all on an endpoint, none on the embedded model), all, or a comma list of parts, measures, plans, problems, rectifications, leadership, metrics; the rest by the rules, without a call (env FAZHI_MODEL_FIELDS).")),
+    "prompts": (Optional[Path], typer.Option(None, "--prompts", help="A tuned prompt configuration written by `fazhi tune --out` (env FAZHI_PROMPTS): its kinds' prompts and retrieved examples replace prompts/<kind>.toml; the cache key and run record carry its version.")),
     "max_bytes": (int, typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Refuse input files larger than this.")),
 }
 

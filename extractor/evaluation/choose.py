@@ -135,13 +135,24 @@ def _doc(qualified: str) -> str:
     return qualified.split("/", 1)[1]
 
 
+def pooled_id(suite: str, doc: str) -> str:
+    """A document's id in the pooled suites, such that `group_of` groups a layout rewrite with its seed across
+    the seeds and layouts suites: `seeds/000_x` and `layouts/000_x.web` both become `000_x…`; a document of
+    any other suite keeps its suite."""
+    return doc if suite in ("seeds", "layouts") else f"{suite}:{doc}"
+
+
+def group_key(suite: str, doc: str) -> str:
+    """The document group (a seed and its rewrites) a suite's document belongs to."""
+    return group_of(pooled_id(suite, doc))
+
+
 def _grouped(numbers: dict[str, dict]) -> dict[str, dict]:
-    """Ids rewritten so `group_of` groups a layout rewrite with its seed across the seeds and layouts suites:
-    `seeds/000_x` and `layouts/000_x.web` both become `000_x…`; a document of any other suite keeps its suite."""
+    """Ids rewritten by `pooled_id`, so a layout rewrite groups with its seed."""
     out = {}
     for qualified, n in numbers.items():
         suite, doc = qualified.split("/", 1)
-        out[doc if suite in ("seeds", "layouts") else f"{suite}:{doc}"] = n
+        out[pooled_id(suite, doc)] = n
     return out
 
 

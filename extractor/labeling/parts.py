@@ -5,7 +5,7 @@ prompt versioning as every other call; a failed call keeps the rules' guess and 
 from __future__ import annotations
 
 from extractor.errors import ModelError
-from extractor.labeling.run import Asker
+from extractor.labeling.run import Asker, tuned_file
 from extractor.model import prompts
 from extractor.structure.parts import AskPart, PartQuestion, refuse_answer
 from schemas.report import QualityNote
@@ -16,7 +16,7 @@ def part_asker(client: Asker, notes: list[QualityNote]) -> AskPart:
     """An `ask_part` for `segment`: one cached call per question; failures are noted in `notes`."""
 
     def ask(question: PartQuestion) -> str | None:
-        prompt = prompts.load("parts")
+        prompt = prompts.load("parts", tuned=tuned_file(client))
         before = f"（前一部分是 {question.previous}）" if question.previous else ""
         text = f"位置：第{question.position}部分，共{question.total}部分{before}\n正文开头：{question.opening.strip()}"
         try:

@@ -84,6 +84,7 @@ class Pooled:
 
     def __init__(self, ask: Asker, pool: Executor):
         self._ask, self._pool = ask, pool
+        self.config = getattr(ask, "config", None)  # which prompts to ask with (tuned_file)
 
     def ask(self, **kwargs):
         try:
@@ -93,6 +94,11 @@ class Pooled:
                               hint="rerun the same command to resume") from None
         for finished in _completed({future: None}):
             return finished.result()
+
+
+def tuned_file(ask: object):
+    """The tuned prompt configuration (`--prompts FILE`) of the client's run, or None for prompts/."""
+    return getattr(getattr(ask, "config", None), "prompts", None)
 
 
 def _submit(pool: Executor, call: Call, ask: Asker) -> Future:
@@ -124,7 +130,7 @@ def _send(call: Call, ask: Asker | None) -> tuple[object, ModelError | None]:
     """(answer, None), or (None, the ModelError) for a call that failed after its retries; no model: (None, None)."""
     if ask is None:
         return None, None
-    prompt = prompts.load(call.kind)
+    prompt = prompts.load(call.kind, tuned=tuned_file(ask))
     try:
         return ask.ask(
             kind=call.kind,

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from extractor import registry
 from extractor.errors import ConfigError
+from extractor.model.prompt_sets import check_template, read as read_tuned, retrieve
 
 PROMPT_DIR = Path(__file__).resolve().parents[2] / "prompts"
 KINDS = ("measures", "plans", "problems", "rectifications", "leadership", "metrics", "parts")
@@ -38,12 +39,19 @@ class Prompt:
     template: str
     example_input: str
     example_output: str
+    examples: int = 0  # a tuned prompt (`--prompts FILE`): this many retrieved examples before the item
+    bank: tuple = ()  # prompt_sets.Example, the gold they are retrieved from
 
     def messages(self, **fields: str) -> list[dict]:
+        shots = []
+        for ex in retrieve(self.bank, str(fields.get("text", "")), self.examples):
+            shots += [{"role": "user", "content": self.template.strip().format(heading=ex.heading, text=ex.text)},
+                      {"role": "assistant", "content": ex.output}]
         return [
             {"role": "system", "content": self.system.strip()},
             {"role": "user", "content": f"{self.instructions.strip()}\n\n{self.example_input.strip()}"},
             {"role": "assistant", "content": self.example_output.strip()},
+            *shots,
             {"role": "user", "content": self.template.strip().format(**fields)},
         ]
 
@@ -77,16 +85,36 @@ def _load(common: Path, path: Path, stamp: tuple[int, int]) -> Prompt:
     )
 
 
-def load(kind: str, prompt_dir: Path | None = None) -> Prompt:
+def load(kind: str, prompt_dir: Path | None = None, tuned: Path | None = None) -> Prompt:
+    """Kind's prompt from `prompts/`, or from the tuned configuration `tuned` (`--prompts FILE`) when that
+    file sets this kind (a kind it leaves out keeps the prompt in `prompts/`)."""
     folder = prompt_dir or PROMPT_DIR
     if kind not in KINDS:
         raise ConfigError(f"no prompt for section kind {kind!r}", hint=f"kinds: {', '.join(KINDS)}")
     common, path = folder / f"{COMMON}.toml", folder / f"{kind}.toml"
     stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in (common, path))
-    return _load(common, path, stamp)
+    base = _load(common, path, stamp)
+    if tuned is None:
+        return base
+    part = read_tuned(Path(tuned), common.read_bytes()).get(kind)
+    if part is None:
+        return base
+    return Prompt(kind=kind, version=part.version, system=base.system, examples=part.examples, bank=part.bank,
+                  **part.texts)
 
 
-def versions(prompt_dir: Path | None = None) -> dict[str, str]:
+def load_variant(kind: str, path: Path, prompt_dir: Path | None = None) -> Prompt:
+    """A prompt author's variant of `kind` (same TOML shape as prompts/<kind>.toml), versioned like it."""
+    folder = prompt_dir or PROMPT_DIR
+    common = folder / f"{COMMON}.toml"
+    stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in (common, path))
+    prompt = _load(common, Path(path), stamp)
+    check_template(prompt.template, str(path))
+    return Prompt(**{**prompt.__dict__, "kind": kind})
+
+
+
+def versions(prompt_dir: Path | None = None, tuned: Path | None = None) -> dict[str, str]:
     """Each kind's prompt version, plus `responses`: a hash of the response models' JSON schemas, so that a
     change to what the model is asked to return also redoes batch outputs (the cache key has it already)."""
     import json
@@ -98,10 +126,13 @@ def versions(prompt_dir: Path | None = None) -> dict[str, str]:
     models: list[type[BaseModel]] = [*RESPONSE_MODELS.values(), SummaryAnswer]
     schemas = [m.model_json_schema() for m in models]
     responses = hashlib.sha256(json.dumps(schemas, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
-    return {**{kind: load(kind, prompt_dir).version for kind in KINDS}, "responses": responses}
+    return {**{kind: load(kind, prompt_dir, tuned).version for kind in KINDS}, "responses": responses}
 
 
-def versions_for(backend: str) -> dict[str, str]:
+def versions_for(backend: str, tuned: Path | None = None) -> dict[str, str]:
     """Prompt versions a run on `backend` depends on: none for the rules backend, which asks no model, so a
-    prompt edit neither changes its outputs' run record nor makes a batch redo them."""
-    return versions() if registry.backend(backend).calls_model else {}
+    prompt edit neither changes its outputs' run record nor makes a batch redo them. With a tuned
+    configuration (`--prompts FILE`) its kinds' versions replace the defaults."""
+    if not registry.backend(backend).calls_model:
+        return {}
+    return versions() if tuned is None else versions(tuned=tuned)

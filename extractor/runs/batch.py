@@ -322,7 +322,7 @@ def run_batch(
     remove_stale_temp_files(out_dir, recursive=True, pattern=".*.tmp")  # older tools named them `.<name>.*.tmp`
     emit = on_event or (lambda event: None)
 
-    versions = prompts.versions_for(config.resolved_backend)
+    versions = prompts.versions_for(config.resolved_backend, config.prompts)
     run = _Run(out_dir, config, Manifest(out_dir / MANIFEST), config.fingerprint(versions), versions,
                run_id=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"), in_dir=str(in_dir.resolve()),
                breaker=new_breaker(config),

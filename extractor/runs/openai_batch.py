@@ -142,7 +142,7 @@ class OpenAIBatch:
                               hint="use a fresh --cache-dir (or `fazhi cache clear`) to ask everything again")
         self.config = config
         self.manifest = Manifest(Path(out_dir) / MANIFEST)
-        self.fingerprint = config.fingerprint(prompts.versions_for(config.resolved_backend))
+        self.fingerprint = config.fingerprint(prompts.versions_for(config.resolved_backend, config.prompts))
         self.poll_seconds = poll_seconds
         self.max_lines = max(1, max_lines)
         self.emit = on_progress or (lambda progress: None)
