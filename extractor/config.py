@@ -212,7 +212,7 @@ class Config:
             "categories": self.category_mode,
             # only when narrowed: a default run's record (and a batch's fingerprint) stays as it was
             **({"model_fields": sorted(self.model_kinds)} if self.model_kinds != frozenset(MODEL_KINDS) else {}),
-            **({"prompts": self.prompts_file_id} if self.prompts is not None and self.resolved_backend != "rules" else {}),
+            **({"prompts": self.prompts_file_id} if self.prompts is not None and self.spec.calls_model else {}),
         }
 
     @property

@@ -25,7 +25,8 @@ from extractor.errors import FazhiError
 from extractor.evaluation import scoring
 from schemas.report import REQUIRED_PARTS, Compliance, Metadata, PartCoverage, Report
 
-FLOORS = ("empty", "majority", "quote_copy", "rules")
+RULES_FLOOR = "rules"  # the rules backend's own run: the floor of a field the model decides
+FLOORS = ("empty", "majority", "quote_copy", RULES_FLOOR)
 QUOTE_COPY_N = (20, 30, 40, 60)
 _EPS = 1e-9
 
@@ -138,7 +139,7 @@ def floor_scores(golds: dict[str, Report], fields: Iterable[str], constant: Iter
             except FazhiError as exc:  # the rules backend cannot fail on a text the suite scores: say so if it does
                 if errors is not None:
                     errors[doc_id] = f"rules floor: {exc}"
-    made["rules"] = rules
+    made[RULES_FLOOR] = rules
     out = {name: _scores_only(scoring.summarize(per_doc)) for name, per_doc in made.items()}
     return {**out, **copies}
 
@@ -192,7 +193,7 @@ def gate_failures(summary: dict[str, dict], floors: dict[str, dict], constant: I
         score = vals.get(key)
         if fname in skip or score is None:
             continue
-        names = [n for n in (*TRIVIAL, "rules") if (n != "rules" or fname in model_fields)
+        names = [n for n in (*TRIVIAL, RULES_FLOOR) if (n != RULES_FLOOR or fname in model_fields)
                  and (n != "quote_copy" or fname in QUOTE_COPY_GATES)]
         standing = [(name, v) for name in names
                     if (v := ((floors.get(name) or {}).get(fname) or {}).get(key)) is not None and v < 1.0 - _EPS]
