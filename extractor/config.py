@@ -218,6 +218,7 @@ class Config:
     @property
     def prompts_file_id(self) -> str:
         """`name@sha256-prefix` of the tuned prompt file: the record says which prompts a run used."""
+        assert self.prompts is not None, "prompts_file_id is asked only when a prompts file is set"
         path = Path(self.prompts)
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]

@@ -294,6 +294,7 @@ class _Reader:
             self.plan.notes.append(QualityNote(kind="cause_unmatched", quote=quote, message="a cause section follows "
                                                "no shortcoming without a cause; it is attached to none"))
             return
+        pairs: list[tuple[int, tuple[int, int]]] | None
         if len(units) == len(waiting):
             pairs, rule = list(zip(waiting, units)), "section:order"
         else:

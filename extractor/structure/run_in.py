@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from extractor.structure.issuers import BODY_END, place_of
-from extractor.text.layout import DATE, Line, is_org_line, parse_date
+from extractor.text.grammar import DATE
+from extractor.text.layout import Line, is_org_line, parse_date
 
 _HEAD_SPAN = 250  # the header of a printed report fits in this many characters
 _LETTERHEAD_DOC = re.compile(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from extractor.text.grammar import CLOSING_WORDS as _CLOSING_WORDS
-from extractor.text.grammar import DATE, DATE_LINE, RULE_RUN
+from extractor.text.grammar import DATE_LINE, RULE_RUN
 from extractor.text.normalize import Normalized
 from extractor.text.numerals import cn_digits, cn_int
 from extractor.text.sentences import lines as line_spans

@@ -22,7 +22,8 @@ _LEX = issuer_lexicon()
 _HEADER = _LEX.header
 _SP = r"[ \t\u3000\u00a0]"
 _LABEL = re.compile(rf"(?P<label>{alternation(_HEADER.all())}){_SP}*[:：]")
-_GAP = re.compile(rf"(?:\s|[|｜•·●▪◆■□◇○◎★☆▶►]|&nbsp;?)*")
+_GAP = re.compile(r"(?:\s|[|｜•·●▪◆■□◇○◎★☆▶►]|&nbsp;?)*")
+_SPACES = re.compile(rf"{_SP}*")
 _BODY_END = alternation(tuple(sorted({*_LEX.body.government, *_LEX.body.department}, key=len, reverse=True)))
 _TYPED = {
     "page_date": re.compile(rf"\d{{4}}{_SP}*[-/.年]{_SP}*\d{{1,2}}{_SP}*[-/.月]{_SP}*\d{{1,2}}日?(?:{_SP}*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?"),
@@ -70,7 +71,7 @@ def scan(text: str, pos: int, limit: int | None = None) -> tuple[int, list[Field
     fields: list[Field] = []
     end = pos
     while True:
-        p = _GAP.match(text, end, limit).end()
+        p = _skip(_GAP, text, end, limit)
         nxt = _token(text, p, limit, fields)
         if nxt is None or nxt <= p:
             return end, fields
@@ -109,7 +110,7 @@ def _token(text: str, p: int, limit: int, fields: list[Field]) -> int | None:
 def _field(text: str, m: re.Match, limit: int) -> Field:
     label = m.group("label")
     role = _HEADER.role(label)
-    start = _VALUE_GAP.match(text, m.end(), limit).end()  # never past the line: a blank field stays blank
+    start = _skip(_VALUE_GAP, text, m.end(), limit)  # never past the line: a blank field stays blank
     line_end = _line_end(text, start, limit)
     nxt = _LABEL.search(text, start, line_end)
     typed = _TYPED.get(role if role != "other" else ("number" if label in _COUNTERS else "word"))
@@ -140,7 +141,7 @@ def _crumbs(text: str, q: int, limit: int) -> int:
     (line breaks removed) is cut after the column name it starts with, or left out."""
     end = q
     while True:
-        q = re.compile(rf"{_SP}*").match(text, q, limit).end()
+        q = _skip(_SPACES, text, q, limit)
         c = q
         while c < limit and c - q < _CRUMB_MAX and not text[c].isspace() and text[c] not in ">›»/" \
                 and not _LABEL.match(text, c, limit):
@@ -156,3 +157,9 @@ def _crumbs(text: str, q: int, limit: int) -> int:
         if not sep or sep.end() == c:
             return end
         q = sep.end()
+
+
+def _skip(pattern: re.Pattern[str], text: str, pos: int, limit: int) -> int:
+    """Where a run of `pattern` (which may be empty) starting at `pos` ends."""
+    m = pattern.match(text, pos, limit)
+    return m.end() if m else pos
