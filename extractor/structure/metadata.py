@@ -32,7 +32,7 @@ from extractor.text.sentences import SENTENCE_END
 from extractor.structure.issuers import issuers_level, place_level, place_of, split_issuers, title_subject
 from extractor.structure.outline import Outline
 from extractor.structure.page_info import PageInfo
-from extractor.structure.run_in import closing_dates, read_head
+from extractor.structure.run_in import RunInHead, closing_dates, head_run, read_head
 from schemas.report import Metadata, QualityNote, Section
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号$")
@@ -52,15 +52,14 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
     header = _header(norm, lines, outline)
     closing = lines[close:]
     title_lines = _title_lines(header)
-    run_in = None
-    if not title_lines and lines and not header:  # one long first line: the text lost its line breaks
-        run_in = read_head(lines[0], _is_title)
-        title_lines = [run_in.title] if run_in.title else []
+    run_in = _run_in_head(norm, lines, header, title_lines)
+    if run_in is not None:  # the pieces read in the printed order win; the relined header lines fill the rest
+        title_lines = [run_in.title] if run_in.title else title_lines
     page = PageInfo(norm)  # the web page's info block and crawler header: only what the report leaves empty
     title = _compact(norm, title_lines) if title_lines else page.take("title", "title")
     issuers = (_title_issuers(norm, title_lines) or _signature_issuers(closing)
                or (None if title_lines or not title else _header_title_issuers(page, title)) or page.issuers())
-    recipients = _recipients(header) or (run_in.recipients if run_in else None)
+    recipients = (run_in.recipients if run_in else None) or _recipients(header)
     issued, printed = _dates(norm, closing, page, flattened=run_in is not None)
     place = _region(header, issuers, closing, norm.text,
                     (page.names("所属单位") or []) + ([run_in.letterhead] if run_in and run_in.letterhead else []),
@@ -71,16 +70,29 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
         region=_printed(norm, place),  # as printed: 小龍門鄉 in a traditional report
         admin_level=_admin_level(place, [simplified(i) for i in issuers or []], recipients, norm.text),
         report_year=_report_year(title, outline, norm.text) or (run_in.report_year if run_in else None),
-        doc_number=next((_compact(norm, [ln]) for ln in header if _DOC_NUMBER.match(ln.text)), None)
-        or (_compact(norm, [run_in.doc]) if run_in and run_in.doc else None)
+        doc_number=(_compact(norm, [run_in.doc]) if run_in and run_in.doc else None)
+        or next((_compact(norm, [ln]) for ln in header if _DOC_NUMBER.match(ln.text)), None)
         or page.take("doc_number", "doc_number"),
-        signers=_run_in_signers(norm, run_in.signers) if run_in else _signers(norm, outline),
+        signers=(_run_in_signers(norm, run_in.signers) if run_in else None) or _signers(norm, outline),
         recipients=recipients,
         issue_date=issued,
         printed_date=printed,
     )
     notes = _truncation_notes(norm, lines, close, title, outline)
     return meta, page.notes + notes
+
+
+def _run_in_head(norm: Normalized, lines: list[Line], header: list[Line], title_lines: list[Line]) -> RunInHead | None:
+    """The header read as one run (structure.run_in) when the text lost its line breaks: one long first line, or
+    a relined text (text.reline) whose original has no line break in its header — the reline's preamble breaks
+    are guesses at seams, the run-in reader knows the printed order. None for a lined header."""
+    if not title_lines and lines and not header:
+        return read_head(lines[0], _is_title)
+    if norm.relined is None:
+        return None
+    run, at = head_run(norm.text)
+    start, end = norm.to_orig(run.start, run.end)
+    return read_head(run, _is_title, at) if run.text and "\n" not in norm.original[start:end] else None
 
 
 def _dates(norm: Normalized, closing: list[Line], page: PageInfo, flattened: bool) -> tuple[date | None, date | None]:
