@@ -71,7 +71,10 @@ _OPENERS = {"“": "”", "「": "」", "『": "』", "《": "》"}
 _QUOTE_SPAN = 200  # an opener whose closer is further than this is an OCR loss, not a quote
 _CN_DIGITS = frozenset("一二三四五六七八九十")
 _MARKER_FIRST = re.compile(r"[第一二三四五六七八九十(（\d\u2460-\u2473]")
-_BODY_OPENING = re.compile(r"\d{4}年(?:度|以来)?[，,]|下一步[，,]|今年以来|一年来")
+# A body's first words, never a title's: `2023年，` `2023年以来` and the year as the subject of its sentence
+# (`2021年是"十四五"开局之年`; OCR may space it: `2021 年是`).
+_BODY_OPENING = re.compile(r"\d{4}\s*年(?:(?:度|以来)?[，,]|是)|下一步[，,]|今年以来|一年来")
+_RESTATED = 6  # a title's first characters coming again this long: its body restating the heading
 _TITLE_END = re.compile(r"(?:的|情况|工作)?报告(?=[\u4e00-\u9fff\d])")
 _CLOSING_START = re.compile(r"特此报告")
 
@@ -227,6 +230,8 @@ def _title_end(text: str, c: _Cand, b: int, spaced: set[int]) -> tuple[_Cand | N
             return None, q  # whitespace between words (a line break turned into a space), not OCR's `2023 年`
         if _BODY_OPENING.match(text, q):
             return None, q
+        if q - c.end >= _RESTATED and text.startswith(text[c.end : c.end + _RESTATED], q):
+            return None, q  # `一、严格规范执法严格规范执法是…`: the body restates its heading's first words
     if c.level in (0, 1) and (m := PART_TITLE_TAIL.search(text, c.end, stop)):
         return None, m.end()  # `三、2023年工作安排深入学习…`: no mark at all, the part's name ends the title
     return None, None
