@@ -227,3 +227,16 @@ def test_title_rule_part_name_measures_year_subject_and_restated_heading() -> No
     # A title that opens with the year keeps it (the body opening is looked for after the title's first character).
     _, outline = _outline(text.replace("三、持续深化法治政府建设2024年是", "三、2024年工作安排2024年是"))
     assert outline.sections[2].heading == "三、2024年工作安排"
+
+
+def test_a_part_marker_right_after_a_flattened_pipe_table() -> None:
+    """A pipe table's rows lost their line breaks: the next part's marker follows the last cell's value with no
+    sentence end (`…|98.2%二、…`) and still opens the part; a `|` cell further back, or a sentence end between
+    the cell and the marker, leaves the usual boundary rules in charge."""
+    text = ("现将情况报告如下：一、主要成效全年办理复议案件41件。主要数据如下：项目|数量收案数|52结案数|49"
+            "调解和解率|98.2%二、存在的问题和不足基层执法力量薄弱。三、2024年工作安排2024年，我县将深化法治政府建设。")
+    _, outline = _outline(text)
+    assert [s.heading for s in outline.sections] == ["一、主要成效", "二、存在的问题和不足", "三、2024年工作安排"]
+    # The last cell is further back than a cell's value (a clause runs on after it): no boundary there.
+    _, outline = _outline(text.replace("98.2%二、", "98.2%，其余案件均在法定期限内依法审结完毕二、"))
+    assert "二、存在的问题和不足" not in [s.heading for s in outline.sections]

@@ -74,6 +74,7 @@ _MARKER_FIRST = re.compile(r"[第一二三四五六七八九十(（\d\u2460-\u24
 # A body's first words, never a title's: `2023年，` `2023年以来` and the year as the subject of its sentence
 # (`2021年是"十四五"开局之年`; OCR may space it: `2021 年是`).
 _BODY_OPENING = re.compile(r"\d{4}\s*年(?:(?:度|以来)?[，,]|是)|下一步[，,]|今年以来|一年来")
+_TABLE_CELL = 20  # a table cell's value after its `|` is short (a number, a rate, a few words)
 _RESTATED = 6  # a title's first characters coming again this long: its body restating the heading
 _TITLE_END = re.compile(r"(?:的|情况|工作)?报告(?=[\u4e00-\u9fff\d])")
 _CLOSING_START = re.compile(r"特此报告")
@@ -94,7 +95,7 @@ class _Cand:
     level: int  # 0–5 heading levels, _ITEM for `一是`
     ordinal: int = field(compare=False)
     end: int = field(compare=False)  # marker end
-    after: str = field(compare=False)  # "start", "sentence", "clause" or "title"
+    after: str = field(compare=False)  # "start", "sentence", "clause", "title", "space" or "table"
 
 
 def reline(text: str, orig: list[int], original: str) -> Relined | None:
@@ -146,19 +147,27 @@ def _candidates(text: str, a: int, b: int, spaced: set[int]) -> list[_Cand]:
         after = "start" if p == a else "sentence" if text[p - 1] in _SENTENCE_END else "clause" if text[p - 1] in _CLAUSE_END else ""
         if not after and text.endswith("报告", a, p) and p - a <= 200:
             after = "title"  # `…情况报告一、…`: the report's title, then its first part
-        if not after and p not in spaced:
+        tabled = not after and _after_table(text, a, p)
+        if not after and p not in spaced and not tabled:
             continue
         if (h := heading_at(text, p)) is not None:
             level, n, end = h
             if (not after and level not in _SHALLOW) or (level == 1 and text[end : end + 1] in _CN_DIGITS):
                 continue  # `重点：一、二类隐患`: a list of numerals, not a heading
-            after = after or "space"
+            after = after or ("table" if tabled else "space")
             if level in _DEEP and after == "clause":
                 continue  # `…如下：1.…；2.…`: a list inside one item
             out.append(_Cand(p, level, n, end, after))
         elif after and (it := item_at(text, p)) is not None:
             out.append(_Cand(p, _ITEM, it[0], it[1], after))
     return out
+
+
+def _after_table(text: str, a: int, p: int) -> bool:
+    """A flattened pipe table's last cell just before p (`…|出庭应诉率|97.5%二、…`): its row's line break is
+    gone and no sentence end took its place, so a shallow marker right after it stands at a boundary."""
+    cell = text.rfind("|", max(a, p - _TABLE_CELL), p)
+    return cell != -1 and not any(ch in _SENTENCE_END for ch in text[cell:p])
 
 
 def _accept(text: str, cands: list[_Cand], b: int, quoted: set[int], spaced: set[int]) -> tuple[list[_Cand], list[tuple[int, int]], set[int]]:
