@@ -17,6 +17,8 @@ Where things stand in a report (names made up):
 A web copy may carry an info block (`发文机关:` `成文日期:` `发文字号:` `所属单位:`, found by text.furniture);
 it fills what the report's own lines leave empty. Labels are matched on the simplified view, values are
 given as printed. A field the text does not state is None — never filled from the file name or a guess.
+A text that lost its line breaks (one long line, or relined by text.reline with no break in the original
+header) has its header read as one run in the printed order (structure.run_in).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from extractor.text.sentences import SENTENCE_END
 from extractor.structure.issuers import issuers_level, place_level, place_of, split_issuers, title_subject
 from extractor.structure.outline import Outline
 from extractor.structure.page_info import PageInfo
-from extractor.structure.run_in import RunInHead, closing_dates, head_run, read_head
+from extractor.structure.run_in import closing_dates, header_run
 from schemas.report import Metadata, QualityNote, Section
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号$")
@@ -52,7 +54,7 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
     header = _header(norm, lines, outline)
     closing = lines[close:]
     title_lines = _title_lines(header)
-    run_in = _run_in_head(norm, lines, header, title_lines)
+    run_in = header_run(norm, lines, bool(header or title_lines), _is_title)
     if run_in is not None:  # the pieces read in the printed order win; the relined header lines fill the rest
         title_lines = [run_in.title] if run_in.title else title_lines
     page = PageInfo(norm)  # the web page's info block and crawler header: only what the report leaves empty
@@ -80,19 +82,6 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
     )
     notes = _truncation_notes(norm, lines, close, title, outline)
     return meta, page.notes + notes
-
-
-def _run_in_head(norm: Normalized, lines: list[Line], header: list[Line], title_lines: list[Line]) -> RunInHead | None:
-    """The header read as one run (structure.run_in) when the text lost its line breaks: one long first line, or
-    a relined text (text.reline) whose original has no line break in its header — the reline's preamble breaks
-    are guesses at seams, the run-in reader knows the printed order. None for a lined header."""
-    if not title_lines and lines and not header:
-        return read_head(lines[0], _is_title)
-    if norm.relined is None:
-        return None
-    run, at = head_run(norm.text)
-    start, end = norm.to_orig(run.start, run.end)
-    return read_head(run, _is_title, at) if run.text and "\n" not in norm.original[start:end] else None
 
 
 def _dates(norm: Normalized, closing: list[Line], page: PageInfo, flattened: bool) -> tuple[date | None, date | None]:

@@ -17,6 +17,7 @@ from datetime import date
 
 from extractor.structure.issuers import BODY_END, place_of
 from extractor.text.layout import DATE, Line, is_org_line, parse_date
+from extractor.text.normalize import Normalized
 
 _HEAD_SPAN = 250  # the header of a printed report fits in this many characters
 _LETTERHEAD_DOC = re.compile(
@@ -42,6 +43,19 @@ class RunInHead:
     recipients: list[str] | None = None
     report_year: int | None = None  # the opening sentence's year (`2022年，…` right after the recipients)
     letterhead: str | None = None  # the body named above the document number (a place for the region)
+
+
+def header_run(norm: Normalized, lines: list[Line], lined_header: bool, is_title) -> RunInHead | None:
+    """The header read as one run when the text lost its line breaks: one long first line (no header lines
+    found), or a relined text (text.reline) whose original has no line break in its header — the reline's
+    preamble breaks are guesses at seams, this reader knows the printed order. None for a lined header."""
+    if not lined_header and lines:
+        return read_head(lines[0], is_title)
+    if norm.relined is None:
+        return None
+    run, at = head_run(norm.text)
+    start, end = norm.to_orig(run.start, run.end)
+    return read_head(run, is_title, at) if run.text and "\n" not in norm.original[start:end] else None
 
 
 def head_run(text: str) -> tuple[Line, list[int]]:

@@ -9,7 +9,7 @@ are short and many) is left exactly as it was, and a `1.`–`2.` list inside one
 Where an inline marker (text/grammar.py) is a heading:
 - **boundary**: it stands at the line start, after the report's title (`…情况报告一、`), after a sentence
   or clause end (`。！？；：`) or, for levels 0–2, after whitespace of the original (`…986.4 （三）`: a line
-  break turned into a space) — a deep marker (`1.`, `（1）`, `①`) only after `。！？`: after `：` or `；` it
+  break turned into a space) or right after a flattened pipe table's last cell (`…|97.5%二、`) — a deep marker (`1.`, `（1）`, `①`) only after `。！？`: after `：` or `；` it
   numbers a list inside one item — or it is the first sub-marker right after a heading's title phrase
   (`一、总体情况（一）加强…`); `一、` before a numeral (`一、二类`) is a list of numerals;
 - **not quoted**: it stands outside `“”` `「」` `『』` `《》`;
@@ -24,7 +24,9 @@ Where an inline marker (text/grammar.py) is a heading:
 Where a heading's title phrase ends (the **title rule**), scanning at most `TITLE_CAP` characters after its
 marker: at the first sentence or clause end (a run-in heading, `（三）加强规范性文件管理。全年…`), or before the
 first deeper marker numbered 1 (`（一）`, `1.`, `一是`), or at whitespace of the original between two words (a
-line break turned into a space; not OCR's `2023 年`), or before a body opening (`2023年，`, `下一步，`);
+line break turned into a space; not OCR's `2023 年`), or before a body opening (`2023年，`, `下一步，`, the year
+as a sentence's subject: `2024年是…`), or where the title's first six characters come again (a body restating
+its heading);
 failing these, a top-level title ends after the first part name the text runs on from without a mark
 (`三、2023年工作安排深入…`, `三、存在的不足和原因镇综合…`: grammar's `PART_TITLE_TAIL`), and any other heading
 runs to its first `。` as on lined text (structure.outline).
