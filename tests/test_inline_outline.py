@@ -210,3 +210,33 @@ def test_whitespace_of_the_original_ends_a_title_but_ocr_spacing_does_not() -> N
         "一、2023 年主要工作", "（一）强化统筹，压实工作责任", "（二）规范执法，提升执法质效", "二、下一步打算"]
     _, joined = _outline(lined.replace("\n", ""))  # no space left: the run-in heading runs to its 。
     assert joined.sections[1].heading == "（一）强化统筹，压实工作责任局党组研究法治工作3次。"
+
+
+def test_title_rule_part_name_measures_year_subject_and_restated_heading() -> None:
+    """Three more ends of a title run into its body with no mark: a part named by its 措施 (as 举措), a body whose
+    sentence has the year as its subject (`2024年是…`), and a body that restates its heading's first words."""
+    text = ("现将情况报告如下：一、依法行政工作推进有力依法行政工作推进有力，全县审查规范性文件17件。"
+            "二、存在的问题及整改措施对照年度目标，我县基层执法力量仍显薄弱。"
+            "三、持续深化法治政府建设2024年是全面落实法治政府建设实施纲要的关键之年，我县将加强执法监督。")
+    _, outline = _outline(text)
+    assert [s.heading for s in outline.sections] == ["一、依法行政工作推进有力", "二、存在的问题及整改措施",
+                                                     "三、持续深化法治政府建设"]
+    # OCR's space inside the year (`2024 年是`) is still the year phrase opening the body.
+    _, outline = _outline(text.replace("2024年是", "2024 年是"))
+    assert outline.sections[2].heading == "三、持续深化法治政府建设"
+    # A title that opens with the year keeps it (the body opening is looked for after the title's first character).
+    _, outline = _outline(text.replace("三、持续深化法治政府建设2024年是", "三、2024年工作安排2024年是"))
+    assert outline.sections[2].heading == "三、2024年工作安排"
+
+
+def test_a_part_marker_right_after_a_flattened_pipe_table() -> None:
+    """A pipe table's rows lost their line breaks: the next part's marker follows the last cell's value with no
+    sentence end (`…|98.2%二、…`) and still opens the part; a `|` cell further back, or a sentence end between
+    the cell and the marker, leaves the usual boundary rules in charge."""
+    text = ("现将情况报告如下：一、主要成效全年办理复议案件41件。主要数据如下：项目|数量收案数|52结案数|49"
+            "调解和解率|98.2%二、存在的问题和不足基层执法力量薄弱。三、2024年工作安排2024年，我县将深化法治政府建设。")
+    _, outline = _outline(text)
+    assert [s.heading for s in outline.sections] == ["一、主要成效", "二、存在的问题和不足", "三、2024年工作安排"]
+    # The last cell is further back than a cell's value (a clause runs on after it): no boundary there.
+    _, outline = _outline(text.replace("98.2%二、", "98.2%，其余案件均在法定期限内依法审结完毕二、"))
+    assert "二、存在的问题和不足" not in [s.heading for s in outline.sections]

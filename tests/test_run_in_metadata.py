@@ -62,3 +62,33 @@ def test_closing_dates_only_after_the_last_sentence():
 def test_a_body_that_starts_the_text_gives_no_made_up_header():
     got = meta("2023年，我县坚持依法行政，全年办理行政复议案件12件。一、主要举措一是加强学习。二是规范执法。")
     assert (got["title"], got["doc_number"], got["signers"], got["recipients"], got["issue_date"]) == (None,) * 5
+
+
+# A joint party–government report whose body is long enough to be relined (text.reline inserts breaks in its
+# preamble): the header must still be read as one run in the printed order, not cut at the reline's guesses.
+JOINT = (
+    "中共青川市松林区委员会\n松文〔2024〕3号\n签发人：周立新\n中共松林区委 松林区人民政府\n"
+    "关于2023年度法治政府建设情况的报告\n市委、市人民政府：\n"
+    "2023年，松林区坚持以法治思维推进各项工作，全面完成年度法治政府建设任务。现将有关情况报告如下：\n"
+    "一、主要举措和成效\n（一）健全依法决策机制。" + "区政府全年审议重大行政决策事项十二件，均经合法性审查。" * 12 + "\n"
+    "（二）规范行政执法行为。" + "全区推行行政执法公示制度，执法案卷评查合格率明显提升。" * 12 + "\n"
+    "二、存在的问题\n（一）执法队伍力量不足。" + "部分乡镇执法人员数量偏少，专业能力有待加强。" * 6 + "\n"
+    "三、下一步工作安排\n（一）加强法治队伍建设。" + "区政府将组织开展执法人员轮训，提升依法行政能力。" * 6 + "\n"
+    "特此报告。\n中共青川市松林区委员会\n松林区人民政府\n2024年2月26日\n"
+)
+
+
+@pytest.mark.parametrize("joiner", ["", " "], ids=["newlines removed", "newlines as spaces"])
+def test_a_relined_header_is_read_in_printed_order(joiner):
+    """text.reline breaks a flattened preamble at guessed seams (`中共松林区委|松林区人民政府|关于…报告`);
+    the title keeps its joint issuers, and the number and signer after the letterhead are still read."""
+    flat = JOINT.replace("\n", joiner)
+    assert normalize(flat).relined is not None  # the relined path is the one under test
+    got = meta(flat)
+    lined = meta(JOINT)
+    assert got["title"] == lined["title"] == "中共松林区委松林区人民政府关于2023年度法治政府建设情况的报告"
+    assert got["issuers"] == lined["issuers"] == ["中共松林区委", "松林区人民政府"]
+    assert got["doc_number"] == lined["doc_number"] == "松文〔2024〕3号"
+    assert got["signers"] == lined["signers"] == ["周立新"]
+    assert got["recipients"] == lined["recipients"] == ["市委", "市人民政府"]
+    assert got["region"] == lined["region"] == "青川市松林区"

@@ -17,6 +17,8 @@ Where things stand in a report (names made up):
 A web copy may carry an info block (`发文机关:` `成文日期:` `发文字号:` `所属单位:`, found by text.furniture);
 it fills what the report's own lines leave empty. Labels are matched on the simplified view, values are
 given as printed. A field the text does not state is None — never filled from the file name or a guess.
+A text that lost its line breaks (one long line, or relined by text.reline with no break in the original
+header) has its header read as one run in the printed order (structure.run_in).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from extractor.text.sentences import SENTENCE_END
 from extractor.structure.issuers import issuers_level, place_level, place_of, split_issuers, title_subject
 from extractor.structure.outline import Outline
 from extractor.structure.page_info import PageInfo
-from extractor.structure.run_in import closing_dates, read_head
+from extractor.structure.run_in import closing_dates, header_run
 from schemas.report import Metadata, QualityNote, Section
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号$")
@@ -52,15 +54,14 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
     header = _header(norm, lines, outline)
     closing = lines[close:]
     title_lines = _title_lines(header)
-    run_in = None
-    if not title_lines and lines and not header:  # one long first line: the text lost its line breaks
-        run_in = read_head(lines[0], _is_title)
-        title_lines = [run_in.title] if run_in.title else []
+    run_in = header_run(norm, lines, bool(header or title_lines), _is_title)
+    if run_in is not None:  # the pieces read in the printed order win; the relined header lines fill the rest
+        title_lines = [run_in.title] if run_in.title else title_lines
     page = PageInfo(norm)  # the web page's info block and crawler header: only what the report leaves empty
     title = _compact(norm, title_lines) if title_lines else page.take("title", "title")
     issuers = (_title_issuers(norm, title_lines) or _signature_issuers(closing)
                or (None if title_lines or not title else _header_title_issuers(page, title)) or page.issuers())
-    recipients = _recipients(header) or (run_in.recipients if run_in else None)
+    recipients = (run_in.recipients if run_in else None) or _recipients(header)
     issued, printed = _dates(norm, closing, page, flattened=run_in is not None)
     place = _region(header, issuers, closing, norm.text,
                     (page.names("所属单位") or []) + ([run_in.letterhead] if run_in and run_in.letterhead else []),
@@ -71,10 +72,10 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
         region=_printed(norm, place),  # as printed: 小龍門鄉 in a traditional report
         admin_level=_admin_level(place, [simplified(i) for i in issuers or []], recipients, norm.text),
         report_year=_report_year(title, outline, norm.text) or (run_in.report_year if run_in else None),
-        doc_number=next((_compact(norm, [ln]) for ln in header if _DOC_NUMBER.match(ln.text)), None)
-        or (_compact(norm, [run_in.doc]) if run_in and run_in.doc else None)
+        doc_number=(_compact(norm, [run_in.doc]) if run_in and run_in.doc else None)
+        or next((_compact(norm, [ln]) for ln in header if _DOC_NUMBER.match(ln.text)), None)
         or page.take("doc_number", "doc_number"),
-        signers=_run_in_signers(norm, run_in.signers) if run_in else _signers(norm, outline),
+        signers=(_run_in_signers(norm, run_in.signers) if run_in else None) or _signers(norm, outline),
         recipients=recipients,
         issue_date=issued,
         printed_date=printed,

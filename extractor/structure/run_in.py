@@ -18,6 +18,7 @@ from datetime import date
 from extractor.structure.issuers import BODY_END, place_of
 from extractor.text.grammar import DATE
 from extractor.text.layout import Line, is_org_line, parse_date
+from extractor.text.normalize import Normalized
 
 _HEAD_SPAN = 250  # the header of a printed report fits in this many characters
 _LETTERHEAD_DOC = re.compile(
@@ -45,14 +46,45 @@ class RunInHead:
     letterhead: str | None = None  # the body named above the document number (a place for the region)
 
 
-def read_head(first: Line, is_title) -> RunInHead:
+def header_run(norm: Normalized, lines: list[Line], lined_header: bool, is_title) -> RunInHead | None:
+    """The header read as one run when the text lost its line breaks: one long first line (no header lines
+    found), or a relined text (text.reline) whose original has no line break in its header — the reline's
+    preamble breaks are guesses at seams, this reader knows the printed order. None for a lined header."""
+    if not lined_header and lines:
+        return read_head(lines[0], is_title)
+    if norm.relined is None:
+        return None
+    run, at = head_run(norm.text)
+    start, end = norm.to_orig(run.start, run.end)
+    return read_head(run, is_title, at) if run.text and "\n" not in norm.original[start:end] else None
+
+
+def head_run(text: str) -> tuple[Line, list[int]]:
+    """The header of a relined text read as one run: its first characters with every line break taken out, as
+    the scraper delivered them, and each kept character's position in `text` (for `read_head`'s `at`). The
+    reline's breaks in a preamble are guesses (at the original's spaces, after `报告`) that cut a header where
+    it has no seams (`中共白河县委|白河县人民政府|关于…报告`); the printed order (GB/T 9704) is what
+    `read_head` knows."""
+    kept: list[int] = []
+    for i, ch in enumerate(text):
+        if len(kept) == _HEAD_SPAN:
+            break
+        if ch != "\n":
+            kept.append(i)
+    start, end = (kept[0], kept[-1] + 1) if kept else (0, 0)
+    return Line(start, end, "".join(text[i] for i in kept)), kept
+
+
+def read_head(first: Line, is_title, at: list[int] | None = None) -> RunInHead:
     """The header pieces at the start of a first line that holds the whole header and body. `is_title` is the
-    metadata's title test (a line ending in 报告 that says 关于 or 法治, …)."""
+    metadata's title test (a line ending in 报告 that says 关于 or 法治, …). `at`, when given, is the position
+    of each character of `first.text` (a run with line breaks taken out: `head_run`)."""
     view = first.text[:_HEAD_SPAN]
+    pos_of = _positions(first, at)
     head = RunInHead()
     pos, place = 0, ""
     if m := _LETTERHEAD_DOC.match(view):
-        head.doc = _line(first, m.start("doc"), m.end("doc"), view)
+        head.doc = _line(pos_of, m.start("doc"), m.end("doc"), view)
         pos, place = m.end(), place_of(m.group("org") or "")
         head.letterhead = m.group("org")
     starts = [pos]
@@ -62,11 +94,11 @@ def read_head(first: Line, is_title) -> RunInHead:
         starts = [i for i in range(sig.end() + 2, min(len(view), sig.end() + _SIGNER_MAX))
                   if (place and view.startswith(place[:2], i)) or view.startswith(("中共", "中国共产党", "关于"), i)][:1]
         if starts:
-            head.signers = (first.start + sig.end(), first.start + starts[0])
+            head.signers = (pos_of(sig.end()), pos_of(starts[0] - 1) + 1)
     for start in starts:
         t = _TITLE.match(view, start)
         if t and is_title(t.group()) and (place_of(t.group()) or _TITLE_LEAD.match(t.group())):
-            head.title = _line(first, t.start(), t.end(), view)
+            head.title = _line(pos_of, t.start(), t.end(), view)
             pos = t.end()
             break
     if r := _RECIPIENTS.match(view, pos):
@@ -79,8 +111,16 @@ def read_head(first: Line, is_title) -> RunInHead:
     return head
 
 
-def _line(first: Line, a: int, b: int, view: str) -> Line:
-    return Line(first.start + a, first.start + b, view[a:b])
+def _positions(first: Line, at: list[int] | None):
+    """View index -> position: contiguous from first.start, or through `at` (the index one past the view's last
+    character maps to one past its last kept position)."""
+    if at is None:
+        return lambda i: first.start + i
+    return lambda i: at[i] if i < len(at) else (at[-1] + 1 if at else first.start)
+
+
+def _line(pos_of, a: int, b: int, view: str) -> Line:
+    return Line(pos_of(a), pos_of(b - 1) + 1, view[a:b])
 
 
 def closing_dates(text: str) -> tuple[date | None, date | None]:

@@ -88,9 +88,9 @@ def item_at(text: str, pos: int) -> tuple[int, int] | None:
 
 # The words a part's title ends with (`三、2023年工作安排`, `二、存在的主要不足`): where a top-level title run
 # into its body without punctuation ends (text/reline.py): where the text runs on with no mark and no joining
-# word (`问题和不足`, `职责，加强…`).
+# word (`问题和不足`, `职责，加强…`). 措施 as 举措 (`二、存在的问题及整改措施`, `三、改进措施`).
 PART_TITLE_TAIL = re.compile(
-    r"(?:安排|打算|计划|思路|要点|情况|不足|问题|差距|短板|原因|举措|成效|职责)+(?![和及与的并暨以或]|导向|整改|清单)(?=[\u4e00-\u9fff\d])"
+    r"(?:安排|打算|计划|思路|要点|情况|不足|问题|差距|短板|原因|举措|措施|成效|职责)+(?![和及与的并暨以或]|导向|整改|清单)(?=[\u4e00-\u9fff\d])"
 )
 
 # --------------------------------------------------------------------------- years and dates

@@ -9,7 +9,7 @@ are short and many) is left exactly as it was, and a `1.`–`2.` list inside one
 Where an inline marker (text/grammar.py) is a heading:
 - **boundary**: it stands at the line start, after the report's title (`…情况报告一、`), after a sentence
   or clause end (`。！？；：`) or, for levels 0–2, after whitespace of the original (`…986.4 （三）`: a line
-  break turned into a space) — a deep marker (`1.`, `（1）`, `①`) only after `。！？`: after `：` or `；` it
+  break turned into a space) or right after a flattened pipe table's last cell (`…|97.5%二、`) — a deep marker (`1.`, `（1）`, `①`) only after `。！？`: after `：` or `；` it
   numbers a list inside one item — or it is the first sub-marker right after a heading's title phrase
   (`一、总体情况（一）加强…`); `一、` before a numeral (`一、二类`) is a list of numerals;
 - **not quoted**: it stands outside `“”` `「」` `『』` `《》`;
@@ -24,7 +24,9 @@ Where an inline marker (text/grammar.py) is a heading:
 Where a heading's title phrase ends (the **title rule**), scanning at most `TITLE_CAP` characters after its
 marker: at the first sentence or clause end (a run-in heading, `（三）加强规范性文件管理。全年…`), or before the
 first deeper marker numbered 1 (`（一）`, `1.`, `一是`), or at whitespace of the original between two words (a
-line break turned into a space; not OCR's `2023 年`), or before a body opening (`2023年，`, `下一步，`);
+line break turned into a space; not OCR's `2023 年`), or before a body opening (`2023年，`, `下一步，`, the year
+as a sentence's subject: `2024年是…`), or where the title's first six characters come again (a body restating
+its heading);
 failing these, a top-level title ends after the first part name the text runs on from without a mark
 (`三、2023年工作安排深入…`, `三、存在的不足和原因镇综合…`: grammar's `PART_TITLE_TAIL`), and any other heading
 runs to its first `。` as on lined text (structure.outline).
@@ -71,7 +73,11 @@ _OPENERS = {"“": "”", "「": "」", "『": "』", "《": "》"}
 _QUOTE_SPAN = 200  # an opener whose closer is further than this is an OCR loss, not a quote
 _CN_DIGITS = frozenset("一二三四五六七八九十")
 _MARKER_FIRST = re.compile(r"[第一二三四五六七八九十(（\d\u2460-\u2473]")
-_BODY_OPENING = re.compile(r"\d{4}年(?:度|以来)?[，,]|下一步[，,]|今年以来|一年来")
+# A body's first words, never a title's: `2023年，` `2023年以来` and the year as the subject of its sentence
+# (`2021年是"十四五"开局之年`; OCR may space it: `2021 年是`).
+_BODY_OPENING = re.compile(r"\d{4}\s*年(?:(?:度|以来)?[，,]|是)|下一步[，,]|今年以来|一年来")
+_TABLE_CELL = 20  # a table cell's value after its `|` is short (a number, a rate, a few words)
+_RESTATED = 6  # a title's first characters coming again this long: its body restating the heading
 _TITLE_END = re.compile(r"(?:的|情况|工作)?报告(?=[\u4e00-\u9fff\d])")
 _CLOSING_START = re.compile(r"特此报告")
 
@@ -91,7 +97,7 @@ class _Cand:
     level: int  # 0–5 heading levels, _ITEM for `一是`
     ordinal: int = field(compare=False)
     end: int = field(compare=False)  # marker end
-    after: str = field(compare=False)  # "start", "sentence", "clause" or "title"
+    after: str = field(compare=False)  # "start", "sentence", "clause", "title", "space" or "table"
 
 
 def reline(text: str, orig: list[int], original: str) -> Relined | None:
@@ -143,19 +149,27 @@ def _candidates(text: str, a: int, b: int, spaced: set[int]) -> list[_Cand]:
         after = "start" if p == a else "sentence" if text[p - 1] in _SENTENCE_END else "clause" if text[p - 1] in _CLAUSE_END else ""
         if not after and text.endswith("报告", a, p) and p - a <= 200:
             after = "title"  # `…情况报告一、…`: the report's title, then its first part
-        if not after and p not in spaced:
+        tabled = not after and _after_table(text, a, p)
+        if not after and p not in spaced and not tabled:
             continue
         if (h := heading_at(text, p)) is not None:
             level, n, end = h
             if (not after and level not in _SHALLOW) or (level == 1 and text[end : end + 1] in _CN_DIGITS):
                 continue  # `重点：一、二类隐患`: a list of numerals, not a heading
-            after = after or "space"
+            after = after or ("table" if tabled else "space")
             if level in _DEEP and after == "clause":
                 continue  # `…如下：1.…；2.…`: a list inside one item
             out.append(_Cand(p, level, n, end, after))
         elif after and (it := item_at(text, p)) is not None:
             out.append(_Cand(p, _ITEM, it[0], it[1], after))
     return out
+
+
+def _after_table(text: str, a: int, p: int) -> bool:
+    """A flattened pipe table's last cell just before p (`…|出庭应诉率|97.5%二、…`): its row's line break is
+    gone and no sentence end took its place, so a shallow marker right after it stands at a boundary."""
+    cell = text.rfind("|", max(a, p - _TABLE_CELL), p)
+    return cell != -1 and not any(ch in _SENTENCE_END for ch in text[cell:p])
 
 
 def _accept(text: str, cands: list[_Cand], b: int, quoted: set[int], spaced: set[int]) -> tuple[list[_Cand], list[tuple[int, int]], set[int]]:
@@ -227,6 +241,8 @@ def _title_end(text: str, c: _Cand, b: int, spaced: set[int]) -> tuple[_Cand | N
             return None, q  # whitespace between words (a line break turned into a space), not OCR's `2023 年`
         if _BODY_OPENING.match(text, q):
             return None, q
+        if q - c.end >= _RESTATED and text.startswith(text[c.end : c.end + _RESTATED], q):
+            return None, q  # `一、严格规范执法严格规范执法是…`: the body restates its heading's first words
     if c.level in (0, 1) and (m := PART_TITLE_TAIL.search(text, c.end, stop)):
         return None, m.end()  # `三、2023年工作安排深入学习…`: no mark at all, the part's name ends the title
     return None, None
