@@ -25,6 +25,7 @@ from extractor.errors import ConfigError
 
 PROMPT_DIR = Path(__file__).resolve().parents[2] / "prompts"
 KINDS = ("measures", "plans", "problems", "rectifications", "leadership", "metrics", "parts")
+CHOICE_KINDS = ("category",)  # answered by scoring labels (labeling/choice.py): a letter, not JSON
 COMMON = "common"
 
 
@@ -78,7 +79,7 @@ def _load(common: Path, path: Path, stamp: tuple[int, int]) -> Prompt:
 
 def load(kind: str, prompt_dir: Path | None = None) -> Prompt:
     folder = prompt_dir or PROMPT_DIR
-    if kind not in KINDS:
+    if kind not in KINDS + CHOICE_KINDS:
         raise ConfigError(f"no prompt for section kind {kind!r}", hint=f"kinds: {', '.join(KINDS)}")
     common, path = folder / f"{COMMON}.toml", folder / f"{kind}.toml"
     stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in (common, path))
@@ -94,7 +95,7 @@ def versions(prompt_dir: Path | None = None) -> dict[str, str]:
 
     schemas = [m.model_json_schema() for m in (*RESPONSE_MODELS.values(), SummaryAnswer)]
     responses = hashlib.sha256(json.dumps(schemas, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
-    return {**{kind: load(kind, prompt_dir).version for kind in KINDS}, "responses": responses}
+    return {**{kind: load(kind, prompt_dir).version for kind in KINDS + CHOICE_KINDS}, "responses": responses}
 
 
 def versions_for(backend: str) -> dict[str, str]:
