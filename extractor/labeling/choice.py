@@ -36,10 +36,11 @@ def letters(options: tuple[str, ...] = CATEGORIES) -> dict[str, str]:
 
 
 def decide(logprobs: dict[str, float], options: dict[str, str], rules_answer: str | None,
-           margin: float = MARGIN) -> tuple[str | None, str | None]:
+           margin: float | None = None) -> tuple[str | None, str | None]:
     """(the model's option, None) when it stands; (None, why) when the rules' answer must stand instead.
     `options` maps each scored label (letter) to its option; `rules_answer` is None when the rules have no
     decided answer (no keyword), and then any in-set choice stands."""
+    margin = margin_setting() if margin is None else margin
     if not logprobs:
         return None, "no label was scored"
     ranked = sorted(logprobs.items(), key=lambda kv: kv[1], reverse=True)
@@ -58,6 +59,14 @@ def decide(logprobs: dict[str, float], options: dict[str, str], rules_answer: st
 
 def options_text(options: dict[str, str]) -> str:
     return "\n".join(f"{letter} {option}" for letter, option in options.items())
+
+
+def margin_setting() -> float:
+    """`MARGIN`, or `FAZHI_CHOICE_MARGIN` for an experiment (bench/label_scoring.md records each)."""
+    try:
+        return float(os.environ.get("FAZHI_CHOICE_MARGIN", MARGIN))
+    except ValueError:
+        return MARGIN
 
 
 def example_count() -> int:
