@@ -84,7 +84,7 @@ class Config:
         if cfg.backend not in BACKENDS:
             raise ConfigError(f"unknown backend {cfg.backend!r}", hint=f"choose one of {', '.join(BACKENDS)}")
         for option, value, allowed in (("--metric-names", cfg.metric_names, ("auto", "model", "rules")),
-                                       ("--categories", cfg.categories, ("auto", "model", "hybrid"))):
+                                       ("--categories", cfg.categories, ("auto", "model", "hybrid", "choose"))):
             if value not in allowed:
                 raise ConfigError(f"unknown {option} value {value!r}", hint=f"choose one of {', '.join(allowed)}")
         unknown = sorted(set(cfg._model_field_list()) - set(MODEL_KINDS))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from extractor.facts.quantities import Quantity
 from extractor.labeling.plan import Labeled, Planner
+from extractor.model import choosing
 from extractor.labeling.run import Asker, Progress, run_calls
 from extractor.structure.outline import Outline
 from extractor.text.normalize import Normalized
@@ -18,6 +19,8 @@ class Labeler:
 
     def __init__(self, norm: Normalized, ask: Asker | None, model_metrics: bool, progress: Progress | None = None,
                  categories: str = "model", pool=None, model_kinds: frozenset[str] | None = None):
+        if categories == "choose" and not choosing.supports_choose(ask):
+            categories = "hybrid"  # only the embedded model gives log-probabilities: generate there instead
         self.planner = Planner(norm, model_metrics=model_metrics and ask is not None, categories=categories)
         self.ask = ask
         self.progress = progress

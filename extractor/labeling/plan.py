@@ -16,7 +16,7 @@ from typing import Callable
 
 from extractor.facts.quantities import Quantity
 from extractor.grounding import ground_quote, invented_numbers, span_evidence
-from extractor.labeling import rules
+from extractor.labeling import choice, rules
 from extractor.labeling.causes import plan_causes
 from extractor.structure.outline import Block, Outline
 from extractor.text.normalize import Normalized, fullwidth_punctuation
@@ -53,6 +53,8 @@ class Call:
     on_answer: Callable[[object], None]
     on_rules: Callable[..., None]
     response_model: type | None = None  # default: RESPONSE_MODELS[kind]
+    labels: dict[str, str] | None = None  # a choice call: each label (letter) → its option, scored, not generated
+    examples: list[tuple[str, str]] = field(default_factory=list)  # (text, label) shown before the item
 
 
 class Planner:
@@ -134,7 +136,10 @@ class Planner:
                 target.append(model_cls(category=rules.category(block.text, block.heading), summary=rules.summary(block.text, heading=block.heading),
                                         section=block.path, evidence=ev, decided_by=decided_by))
 
-            calls.append(Call(block.kind, block.path, fields, on_answer, on_rules, SummaryAnswer if known else None))
+            if self.categories == "choose":
+                calls.append(self._choice_call(block, text, ev, model_cls, target, on_rules))
+            else:
+                calls.append(Call(block.kind, block.path, fields, on_answer, on_rules, SummaryAnswer if known else None))
             if block.kind == "measures":
                 calls.extend(self._leadership_calls(block))
         elif block.kind == "problems":
@@ -169,6 +174,26 @@ class Planner:
         elif block.kind == "leadership":
             calls.extend(self._leadership_calls(block, whole_block=True))
         return calls
+
+    def _choice_call(self, block: Block, text: str, ev, model_cls, target, on_rules) -> Call:
+        """The item's category scored over the option letters (labeling/choice.py); its summary is the rules'
+        lead clause. A refused choice keeps the keyword category with a `model_refused` note."""
+        labels = choice.letters()
+        by_option = {option: letter for letter, option in labels.items()}
+        examples = [(quote, by_option[cat]) for quote, cat in
+                    choice.retrieve(block.text, self.norm.original, choice.example_count())]
+
+        def on_answer(a, block=block, ev=ev):
+            picked, why = choice.decide(a.logprobs, labels, rules.keyword_category(block.text, block.heading))
+            if why is not None:
+                self._note("model_refused", f"{block.kind} category: {why}; the rules' category stands", block.path,
+                           " ".join(block.text.split())[:40])
+            target.append(model_cls(category=picked or rules.category(block.text, block.heading),
+                                    summary=rules.summary(block.text), section=block.path, evidence=ev,
+                                    decided_by="model" if picked else "rules"))
+
+        fields = {"heading": block.heading or "", "text": _clip(text, CLIP)}
+        return Call(block.kind, block.path, fields, on_answer, on_rules, labels=labels, examples=examples)
 
     def _leadership_calls(self, block: Block, whole_block: bool = False) -> list[Call]:
         """One call per sentence that speaks of the 第一责任人 duty; code picks the sentences (measured on the

@@ -15,7 +15,7 @@ from typing import Any, Callable, Protocol
 
 from extractor.errors import Interrupted, ModelError
 from extractor.labeling.plan import Call, Labeled
-from extractor.model import prompts
+from extractor.model import choosing, prompts
 from schemas.report import QualityNote
 from schemas.responses import RESPONSE_MODELS
 
@@ -130,6 +130,8 @@ def _send(call: Call, ask: Asker | None) -> tuple[object, ModelError | None]:
     """(answer, None), or (None, the ModelError) for a call that failed after its retries; no model: (None, None)."""
     if ask is None:
         return None, None
+    if call.labels is not None:
+        return _send_choice(call, ask)
     prompt = prompts.load(call.kind, tuned=tuned_file(ask))
     try:
         return ask.ask(
@@ -139,6 +141,23 @@ def _send(call: Call, ask: Asker | None) -> tuple[object, ModelError | None]:
             response_model=call.response_model or RESPONSE_MODELS[call.kind],
             section=call.section,
         ), None
+    except ModelError as err:
+        return None, err
+
+
+def _send_choice(call: Call, ask: Asker) -> tuple[object, ModelError | None]:
+    """A choice call: its labels scored by likelihood (model/choosing.py), with the retrieved examples as
+    turns between the prompt's own example and the item."""
+    prompt = prompts.load("category")
+    messages = prompt.messages(**call.fields)
+    shots = []
+    for text, label in call.examples:
+        shots += [{"role": "user", "content": prompt.template.strip().format(heading="", text=text)},
+                  {"role": "assistant", "content": label}]
+    messages = messages[:-1] + shots + messages[-1:]
+    try:
+        return choosing.choose(ask, kind=call.kind, prompt_version=prompt.version, messages=messages,
+                               labels=list(call.labels or {}), section=call.section), None
     except ModelError as err:
         return None, err
 

@@ -283,6 +283,14 @@ class ModelProcess:
             raise WorkerError(answer["error"])  # translated by failures.py like any llama.cpp error
         return answer
 
+    def choose(self, messages: list[dict], labels: list[str]) -> dict:
+        """Each label's log-probability as the answer's first token, in one forward pass (worker `choose`):
+        {"logprobs": {label: float}, "prompt_tokens": n, "cached_tokens": m}."""
+        answer = self._exchange({"op": "choose", "messages": messages, "labels": labels})
+        if "error" in answer:
+            raise WorkerError(answer["error"])
+        return answer
+
 
 class WorkerError(RuntimeError):
     """A call the model process refused (context overflow, a failed decode); the process lives on."""
@@ -375,6 +383,24 @@ def get_create(config: Config):
         return _completion(answer)
 
     return create
+
+
+def get_choose(config: Config):
+    """`choose(messages, labels)` on the local model's process, serialised like `create` (one restart without
+    extra buffer types after a native crash)."""
+    proc = load(config)
+
+    def choose(messages: list[dict], labels: list[str]) -> dict:
+        nonlocal proc
+        with _lock:
+            try:
+                return proc.choose(messages, labels)
+            except ModelCrashed as err:
+                proc = _restart_without_extra_bufts(proc.path, proc.n_threads, err,
+                                                    used_extra_bufts=bool(proc.use_extra_bufts))
+                return proc.choose(messages, labels)
+
+    return choose
 
 
 def _completion(answer: dict):

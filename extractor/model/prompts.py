@@ -27,6 +27,7 @@ from extractor.model.prompt_sets import check_template, read as read_tuned, retr
 
 PROMPT_DIR = Path(__file__).resolve().parents[2] / "prompts"
 KINDS = ("measures", "plans", "problems", "rectifications", "leadership", "metrics", "parts")
+CHOICE_KINDS = ("category",)  # answered by scoring labels (labeling/choice.py): a letter, not JSON
 COMMON = "common"
 
 
@@ -89,7 +90,7 @@ def load(kind: str, prompt_dir: Path | None = None, tuned: Path | None = None) -
     """Kind's prompt from `prompts/`, or from the tuned configuration `tuned` (`--prompts FILE`) when that
     file sets this kind (a kind it leaves out keeps the prompt in `prompts/`)."""
     folder = prompt_dir or PROMPT_DIR
-    if kind not in KINDS:
+    if kind not in KINDS + CHOICE_KINDS:
         raise ConfigError(f"no prompt for section kind {kind!r}", hint=f"kinds: {', '.join(KINDS)}")
     common, path = folder / f"{COMMON}.toml", folder / f"{kind}.toml"
     stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in (common, path))
@@ -126,7 +127,7 @@ def versions(prompt_dir: Path | None = None, tuned: Path | None = None) -> dict[
     models: list[type[BaseModel]] = [*RESPONSE_MODELS.values(), SummaryAnswer]
     schemas = [m.model_json_schema() for m in models]
     responses = hashlib.sha256(json.dumps(schemas, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
-    return {**{kind: load(kind, prompt_dir, tuned).version for kind in KINDS}, "responses": responses}
+    return {**{kind: load(kind, prompt_dir, tuned).version for kind in KINDS + CHOICE_KINDS}, "responses": responses}
 
 
 def versions_for(backend: str, tuned: Path | None = None) -> dict[str, str]:

@@ -13,6 +13,13 @@ goes to stderr (fd 1 is pointed at stderr, so stray C-level prints cannot corrup
     ← {"ok": true, "system_info": "AVX = 1 | …", "load_seconds": 1.2, "probe_seconds": 0.4}
     → {"kwargs": {"messages": […], "response_format": {…}, …}}
     ← {"response": {… a chat completion …}, "cached_tokens": 812}   or   {"error": "ValueError: …"}
+    → {"op": "choose", "messages": […], "labels": ["A", "B", …]}
+    ← {"logprobs": {"A": -0.05, "B": -3.2, …}, "prompt_tokens": 612, "cached_tokens": 540}
+
+`choose` scores a closed set of answers in one forward pass: the chat prompt up to the assistant's turn is
+read (its shared prefix taken from the KV cache), and each label's log-probability is that of its first
+token under the next-token distribution. Labels must start with distinct tokens (letters A–K do); nothing is
+generated, so no answer can fall outside the set.
 """
 
 from __future__ import annotations
@@ -78,6 +85,54 @@ def probe(llama: Any) -> None:
     llama.reset()
 
 
+def chat_prompt(llama: Any, messages: list[dict]) -> str:
+    """The messages in the model's own chat template, ending where the assistant's answer begins (ChatML,
+    Qwen's format, when the file carries no template)."""
+    template = (getattr(llama, "metadata", None) or {}).get("tokenizer.chat_template")
+    if template:
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        formatter = Jinja2ChatFormatter(template=template, eos_token="", bos_token="", add_generation_prompt=True)
+        return formatter(messages=messages).prompt  # type: ignore[arg-type]  # plain role/content dicts, as llama.cpp accepts
+    turns = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
+    return turns + "<|im_start|>assistant\n"
+
+
+def label_tokens(llama: Any, labels: list[str]) -> list[int]:
+    """Each label's first token; labels sharing one could not be told apart by a single forward pass."""
+    firsts = [llama.tokenize(label.encode("utf-8"), add_bos=False, special=False)[:1] for label in labels]
+    if any(not t for t in firsts) or len({t[0] for t in firsts}) != len(labels):
+        raise ValueError("choose: labels must be non-empty and start with distinct tokens")
+    return [t[0] for t in firsts]
+
+
+def last_logits(llama: Any) -> Any:
+    """The next-token logits after the last token read (llama.cpp keeps only the batch's last row unless the
+    context was made with logits_all, which this process does not need)."""
+    import numpy as np
+    from llama_cpp import llama_cpp as bindings
+
+    return np.ctypeslib.as_array(bindings.llama_get_logits_ith(llama._ctx.ctx, -1), shape=(llama.n_vocab(),))
+
+
+def choose(llama: Any, messages: list[dict], labels: list[str]) -> dict:
+    """Each label's log-probability as the assistant's first token (see the module's docstring)."""
+    import numpy as np
+
+    ids = label_tokens(llama, labels)
+    tokens = llama.tokenize(chat_prompt(llama, messages).encode("utf-8"), add_bos=False, special=True)
+    if len(tokens) >= llama.n_ctx():
+        raise ValueError(f"choose: prompt of {len(tokens)} tokens exceeds the context of {llama.n_ctx()}")
+    reused = min(_common_prefix(list(llama._input_ids), tokens), len(tokens) - 1)  # ≥ 1 token read: fresh logits
+    llama.n_tokens = reused
+    llama.eval(tokens[reused:])
+    logits = np.asarray(last_logits(llama), dtype=np.float64)
+    top = logits.max()
+    log_z = top + np.log(np.exp(logits - top).sum())
+    return {"logprobs": {label: float(logits[i] - log_z) for label, i in zip(labels, ids)},
+            "prompt_tokens": len(tokens), "cached_tokens": reused}
+
+
 def serve(requests: TextIO, channel: TextIO) -> int:
     settings = json.loads(requests.readline() or "{}")
     started = time.monotonic()
@@ -97,6 +152,9 @@ def serve(requests: TextIO, channel: TextIO) -> int:
             continue
         try:
             request = json.loads(line)
+            if request.get("op") == "choose":
+                _answer(channel, choose(llama, request["messages"], request["labels"]))
+                continue
             before = list(llama._input_ids)
             response = llama.create_chat_completion(**request["kwargs"])
             after = list(llama._input_ids)
