@@ -56,7 +56,9 @@ class Config:
     max_bytes: int = DEFAULT_MAX_BYTES
     temperature: float = 0.0
     metric_names: str = "auto"  # auto | model | rules: who names quantities (auto: model on endpoints only)
-    categories: str = "auto"  # auto | model | hybrid: hybrid keeps keyword categories where keywords are clear (auto: hybrid locally)
+    categories: str = (
+        "auto"  # auto | model | hybrid: hybrid keeps keyword categories where keywords are clear (auto: hybrid locally)
+    )
     price_in_per_1k: float | None = None
     price_out_per_1k: float | None = None
     max_report_seconds: float | None = None  # wall-time budget for one report's model calls (None: unbounded)
@@ -83,14 +85,18 @@ class Config:
             raise ConfigError(f"--max-report-seconds must be > 0, got {cfg.max_report_seconds:g}")
         if cfg.backend not in BACKENDS:
             raise ConfigError(f"unknown backend {cfg.backend!r}", hint=f"choose one of {', '.join(BACKENDS)}")
-        for option, value, allowed in (("--metric-names", cfg.metric_names, ("auto", "model", "rules")),
-                                       ("--categories", cfg.categories, ("auto", "model", "hybrid", "choose"))):
+        for option, value, allowed in (
+            ("--metric-names", cfg.metric_names, ("auto", "model", "rules")),
+            ("--categories", cfg.categories, ("auto", "model", "hybrid", "choose")),
+        ):
             if value not in allowed:
                 raise ConfigError(f"unknown {option} value {value!r}", hint=f"choose one of {', '.join(allowed)}")
         unknown = sorted(set(cfg._model_field_list()) - set(MODEL_KINDS))
         if unknown:
-            raise ConfigError(f"unknown --model-fields value {', '.join(unknown)}",
-                              hint=f"`auto`, `all` or a comma list of {', '.join(MODEL_KINDS)}")
+            raise ConfigError(
+                f"unknown --model-fields value {', '.join(unknown)}",
+                hint=f"`auto`, `all` or a comma list of {', '.join(MODEL_KINDS)}",
+            )
         return cfg
 
     def _model_field_list(self) -> list[str]:
@@ -131,8 +137,11 @@ class Config:
             return None
         if self.chosen_kinds() is not None:
             return None
-        return (f"--model-fields auto: no choice record {self.choices_path().name} for this model, so every field "
-                "is decided by the rules; make one with `fazhi eval --choose-fields --backend local`")
+        return (
+            f"--model-fields auto: no choice record {self.choices_path().name} for this model, so every field "
+            "is decided by the rules; make one with `fazhi eval --choose-fields --backend local`"
+        )
+
     # ---- (end)
 
     @property
@@ -156,9 +165,11 @@ class Config:
         """The OpenAI API itself needs a key; an endpoint of one's own (`base_url`) may not. Checked before any
         model library is imported, so a missing key costs no time."""
         if self.spec.needs_key and not self.api_key and not self.base_url:
-            raise ConfigError("--backend openai needs an API key for the OpenAI API, and none is set",
-                              hint="export OPENAI_API_KEY=… (or --api-key-file FILE), or point --base-url / "
-                                   "FAZHI_BASE_URL at an endpoint that needs none")
+            raise ConfigError(
+                "--backend openai needs an API key for the OpenAI API, and none is set",
+                hint="export OPENAI_API_KEY=… (or --api-key-file FILE), or point --base-url / "
+                "FAZHI_BASE_URL at an endpoint that needs none",
+            )
 
     @property
     def model_name(self) -> str | None:
@@ -168,7 +179,9 @@ class Config:
         if spec.embedded:
             if self.model_path:  # a replaced file under the same name must not reuse cached answers
                 st = Path(self.model_path).stat() if Path(self.model_path).exists() else None
-                return f"{Path(self.model_path).stem}@{st.st_size}-{st.st_mtime_ns}" if st else Path(self.model_path).stem
+                return (
+                    f"{Path(self.model_path).stem}@{st.st_size}-{st.st_mtime_ns}" if st else Path(self.model_path).stem
+                )
             return f"{DEFAULT_LOCAL_MODEL}@{DEFAULT_LOCAL_SHA256[:12]}"
         return self.model or "gpt-4o-mini"
 
@@ -177,7 +190,8 @@ class Config:
         """Whether the model names quantities: `auto` asks endpoints only (locally a call per sentence would
         cost more than the rest of the report; the rules' names stand)."""
         return self.spec.calls_model and (
-            self.metric_names == "model" or (self.metric_names == "auto" and self.spec.names_metrics))
+            self.metric_names == "model" or (self.metric_names == "auto" and self.spec.names_metrics)
+        )
 
     @property
     def category_mode(self) -> str:

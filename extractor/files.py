@@ -52,15 +52,16 @@ def atomic_write_json(path: Path, data) -> None:
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def remove_stale_temp_files(folder: Path, *, older_than: float = 0.0, recursive: bool = False,
-                            pattern: str = TEMP_GLOB) -> int:
+def remove_stale_temp_files(
+    folder: Path, *, older_than: float = 0.0, recursive: bool = False, pattern: str = TEMP_GLOB
+) -> int:
     """Remove temp files a killed atomic write left in `folder` (and its sub-folders with `recursive`), those
     at least `older_than` seconds old: a folder other processes may be writing to (the shared response
     cache) keeps their fresh ones. Returns how many were removed."""
     folder = Path(folder)
     removed = 0
     now = time.time()
-    for path in (folder.rglob(pattern) if recursive else folder.glob(pattern)):
+    for path in folder.rglob(pattern) if recursive else folder.glob(pattern):
         try:
             if now - path.stat().st_mtime >= older_than:
                 path.unlink()

@@ -100,8 +100,9 @@ def new_breaker(config: Config):
     return Breaker(config.breaker_limit, where=config.base_url or f"the {config.resolved_backend} model")
 
 
-def extract(path: Path, config: Config, *, progress: Progress | None = None, client=None, breaker=None,
-            pool=None) -> Report:
+def extract(
+    path: Path, config: Config, *, progress: Progress | None = None, client=None, breaker=None, pool=None
+) -> Report:
     started = time.perf_counter()
     if client is None:
         preflight(config)  # before reading: a run that cannot work says so at once (once per process)
@@ -111,13 +112,17 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
     if not is_report(norm, outline):
         raise InputError(
             "not a 法治政府建设 report: no required part (举措/不足/安排) and no 法治 vocabulary found",
-            file=doc.name, hint="check the file; only annual law-based-government reports are supported",
+            file=doc.name,
+            hint="check the file; only annual law-based-government reports are supported",
         )
     calls_model = config.spec.calls_model
     own_client = calls_model and client is None
     if own_client:
-        client = _client_for(config, breaker if breaker is not None else new_breaker(config),
-                             time.monotonic() + config.max_report_seconds if config.max_report_seconds else None)
+        client = _client_for(
+            config,
+            breaker if breaker is not None else new_breaker(config),
+            time.monotonic() + config.max_report_seconds if config.max_report_seconds else None,
+        )
     model = client if calls_model else None
     call_notes: list[QualityNote] = []
     try:
@@ -127,15 +132,28 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
         metadata, doc_notes = extract_metadata(norm, outline)
         quantities, injection_notes = without_instructions(norm, find_quantities(norm))
         quantities = with_tables(norm, key_indicators(norm, name_quantities(norm, quantities)))
-        labeled = Labeler(norm, model, config.model_names_metrics, progress, categories=config.category_mode,
-                          pool=pool, model_kinds=config.model_kinds).run(outline, quantities)
+        labeled = Labeler(
+            norm,
+            model,
+            config.model_names_metrics,
+            progress,
+            categories=config.category_mode,
+            pool=pool,
+            model_kinds=config.model_kinds,
+        ).run(outline, quantities)
     finally:
         if client is not None and own_client:
             client.close()
 
     report = Report(
-        source=Source(file=doc.name, sha256=doc.sha256, encoding=doc.encoding, chars=doc.chars,
-                      format=doc.format if doc.is_layer else None, text_sha256=doc.text_sha256),
+        source=Source(
+            file=doc.name,
+            sha256=doc.sha256,
+            encoding=doc.encoding,
+            chars=doc.chars,
+            format=doc.format if doc.is_layer else None,
+            text_sha256=doc.text_sha256,
+        ),
         metadata=metadata,
         sections=outline.sections,
         leadership_duties=labeled.leadership_duties,
@@ -145,9 +163,15 @@ def extract(path: Path, config: Config, *, progress: Progress | None = None, cli
         rectifications=labeled.rectifications,
         plans=labeled.plans,
         compliance=compliance(outline, has_leadership=bool(labeled.leadership_duties)),
-        quality=[*(QualityNote(kind=kind, message=message) for kind, message in doc.notes), *doc_notes,
-                 *structure_notes(norm, outline), *injection_notes, *call_notes, *labeled.quality,
-                 *([QualityNote(kind="model_fields", message=note)] if (note := config.model_fields_note) else [])],
+        quality=[
+            *(QualityNote(kind=kind, message=message) for kind, message in doc.notes),
+            *doc_notes,
+            *structure_notes(norm, outline),
+            *injection_notes,
+            *call_notes,
+            *labeled.quality,
+            *([QualityNote(kind="model_fields", message=note)] if (note := config.model_fields_note) else []),
+        ],
         run=_run_info(config, client, started),
     )
     report = _with_pages(_drop_ungrounded(report, doc), doc.page_starts)
@@ -190,8 +214,9 @@ def _with_pages(report: Report, page_starts: list[int] | None) -> Report:
                 changes["cause_evidence"] = paged(item.cause_evidence)
             items.append(item.model_copy(update=changes))
         update[key] = items
-    update["sections"] = [s.model_copy(update={"evidence": paged(s.evidence), "body": paged(s.body)})
-                          for s in report.sections]
+    update["sections"] = [
+        s.model_copy(update={"evidence": paged(s.evidence), "body": paged(s.body)}) for s in report.sections
+    ]
     return report.model_copy(update=update)
 
 
@@ -210,9 +235,13 @@ def without_instructions(norm, quantities: list) -> tuple[list, list[QualityNote
     notes = []
     for s, left_out in held.items():
         what = f"; its quantities ({', '.join(q.quote for q in left_out)}) are left out of metrics" if left_out else ""
-        notes.append(QualityNote(kind="suspicious_instruction",
-                                 message=f"a sentence addresses a model or the reader ({s.shape}){what}",
-                                 quote=norm.text[s.start:s.end].strip()[:80]))
+        notes.append(
+            QualityNote(
+                kind="suspicious_instruction",
+                message=f"a sentence addresses a model or the reader ({s.shape}){what}",
+                quote=norm.text[s.start : s.end].strip()[:80],
+            )
+        )
     return kept, notes
 
 
@@ -263,7 +292,13 @@ def _drop_ungrounded(report: Report, doc: Document) -> Report:
             if is_grounded(doc.text, item.evidence):
                 items.append(item)
             else:
-                notes.append(QualityNote(kind="ungrounded_item", message=f"{key} item's evidence is not at its offsets; dropped",
-                                         section=getattr(item, "section", None), quote=item.evidence.quote[:80]))
+                notes.append(
+                    QualityNote(
+                        kind="ungrounded_item",
+                        message=f"{key} item's evidence is not at its offsets; dropped",
+                        section=getattr(item, "section", None),
+                        quote=item.evidence.quote[:80],
+                    )
+                )
         kept[key] = items
     return report.model_copy(update={**kept, "quality": notes})

@@ -39,15 +39,51 @@ def register(backend: Backend) -> Backend:
     return backend
 
 
-RULES = register(Backend("rules", calls_model=False, uses_endpoint=False, needs_key=False, embedded=False,
-                         supports_batch_api=False, supports_logprobs=False, default_mode=None,
-                         default_categories="rules", names_metrics=False, measured_kinds_only=False))
-OPENAI = register(Backend("openai", calls_model=True, uses_endpoint=True, needs_key=True, embedded=False,
-                          supports_batch_api=True, supports_logprobs=True, default_mode="tools",
-                          default_categories="model", names_metrics=True, measured_kinds_only=False))
-LOCAL = register(Backend("local", calls_model=True, uses_endpoint=False, needs_key=False, embedded=True,
-                         supports_batch_api=False, supports_logprobs=False, default_mode="json_schema",
-                         default_categories="hybrid", names_metrics=False, measured_kinds_only=True))
+RULES = register(
+    Backend(
+        "rules",
+        calls_model=False,
+        uses_endpoint=False,
+        needs_key=False,
+        embedded=False,
+        supports_batch_api=False,
+        supports_logprobs=False,
+        default_mode=None,
+        default_categories="rules",
+        names_metrics=False,
+        measured_kinds_only=False,
+    )
+)
+OPENAI = register(
+    Backend(
+        "openai",
+        calls_model=True,
+        uses_endpoint=True,
+        needs_key=True,
+        embedded=False,
+        supports_batch_api=True,
+        supports_logprobs=True,
+        default_mode="tools",
+        default_categories="model",
+        names_metrics=True,
+        measured_kinds_only=False,
+    )
+)
+LOCAL = register(
+    Backend(
+        "local",
+        calls_model=True,
+        uses_endpoint=False,
+        needs_key=False,
+        embedded=True,
+        supports_batch_api=False,
+        supports_logprobs=False,
+        default_mode="json_schema",
+        default_categories="hybrid",
+        names_metrics=False,
+        measured_kinds_only=True,
+    )
+)
 
 
 def backend(name: str) -> Backend:

@@ -30,7 +30,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
 ) -> None:
     """Extract structured, evidence-linked JSON from 法治政府建设年度报告 (annual law-based-government reports).
 
@@ -49,9 +51,15 @@ def main(
 
 
 # Help text is each docstring with its paragraphs unwrapped (options.prose): the terminal wraps them.
-for name, command in (("extract", extract.extract), ("outline", outline.outline), ("batch", batch.batch),
-                      ("review", review.review), ("explore", explore.explore), ("doctor", doctor.doctor),
-                      ("tune", tune.tune)):
+for name, command in (
+    ("extract", extract.extract),
+    ("outline", outline.outline),
+    ("batch", batch.batch),
+    ("review", review.review),
+    ("explore", explore.explore),
+    ("doctor", doctor.doctor),
+    ("tune", tune.tune),
+):
     app.command(name, help=prose(command.__doc__))(command)
 # `fazhi eval` scores a suite; `fazhi eval compare A B` compares two of its logs (a group that runs itself).
 eval_app = typer.Typer(invoke_without_command=True, add_completion=False, rich_markup_mode="rich")

@@ -21,25 +21,63 @@ from extractor.config import Config
 from extractor.cli.interrupt import interruptible, leave
 from extractor.errors import ConfigError, FazhiError, Interrupted
 
-STYLE = {"ok": "green", "degraded": "yellow", "partial": "yellow", "no_structure": "yellow", "failed": "red", "stale": "red",
-         "not_started": "red", "skipped": "dim", "ignored": "dim"}
+STYLE = {
+    "ok": "green",
+    "degraded": "yellow",
+    "partial": "yellow",
+    "no_structure": "yellow",
+    "failed": "red",
+    "stale": "red",
+    "not_started": "red",
+    "skipped": "dim",
+    "ignored": "dim",
+}
 
 
 @config_options()
 def batch(
     config: Config,
     in_dir: Path = typer.Argument(..., metavar="DIR", help="Folder of report text files."),
-    out_dir: Path = typer.Option(..., "--out", "--output", "-o", help="Output folder: one JSON per report, manifest, tables."),
-    glob: str = typer.Option("*", "--glob", help="Which files in DIR to read (default: all; .txt, .pdf, .docx, .doc, .html are read, any other file is a failed line saying why), e.g. '*.pdf' or '**/*'."),
-    recursive: bool = typer.Option(False, "--recursive", "-r", help="Read sub-folders too; outputs keep the relative path (OUT/2022/x.json)."),
-    concurrency: int = typer.Option(1, "--concurrency", "-j", min=1, help="Reports in flight at once (local backend: 1)."),
+    out_dir: Path = typer.Option(
+        ..., "--out", "--output", "-o", help="Output folder: one JSON per report, manifest, tables."
+    ),
+    glob: str = typer.Option(
+        "*",
+        "--glob",
+        help="Which files in DIR to read (default: all; .txt, .pdf, .docx, .doc, .html are read, any other file is a failed line saying why), e.g. '*.pdf' or '**/*'.",
+    ),
+    recursive: bool = typer.Option(
+        False, "--recursive", "-r", help="Read sub-folders too; outputs keep the relative path (OUT/2022/x.json)."
+    ),
+    concurrency: int = typer.Option(
+        1, "--concurrency", "-j", min=1, help="Reports in flight at once (local backend: 1)."
+    ),
     force: bool = typer.Option(False, "--force", help="Redo every report, even those already done."),
-    redo: list[str] = typer.Option([], "--redo", metavar="STATUS", help="Also redo the reports of this status a rerun keeps: no_structure (no outline found; kept by default, since the same bytes give the same outline)."),
+    redo: list[str] = typer.Option(
+        [],
+        "--redo",
+        metavar="STATUS",
+        help="Also redo the reports of this status a rerun keeps: no_structure (no outline found; kept by default, since the same bytes give the same outline).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
-    via: str = typer.Option("direct", "--via", help="direct | openai-batch: send the model calls one by one, or all at once through the OpenAI Batch API (cheaper, hours not seconds; resumable)."),
-    poll_interval: float = typer.Option(30.0, "--poll-interval", min=0, help="Seconds between Batch API status checks (--via openai-batch)."),
-    engine: str = typer.Option("default", "--engine", help="default | ray: extract on this machine's threads, or as Ray tasks (needs the `ray` extra)."),
-    ray_address: Optional[str] = typer.Option(None, "--ray-address", help="Ray cluster to join (e.g. ray://head:10001 or auto; env RAY_ADDRESS); default: a local Ray instance."),
+    via: str = typer.Option(
+        "direct",
+        "--via",
+        help="direct | openai-batch: send the model calls one by one, or all at once through the OpenAI Batch API (cheaper, hours not seconds; resumable).",
+    ),
+    poll_interval: float = typer.Option(
+        30.0, "--poll-interval", min=0, help="Seconds between Batch API status checks (--via openai-batch)."
+    ),
+    engine: str = typer.Option(
+        "default",
+        "--engine",
+        help="default | ray: extract on this machine's threads, or as Ray tasks (needs the `ray` extra).",
+    ),
+    ray_address: Optional[str] = typer.Option(
+        None,
+        "--ray-address",
+        help="Ray cluster to join (e.g. ray://head:10001 or auto; env RAY_ADDRESS); default: a local Ray instance.",
+    ),
 ) -> None:
     """Extract every report in a folder. Resumes by default: unchanged reports already done are skipped.
 
@@ -61,17 +99,31 @@ def batch(
                 prepare = _via(via, config, out_dir, poll_interval, progress)
                 runner = _engine(engine, ray_address)
                 try:
-                    summary = run_batch(in_dir, out_dir, config, glob=glob, concurrency=concurrency, force=force,
-                                        recursive=recursive, redo=tuple(redo), on_event=progress.on_event, on_calls=progress.on_calls,
-                                        prepare=prepare, engine=runner)
+                    summary = run_batch(
+                        in_dir,
+                        out_dir,
+                        config,
+                        glob=glob,
+                        concurrency=concurrency,
+                        force=force,
+                        recursive=recursive,
+                        redo=tuple(redo),
+                        on_event=progress.on_event,
+                        on_calls=progress.on_calls,
+                        prepare=prepare,
+                        engine=runner,
+                    )
                 finally:
                     if runner is not None:
                         runner.close()
         except FazhiError as err:
             raise fail(err)
         except KeyboardInterrupt as stop:
-            counts = (f"{stop.saved} report(s) saved this run, {stop.not_started} marked not_started; "
-                      if isinstance(stop, BatchInterrupted) else "finished reports are saved; ")
+            counts = (
+                f"{stop.saved} report(s) saved this run, {stop.not_started} marked not_started; "
+                if isinstance(stop, BatchInterrupted)
+                else "finished reports are saved; "
+            )
             console.print(f"[yellow]interrupted[/]: {counts}rerun the same command to resume.", highlight=False)
             leave(Interrupted.exit_code)  # without waiting for a call still waiting on its reply
             raise typer.Exit(Interrupted.exit_code)
@@ -114,9 +166,14 @@ class _BatchProgress:
     def __init__(self):
         # Sized for 80 columns: reports, a short bar, calls done/planned, ETA, the call just finished.
         self.progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(bar_width=16), MofNCompleteColumn(),
-            TextColumn("calls ETA"), TimeRemainingColumn(), TextColumn("{task.fields[stage]}"),
-            console=console, transient=True,
+            TextColumn("[bold]{task.description}"),
+            BarColumn(bar_width=16),
+            MofNCompleteColumn(),
+            TextColumn("calls ETA"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[stage]}"),
+            console=console,
+            transient=True,
         )
         self.task = None
         self.lock = threading.Lock()
@@ -187,8 +244,9 @@ class _BatchProgress:
             done = sum(self.done.values())
             label = self._label()
         if self.task is not None:
-            self.progress.update(self.task, completed=done, total=total or None, description=label,
-                                 stage=escape(stage[:18]))
+            self.progress.update(
+                self.task, completed=done, total=total or None, description=label, stage=escape(stage[:18])
+            )
 
 
 def _print_summary(summary: BatchSummary) -> None:
@@ -210,4 +268,3 @@ def _print_summary(summary: BatchSummary) -> None:
     out.print(table)
     for note in summary.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
-

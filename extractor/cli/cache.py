@@ -15,14 +15,18 @@ cache_app = typer.Typer(help="Inspect or clear the response cache.", no_args_is_
 
 @cache_app.command("stats")
 @config_options("cache_dir")
-def cache_stats(config: Config, as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON.")) -> None:
+def cache_stats(
+    config: Config, as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON.")
+) -> None:
     """Entries and size of the response cache. (Hits and misses of a run are in its output's `run` block.)"""
     from extractor.model.cache import ResponseCache, default_dir
 
     stats = ResponseCache(default_dir(config)).stats()
     last = stats.pop("last_run") or {}
     stats.pop("hits"), stats.pop("misses")  # this `cache stats` process's own: always zero
-    stats.update({"last_run_hits": last.get("hits"), "last_run_misses": last.get("misses"), "last_run_time": last.get("time")})
+    stats.update(
+        {"last_run_hits": last.get("hits"), "last_run_misses": last.get("misses"), "last_run_time": last.get("time")}
+    )
     if as_json:
         sys.stdout.write(json.dumps(stats) + "\n")
     else:

@@ -19,9 +19,12 @@ LOCAL_INSTALL = 'pip install -e ".[local]"'
 @config_options("backend", "base_url", "model", "api_key", "api_key_file", "timeout", "model_path", "cache_dir")
 def doctor(
     config: Config,
-    probe: bool = typer.Option(True, "--probe/--no-probe",
-                               help="Local backend: load the model in its own process and run one tiny completion."),
-    as_json: bool = typer.Option(False, "--json", help="Print the checks as one JSON object (name -> plain text) instead of a table."),
+    probe: bool = typer.Option(
+        True, "--probe/--no-probe", help="Local backend: load the model in its own process and run one tiny completion."
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the checks as one JSON object (name -> plain text) instead of a table."
+    ),
 ) -> None:
     """Say which backend and model a run would use, whether the model file or endpoint is ready, threads.
 
@@ -42,7 +45,9 @@ def doctor(
     if config.spec.uses_endpoint:
         from extractor.pipeline import preflight
 
-        table.add_row("endpoint", config.base_url or "https://api.openai.com/v1 (the OpenAI API; FAZHI_BASE_URL not set)")
+        table.add_row(
+            "endpoint", config.base_url or "https://api.openai.com/v1 (the OpenAI API; FAZHI_BASE_URL not set)"
+        )
         try:
             preflight(config)
             table.add_row("endpoint check", "[green]answers[/] (GET /models)")
@@ -61,9 +66,13 @@ def doctor(
             ok = False
         table.add_row("threads", str(local.threads(config)))
         table.add_row("CPU", local.cpu_summary())
-        table.add_row("extra buffer types", "on (FAZHI_LLAMA_EXTRA_BUFTS=1)" if local.extra_bufts_setting() else
-                      "off (faster here, and llama.cpp's AMX path crashes on some CPUs; FAZHI_LLAMA_EXTRA_BUFTS=1 "
-                      "turns them on)")
+        table.add_row(
+            "extra buffer types",
+            "on (FAZHI_LLAMA_EXTRA_BUFTS=1)"
+            if local.extra_bufts_setting()
+            else "off (faster here, and llama.cpp's AMX path crashes on some CPUs; FAZHI_LLAMA_EXTRA_BUFTS=1 "
+            "turns them on)",
+        )
         if config.model_path:
             present = Path(config.model_path).is_file()
             table.add_row("model file", f"{config.model_path} ({'present' if present else '[red]missing[/]'})")
@@ -77,9 +86,14 @@ def doctor(
                     parts = local.part_paths()
                     if probe:  # the probe needs the file: assemble it now, as a first run would
                         local.ensure_default_model(config.model_dir)
-                        table.add_row("model file", f"{target} ([green]assembled now from {len(parts)} parts, sha256 ok[/])")
+                        table.add_row(
+                            "model file", f"{target} ([green]assembled now from {len(parts)} parts, sha256 ok[/])"
+                        )
                     else:
-                        table.add_row("model file", f"{target} (not assembled yet; {len(parts)} parts installed, built on first use)")
+                        table.add_row(
+                            "model file",
+                            f"{target} (not assembled yet; {len(parts)} parts installed, built on first use)",
+                        )
                 except FazhiError as err:
                     table.add_row("model file", f"[red]{err}[/]")
                     ok = False
@@ -127,7 +141,7 @@ def _probe(config: Config, table: Rows) -> bool:
 
     setting = local.extra_bufts_setting()
     first_crash = None
-    for attempt in ([True, False] if setting else [False]):
+    for attempt in [True, False] if setting else [False]:
         proc = None
         try:
             proc = local.ModelProcess(local.model_file(config), local.threads(config), attempt, probe=True).start()
@@ -144,12 +158,16 @@ def _probe(config: Config, table: Rows) -> bool:
             if proc is not None:
                 proc.close()
         table.add_row("llama.cpp build", proc.system_info or "?")
-        done = (f"loaded in {proc.load_seconds:.1f}s, a tiny completion in {proc.probe_seconds:.1f}s "
-                "(in a child process)")
+        done = (
+            f"loaded in {proc.load_seconds:.1f}s, a tiny completion in {proc.probe_seconds:.1f}s (in a child process)"
+        )
         if first_crash is not None:
-            table.add_row("probe", f"[yellow]crashed with extra buffer types[/] ({first_crash.message}); "
-                          f"[green]ok without them[/]: {done}. Runs fall back to that by themselves; "
-                          "FAZHI_LLAMA_EXTRA_BUFTS=0 skips the first try")
+            table.add_row(
+                "probe",
+                f"[yellow]crashed with extra buffer types[/] ({first_crash.message}); "
+                f"[green]ok without them[/]: {done}. Runs fall back to that by themselves; "
+                "FAZHI_LLAMA_EXTRA_BUFTS=0 skips the first try",
+            )
         else:
             table.add_row("probe", f"[green]ok[/]: {done}")
         return True

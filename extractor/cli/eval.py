@@ -33,36 +33,79 @@ from extractor.errors import FazhiError, InputError
 from extractor.files import atomic_write_json
 
 QUOTE_WIDTH = 80  # --misses shows this much of a quote; the JSON log keeps it whole
-ROW_ORDER = ("metadata", *scoring.ITEM_FIELDS, "metrics", "causes", "sections", "compliance", "grounding", "overall",
-             "headline")
-CAPTION = ("F1 = span-only (the item is found); typed = F1 counting a match only when what the model decides is right "
-           "too (category, summary, cause; metric name and indicator; a section's part; metadata values and parts "
-           "present stated). score = the gated score (typed; metadata fields right; compliance parts right). "
-           "headline = mean typed score (fields constant across the suite left out); overall = span-only mean. "
-           "acc = category (measures, plans), cause (problems), indicator (metrics), part (sections) accuracy; "
-           "fields/parts right (metadata, compliance); grounded/checked. sum = share of summaries carrying the "
-           "gold key terms within a length budget, 1.5 × the gold summary's length (metric names acceptable). "
-           "A field at or below its best floor fails the eval (the floors gate).")
+ROW_ORDER = (
+    "metadata",
+    *scoring.ITEM_FIELDS,
+    "metrics",
+    "causes",
+    "sections",
+    "compliance",
+    "grounding",
+    "overall",
+    "headline",
+)
+CAPTION = (
+    "F1 = span-only (the item is found); typed = F1 counting a match only when what the model decides is right "
+    "too (category, summary, cause; metric name and indicator; a section's part; metadata values and parts "
+    "present stated). score = the gated score (typed; metadata fields right; compliance parts right). "
+    "headline = mean typed score (fields constant across the suite left out); overall = span-only mean. "
+    "acc = category (measures, plans), cause (problems), indicator (metrics), part (sections) accuracy; "
+    "fields/parts right (metadata, compliance); grounded/checked. sum = share of summaries carrying the "
+    "gold key terms within a length budget, 1.5 × the gold summary's length (metric names acceptable). "
+    "A field at or below its best floor fails the eval (the floors gate)."
+)
 HEAD = ("gold", "pred", "P", "R", "F1", "typed", "acc", "sum", "score")
-_ACC = {"measures": "category_accuracy", "plans": "category_accuracy", "problems": "cause_accuracy",
-        "metrics": "indicator_accuracy", "sections": "part_accuracy"}
+_ACC = {
+    "measures": "category_accuracy",
+    "plans": "category_accuracy",
+    "problems": "cause_accuracy",
+    "metrics": "indicator_accuracy",
+    "sections": "part_accuracy",
+}
 
 
 @config_options()
 def eval_command(
     config: Config,
-    suite: str = typer.Option("seeds", "--suite", "-s", help="Suite name (evals/suites/NAME.toml) or path to a suite file."),
-    pred_dir: Optional[Path] = typer.Option(None, "--pred-dir", help="Score saved predictions DIR/<seed id>.json instead of extracting."),
+    suite: str = typer.Option(
+        "seeds", "--suite", "-s", help="Suite name (evals/suites/NAME.toml) or path to a suite file."
+    ),
+    pred_dir: Optional[Path] = typer.Option(
+        None, "--pred-dir", help="Score saved predictions DIR/<seed id>.json instead of extracting."
+    ),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the eval log (versioned JSON) to FILE."),
-    misses: bool = typer.Option(False, "--misses", help="List false negatives / false positives / wrong fields with their quotes."),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Compare with a saved log; exit 1 if a score drops beyond its tolerance."),
-    save_baseline: Optional[Path] = typer.Option(None, "--save-baseline", help="Write this run's log to FILE (atomically) as a new baseline."),
-    html: Optional[Path] = typer.Option(None, "--html", help="Write the eval as a page: scores, and each report's misses shown in its text."),
-    forms: bool = typer.Option(False, "--forms", help="Also score the suite's documents in each delivered form (no line breaks, spaces, page furniture, wrapped at 38; a suite's `forms` list, else all four) beside the original: a robustness check that extracts the suite once per form, never a gate."),
+    misses: bool = typer.Option(
+        False, "--misses", help="List false negatives / false positives / wrong fields with their quotes."
+    ),
+    baseline: Optional[Path] = typer.Option(
+        None, "--baseline", help="Compare with a saved log; exit 1 if a score drops beyond its tolerance."
+    ),
+    save_baseline: Optional[Path] = typer.Option(
+        None, "--save-baseline", help="Write this run's log to FILE (atomically) as a new baseline."
+    ),
+    html: Optional[Path] = typer.Option(
+        None, "--html", help="Write the eval as a page: scores, and each report's misses shown in its text."
+    ),
+    forms: bool = typer.Option(
+        False,
+        "--forms",
+        help="Also score the suite's documents in each delivered form (no line breaks, spaces, page furniture, wrapped at 38; a suite's `forms` list, else all four) beside the original: a robustness check that extracts the suite once per form, never a gate.",
+    ),
     # ---- issue 28 items 3 and 4 (cli/eval_compare.py renders them)
-    repeat: int = typer.Option(1, "--repeat", min=1, help="Run the suite K times (bypassing the response cache) and show each field's mean, min, max and std."),
-    choose_fields: bool = typer.Option(False, "--choose-fields", help="Decide per field whether the model or the rules decide it (paired intervals over the in-sample gold) and write evals/choices/<backend>-<model>.json, which --model-fields auto reads."),
-    choose_on: str = typer.Option(",".join(CHOICE_SUITES), "--choose-on", help="Suites --choose-fields runs (comma list)."),
+    repeat: int = typer.Option(
+        1,
+        "--repeat",
+        min=1,
+        help="Run the suite K times (bypassing the response cache) and show each field's mean, min, max and std.",
+    ),
+    choose_fields: bool = typer.Option(
+        False,
+        "--choose-fields",
+        help="Decide per field whether the model or the rules decide it (paired intervals over the in-sample gold) and write evals/choices/<backend>-<model>.json, which --model-fields auto reads.",
+    ),
+    choose_on: str = typer.Option(
+        ",".join(CHOICE_SUITES), "--choose-on", help="Suites --choose-fields runs (comma list)."
+    ),
     ctx: typer.Context = typer.Option(None, hidden=True),
 ) -> None:
     """Score extractions of a suite's documents against gold, per report and per field.
@@ -83,11 +126,15 @@ def eval_command(
         if choose_fields:
             return _choose(config, choose_on)
         the_suite = evaluate.load_suite(suite)
-        base_log = _read_log(baseline, the_suite) if baseline else None  # before the run: a bad path should not cost one
+        base_log = (
+            _read_log(baseline, the_suite) if baseline else None
+        )  # before the run: a bad path should not cost one
         if pred_dir is not None:
             if ignored := _options_given(config):
-                console.print(f"[yellow]note:[/] --pred-dir scores saved predictions; ignored: {', '.join(ignored)}",
-                              highlight=False)
+                console.print(
+                    f"[yellow]note:[/] --pred-dir scores saved predictions; ignored: {', '.join(ignored)}",
+                    highlight=False,
+                )
             config = None
         if pred_dir is not None and not pred_dir.is_dir():
             raise InputError(f"--pred-dir {pred_dir} is not a folder")
@@ -95,8 +142,10 @@ def eval_command(
             config = config.with_(refresh=True)  # K fresh samples: a cached answer would be the first run's again
         result = _run(the_suite, config, pred_dir)
         if not result.scores and not result.errors:
-            raise InputError(f"suite {the_suite.name!r}: no document has gold to score against yet",
-                             hint=f"gold files go in {the_suite.gold_dir}")
+            raise InputError(
+                f"suite {the_suite.name!r}: no document has gold to score against yet",
+                hint=f"gold files go in {the_suite.gold_dir}",
+            )
         log = result.log()
         if repeat > 1:
             runs = [log, *(_run(the_suite, config, pred_dir, floors=False).log() for _ in range(repeat - 1))]
@@ -110,16 +159,23 @@ def eval_command(
             log["forms"] = forms_log
         comparison = None
         if base_log is not None:
-            comparison = gate(evaluate.compare(base_log, log, the_suite.tolerances), base_log, log,
-                              the_suite.tolerances)  # intervals where the suite has enough documents
+            comparison = gate(
+                evaluate.compare(base_log, log, the_suite.tolerances), base_log, log, the_suite.tolerances
+            )  # intervals where the suite has enough documents
             render_comparison(comparison, baseline)
         gate_failed = render_gate(log)
         for path in (json_out, save_baseline):
             if path is None:
                 continue
             if path == save_baseline and gate_failed:
-                console.print(Text(f"not saved as a baseline: {path} (a run that fails the floors gate is no baseline; "
-                                   f"--json FILE writes its log)", style="bold red"), soft_wrap=True)
+                console.print(
+                    Text(
+                        f"not saved as a baseline: {path} (a run that fails the floors gate is no baseline; "
+                        f"--json FILE writes its log)",
+                        style="bold red",
+                    ),
+                    soft_wrap=True,
+                )
                 continue
             atomic_write_json(path, log)
             console.print(f"wrote {path}", highlight=False)
@@ -137,10 +193,24 @@ def eval_command(
 def _options_given(config: Config) -> list[str]:
     """Extraction options set on the command line (they differ from what the environment alone gives)."""
     plain = Config.from_env()
-    return [f"--{name.replace('_', '-')}" for name in ("backend", "base_url", "model", "mode", "timeout", "refresh",
-                                                     "model_path", "categories", "metric_names", "max_report_seconds",
-                                                     "model_fields", "prompts")
-            if getattr(config, name) != getattr(plain, name)]
+    return [
+        f"--{name.replace('_', '-')}"
+        for name in (
+            "backend",
+            "base_url",
+            "model",
+            "mode",
+            "timeout",
+            "refresh",
+            "model_path",
+            "categories",
+            "metric_names",
+            "max_report_seconds",
+            "model_fields",
+            "prompts",
+        )
+        if getattr(config, name) != getattr(plain, name)
+    ]
 
 
 def _read_log(path: Path, suite: evaluate.Suite) -> dict:
@@ -155,16 +225,21 @@ def _read_log(path: Path, suite: evaluate.Suite) -> dict:
     # Before the run: a model run of minutes for nothing. A log of the old format has no quote-copy floor,
     # but the floors it has still decide whether it was ever a baseline worth holding a run to.
     failures = log_gate_failures(log, suite.known_at_floor)
-    refused = (f"; and it fails the floors gate, so it is refused as a baseline: "
-               f"{'; '.join(f.message() for f in failures)}") if failures else ""
+    refused = (
+        (f"; and it fails the floors gate, so it is refused as a baseline: {'; '.join(f.message() for f in failures)}")
+        if failures
+        else ""
+    )
     try:
         evaluate.check_log_version(log, f"baseline {path}")
     except InputError as err:
         raise InputError(f"{err.message}{refused}", hint=err.hint) from None
     if failures:
-        raise InputError(f"baseline {path} fails the floors gate, so it is refused as a baseline: "
-                         f"{'; '.join(f.message() for f in failures)}",
-                         hint="a baseline must be above its floors: fix the run, then --save-baseline FILE")
+        raise InputError(
+            f"baseline {path} fails the floors gate, so it is refused as a baseline: "
+            f"{'; '.join(f.message() for f in failures)}",
+            hint="a baseline must be above its floors: fix the run, then --save-baseline FILE",
+        )
     return log
 
 
@@ -218,8 +293,17 @@ def _cells(fname: str, v: dict) -> list:
         return [_count(v.get("gold")), _count(v.get("pred")), "", "", "", _num(v.get("typed_f1")), right, "", score]
     acc = _num(v.get(_ACC[fname])) if fname in _ACC else ""
     summ = v.get("name_acceptable") if fname == "metrics" else v.get("summary_acceptable")
-    return [_count(v.get("gold")), _count(v.get("pred")), _num(v.get("p")), _num(v.get("r")), _num(v.get("f1")),
-            _num(v.get("typed_f1")), acc, _num(summ) if fname != "causes" else "", score]
+    return [
+        _count(v.get("gold")),
+        _count(v.get("pred")),
+        _num(v.get("p")),
+        _num(v.get("r")),
+        _num(v.get("f1")),
+        _num(v.get("typed_f1")),
+        acc,
+        _num(summ) if fname != "causes" else "",
+        score,
+    ]
 
 
 def _table(title: str, first: Optional[str], narrow: bool = False, head=HEAD) -> Table:
@@ -249,8 +333,15 @@ def floor_rows(log: dict) -> list[tuple[str, list]]:
         if fname not in summary or fname in ("grounding", "overall"):
             continue
         key = scoring.primary_key(fname)
-        rows.append((fname, [_num(summary[fname].get(key), bold=True),
-                             *(_num((floors.get(f) or {}).get(fname, {}).get(key)) for f in FLOOR_NAMES)]))
+        rows.append(
+            (
+                fname,
+                [
+                    _num(summary[fname].get(key), bold=True),
+                    *(_num((floors.get(f) or {}).get(fname, {}).get(key)) for f in FLOOR_NAMES),
+                ],
+            )
+        )
     return rows
 
 
@@ -309,9 +400,13 @@ def render_scores(log: dict) -> None:
                 table.add_row(SHORT_FIELDS.get(fname, fname) if narrow else fname, *_cells(fname, summary[fname]))
         out.print(table)
         for title, head, rows in (
-            ("floors: empty prediction, constant majority, quote copy (best N), rules backend", FLOOR_HEAD,
-             floor_rows(log)),
-            ("attribution (decided_by): items and accuracy", ATTR_HEAD, attribution_rows(log))):
+            (
+                "floors: empty prediction, constant majority, quote copy (best N), rules backend",
+                FLOOR_HEAD,
+                floor_rows(log),
+            ),
+            ("attribution (decided_by): items and accuracy", ATTR_HEAD, attribution_rows(log)),
+        ):
             if rows:
                 extra = _table(title, None, narrow=narrow, head=head)
                 for fname, cells in rows:
@@ -337,8 +432,9 @@ def gate_lines(log: dict) -> list[tuple[str, str]]:
         reason = f": {log['in_sample_reason']}" if log.get("in_sample_reason") else ""
         lines.append((f"suite {log['suite']} is {said}{reason}", "yellow" if log["in_sample"] else "green"))
     else:
-        lines.append((f"suite {log['suite']}: its file does not say whether it is in-sample (in_sample = true|false)",
-                      "yellow"))
+        lines.append(
+            (f"suite {log['suite']}: its file does not say whether it is in-sample (in_sample = true|false)", "yellow")
+        )
     by_n = log.get("quote_copy_by_n") or {}
     if by_n:
         each = ", ".join(f"N={n} {_fmt((v.get('headline') or {}).get('score'))}" for n, v in by_n.items())
@@ -346,13 +442,23 @@ def gate_lines(log: dict) -> list[tuple[str, str]]:
     stale = set(log.get("known_at_floor_stale") or ())
     for fname, reason in (log.get("known_at_floor") or {}).items():
         if fname in stale:
-            lines.append((f"known_at_floor lists {fname}, but this run is above its floors: remove the entry from "
-                          f"the suite file so the field is gated", "yellow"))
+            lines.append(
+                (
+                    f"known_at_floor lists {fname}, but this run is above its floors: remove the entry from "
+                    f"the suite file so the field is gated",
+                    "yellow",
+                )
+            )
         else:
             lines.append((f"known at its floor, not gated: {fname} ({reason})", "yellow"))
     for f in log.get("floor_gate") or []:
-        lines.append((f"floor gate: {f['field']} {f['score']:.3f} is at or below its {f['floor'].replace('_', ' ')} "
-                      f"floor {f['floor_score']:.3f}", "bold red"))
+        lines.append(
+            (
+                f"floor gate: {f['field']} {f['score']:.3f} is at or below its {f['floor'].replace('_', ' ')} "
+                f"floor {f['floor_score']:.3f}",
+                "bold red",
+            )
+        )
     return lines
 
 
@@ -362,8 +468,13 @@ def render_gate(log: dict) -> bool:
         out.print(Text(text, style=style), soft_wrap=not out.is_terminal)  # a terminal wraps it, a log keeps it whole
     failed = log.get("floor_gate") or []
     if failed:
-        out.print(Text(f"✗ {len(failed)} field(s) at or below their floors: "
-                       f"{', '.join(f['field'] for f in failed)}", style="bold red"), soft_wrap=not out.is_terminal)
+        out.print(
+            Text(
+                f"✗ {len(failed)} field(s) at or below their floors: {', '.join(f['field'] for f in failed)}",
+                style="bold red",
+            ),
+            soft_wrap=not out.is_terminal,
+        )
     return bool(failed)
 
 
@@ -373,13 +484,22 @@ def _markdown(title: str, names: dict, reports: dict, summary: dict, log: dict) 
     lines = [f"## {title}", "", "| report | " + " | ".join(head) + " |", "|" + "---|" * (len(head) + 1)]
     for doc_id, numbers in reports.items():
         for fname in (f for f in ROW_ORDER if f in numbers):
-            lines.append(f"| {names[doc_id]} | {fname} | " + " | ".join(_plain(c) for c in _cells(fname, numbers[fname])) + " |")
-    lines += ["", f"## suite mean over {len(reports)} report(s) (counts summed)", "",
-              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+            lines.append(
+                f"| {names[doc_id]} | {fname} | " + " | ".join(_plain(c) for c in _cells(fname, numbers[fname])) + " |"
+            )
+    lines += [
+        "",
+        f"## suite mean over {len(reports)} report(s) (counts summed)",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
+    ]
     for fname in (f for f in ROW_ORDER if f in summary):
         lines.append(f"| {fname} | " + " | ".join(_plain(c) for c in _cells(fname, summary[fname])) + " |")
-    for title, cols, rows in (("floors", FLOOR_HEAD, floor_rows(log)), ("attribution (decided_by)", ATTR_HEAD,
-                                                                         attribution_rows(log))):
+    for title, cols, rows in (
+        ("floors", FLOOR_HEAD, floor_rows(log)),
+        ("attribution (decided_by)", ATTR_HEAD, attribution_rows(log)),
+    ):
         if rows:
             lines += ["", f"## {title}", "", "| field | " + " | ".join(cols) + " |", "|" + "---|" * (len(cols) + 1)]
             lines += [f"| {fname} | " + " | ".join(_plain(c) for c in cells) + " |" for fname, cells in rows]
@@ -406,7 +526,7 @@ def render_misses(log: dict) -> None:
         for fname, items in fields.items():
             for m in items:
                 quote = " ".join(m["quote"].split())
-                quote = quote if len(quote) <= QUOTE_WIDTH else quote[:QUOTE_WIDTH - 1] + "…"
+                quote = quote if len(quote) <= QUOTE_WIDTH else quote[: QUOTE_WIDTH - 1] + "…"
                 where = f"[{m['start']},{m['end']})" if m.get("start") is not None else ""
                 line = Text(f"  {names[doc_id]} {fname:<17} {m['kind'].upper():<10} {where:<13} ")
                 line.append(quote, style="cyan")
@@ -422,20 +542,39 @@ def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
         out.print(Text(f"no score changed against {baseline}", style="green"))
     elif not out.is_terminal:  # a pipe or a CI log: markdown, nothing cut
         names = {**short_ids(c.scope for c in cmp.changes if c.scope != "suite"), "suite": "suite"}
-        lines = [f"## changes against {baseline}", "", "| scope | field | score | before | after | Δ | tol | |",
-                 "|---|---|---|---|---|---|---|---|"]
+        lines = [
+            f"## changes against {baseline}",
+            "",
+            "| scope | field | score | before | after | Δ | tol | |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for c in cmp.changes:
             delta = "" if c.delta is None else f"{c.delta:+.3f}"
             tol = judged_by(c)
-            lines.append(f"| {names[c.scope]} | {c.field} | {c.key} | {_fmt(c.before)} | {_fmt(c.after)} | {delta} | "
-                         f"{tol} | {'REGRESSION' if c.regressed else ''} |")
+            lines.append(
+                f"| {names[c.scope]} | {c.field} | {c.key} | {_fmt(c.before)} | {_fmt(c.after)} | {delta} | "
+                f"{tol} | {'REGRESSION' if c.regressed else ''} |"
+            )
         out.file.write("\n".join(lines) + "\n")
         out.file.flush()
     else:
-        table = Table(title=f"changes against {baseline}", title_justify="left", pad_edge=False, show_edge=False,
-                      box=None if out.width < NARROW else box.HEAVY_HEAD)
-        for name, justify in (("scope", "left"), ("field", "left"), ("score", "left"), ("before", "right"),
-                              ("after", "right"), ("Δ", "right"), ("tol", "right"), ("", "left")):
+        table = Table(
+            title=f"changes against {baseline}",
+            title_justify="left",
+            pad_edge=False,
+            show_edge=False,
+            box=None if out.width < NARROW else box.HEAVY_HEAD,
+        )
+        for name, justify in (
+            ("scope", "left"),
+            ("field", "left"),
+            ("score", "left"),
+            ("before", "right"),
+            ("after", "right"),
+            ("Δ", "right"),
+            ("tol", "right"),
+            ("", "left"),
+        ):
             table.add_column(name, justify=justify, no_wrap=True)
         names = {**short_ids(c.scope for c in cmp.changes if c.scope != "suite"), "suite": "suite"}
         for c in cmp.changes:
@@ -447,20 +586,41 @@ def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
     for doc_id, message in cmp.new_errors.items():
         out.print(Text(f"regression: {doc_id} now fails: {message}", style="bold red"), soft_wrap=True)
     for doc_id in cmp.missing:
-        out.print(Text(f"regression: {doc_id} was scored in the baseline and is missing now", style="bold red"),
-                  soft_wrap=True)
+        out.print(
+            Text(f"regression: {doc_id} was scored in the baseline and is missing now", style="bold red"),
+            soft_wrap=True,
+        )
     for c in cmp.regressions:  # plain lines too, so a narrow terminal or a CI log never truncates them
-        why = (f"95% interval of the change [{c.interval.lo:+.3f}, {c.interval.hi:+.3f}] over {c.interval.n} documents "
-               "is below 0") if getattr(c, "interval", None) else \
-            f"dropped {c.before - c.after:.3f} > tolerance {c.tolerance:.3f}"
-        out.print(Text(f"regression: {c.scope} {c.field}.{c.key} {_fmt(c.before)} → {_fmt(c.after)} ({why})",
-                       style="bold red"), soft_wrap=True)
+        why = (
+            (
+                f"95% interval of the change [{c.interval.lo:+.3f}, {c.interval.hi:+.3f}] over {c.interval.n} documents "
+                "is below 0"
+            )
+            if getattr(c, "interval", None)
+            else f"dropped {c.before - c.after:.3f} > tolerance {c.tolerance:.3f}"
+        )
+        out.print(
+            Text(
+                f"regression: {c.scope} {c.field}.{c.key} {_fmt(c.before)} → {_fmt(c.after)} ({why})", style="bold red"
+            ),
+            soft_wrap=True,
+        )
     if cmp.failed:
-        out.print(Text(f"✗ {len(cmp.regressions) + len(cmp.new_errors) + len(cmp.missing)} regression(s) against {baseline}",
-                       style="bold red"))
+        out.print(
+            Text(
+                f"✗ {len(cmp.regressions) + len(cmp.new_errors) + len(cmp.missing)} regression(s) against {baseline}",
+                style="bold red",
+            )
+        )
     else:
-        out.print(Text(f"✓ no score dropped beyond its tolerance (or, with enough documents, its 95% interval) "
-                       f"against {baseline}", style="bold green"), soft_wrap=True)
+        out.print(
+            Text(
+                f"✓ no score dropped beyond its tolerance (or, with enough documents, its 95% interval) "
+                f"against {baseline}",
+                style="bold green",
+            ),
+            soft_wrap=True,
+        )
 
 
 def _fmt(value) -> str:

@@ -82,12 +82,25 @@ def rows(cmp: LogComparison) -> list[list[str]]:
     for fc in cmp.fields:
         iv, it = fc.docs, fc.items
         ci = f"[{_signed(iv.lo)}, {_signed(iv.hi)}]" if iv.lo is not None else "–"
-        items = f"{_signed(it.mean)} [{_signed(it.lo)}, {_signed(it.hi)}]" if it and it.lo is not None else \
-            (f"{it.n} items: too few" if it else "")
+        items = (
+            f"{_signed(it.mean)} [{_signed(it.lo)}, {_signed(it.hi)}]"
+            if it and it.lo is not None
+            else (f"{it.n} items: too few" if it else "")
+        )
         down = sum(f.direction == "right→wrong" for f in fc.flips)
         up = len(fc.flips) - down
-        table.append([fc.field, _fmt(fc.a), _fmt(fc.b), _signed(iv.mean), ci, fc.verdict, items,
-                      f"-{down}/+{up}" if fc.flips else ""])
+        table.append(
+            [
+                fc.field,
+                _fmt(fc.a),
+                _fmt(fc.b),
+                _signed(iv.mean),
+                ci,
+                fc.verdict,
+                items,
+                f"-{down}/+{up}" if fc.flips else "",
+            ]
+        )
     return table
 
 
@@ -96,8 +109,10 @@ ITEM_HEAD = ("field", "B−A items [95% CI]", "flips -/+")
 
 
 def render_compare(cmp: LogComparison, a: Path, b: Path) -> None:
-    title = (f"compare {cmp.suite}: B {b.name} − A {a.name}\n{len(cmp.documents)} document(s) in {cmp.groups} "
-             f"group(s); paired bootstrap 95% intervals, {RESAMPLES} resamples")
+    title = (
+        f"compare {cmp.suite}: B {b.name} − A {a.name}\n{len(cmp.documents)} document(s) in {cmp.groups} "
+        f"group(s); paired bootstrap 95% intervals, {RESAMPLES} resamples"
+    )
     data = rows(cmp)
     for note in cmp.notes:
         console.print(Text(f"note: {note}", style="yellow"), soft_wrap=True)
@@ -118,8 +133,10 @@ def render_compare(cmp: LogComparison, a: Path, b: Path) -> None:
     if any(r[5].startswith("too few") for r in data):
         out.print(Text(f"too few documents: fewer than {MIN_DOCS} (groups) give no verdict", style="dim"))
     for f in cmp.flips:
-        head = f"  {'−' if f.direction == 'right→wrong' else '+'} {short_id(f.doc)} {SHORT.get(f.field, f.field)} " \
-               f"{f.kind} {f.section.split(' ')[0] if f.section else '?'} "
+        head = (
+            f"  {'−' if f.direction == 'right→wrong' else '+'} {short_id(f.doc)} {SHORT.get(f.field, f.field)} "
+            f"{f.kind} {f.section.split(' ')[0] if f.section else '?'} "
+        )
         out.print(Text(head) + Text(clip(f.quote, WIDTH - cell_len(head)), style="cyan"), soft_wrap=True)
 
 
@@ -132,8 +149,9 @@ def short_id(doc: str) -> str:
 def _table(head: tuple[str, ...]) -> Table:
     table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold")
     for i, name in enumerate(head):
-        table.add_column(name, justify="left" if i in (0, len(head) - 1) and name != "flips -/+" else "right",
-                         no_wrap=True)
+        table.add_column(
+            name, justify="left" if i in (0, len(head) - 1) and name != "flips -/+" else "right", no_wrap=True
+        )
     return table
 
 
@@ -157,8 +175,11 @@ def _markdown(title: str, data: list[list[str]], cmp: LogComparison) -> None:
     lines += ["| " + " | ".join(r) + " |" for r in data]
     if cmp.flips:
         lines += ["", "## flipped items", "", "| | doc | field | kind | section | quote |", "|---|---|---|---|---|---|"]
-        lines += [f"| {f.direction} | {f.doc} | {f.field} | {f.kind} | {f.section or ''} | "
-                  f"{clip(f.quote, 60).replace('|', '¦')} |" for f in cmp.flips]
+        lines += [
+            f"| {f.direction} | {f.doc} | {f.field} | {f.kind} | {f.section or ''} | "
+            f"{clip(f.quote, 60).replace('|', '¦')} |"
+            for f in cmp.flips
+        ]
     out.file.write("\n".join(lines) + "\n")
     out.file.flush()
 
@@ -195,22 +216,45 @@ def render_spread(spread: dict[str, dict], k: int) -> None:
 
 
 def render_choices(record: dict, path: Path) -> None:
-    table = Table(title=f"choose fields: {record['backend']} {record['model'] or ''} over {record['documents']} "
-                        f"documents in {record['groups']} groups (in-sample)", title_justify="left", box=None,
-                  pad_edge=False, padding=(0, 1), header_style="bold")
+    table = Table(
+        title=f"choose fields: {record['backend']} {record['model'] or ''} over {record['documents']} "
+        f"documents in {record['groups']} groups (in-sample)",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+        padding=(0, 1),
+        header_style="bold",
+    )
     for name in ("kind", "rules", "model", "m−r", "95% CI", "folds agree", "who"):
         table.add_column(name, justify="left" if name in ("kind", "who") else "right", no_wrap=True)
     for kind, c in record["fields"].items():
         d = c["difference"]
         ci = f"[{_signed(d['lo'])}, {_signed(d['hi'])}]" if d["lo"] is not None else "too few"
-        table.add_row(kind, _fmt(c["rules"]), _fmt(c["model"]), _signed(d["diff"]), ci,
-                      f"{c['fold_agrees']}/{c['folds']}", Text(c["decision"], style="bold" if c["decision"] == "model" else ""))
+        table.add_row(
+            kind,
+            _fmt(c["rules"]),
+            _fmt(c["model"]),
+            _signed(d["diff"]),
+            ci,
+            f"{c['fold_agrees']}/{c['folds']}",
+            Text(c["decision"], style="bold" if c["decision"] == "model" else ""),
+        )
     out.print(table)
     for kind, c in record["fields"].items():
         out.print(Text(f"{kind}: {c['reason']}", style="dim"), soft_wrap=True)
     if too_few := max((c.get("folds_too_few", 0) for c in record["fields"].values()), default=0):
-        out.print(Text(f"note: {too_few} of the leave-one-group-out folds had fewer than {MIN_DOCS} groups to "
-                       "choose on (they keep the rules); more suites (--choose-on) give every fold a choice",
-                       style="yellow"), soft_wrap=True)
-    out.print(Text(f"wrote {path}: --model-fields auto now asks the model for "
-                   f"{', '.join(record['model_fields']) or 'nothing (the rules decide every field)'}"), soft_wrap=True)
+        out.print(
+            Text(
+                f"note: {too_few} of the leave-one-group-out folds had fewer than {MIN_DOCS} groups to "
+                "choose on (they keep the rules); more suites (--choose-on) give every fold a choice",
+                style="yellow",
+            ),
+            soft_wrap=True,
+        )
+    out.print(
+        Text(
+            f"wrote {path}: --model-fields auto now asks the model for "
+            f"{', '.join(record['model_fields']) or 'nothing (the rules decide every field)'}"
+        ),
+        soft_wrap=True,
+    )

@@ -24,8 +24,9 @@ TARGET = 0.02  # issue 27: every form's headline within this of the original's
 FIELDS = ("headline", "metadata", *scoring.ITEM_FIELDS, "metrics", "causes", "sections", "compliance")
 
 
-def eval_forms(suite: Suite, config: Optional[Config], pred_dir: Optional[Path], asked: bool,
-               log: dict) -> Optional[dict]:
+def eval_forms(
+    suite: Suite, config: Optional[Config], pred_dir: Optional[Path], asked: bool, log: dict
+) -> Optional[dict]:
     """Run and print the forms when `--forms` is given or the suite file enables some; the comparison (for
     the eval log), or None when no form was run."""
     names = delivered.suite_forms(suite) or (list(delivered.FORMS) if asked else [])
@@ -37,8 +38,13 @@ def eval_forms(suite: Suite, config: Optional[Config], pred_dir: Optional[Path],
     with tempfile.TemporaryDirectory(prefix="fazhi-forms-") as tmp:
         if console.is_terminal:
             with console.status("delivered forms…") as status:
-                logs = delivered.run_forms(suite, config, names, Path(tmp), progress=lambda name, n, of: status.update(
-                    f"delivered form {name} ({n + 1}/{of})"))
+                logs = delivered.run_forms(
+                    suite,
+                    config,
+                    names,
+                    Path(tmp),
+                    progress=lambda name, n, of: status.update(f"delivered form {name} ({n + 1}/{of})"),
+                )
         else:
             logs = delivered.run_forms(suite, config, names, Path(tmp))
     keys = {f: scoring.primary_key(f) for f in FIELDS}
@@ -61,9 +67,14 @@ def _delta(value: Optional[float], field: str) -> str:
 def render(comparison: dict, suite_name: str) -> None:
     forms = comparison["forms"]
     head = ["field", "original", *(h for name in forms for h in (name, "Δ"))]
-    rows = [[f, _cell(comparison["original"][f]),
-             *(c for name in forms for c in (_cell(forms[name]["scores"][f]), _delta(forms[name]["delta"][f], f)))]
-            for f in FIELDS]
+    rows = [
+        [
+            f,
+            _cell(comparison["original"][f]),
+            *(c for name in forms for c in (_cell(forms[name]["scores"][f]), _delta(forms[name]["delta"][f], f))),
+        ]
+        for f in FIELDS
+    ]
     title = f"delivered forms · {suite_name} (robustness check; score = the field's gated score, Δ = form − original)"
     if out.is_terminal:
         table = Table(title=title, title_justify="left", box=None, pad_edge=False, padding=(0, 1), header_style="bold")
@@ -78,8 +89,11 @@ def render(comparison: dict, suite_name: str) -> None:
         out.file.write("\n".join(["", *lines]) + "\n")
         out.file.flush()
     beyond = [name for name in forms if abs(forms[name]["delta"]["headline"] or 0) > TARGET + 1e-9]
-    verdict = (f"headline more than {TARGET} from the original's in: {', '.join(beyond)}" if beyond
-               else f"every form's headline within {TARGET} of the original's")
+    verdict = (
+        f"headline more than {TARGET} from the original's in: {', '.join(beyond)}"
+        if beyond
+        else f"every form's headline within {TARGET} of the original's"
+    )
     console.print(Text(verdict, style="yellow" if beyond else "green"), soft_wrap=True)
     for name in forms:
         for doc_id, message in forms[name]["errors"].items():

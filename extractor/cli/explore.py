@@ -39,7 +39,11 @@ def explore(
     for note in result.notes:
         console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     if result.without_page:
-        console.print(f"[yellow]note:[/] {result.without_page} report(s) have no review page yet, so their charts "
-                      f"cannot open one: run `fazhi review {escape(str(folder))}`", highlight=False)
-    out.print(f"wrote {escape(str(result.page))} ({result.size / 1024:.0f} KB; {result.reports} report(s))",
-              highlight=False)
+        console.print(
+            f"[yellow]note:[/] {result.without_page} report(s) have no review page yet, so their charts "
+            f"cannot open one: run `fazhi review {escape(str(folder))}`",
+            highlight=False,
+        )
+    out.print(
+        f"wrote {escape(str(result.page))} ({result.size / 1024:.0f} KB; {result.reports} report(s))", highlight=False
+    )

@@ -19,8 +19,15 @@ def _progress_bar(label: str):
     """A rich progress bar on stderr and the callback the pipeline calls as it goes."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stage]}"),
-                   TimeElapsedColumn(), console=console, transient=True)
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[stage]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
     task = bar.add_task(label, total=None, stage="")
 
     def update(stage: str, done: int, total: int) -> None:
@@ -33,8 +40,12 @@ def _progress_bar(label: str):
 def extract(
     config: Config,
     file: Path = typer.Argument(..., help="A report: .txt (UTF-8, GB18030/GBK or UTF-16), .pdf, .docx, .doc or .html."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report JSON here (atomically) instead of stdout."),
-    price_in: Optional[float] = typer.Option(None, "--price-in", help="Price per 1k prompt tokens: the run record then shows a cost."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Write the report JSON here (atomically) instead of stdout."
+    ),
+    price_in: Optional[float] = typer.Option(
+        None, "--price-in", help="Price per 1k prompt tokens: the run record then shows a cost."
+    ),
     price_out: Optional[float] = typer.Option(None, "--price-out", help="Price per 1k output tokens."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
@@ -47,8 +58,14 @@ def extract(
 
     Example: fazhi extract seeds/000_f1d261e1c8a62baa.txt --backend rules -o out/000.json
     """
-    from extractor.pipeline import (extract as run_extract, is_degraded, is_partial, layer_path, structure_missing,
-                                    write_report)
+    from extractor.pipeline import (
+        extract as run_extract,
+        is_degraded,
+        is_partial,
+        layer_path,
+        structure_missing,
+        write_report,
+    )
 
     config = config.with_(price_in_per_1k=price_in, price_out_per_1k=price_out)
     try:
@@ -73,8 +90,10 @@ def extract(
         if report.source.text_sha256 and output:
             console.print(f"text layer {layer_path(output, report.source.file)} (the offsets point into it)")
         elif report.source.text_sha256:
-            console.print("[yellow]the offsets point into the text layer of this "
-                          f"{report.source.format}; pass -o FILE to keep it beside the JSON[/]")
+            console.print(
+                "[yellow]the offsets point into the text layer of this "
+                f"{report.source.format}; pass -o FILE to keep it beside the JSON[/]"
+            )
     if missing := structure_missing(report):
         console.print(f"[red]no_structure[/] {escape(missing)}", highlight=False, soft_wrap=True)
     if is_partial(report) or is_degraded(report) or missing:
@@ -85,13 +104,21 @@ def _print_run_summary(report, output: Optional[Path]) -> None:
     """Counts and costs as short `name value` pairs that wrap between pairs, never inside a number, so the
     summary reads whole in 80 columns and in a log file."""
     run = report.run
-    pairs = [("measures", len(report.measures)), ("metrics", len(report.metrics)), ("problems", len(report.problems)),
-             ("plans", len(report.plans)), ("duties", len(report.leadership_duties)),
-             ("calls", f"{run.calls} ({run.cache_hits} cached)"), ("tokens in/out", f"{run.tokens_in}/{run.tokens_out}"),
-             ("cost", "–" if run.cost is None else f"{run.cost:.4f}"), ("seconds", f"{run.seconds:.1f}")]
+    pairs = [
+        ("measures", len(report.measures)),
+        ("metrics", len(report.metrics)),
+        ("problems", len(report.problems)),
+        ("plans", len(report.plans)),
+        ("duties", len(report.leadership_duties)),
+        ("calls", f"{run.calls} ({run.cache_hits} cached)"),
+        ("tokens in/out", f"{run.tokens_in}/{run.tokens_out}"),
+        ("cost", "–" if run.cost is None else f"{run.cost:.4f}"),
+        ("seconds", f"{run.seconds:.1f}"),
+    ]
     console.print(f"[bold]{escape(report.source.file)}[/]")
-    console.print(" · ".join(f"{name}\u00a0[bold]{value}[/]".replace(" ", "\u00a0") for name, value in pairs),
-                  highlight=False)
+    console.print(
+        " · ".join(f"{name}\u00a0[bold]{value}[/]".replace(" ", "\u00a0") for name, value in pairs), highlight=False
+    )
     for line, colour in quality_lines(report):
         console.print(f"[{colour}]{escape(line)}[/]", highlight=False, soft_wrap=True)
     if output:
@@ -112,6 +139,11 @@ def quality_lines(report) -> list[tuple[str, str]]:
         lines.append((f"{note.kind} {note.section or ''} {note.message}".replace("  ", " "), colour))
     if failed:
         where = ", ".join(n.section or "?" for n in failed[:5]) + (", …" if len(failed) > 5 else "")
-        lines.append((f"model_failed {len(failed)} call(s) ({where}): the rules' answers stand in "
-                      f"(decided_by: rules); first: {failed[0].message}", "yellow"))
+        lines.append(
+            (
+                f"model_failed {len(failed)} call(s) ({where}): the rules' answers stand in "
+                f"(decided_by: rules); first: {failed[0].message}",
+                "yellow",
+            )
+        )
     return lines

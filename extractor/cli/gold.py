@@ -41,8 +41,12 @@ def _print_check(check) -> None:
         out.print(f"[red]✗[/] {escape(line)}", highlight=False, soft_wrap=True)
     if check.ok:
         where = check.source.path if check.source else "?"
-        out.print(f"[green]✓[/] {escape(str(check.path))}: schema ok, {check.items} items, {check.quotes} quotes at "
-                  f"their offsets in {escape(str(where))}", highlight=False, soft_wrap=True)
+        out.print(
+            f"[green]✓[/] {escape(str(check.path))}: schema ok, {check.items} items, {check.quotes} quotes at "
+            f"their offsets in {escape(str(where))}",
+            highlight=False,
+            soft_wrap=True,
+        )
     else:
         out.print(f"[red]{len(check.problems)} problem(s)[/] in {escape(str(check.path))}", highlight=False)
 
@@ -50,7 +54,9 @@ def _print_check(check) -> None:
 @gold_app.command("add")
 def gold_add(
     file: Path = typer.Argument(..., help="A gold JSON that passes `fazhi gold check`."),
-    suite: str = typer.Option(..., "--suite", "-s", help="Suite name (evals/suites/NAME.toml, created if missing) or path to a suite .toml."),
+    suite: str = typer.Option(
+        ..., "--suite", "-s", help="Suite name (evals/suites/NAME.toml, created if missing) or path to a suite .toml."
+    ),
     source: Optional[Path] = SourceOpt,
 ) -> None:
     """Copy a gold file and its source text into an eval suite, so `fazhi eval --suite NAME` scores it.

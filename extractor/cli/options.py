@@ -20,6 +20,7 @@ from rich.markup import escape
 from extractor.config import DEFAULT_MAX_BYTES, Config
 from extractor.errors import ConfigError, FazhiError
 
+
 def _flags_without_metavar() -> None:
     """typer 0.2x prints a `<bool>` type beside every flag (`--refresh`, even `--help`), which takes no value
     and reads as if it wanted one. Show nothing there for flags; other options keep their type."""
@@ -69,8 +70,10 @@ def prose(doc: str | None) -> str | None:
     if not doc:
         return doc
     paragraphs = inspect.cleandoc(doc).split("\n\n")
-    return "\n\n".join(p if p.startswith((" ", "\b")) else " ".join(line.strip() for line in p.splitlines())
-                       for p in paragraphs)
+    return "\n\n".join(
+        p if p.startswith((" ", "\b")) else " ".join(line.strip() for line in p.splitlines()) for p in paragraphs
+    )
+
 
 console = Console(stderr=True)  # progress, notes, errors
 out = Console()  # results
@@ -96,28 +99,107 @@ def fail(err: FazhiError) -> "typer.Exit":
 
 # name → (type, typer option). The order is the order `--help` lists them in.
 RUN_OPTIONS: dict[str, tuple[Any, Any]] = {
-    "backend": (str, typer.Option("auto", "--backend", "-b", help="auto | openai | local | rules. auto = endpoint if configured, else the embedded local model.")),
-    "base_url": (Optional[str], typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (env FAZHI_BASE_URL).")),
+    "backend": (
+        str,
+        typer.Option(
+            "auto",
+            "--backend",
+            "-b",
+            help="auto | openai | local | rules. auto = endpoint if configured, else the embedded local model.",
+        ),
+    ),
+    "base_url": (
+        Optional[str],
+        typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (env FAZHI_BASE_URL)."),
+    ),
     "model": (Optional[str], typer.Option(None, "--model", "-m", help="Model name at the endpoint (env FAZHI_MODEL).")),
-    "api_key": (Optional[str], typer.Option(None, "--api-key", help="API key. Prefer env OPENAI_API_KEY or --api-key-file: a key on the command line shows in `ps`. Never logged, cached or written.")),
-    "api_key_file": (Optional[Path], typer.Option(None, "--api-key-file", help="Read the API key from this file (`-` = stdin).")),
-    "mode": (Optional[str], typer.Option(None, "--mode", help="instructor mode: tools | json_schema | json | md_json.")),
-    "timeout": (Optional[float], typer.Option(None, "--timeout", help="Seconds to wait for a reply (default 90; connecting has its own 10 s). Until the endpoint has answered once, the first timeout stops the run.")),
-    "max_retries": (Optional[int], typer.Option(None, "--max-retries", min=0, help="Retries of a timed-out, rate-limited or 5xx call (default 4).")),
-    "max_report_seconds": (Optional[float], typer.Option(None, "--max-report-seconds", help="Wall-time budget for one report's model calls; calls past it fall back to the rules (default: none).")),
-    "cache_dir": (Optional[Path], typer.Option(None, "--cache-dir", help="Response cache folder (env FAZHI_CACHE_DIR).")),
+    "api_key": (
+        Optional[str],
+        typer.Option(
+            None,
+            "--api-key",
+            help="API key. Prefer env OPENAI_API_KEY or --api-key-file: a key on the command line shows in `ps`. Never logged, cached or written.",
+        ),
+    ),
+    "api_key_file": (
+        Optional[Path],
+        typer.Option(None, "--api-key-file", help="Read the API key from this file (`-` = stdin)."),
+    ),
+    "mode": (
+        Optional[str],
+        typer.Option(None, "--mode", help="instructor mode: tools | json_schema | json | md_json."),
+    ),
+    "timeout": (
+        Optional[float],
+        typer.Option(
+            None,
+            "--timeout",
+            help="Seconds to wait for a reply (default 90; connecting has its own 10 s). Until the endpoint has answered once, the first timeout stops the run.",
+        ),
+    ),
+    "max_retries": (
+        Optional[int],
+        typer.Option(
+            None, "--max-retries", min=0, help="Retries of a timed-out, rate-limited or 5xx call (default 4)."
+        ),
+    ),
+    "max_report_seconds": (
+        Optional[float],
+        typer.Option(
+            None,
+            "--max-report-seconds",
+            help="Wall-time budget for one report's model calls; calls past it fall back to the rules (default: none).",
+        ),
+    ),
+    "cache_dir": (
+        Optional[Path],
+        typer.Option(None, "--cache-dir", help="Response cache folder (env FAZHI_CACHE_DIR)."),
+    ),
     "refresh": (bool, typer.Option(False, "--refresh", help="Bypass the cache and rewrite it.")),
-    "model_path": (Optional[Path], typer.Option(None, "--model-path", help="Local GGUF file for the local backend (env FAZHI_MODEL_PATH).")),
-    "categories": (str, typer.Option("auto", "--categories", help="Who picks categories: auto (hybrid locally, model on endpoints) | model | hybrid (keywords where clear, else model) | choose (the model scores the category labels; local only).")),
-    "metric_names": (str, typer.Option("auto", "--metric-names", help="Who names quantities: auto (model on endpoints, rules locally) | model | rules.")),
-    "model_fields": (Optional[str], typer.Option(None, "--model-fields", help="Which fields the model decides: auto (default: the fields `fazhi eval --choose-fields` recorded for this backend and model; without a record all on an endpoint, none on the embedded model), all, or a comma list of parts, measures, plans, problems, rectifications, leadership, metrics; the rest by the rules, without a call (env FAZHI_MODEL_FIELDS).")),
-    "prompts": (Optional[Path], typer.Option(None, "--prompts", help="A tuned prompt configuration written by `fazhi tune --out` (env FAZHI_PROMPTS): its kinds' prompts and retrieved examples replace prompts/<kind>.toml; the cache key and run record carry its version.")),
+    "model_path": (
+        Optional[Path],
+        typer.Option(None, "--model-path", help="Local GGUF file for the local backend (env FAZHI_MODEL_PATH)."),
+    ),
+    "categories": (
+        str,
+        typer.Option(
+            "auto",
+            "--categories",
+            help="Who picks categories: auto (hybrid locally, model on endpoints) | model | hybrid (keywords where clear, else model) | choose (the model scores the category labels; local only).",
+        ),
+    ),
+    "metric_names": (
+        str,
+        typer.Option(
+            "auto",
+            "--metric-names",
+            help="Who names quantities: auto (model on endpoints, rules locally) | model | rules.",
+        ),
+    ),
+    "model_fields": (
+        Optional[str],
+        typer.Option(
+            None,
+            "--model-fields",
+            help="Which fields the model decides: auto (default: the fields `fazhi eval --choose-fields` recorded for this backend and model; without a record all on an endpoint, none on the embedded model), all, or a comma list of parts, measures, plans, problems, rectifications, leadership, metrics; the rest by the rules, without a call (env FAZHI_MODEL_FIELDS).",
+        ),
+    ),
+    "prompts": (
+        Optional[Path],
+        typer.Option(
+            None,
+            "--prompts",
+            help="A tuned prompt configuration written by `fazhi tune --out` (env FAZHI_PROMPTS): its kinds' prompts and retrieved examples replace prompts/<kind>.toml; the cache key and run record carry its version.",
+        ),
+    ),
     "max_bytes": (int, typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Refuse input files larger than this.")),
 }
 
 
 # `fazhi review` and `fazhi gold`: where a report's or a gold file's source text is, when not beside it.
-SourceOpt = typer.Option(None, "--source", help="The source text file, or a folder holding it (default: found via source.file).")
+SourceOpt = typer.Option(
+    None, "--source", help="The source text file, or a folder holding it (default: found via source.file)."
+)
 
 
 def make_config(**options) -> Config:
@@ -151,8 +233,12 @@ def config_options(*names: str) -> Callable:
     def decorate(command: Callable) -> Callable:
         signature = inspect.signature(command)
         own = [p for name, p in signature.parameters.items() if name != "config"]
-        added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=RUN_OPTIONS[name][1],
-                                   annotation=RUN_OPTIONS[name][0]) for name in chosen]
+        added = [
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=RUN_OPTIONS[name][1], annotation=RUN_OPTIONS[name][0]
+            )
+            for name in chosen
+        ]
 
         @functools.wraps(command)
         def wrapper(**kwargs):
@@ -165,8 +251,10 @@ def config_options(*names: str) -> Callable:
 
         # typer reads the options off the signature
         wrapper.__signature__ = signature.replace(parameters=[*own, *added])  # type: ignore[attr-defined]
-        wrapper.__annotations__ = {**{k: v for k, v in command.__annotations__.items() if k != "config"},
-                                   **{name: RUN_OPTIONS[name][0] for name in chosen}}
+        wrapper.__annotations__ = {
+            **{k: v for k, v in command.__annotations__.items() if k != "config"},
+            **{name: RUN_OPTIONS[name][0] for name in chosen},
+        }
         return wrapper
 
     return decorate

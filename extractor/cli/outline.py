@@ -32,7 +32,9 @@ def outline(
         raise fail(err)
     result = segment(normalize(doc.text))
     if as_json:
-        sys.stdout.write(json.dumps([s.model_dump(mode="json") for s in result.sections], ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps([s.model_dump(mode="json") for s in result.sections], ensure_ascii=False, indent=2) + "\n"
+        )
         return
     tree = Tree(f"[bold]{doc.name}")
     stack: list[tuple[int, Tree]] = [(0, tree)]  # open nodes by level; a heading hangs under the last shallower one

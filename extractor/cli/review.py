@@ -24,7 +24,12 @@ def _kb(size: int) -> str:
 
 def review(
     path: Path = typer.Argument(..., help="A report JSON, or a `fazhi batch` output folder."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Page to write (FILE.html); for a folder, the folder for the pages (default: the batch folder itself)."),
+    output: Optional[Path] = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Page to write (FILE.html); for a folder, the folder for the pages (default: the batch folder itself).",
+    ),
     source: Optional[Path] = SourceOpt,
 ) -> None:
     """Write self-contained HTML review pages: the text with every evidence span highlighted, the items,
@@ -49,13 +54,22 @@ def review(
             for note in result.notes:
                 console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
             size = _kb(result.index.stat().st_size)
-            out.print(f"wrote {escape(str(result.index))} ({size}; {len(result.pages)} report page(s))", highlight=False)
+            out.print(
+                f"wrote {escape(str(result.index))} ({size}; {len(result.pages)} report page(s))", highlight=False
+            )
             checks = [p.check for p in result.pages]
         else:
             report = _load(path)
             rel, in_dir = recorded_input(path)
-            check = find_source(report.source.file, report.source.sha256, path.parent, source, rel=rel, in_dir=in_dir,
-                                text_sha256=report.source.text_sha256)
+            check = find_source(
+                report.source.file,
+                report.source.sha256,
+                path.parent,
+                source,
+                rel=rel,
+                in_dir=in_dir,
+                text_sha256=report.source.text_sha256,
+            )
             html = render_report_page(report, check, path.name)
             target = output or path.with_suffix(".html")
             atomic_write_text(target, html)

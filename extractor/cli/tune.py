@@ -27,12 +27,30 @@ from extractor.model.prompts import PROMPT_DIR
 @config_options()
 def tune(
     config: Config,
-    kinds: str = typer.Option("measures,plans", "--kinds", help="Section kinds to tune (comma list of measures, plans, problems, rectifications, leadership, metrics)."),
-    variants: Optional[Path] = typer.Option(None, "--variants", help="Folder of prompt variants named <kind>.<label>.toml (same shape as prompts/<kind>.toml); the current prompt is always a candidate."),
-    examples: str = typer.Option("0,2,4", "--examples", help="Few-shot example counts to try (retrieved from the training folds' gold by character-bigram similarity)."),
-    suites: str = typer.Option(",".join(CHOICE_SUITES), "--suites", help="Suites to tune on (comma list); all of them are in-sample gold."),
-    out_file: Optional[Path] = typer.Option(None, "--out", help="Where to write the winner (default prompts/tuned/<model>.toml)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the record (every candidate's scores, folds, intervals) as JSON on stdout."),
+    kinds: str = typer.Option(
+        "measures,plans",
+        "--kinds",
+        help="Section kinds to tune (comma list of measures, plans, problems, rectifications, leadership, metrics).",
+    ),
+    variants: Optional[Path] = typer.Option(
+        None,
+        "--variants",
+        help="Folder of prompt variants named <kind>.<label>.toml (same shape as prompts/<kind>.toml); the current prompt is always a candidate.",
+    ),
+    examples: str = typer.Option(
+        "0,2,4",
+        "--examples",
+        help="Few-shot example counts to try (retrieved from the training folds' gold by character-bigram similarity).",
+    ),
+    suites: str = typer.Option(
+        ",".join(CHOICE_SUITES), "--suites", help="Suites to tune on (comma list); all of them are in-sample gold."
+    ),
+    out_file: Optional[Path] = typer.Option(
+        None, "--out", help="Where to write the winner (default prompts/tuned/<model>.toml)."
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the record (every candidate's scores, folds, intervals) as JSON on stdout."
+    ),
 ) -> None:
     """Try prompt variants × few-shot example counts per kind on the in-sample suites, choose on leave-one-group-out folds, and write the winner as a versioned prompt configuration for `--prompts FILE`.
 
@@ -47,8 +65,15 @@ def tune(
         tuner = Tuner(config, _list(kinds), _list(suites), variants, counts)
         for note in tuner.notes:
             console.print(Text(f"note: {note}", style="yellow"), soft_wrap=True)
-        with Progress(TextColumn("[bold]tune"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      TextColumn("{task.description}"), console=console, transient=True) as bar:
+        with Progress(
+            TextColumn("[bold]tune"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=console,
+            transient=True,
+        ) as bar:
             task = bar.add_task("", total=tuner.total)
             result = tuner.run(tick=lambda what: bar.update(task, advance=1, description=what))
         text, version = result.text()
@@ -59,7 +84,9 @@ def tune(
         raise fail(err)
     record = result.record()
     if as_json:
-        sys.stdout.write(json.dumps({"file": str(path), "version": version, **record}, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps({"file": str(path), "version": version, **record}, ensure_ascii=False, indent=2) + "\n"
+        )
     else:
         _render(record)
     console.print(f"wrote {path} (version {version}); use it with --prompts {path}", highlight=False, soft_wrap=True)
@@ -92,13 +119,22 @@ def _render(record: dict) -> None:
             table.add_column(name, justify="left" if name == "candidate" else "right", no_wrap=True)
         for c in rec["candidates"]:
             label = c["name"] + (f"+{c['examples']}ex" if c["examples"] else "")
-            table.add_row(label, _fmt(c["score"]), str(c["folds_chosen"]), str(c["calls"]), str(c["cache_hits"]),
-                          str(c["tokens_in"]), str(c["tokens_out"]))
+            table.add_row(
+                label,
+                _fmt(c["score"]),
+                str(c["folds_chosen"]),
+                str(c["calls"]),
+                str(c["cache_hits"]),
+                str(c["tokens_in"]),
+                str(c["tokens_out"]),
+            )
         out.print(table)
         held = rec["held_out"]
-        lines = [f"winner {rec['winner']} ({_fmt(rec['winner_score'])} on all data)",
-                 f"held-out (each fold's choice on its left-out group): {_fmt(held['tuned_per_fold'])}; current prompt "
-                 f"{_fmt(held['current'])}; rules {_fmt(held['rules'])}"]
+        lines = [
+            f"winner {rec['winner']} ({_fmt(rec['winner_score'])} on all data)",
+            f"held-out (each fold's choice on its left-out group): {_fmt(held['tuned_per_fold'])}; current prompt "
+            f"{_fmt(held['current'])}; rules {_fmt(held['rules'])}",
+        ]
         for name in ("vs_current", "vs_rules"):
             iv = rec[name]
             span = "no interval" if iv["lo"] is None else f"[{iv['lo']:+.3f}, {iv['hi']:+.3f}]"
@@ -107,5 +143,11 @@ def _render(record: dict) -> None:
             out.print(line, highlight=False, soft_wrap=True)
         for note in rec["notes"]:
             console.print(Text(f"note: {note}", style="yellow"), soft_wrap=True)
-    out.print(Text("in-sample: the suites were read while the tool was built; fold scores estimate, they are not "
-                   "held-out evidence", style="dim"), soft_wrap=True)
+    out.print(
+        Text(
+            "in-sample: the suites were read while the tool was built; fold scores estimate, they are not "
+            "held-out evidence",
+            style="dim",
+        ),
+        soft_wrap=True,
+    )

@@ -61,8 +61,13 @@ def _percentile(sorted_vals: list[float], q: float) -> float:
     return sorted_vals[low] + (sorted_vals[high] - sorted_vals[low]) * (pos - low)
 
 
-def paired(diffs: Sequence[float], groups: Optional[Sequence[str]] = None, minimum: int = MIN_DOCS,
-           resamples: int = RESAMPLES, seed: int = SEED) -> Interval:
+def paired(
+    diffs: Sequence[float],
+    groups: Optional[Sequence[str]] = None,
+    minimum: int = MIN_DOCS,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> Interval:
     """The mean of `diffs` (one per unit, B − A) and its paired bootstrap 95% interval. With `groups`, the
     units of one group are resampled together (cluster bootstrap) and `minimum` counts groups."""
     diffs = list(diffs)

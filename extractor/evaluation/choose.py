@@ -31,9 +31,15 @@ from extractor.evaluation.suites import gold_hash
 
 RECORD_VERSION = 1
 # The call kind (`--model-fields`) and the scored field whose typed F1 measures it.
-KIND_FIELDS: dict[str, str] = {"parts": "sections", "measures": "measures", "plans": "plans",
-                               "problems": "problems", "rectifications": "rectifications",
-                               "leadership": "leadership_duties", "metrics": "metrics"}
+KIND_FIELDS: dict[str, str] = {
+    "parts": "sections",
+    "measures": "measures",
+    "plans": "plans",
+    "problems": "problems",
+    "rectifications": "rectifications",
+    "leadership": "leadership_duties",
+    "metrics": "metrics",
+}
 KEY = "typed_f1"  # what the model decides (category, summary, cause, name, part) counts only when right
 
 
@@ -60,17 +66,26 @@ class FieldChoice:
         if iv.lo is None:
             return f"too few document groups ({iv.n} < {MIN_DOCS}) for an interval: the rules decide"
         span = f"model − rules {iv.mean:+.3f} [{iv.lo:+.3f}, {iv.hi:+.3f}] over {iv.n} groups"
-        return {"better": f"{span}: above 0, the model decides",
-                "worse": f"{span}: below 0, the rules decide",
-                }.get(iv.verdict, f"{span}: includes 0, no detectable gain, the rules decide (no call)")
+        return {
+            "better": f"{span}: above 0, the model decides",
+            "worse": f"{span}: below 0, the rules decide",
+        }.get(iv.verdict, f"{span}: includes 0, no detectable gain, the rules decide (no call)")
 
     def to_dict(self) -> dict:
         r = lambda v: None if v is None else round(v, 6)  # noqa: E731
-        return {"field": self.field, "model": r(self.model), "rules": r(self.rules),
-                "difference": self.interval.to_dict(), "decision": self.decision, "reason": self.reason,
-                "folds": self.folds, "fold_agrees": self.fold_agrees, "held_out_confirms": self.held_confirms,
-                "folds_too_few": self.folds_too_few,
-                "held_out": {k: r(v) for k, v in self.held_out.items()}}
+        return {
+            "field": self.field,
+            "model": r(self.model),
+            "rules": r(self.rules),
+            "difference": self.interval.to_dict(),
+            "decision": self.decision,
+            "reason": self.reason,
+            "folds": self.folds,
+            "fold_agrees": self.fold_agrees,
+            "held_out_confirms": self.held_confirms,
+            "folds_too_few": self.folds_too_few,
+            "held_out": {k: r(v) for k, v in self.held_out.items()},
+        }
 
 
 def _mean(vals: list[float]) -> Optional[float]:
@@ -80,8 +95,11 @@ def _mean(vals: list[float]) -> Optional[float]:
 def choose_field(kind: str, rules: dict[str, dict], model: dict[str, dict]) -> FieldChoice:
     """The choice for one kind from per-document numbers of the rules run and the model run."""
     fname = KIND_FIELDS[kind]
-    rows = [(d, rules[d][fname].get(KEY), model[d][fname].get(KEY)) for d in rules
-            if d in model and fname in rules[d] and fname in model[d]]
+    rows = [
+        (d, rules[d][fname].get(KEY), model[d][fname].get(KEY))
+        for d in rules
+        if d in model and fname in rules[d] and fname in model[d]
+    ]
     rows = [(d, r, m) for d, r, m in rows if r is not None and m is not None]
     diffs, groups = [m - r for _, r, m in rows], [group_of(d) for d, _, _ in rows]
     full = paired(diffs, groups)
@@ -99,14 +117,31 @@ def choose_field(kind: str, rules: dict[str, dict], model: dict[str, dict]) -> F
         gain = sum(m - r for r, m in test)
         confirms += (gain > 0) if fold_choice else (gain <= 0)
         chosen_scores += [m if fold_choice else r for r, m in test]
-    return FieldChoice(kind, fname, _mean([m for _, _, m in rows]), _mean([r for _, r, _ in rows]), full,
-                       len(folds), agrees, confirms,
-                       {"chosen_per_fold": _mean(chosen_scores), "rules": _mean([r for _, r, _ in rows]),
-                        "model": _mean([m for _, _, m in rows])}, too_few)
+    return FieldChoice(
+        kind,
+        fname,
+        _mean([m for _, _, m in rows]),
+        _mean([r for _, r, _ in rows]),
+        full,
+        len(folds),
+        agrees,
+        confirms,
+        {
+            "chosen_per_fold": _mean(chosen_scores),
+            "rules": _mean([r for _, r, _ in rows]),
+            "model": _mean([m for _, _, m in rows]),
+        },
+        too_few,
+    )
 
 
-def record(backend: str, model_name: Optional[str], rules_logs: list[dict], model_logs: list[dict],
-           kinds: tuple[str, ...] = tuple(KIND_FIELDS)) -> dict:
+def record(
+    backend: str,
+    model_name: Optional[str],
+    rules_logs: list[dict],
+    model_logs: list[dict],
+    kinds: tuple[str, ...] = tuple(KIND_FIELDS),
+) -> dict:
     """The dated record `--model-fields auto` reads: per kind the scores, the interval, the decision and why.
     Documents of every suite are pooled (ids are suite-qualified so two suites' ids never collide)."""
     rules = {f"{log['suite']}/{d}": n for log in rules_logs for d, n in log["reports"].items()}
@@ -123,8 +158,8 @@ def record(backend: str, model_name: Optional[str], rules_logs: list[dict], mode
         "groups": len({group_of(_doc(d)) for d in rules if d in model}),
         "in_sample": True,
         "method": "paired bootstrap 95% interval of (model − rules) typed F1 over document groups (a seed with its "
-                  "layout rewrites); the model decides a field only where the interval is above 0; leave-one-group-"
-                  "out folds report the choice's stability and held-out score",
+        "layout rewrites); the model decides a field only where the interval is above 0; leave-one-group-"
+        "out folds report the choice's stability and held-out score",
         "fields": {k: c.to_dict() for k, c in choices.items()},
         "model_fields": sorted(k for k, c in choices.items() if c.decision == "model"),
         "errors": {log["suite"]: log.get("errors") or {} for log in (*rules_logs, *model_logs) if log.get("errors")},
@@ -156,8 +191,6 @@ def _grouped(numbers: dict[str, dict]) -> dict[str, dict]:
     return out
 
 
-
-
 CHOICE_SUITES = ("seeds", "layouts", "realistic")  # the in-sample gold: every suite labelled during development
 
 
@@ -169,8 +202,10 @@ def run_choice(config, suite_names: tuple[str, ...] = CHOICE_SUITES, progress=No
     from extractor.evaluation.suites import load_suite, run_suite
 
     if not config.spec.calls_model:
-        raise ConfigError("--choose-fields compares a model with the rules: choose a model backend",
-                          hint="--backend local, or --backend openai with --base-url/--model")
+        raise ConfigError(
+            "--choose-fields compares a model with the rules: choose a model backend",
+            hint="--backend local, or --backend openai with --base-url/--model",
+        )
     rules_logs, model_logs = [], []
     model_config = config.with_(model_fields="all")
     for name in suite_names:

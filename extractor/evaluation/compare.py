@@ -45,9 +45,17 @@ class Flip:
     section: Optional[str] = None
 
     def to_dict(self) -> dict:
-        return {"doc": self.doc, "field": self.field, "kind": self.kind, "direction": self.direction,
-                "quote": self.quote, "start": self.start, "end": self.end, "label": self.label,
-                "section": self.section}
+        return {
+            "doc": self.doc,
+            "field": self.field,
+            "kind": self.kind,
+            "direction": self.direction,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+            "label": self.label,
+            "section": self.section,
+        }
 
 
 @dataclass
@@ -66,10 +74,17 @@ class FieldComparison:
         return f"too few documents (< {MIN_DOCS})" if v == "too few" else v
 
     def to_dict(self) -> dict:
-        return {"field": self.field, "key": self.key, "a": _r(self.a), "b": _r(self.b), "verdict": self.verdict,
-                "documents": self.docs.to_dict(), "items": self.items.to_dict() if self.items else None,
-                "right_to_wrong": sum(f.direction == "right→wrong" for f in self.flips),
-                "wrong_to_right": sum(f.direction == "wrong→right" for f in self.flips)}
+        return {
+            "field": self.field,
+            "key": self.key,
+            "a": _r(self.a),
+            "b": _r(self.b),
+            "verdict": self.verdict,
+            "documents": self.docs.to_dict(),
+            "items": self.items.to_dict() if self.items else None,
+            "right_to_wrong": sum(f.direction == "right→wrong" for f in self.flips),
+            "wrong_to_right": sum(f.direction == "wrong→right" for f in self.flips),
+        }
 
 
 @dataclass
@@ -85,10 +100,16 @@ class LogComparison:
         return [f for fc in self.fields for f in fc.flips]
 
     def to_dict(self) -> dict:
-        return {"suite": self.suite, "documents": len(self.documents), "groups": self.groups,
-                "min_documents": MIN_DOCS, "min_items": MIN_ITEMS, "notes": self.notes,
-                "fields": {fc.field: fc.to_dict() for fc in self.fields},
-                "flips": [f.to_dict() for f in self.flips]}
+        return {
+            "suite": self.suite,
+            "documents": len(self.documents),
+            "groups": self.groups,
+            "min_documents": MIN_DOCS,
+            "min_items": MIN_ITEMS,
+            "notes": self.notes,
+            "fields": {fc.field: fc.to_dict() for fc in self.fields},
+            "flips": [f.to_dict() for f in self.flips],
+        }
 
 
 def _r(v: Optional[float]) -> Optional[float]:
@@ -100,13 +121,17 @@ def check_comparable(a: dict, b: dict) -> list[str]:
     check_log_version(a, "A")
     check_log_version(b, "B")
     if a.get("suite") != b.get("suite"):
-        raise InputError(f"the logs are of different suites (A {a.get('suite')!r}, B {b.get('suite')!r}): "
-                         "their scores are of different documents and gold")
+        raise InputError(
+            f"the logs are of different suites (A {a.get('suite')!r}, B {b.get('suite')!r}): "
+            "their scores are of different documents and gold"
+        )
     ga, gb = a.get("gold") or {}, b.get("gold") or {}
     if changed := sorted(d for d in ga if d in gb and ga[d] != gb[d]):
-        raise InputError(f"the logs were scored against different gold (suite gold {gold_hash(ga)} vs "
-                         f"{gold_hash(gb)}; changed: {', '.join(changed)})",
-                         hint="re-run both against the same gold (git stash / checkout the gold of one of them)")
+        raise InputError(
+            f"the logs were scored against different gold (suite gold {gold_hash(ga)} vs "
+            f"{gold_hash(gb)}; changed: {', '.join(changed)})",
+            hint="re-run both against the same gold (git stash / checkout the gold of one of them)",
+        )
     notes = []
     if a.get("config") != b.get("config"):
         notes.append(f"config: A {a.get('config')}, B {b.get('config')}")
@@ -132,14 +157,14 @@ def compare_logs(a: dict, b: dict, sections: Optional[dict[str, list]] = None) -
     out = []
     for fname in fields:
         key = scoring.primary_key(fname)
-        pairs = [(d, ra[d][fname].get(key), rb[d][fname].get(key)) for d in docs
-                 if fname in ra[d] and fname in rb[d]]
+        pairs = [(d, ra[d][fname].get(key), rb[d][fname].get(key)) for d in docs if fname in ra[d] and fname in rb[d]]
         pairs = [(d, x, y) for d, x, y in pairs if x is not None and y is not None]
         if not pairs:
             continue
         interval = paired([y - x for _, x, y in pairs], [group_of(d) for d, _, _ in pairs])
-        fc = FieldComparison(fname, key, sum(x for _, x, _ in pairs) / len(pairs),
-                             sum(y for _, _, y in pairs) / len(pairs), interval)
+        fc = FieldComparison(
+            fname, key, sum(x for _, x, _ in pairs) / len(pairs), sum(y for _, _, y in pairs) / len(pairs), interval
+        )
         if fname not in EXTRA_ROWS:
             fc.items, fc.flips = _items(fname, docs, a, b, sections or {})
         out.append(fc)
@@ -194,11 +219,25 @@ def _items(fname: str, docs: list[str], a: dict, b: dict, sections: dict) -> tup
         for kinds in (_GOLD_SIDE, ("fp",)):
             only_a, only_b, both = _pair_up(_distinct(ma, kinds), _distinct(mb, kinds))
             for m, direction in [*((m, "wrong→right") for m in only_a), *((m, "right→wrong") for m in only_b)]:
-                flips.append(Flip(doc, fname, m["kind"], direction, m["quote"], m.get("start"), m.get("end"),
-                                  m.get("label") or "", section_of(sections.get(doc), m.get("start"))))
+                flips.append(
+                    Flip(
+                        doc,
+                        fname,
+                        m["kind"],
+                        direction,
+                        m["quote"],
+                        m.get("start"),
+                        m.get("end"),
+                        m.get("label") or "",
+                        section_of(sections.get(doc), m.get("start")),
+                    )
+                )
             if kinds == _GOLD_SIDE:
-                n = max(_universe(a["reports"][doc].get(fname, {}), fname),
-                        _universe(b["reports"][doc].get(fname, {}), fname), len(only_a) + len(only_b) + both)
+                n = max(
+                    _universe(a["reports"][doc].get(fname, {}), fname),
+                    _universe(b["reports"][doc].get(fname, {}), fname),
+                    len(only_a) + len(only_b) + both,
+                )
                 diffs += [1.0] * len(only_a) + [-1.0] * len(only_b) + [0.0] * (n - len(only_a) - len(only_b))
     if not diffs:
         return None, flips
@@ -247,9 +286,12 @@ def gate(cmp: Comparison, baseline: dict, current: dict, tolerances: Tolerances)
         pairs = [(d, before[d].get(c.field, {}).get(c.key), after[d].get(c.field, {}).get(c.key)) for d in docs]
         pairs = [(d, x, y) for d, x, y in pairs if x is not None and y is not None]
         interval = paired([y - x for _, x, y in pairs], [group_of(d) for d, _, _ in pairs])
-        changes.append(IntervalChange(**{k: getattr(c, k) for k in ("scope", "field", "key", "before", "after",
-                                                                      "tolerance")},
-                                      interval=interval if interval.lo is not None else None))
+        changes.append(
+            IntervalChange(
+                **{k: getattr(c, k) for k in ("scope", "field", "key", "before", "after", "tolerance")},
+                interval=interval if interval.lo is not None else None,
+            )
+        )
     return replace(cmp, changes=changes)
 
 

@@ -44,6 +44,12 @@ def bank(suites: list[Suite], kind: str) -> tuple[tuple[Example, ...], list[str]
                 reply = {name: getattr(item, name) for name in answer}
                 if any(v is None or v == "" for v in reply.values()):
                     continue
-                out.append(Example(group=group_key(suite.name, doc), heading=headings.get(item.section or "", ""),
-                                   text=item.evidence.quote, output=json.dumps(reply, ensure_ascii=False)))
+                out.append(
+                    Example(
+                        group=group_key(suite.name, doc),
+                        heading=headings.get(item.section or "", ""),
+                        text=item.evidence.quote,
+                        output=json.dumps(reply, ensure_ascii=False),
+                    )
+                )
     return tuple(out), notes

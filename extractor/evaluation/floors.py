@@ -33,8 +33,9 @@ _EPS = 1e-9
 
 def empty_prediction(gold: Report) -> Report:
     absent = PartCoverage(present=False)
-    return Report(source=gold.source, metadata=Metadata(),
-                  compliance=Compliance(**{part: absent for part in REQUIRED_PARTS}))
+    return Report(
+        source=gold.source, metadata=Metadata(), compliance=Compliance(**{part: absent for part in REQUIRED_PARTS})
+    )
 
 
 def _commonest(values: Iterable[Any]) -> Any:
@@ -52,8 +53,11 @@ def _hashable(value: Any) -> Any:
 
 def majority_prediction(gold: Report, golds: list[Report]) -> Report:
     items = lambda name: [it for g in golds for it in getattr(g, name)]  # noqa: E731
-    summary = _commonest(it.summary for name in ("measures", "plans", "problems", "rectifications", "leadership_duties")
-                         for it in items(name))
+    summary = _commonest(
+        it.summary
+        for name in ("measures", "plans", "problems", "rectifications", "leadership_duties")
+        for it in items(name)
+    )
     measure_cat = _commonest(m.category for m in items("measures")) or "other"
     plan_cat = _commonest(p.category for p in items("plans")) or "other"
     name = _commonest(m.name for m in items("metrics")) or ""
@@ -71,39 +75,49 @@ def majority_prediction(gold: Report, golds: list[Report]) -> Report:
     def blank(item, **update):
         return item.model_copy(update={"summary": summary or "", "decided_by": None, **update})
 
-    return gold.model_copy(update={
-        "labeling": None,
-        "metadata": Metadata(**meta),
-        "measures": [blank(m, category=measure_cat) for m in gold.measures],
-        "plans": [blank(p, category=plan_cat) for p in gold.plans],
-        "problems": [blank(p, cause=None, cause_evidence=None) for p in gold.problems],
-        "rectifications": [blank(r) for r in gold.rectifications],
-        "leadership_duties": [blank(d) for d in gold.leadership_duties],
-        "metrics": [m.model_copy(update={"name": name, "indicator": indicator}) for m in gold.metrics],
-        "sections": [s.model_copy(update={"part": part if s.level == 1 else s.part}) for s in gold.sections],
-        "compliance": Compliance(**compliance),
-    })
+    return gold.model_copy(
+        update={
+            "labeling": None,
+            "metadata": Metadata(**meta),
+            "measures": [blank(m, category=measure_cat) for m in gold.measures],
+            "plans": [blank(p, category=plan_cat) for p in gold.plans],
+            "problems": [blank(p, cause=None, cause_evidence=None) for p in gold.problems],
+            "rectifications": [blank(r) for r in gold.rectifications],
+            "leadership_duties": [blank(d) for d in gold.leadership_duties],
+            "metrics": [m.model_copy(update={"name": name, "indicator": indicator}) for m in gold.metrics],
+            "sections": [s.model_copy(update={"part": part if s.level == 1 else s.part}) for s in gold.sections],
+            "compliance": Compliance(**compliance),
+        }
+    )
 
 
 def quote_copy_prediction(pred: Report, n: int) -> Report:
     """The run's own items, each summary the first `n` characters of its quote (whitespace dropped)."""
+
     def copy(item):
         return item.model_copy(update={"summary": "".join(item.evidence.quote.split())[:n]})
 
     return pred.model_copy(update={name: [copy(it) for it in getattr(pred, name)] for name in scoring.ITEM_FIELDS})
 
 
-def quote_copy_scores(golds: dict[str, Report], preds: dict[str, Report], fields: tuple[str, ...],
-                      constant: tuple[str, ...]) -> tuple[dict[str, dict], dict[str, dict]]:
+def quote_copy_scores(
+    golds: dict[str, Report], preds: dict[str, Report], fields: tuple[str, ...], constant: tuple[str, ...]
+) -> tuple[dict[str, dict], dict[str, dict]]:
     """(the quote-copy floor: per summarised field and the headline, the best N's numbers with `n`; each N's
     suite means of those). Only the summarised fields change under a copy, so only they (and the headline)
     are this floor's; every other field would be the run itself."""
     by_n: dict[str, dict] = {}
     for n in QUOTE_COPY_N:
-        per_doc = {d: scoring.score_report(golds[d], quote_copy_prediction(p, n), None, fields, constant).numbers()
-                   for d, p in preds.items() if d in golds}
-        by_n[str(n)] = {f: v for f, v in _scores_only(scoring.summarize(per_doc)).items()
-                        if f in scoring.ITEM_FIELDS or f == "headline"}
+        per_doc = {
+            d: scoring.score_report(golds[d], quote_copy_prediction(p, n), None, fields, constant).numbers()
+            for d, p in preds.items()
+            if d in golds
+        }
+        by_n[str(n)] = {
+            f: v
+            for f, v in _scores_only(scoring.summarize(per_doc)).items()
+            if f in scoring.ITEM_FIELDS or f == "headline"
+        }
     best: dict[str, dict] = {}
     for n, summary in by_n.items():
         for fname, vals in summary.items():
@@ -113,10 +127,15 @@ def quote_copy_scores(golds: dict[str, Report], preds: dict[str, Report], fields
     return best, by_n
 
 
-def floor_scores(golds: dict[str, Report], fields: Iterable[str], constant: Iterable[str],
-                 rules: Optional[dict[str, dict]], extract_rules: Optional[Callable[[str], Report]],
-                 errors: Optional[dict[str, str]] = None,
-                 preds: Optional[dict[str, Report]] = None) -> dict[str, dict]:
+def floor_scores(
+    golds: dict[str, Report],
+    fields: Iterable[str],
+    constant: Iterable[str],
+    rules: Optional[dict[str, dict]],
+    extract_rules: Optional[Callable[[str], Report]],
+    errors: Optional[dict[str, str]] = None,
+    preds: Optional[dict[str, Report]] = None,
+) -> dict[str, dict]:
     """Suite means per field of the empty, majority, quote-copy (from `preds`, the run's own predictions)
     and rules-backend predictions. `rules` are the numbers of a rules-backend run already made, else each
     document is extracted with `extract_rules`; a document the rules backend cannot extract is named in
@@ -126,8 +145,10 @@ def floor_scores(golds: dict[str, Report], fields: Iterable[str], constant: Iter
     def numbers(gold: Report, pred: Report) -> dict:
         return scoring.score_report(gold, pred, None, fields, constant).numbers()
 
-    made = {"empty": {d: numbers(g, empty_prediction(g)) for d, g in golds.items()},
-            "majority": {d: numbers(g, majority_prediction(g, all_golds)) for d, g in golds.items()}}
+    made = {
+        "empty": {d: numbers(g, empty_prediction(g)) for d, g in golds.items()},
+        "majority": {d: numbers(g, majority_prediction(g, all_golds)) for d, g in golds.items()},
+    }
     copies: dict[str, dict] = {}
     if preds:
         copies["quote_copy"], copies["quote_copy_by_n"] = quote_copy_scores(golds, preds, fields, constant)
@@ -167,8 +188,10 @@ class FloorFailure:
     floor_score: float
 
     def message(self) -> str:
-        return (f"{self.field} {self.score:.3f} is at or below its {self.floor.replace('_', ' ')} floor "
-                f"{self.floor_score:.3f}")
+        return (
+            f"{self.field} {self.score:.3f} is at or below its {self.floor.replace('_', ' ')} floor "
+            f"{self.floor_score:.3f}"
+        )
 
     def to_dict(self) -> dict:
         return {"field": self.field, "score": self.score, "floor": self.floor, "floor_score": self.floor_score}
@@ -180,8 +203,13 @@ def model_decided(attribution: dict[str, dict]) -> set[str]:
     return fields | {"headline"} if fields else fields
 
 
-def gate_failures(summary: dict[str, dict], floors: dict[str, dict], constant: Iterable[str] = (),
-                  known_at_floor: Iterable[str] = (), model_fields: Iterable[str] = ()) -> list[FloorFailure]:
+def gate_failures(
+    summary: dict[str, dict],
+    floors: dict[str, dict],
+    constant: Iterable[str] = (),
+    known_at_floor: Iterable[str] = (),
+    model_fields: Iterable[str] = (),
+) -> list[FloorFailure]:
     """Each scored field (and the headline) whose gated score is at or below its best floor: empty,
     majority, quote copy (QUOTE_COPY_GATES), and the rules backend for a field the model decided. A floor
     of 1.0, a field whose gold is constant across the suite and one the suite lists as known at its floor
@@ -193,10 +221,16 @@ def gate_failures(summary: dict[str, dict], floors: dict[str, dict], constant: I
         score = vals.get(key)
         if fname in skip or score is None:
             continue
-        names = [n for n in (*TRIVIAL, RULES_FLOOR) if (n != RULES_FLOOR or fname in model_fields)
-                 and (n != "quote_copy" or fname in QUOTE_COPY_GATES)]
-        standing = [(name, v) for name in names
-                    if (v := ((floors.get(name) or {}).get(fname) or {}).get(key)) is not None and v < 1.0 - _EPS]
+        names = [
+            n
+            for n in (*TRIVIAL, RULES_FLOOR)
+            if (n != RULES_FLOOR or fname in model_fields) and (n != "quote_copy" or fname in QUOTE_COPY_GATES)
+        ]
+        standing = [
+            (name, v)
+            for name in names
+            if (v := ((floors.get(name) or {}).get(fname) or {}).get(key)) is not None and v < 1.0 - _EPS
+        ]
         if not standing:
             continue
         name, best = max(standing, key=lambda row: row[1])
@@ -207,5 +241,10 @@ def gate_failures(summary: dict[str, dict], floors: dict[str, dict], constant: I
 
 def log_gate_failures(log: dict, known_at_floor: Iterable[str]) -> list[FloorFailure]:
     """The gate of a saved eval log, recomputed from its own numbers (a stored verdict could be edited)."""
-    return gate_failures(log.get("summary") or {}, log.get("floors") or {}, log.get("constant_fields") or (),
-                         known_at_floor, model_decided(log.get("attribution") or {}))
+    return gate_failures(
+        log.get("summary") or {},
+        log.get("floors") or {},
+        log.get("constant_fields") or (),
+        known_at_floor,
+        model_decided(log.get("attribution") or {}),
+    )

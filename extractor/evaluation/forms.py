@@ -43,7 +43,7 @@ FORMS: dict[str, str] = {
     "nonl": "every line break removed (an HTML element's text joined without separators)",
     "spaces": "every line break turned into one space (a CSV cell, a copy from a viewer)",
     "furniture": "a crawler header block, breadcrumb, share buttons and view counter before the text, "
-                 "`附件下载` after it",
+    "`附件下载` after it",
     "wrap38": "hard-wrapped at 38 characters (a fixed-width copy)",
 }
 WRAP = 38
@@ -90,7 +90,7 @@ class FormText:
                 raise FormError(f"form {name}: bad edit [{e.start}, {e.end}) {e.text!r}")
             for p in range(pos, e.start):
                 mark(p, npos + p - pos)
-            parts += [original[pos:e.start], e.text]
+            parts += [original[pos : e.start], e.text]
             npos += e.start - pos
             mark(e.start, npos)
             npos += len(e.text)
@@ -116,7 +116,7 @@ class FormText:
         for e in self.edits:
             inside = start < e.start < end if e.start == e.end else start <= e.start and e.end <= end
             if inside:
-                out += [self.original[pos:e.start], e.text]
+                out += [self.original[pos : e.start], e.text]
                 pos = e.end
         out.append(self.original[pos:end])
         return "".join(out)
@@ -163,9 +163,14 @@ def furniture(doc_id: str, meta: dict) -> tuple[str, str]:
     gold leaves null is shown empty, as such pages do), full- and half-width colons mixed, breadcrumb, share
     buttons, a view counter; `附件下载` after the text."""
     issuers = meta.get("issuers") or []
-    fields = [("标题", meta.get("title")), ("发布时间", _published(doc_id, meta)), ("文号", meta.get("doc_number")),
-              ("发布机构", "、".join(issuers)), ("来源", issuers[0] if issuers else None),
-              ("原文链接", f"https://www.example.gov.cn/zwgk/{hashlib.sha256(doc_id.encode()).hexdigest()[:10]}.html")]
+    fields = [
+        ("标题", meta.get("title")),
+        ("发布时间", _published(doc_id, meta)),
+        ("文号", meta.get("doc_number")),
+        ("发布机构", "、".join(issuers)),
+        ("来源", issuers[0] if issuers else None),
+        ("原文链接", f"https://www.example.gov.cn/zwgk/{hashlib.sha256(doc_id.encode()).hexdigest()[:10]}.html"),
+    ]
     colons = ("：", ":")
     lines = ["当前位置： 首页 › 政务公开 › 法治政府建设 › 正文", ""]
     lines += [f"{label}{colons[_pick(doc_id, label, 2)]}{value or ''}" for label, value in fields]
@@ -211,16 +216,22 @@ def map_gold(gold: dict, form: FormText, file_name: str) -> dict:
         ns, ne = form.span(ev["start"], ev["end"])
         quote, expected = form.text[ns:ne], form.image(ev["start"], ev["end"])
         if quote != expected:
-            raise FormError(f"form {form.name}: {where} mapped to [{ns}, {ne}) = {quote[:40]!r}, expected "
-                            f"{expected[:40]!r}")
+            raise FormError(
+                f"form {form.name}: {where} mapped to [{ns}, {ne}) = {quote[:40]!r}, expected {expected[:40]!r}"
+            )
         if where.startswith("sections") and where.endswith(".evidence"):
             sec = out["sections"][int(where.split("[")[1].split("]")[0])]
             if sec.get("heading") == _heading_of(ev["quote"]):
                 sec["heading"] = _heading_of(quote)
         ev.update(quote=quote, start=ns, end=ne)
     raw = form.text.encode("utf-8")
-    out["source"] = {**out.get("source", {}), "file": file_name, "sha256": hashlib.sha256(raw).hexdigest(),
-                     "encoding": "utf-8", "chars": len(form.text)}
+    out["source"] = {
+        **out.get("source", {}),
+        "file": file_name,
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "encoding": "utf-8",
+        "chars": len(form.text),
+    }
     return out
 
 
@@ -267,15 +278,27 @@ def write_form_suite(suite: evaluate.Suite, name: str, dest: Path) -> tuple[eval
             (golds / f"{doc_id}.json").write_text(json.dumps(mapped, ensure_ascii=False, indent=1), encoding="utf-8")
         except (FazhiError, OSError, ValueError, KeyError, TypeError) as exc:
             errors[doc_id] = f"form {name}: {exc}"
-    form_suite = evaluate.Suite(name=f"{suite.name}:{name}", path=suite.path, seeds_dir=texts, gold_dir=golds,
-                                documents=suite.documents, fields=suite.fields, tolerances=suite.tolerances,
-                                description=f"{suite.description} — delivered form {name}: {FORMS[name]}")
+    form_suite = evaluate.Suite(
+        name=f"{suite.name}:{name}",
+        path=suite.path,
+        seeds_dir=texts,
+        gold_dir=golds,
+        documents=suite.documents,
+        fields=suite.fields,
+        tolerances=suite.tolerances,
+        description=f"{suite.description} — delivered form {name}: {FORMS[name]}",
+    )
     return form_suite, errors
 
 
-def run_forms(suite: evaluate.Suite, config: Config, names: list[str], dest: Path,
-              progress: Optional[Callable[[str, int, int], None]] = None,
-              solver: evaluate.Solver = evaluate.extract_solver) -> dict[str, dict]:
+def run_forms(
+    suite: evaluate.Suite,
+    config: Config,
+    names: list[str],
+    dest: Path,
+    progress: Optional[Callable[[str, int, int], None]] = None,
+    solver: evaluate.Solver = evaluate.extract_solver,
+) -> dict[str, dict]:
     """Each form's eval log (the same pipeline, the mapped gold; floors left out: they are the original's)."""
     logs = {}
     for n, name in enumerate(check_names(names)):
@@ -290,6 +313,7 @@ def run_forms(suite: evaluate.Suite, config: Config, names: list[str], dest: Pat
 
 def compare_forms(original: dict, logs: dict[str, dict], keys: dict[str, str]) -> dict:
     """Per form: its suite numbers (`keys`: field -> score key) and the difference from the original's."""
+
     def scores(log: dict) -> dict[str, Optional[float]]:
         return {f: (log["summary"].get(f) or {}).get(k) for f, k in keys.items()}
 
@@ -298,8 +322,10 @@ def compare_forms(original: dict, logs: dict[str, dict], keys: dict[str, str]) -
     for name, log in logs.items():
         mine = scores(log)
         out["forms"][name] = {
-            "scores": mine, "errors": log["errors"],
-            "delta": {f: (round(v - base[f], 6) if v is not None and base[f] is not None else None)
-                      for f, v in mine.items()},
+            "scores": mine,
+            "errors": log["errors"],
+            "delta": {
+                f: (round(v - base[f], 6) if v is not None and base[f] is not None else None) for f, v in mine.items()
+            },
         }
     return out

@@ -32,8 +32,16 @@ ITEM_LISTS: tuple[str, ...] = ("leadership_duties", "measures", "metrics", "prob
 SUMMARY_LISTS: tuple[str, ...] = ("leadership_duties", "measures", "problems", "rectifications", "plans")
 EVIDENCE_FIELDS: tuple[str, ...] = ("evidence", "cause_evidence", "body")
 # Notes about the document itself; notes about an extraction (ungrounded_item, section_failed, …) are not gold.
-DOCUMENT_NOTE_KINDS = frozenset({"header_truncated", "text_truncated", "page_gap", "encoding_repaired",
-                                 "truncated_encoding", "suspicious_instruction"})
+DOCUMENT_NOTE_KINDS = frozenset(
+    {
+        "header_truncated",
+        "text_truncated",
+        "page_gap",
+        "encoding_repaired",
+        "truncated_encoding",
+        "suspicious_instruction",
+    }
+)
 MAX_TERMS = 4
 _SCALE = {"%": 0.01, "‰": 0.001}
 
@@ -81,15 +89,20 @@ def check_conventions(found: GoldFindings, data: dict) -> None:
         found.add("run", "gold has no run record (set it to null)")
     for i, note in enumerate(_dicts(data.get("quality"))):
         if note.get("kind") not in DOCUMENT_NOTE_KINDS:
-            found.add(f"quality[{i}]", f"{note.get('kind')!r} is a note about an extraction; gold keeps document notes "
-                                       f"only ({', '.join(sorted(DOCUMENT_NOTE_KINDS))})")
+            found.add(
+                f"quality[{i}]",
+                f"{note.get('kind')!r} is a note about an extraction; gold keeps document notes "
+                f"only ({', '.join(sorted(DOCUMENT_NOTE_KINDS))})",
+            )
     for i, m in enumerate(_dicts(data.get("metrics"))):
         unit, value, base = m.get("unit") or "", m.get("value"), m.get("value_base")
         factor = _SCALE.get(unit, 1e8 if unit.startswith("亿") else 1e4 if unit.startswith("万") else None)
         if factor is None or not all(isinstance(x, (int, float)) for x in (value, base)):
             continue
         if abs(base - value * factor) > 1e-6 * max(1.0, abs(base)):
-            found.add(f"metrics[{i}]", f"value_base {base:g} does not match {value:g}{unit} (expected {value * factor:g})")
+            found.add(
+                f"metrics[{i}]", f"value_base {base:g} does not match {value:g}{unit} (expected {value * factor:g})"
+            )
     problems = len(_dicts(data.get("problems")))
     for i, r in enumerate(_dicts(data.get("rectifications"))):
         p = r.get("problem")
@@ -135,8 +148,11 @@ def check_duplicates(found: GoldFindings, data: dict) -> None:
 def check_source(found: GoldFindings, data: dict, text: str, text_sha256: Optional[str]) -> None:
     src = data.get("source") if isinstance(data.get("source"), dict) else {}
     if text_sha256 is not None and src.get("sha256") and src["sha256"] != text_sha256:
-        found.add("source.sha256", f"{str(src['sha256'])[:12]}… is not the sha256 of the text scored against "
-                                   f"({text_sha256[:12]}…): this gold was made on another file")
+        found.add(
+            "source.sha256",
+            f"{str(src['sha256'])[:12]}… is not the sha256 of the text scored against "
+            f"({text_sha256[:12]}…): this gold was made on another file",
+        )
     elif isinstance(src.get("chars"), int) and src["chars"] != len(text):
         found.add("source.chars", f"{src['chars']} but the text has {len(text)} characters")
 
@@ -158,9 +174,11 @@ def check_quotes(found: GoldFindings, data: dict, text: str) -> None:
                     continue  # already reported by the schema check
                 found.quotes += 1
                 if not is_grounded(text, ev):
-                    there = text[ev.start:ev.end] if 0 <= ev.start <= ev.end <= len(text) else None
+                    there = text[ev.start : ev.end] if 0 <= ev.start <= ev.end <= len(text) else None
                     shown = "out of range" if there is None else f"text there is {clip(there)!r}"
-                    found.add(f"{name}[{i}].{key}", f"quote {clip(ev.quote)!r} is not at [{ev.start},{ev.end}) ({shown})")
+                    found.add(
+                        f"{name}[{i}].{key}", f"quote {clip(ev.quote)!r} is not at [{ev.start},{ev.end}) ({shown})"
+                    )
 
 
 def gold_problems(data: Any, text: Optional[str], text_sha256: Optional[str] = None) -> GoldFindings:
@@ -183,13 +201,23 @@ def scoring_problems(data: dict, fields: tuple[str, ...] = ()) -> list[tuple[str
     the top-level sections when `sections` is scored (a report always has some: none is a gap, not a zero)."""
     out = []
     if "sections" in fields and not any(s.get("level") == 1 for s in _dicts(data.get("sections"))):
-        out.append(("sections", "missing: no top-level section, but the suite scores each top-level section's part "
-                                "(CONVENTIONS.md, \"Sections\"); label them or drop `sections` from the suite's fields"))
+        out.append(
+            (
+                "sections",
+                "missing: no top-level section, but the suite scores each top-level section's part "
+                '(CONVENTIONS.md, "Sections"); label them or drop `sections` from the suite\'s fields',
+            )
+        )
     for name in SUMMARY_LISTS:
         for i, item in enumerate(_dicts(data.get(name))):
             if item.get("summary") and item.get("summary_terms") is None:
-                out.append((f"{name}[{i}].summary_terms", "missing: summaries are scored by key-term recall "
-                            "(CONVENTIONS.md, \"Summary key terms\"); add 1–4 terms from the quote"))
+                out.append(
+                    (
+                        f"{name}[{i}].summary_terms",
+                        "missing: summaries are scored by key-term recall "
+                        '(CONVENTIONS.md, "Summary key terms"); add 1–4 terms from the quote',
+                    )
+                )
     return out
 
 

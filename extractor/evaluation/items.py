@@ -1,10 +1,10 @@
 """Item lists scored against gold: span match first, then what the model decides (typed).
 
-    score_items(field, gold, pred)   measures … leadership duties: a match is evidence IoU ≥ 0.5; typed when
-                                     the category (measures, plans), the summary (key terms, summaries.py)
-                                     and the cause (problems) are right too
-    score_causes(gold, pred)         the causes problems state, as their own list: span, then text
-    score_sections(gold, pred)       the part of each top-level section, matched by heading span
+score_items(field, gold, pred)   measures … leadership duties: a match is evidence IoU ≥ 0.5; typed when
+                                 the category (measures, plans), the summary (key terms, summaries.py)
+                                 and the cause (problems) are right too
+score_causes(gold, pred)         the causes problems state, as their own list: span, then text
+score_sections(gold, pred)       the part of each top-level section, matched by heading span
 """
 
 from __future__ import annotations
@@ -12,7 +12,16 @@ from __future__ import annotations
 from typing import Optional
 
 from extractor.evaluation.matching import (
-    IOU_MIN, MatchScore, Miss, _span_affinity, attribute, char_f1, greedy_match, iou, mean, misses_of,
+    IOU_MIN,
+    MatchScore,
+    Miss,
+    _span_affinity,
+    attribute,
+    char_f1,
+    greedy_match,
+    iou,
+    mean,
+    misses_of,
 )
 from extractor.evaluation.summaries import MissingTerms, acceptable, summary_score, term_recall
 
@@ -23,8 +32,10 @@ CAUSE_TEXT_MIN = 0.8  # char-F1 of a cause with gold's: the same clause, give or
 def summary_recall(field_name: str, g, p) -> tuple[float, float]:
     """(term recall, score under the length budget) of a matched item's summary (summaries.py)."""
     try:
-        return (term_recall(p.summary, g.summary_terms, g.evidence.quote),
-                summary_score(p.summary, g.summary_terms, g.evidence.quote, g.summary))
+        return (
+            term_recall(p.summary, g.summary_terms, g.evidence.quote),
+            summary_score(p.summary, g.summary_terms, g.evidence.quote, g.summary),
+        )
     except MissingTerms as exc:
         raise MissingTerms(f"{field_name}: gold item {_clip(g.evidence.quote)!r}: {exc}") from None
 
@@ -34,7 +45,11 @@ def cause_right(g, p) -> bool:
     when both give its evidence."""
     if g.cause is None or p.cause is None:
         return g.cause is None and p.cause is None
-    if g.cause_evidence is not None and p.cause_evidence is not None and iou(g.cause_evidence, p.cause_evidence) < IOU_MIN:
+    if (
+        g.cause_evidence is not None
+        and p.cause_evidence is not None
+        and iou(g.cause_evidence, p.cause_evidence) < IOU_MIN
+    ):
         return False
     return char_f1(g.cause, p.cause) >= CAUSE_TEXT_MIN
 
@@ -73,8 +88,15 @@ def score_items(field_name: str, gold: list, pred: list) -> MatchScore:
     extra["summary_acceptable"] = mean(float(acceptable(s)) for s in summaries)
     if field_name == "problems":
         extra["cause_accuracy"] = mean(float(c) for c in causes)
-    return MatchScore(len(pairs), len(gold), len(pred), extra, misses, typed_tp=sum(right.values()),
-                      attribution=attribute(pred, pairs, right))
+    return MatchScore(
+        len(pairs),
+        len(gold),
+        len(pred),
+        extra,
+        misses,
+        typed_tp=sum(right.values()),
+        attribution=attribute(pred, pairs, right),
+    )
 
 
 def _clip(text: str, width: int = 30) -> str:
@@ -99,8 +121,15 @@ def score_causes(gold: list, pred: list) -> MatchScore:
                 ev = item.cause_evidence
                 misses.append(Miss("causes", kind, ev.quote, ev.start, ev.end, item.cause or ""))
     right = {p: char_f1(g_items[g].cause, p_items[p].cause) >= CAUSE_TEXT_MIN for g, p in pairs}
-    return MatchScore(len(pairs), len(g_items), len(p_items), {}, misses, typed_tp=sum(right.values()),
-                      attribution=attribute(p_items, pairs, right))
+    return MatchScore(
+        len(pairs),
+        len(g_items),
+        len(p_items),
+        {},
+        misses,
+        typed_tp=sum(right.values()),
+        attribution=attribute(p_items, pairs, right),
+    )
 
 
 def score_sections(gold: list, pred: list) -> MatchScore:
@@ -114,8 +143,23 @@ def score_sections(gold: list, pred: list) -> MatchScore:
         right[p] = g_tops[g].part == p_tops[p].part
         if not right[p]:
             ev = p_tops[p].evidence
-            misses.append(Miss("sections", "wrong", ev.quote, ev.start, ev.end,
-                               f"part gold={g_tops[g].part} pred={p_tops[p].part} ({p_tops[p].decided_by})"))
+            misses.append(
+                Miss(
+                    "sections",
+                    "wrong",
+                    ev.quote,
+                    ev.start,
+                    ev.end,
+                    f"part gold={g_tops[g].part} pred={p_tops[p].part} ({p_tops[p].decided_by})",
+                )
+            )
     extra = {"part_accuracy": mean(float(v) for v in right.values())}
-    return MatchScore(len(pairs), len(g_tops), len(p_tops), extra, misses, typed_tp=sum(right.values()),
-                      attribution=attribute(p_tops, pairs, right))
+    return MatchScore(
+        len(pairs),
+        len(g_tops),
+        len(p_tops),
+        extra,
+        misses,
+        typed_tp=sum(right.values()),
+        attribution=attribute(p_tops, pairs, right),
+    )

@@ -41,8 +41,6 @@ class Miss:
         return {"kind": self.kind, "quote": self.quote, "start": self.start, "end": self.end, "label": self.label}
 
 
-
-
 def ratio(num: int, den: int, other_side_empty: bool) -> float:
     if den:
         return num / den
@@ -148,9 +146,20 @@ class MatchScore:
 
     def numbers(self) -> dict:
         tp, tr, tf = self.typed
-        return {"p": self.p, "r": self.r, "f1": self.f1, "typed_p": tp, "typed_r": tr, "typed_f1": tf, "tp": self.tp,
-                "typed_tp": self.tp if self.typed_tp is None else self.typed_tp, "gold": self.gold, "pred": self.pred,
-                **self.extra, **self.attribution}
+        return {
+            "p": self.p,
+            "r": self.r,
+            "f1": self.f1,
+            "typed_p": tp,
+            "typed_r": tr,
+            "typed_f1": tf,
+            "tp": self.tp,
+            "typed_tp": self.tp if self.typed_tp is None else self.typed_tp,
+            "gold": self.gold,
+            "pred": self.pred,
+            **self.extra,
+            **self.attribution,
+        }
 
 
 def decided_by(item) -> str:

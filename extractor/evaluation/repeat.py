@@ -27,8 +27,14 @@ def spread(logs: list[dict]) -> dict[str, dict]:
             continue
         m = sum(vals) / len(vals)
         std = sqrt(sum((v - m) ** 2 for v in vals) / (len(vals) - 1)) if len(vals) > 1 else 0.0
-        out[fname] = {"key": key, "runs": len(vals), "mean": _r(m), "min": _r(min(vals)), "max": _r(max(vals)),
-                      "std": _r(std)}
+        out[fname] = {
+            "key": key,
+            "runs": len(vals),
+            "mean": _r(m),
+            "min": _r(min(vals)),
+            "max": _r(max(vals)),
+            "std": _r(std),
+        }
     return out
 
 

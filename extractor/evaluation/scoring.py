@@ -39,8 +39,20 @@ from typing import Any, Iterable, Optional
 
 from extractor.evaluation.items import CATEGORY_FIELDS, score_causes, score_items, score_sections  # noqa: F401
 from extractor.evaluation.matching import (  # noqa: F401 — re-exported: scoring is the scorers' one front door
-    ATTRIBUTION_KEYS, IOU_MIN, SOURCES, MatchScore, Miss, attribute, char_f1, f1_of, greedy_match, iou, mean,
-    misses_of, overlaps, ratio,
+    ATTRIBUTION_KEYS,
+    IOU_MIN,
+    SOURCES,
+    MatchScore,
+    Miss,
+    attribute,
+    char_f1,
+    f1_of,
+    greedy_match,
+    iou,
+    mean,
+    misses_of,
+    overlaps,
+    ratio,
 )
 from extractor.grounding import is_grounded
 from extractor.text.normalize import canon
@@ -55,8 +67,13 @@ METADATA_FIELDS: tuple[str, ...] = tuple(Metadata.model_fields)
 
 # The score of each field that gates regressions by its bare name and fills the table's `score` column;
 # every other field's is its typed F1.
-PRIMARY: dict[str, str] = {"metadata": "score", "compliance": "accuracy", "grounding": "share", "overall": "score",
-                           "headline": "score"}
+PRIMARY: dict[str, str] = {
+    "metadata": "score",
+    "compliance": "accuracy",
+    "grounding": "share",
+    "overall": "score",
+    "headline": "score",
+}
 SPAN_KEY = {"metadata": "score", "compliance": "accuracy"}  # what `overall` takes; "f1" for the rest
 # Counts are summed (not averaged) over reports, and never gate a regression.
 COUNT_KEYS = frozenset({"tp", "typed_tp", "gold", "pred", "right", "total", "grounded", "checked", *ATTRIBUTION_KEYS})
@@ -112,8 +129,14 @@ class Tally:
         return f1_of(ratio(tp, p, not g), ratio(tp, g, not p))
 
     def numbers(self) -> dict:
-        return {self.key: self.value, "typed_f1": self.typed_f1, "right": self.right, "total": self.total,
-                "gold": self.stated[1], "pred": self.stated[2]}
+        return {
+            self.key: self.value,
+            "typed_f1": self.typed_f1,
+            "right": self.right,
+            "total": self.total,
+            "gold": self.stated[1],
+            "pred": self.stated[2],
+        }
 
 
 def score_metadata(gold: Metadata, pred: Metadata) -> Tally:
@@ -126,8 +149,14 @@ def score_metadata(gold: Metadata, pred: Metadata) -> Tally:
             right += 1
             tp += g is not None
         else:
-            misses.append(Miss("metadata", "wrong", f"gold={_show(getattr(gold, name))} pred={_show(getattr(pred, name))}",
-                               label=name))
+            misses.append(
+                Miss(
+                    "metadata",
+                    "wrong",
+                    f"gold={_show(getattr(gold, name))} pred={_show(getattr(pred, name))}",
+                    label=name,
+                )
+            )
     return Tally("score", right, len(METADATA_FIELDS), misses, (tp, n_gold, n_pred))
 
 
@@ -183,13 +212,29 @@ def score_metrics(gold: list[Metric], pred: list[Metric]) -> MatchScore:
         ev = pred[p].evidence
         right[p] = names[p] >= NAME_ACCEPTABLE and gold[g].indicator == pred[p].indicator
         if gold[g].indicator != pred[p].indicator:
-            misses.append(Miss("metrics", "wrong", ev.quote, ev.start, ev.end,
-                               f"indicator gold={gold[g].indicator} pred={pred[p].indicator}"))
+            misses.append(
+                Miss(
+                    "metrics",
+                    "wrong",
+                    ev.quote,
+                    ev.start,
+                    ev.end,
+                    f"indicator gold={gold[g].indicator} pred={pred[p].indicator}",
+                )
+            )
         if names[p] < NAME_ACCEPTABLE:
-            misses.append(Miss("metrics", "wrong", ev.quote, ev.start, ev.end,
-                               f"name gold={gold[g].name} pred={pred[p].name}"))
-    return MatchScore(len(pairs), len(gold), len(pred), extra, misses, typed_tp=sum(right.values()),
-                      attribution=attribute(pred, pairs, right))
+            misses.append(
+                Miss("metrics", "wrong", ev.quote, ev.start, ev.end, f"name gold={gold[g].name} pred={pred[p].name}")
+            )
+    return MatchScore(
+        len(pairs),
+        len(gold),
+        len(pred),
+        extra,
+        misses,
+        typed_tp=sum(right.values()),
+        attribution=attribute(pred, pairs, right),
+    )
 
 
 # ---------------------------------------------------------------- compliance and grounding
@@ -232,7 +277,7 @@ def score_grounding(pred: Report, source: str) -> GroundingScore:
                 grounded += 1
             else:
                 ev = item.evidence
-                found = source[ev.start:ev.end] if 0 <= ev.start <= ev.end <= len(source) else "<out of range>"
+                found = source[ev.start : ev.end] if 0 <= ev.start <= ev.end <= len(source) else "<out of range>"
                 misses.append(Miss(name, "ungrounded", ev.quote, ev.start, ev.end, f"text there: {found[:60]}"))
     return GroundingScore(grounded, checked, misses)
 
@@ -248,7 +293,9 @@ class ReportScore:
 
     @property
     def overall(self) -> float:
-        return mean(f.numbers()[SPAN_KEY.get(name, "f1")] for name, f in self.fields.items() if name in SPAN_FIELDS) or 0.0
+        return (
+            mean(f.numbers()[SPAN_KEY.get(name, "f1")] for name, f in self.fields.items() if name in SPAN_FIELDS) or 0.0
+        )
 
     @property
     def headline(self) -> Optional[float]:
@@ -313,8 +360,13 @@ def score_field(name: str, gold: Report, pred: Report):
     raise ValueError(f"unknown field {name!r}; known: {', '.join(FIELDS)}")
 
 
-def score_report(gold: Report, pred: Report, source: Optional[str] = None,
-                 fields: Iterable[str] = FIELDS, constant: Iterable[str] = ()) -> ReportScore:
+def score_report(
+    gold: Report,
+    pred: Report,
+    source: Optional[str] = None,
+    fields: Iterable[str] = FIELDS,
+    constant: Iterable[str] = (),
+) -> ReportScore:
     """Every field of one prediction against its gold; grounding only when the source text is given."""
     scores = {name: score_field(name, gold, pred) for name in fields}
     return ReportScore(scores, score_grounding(pred, source) if source is not None else None, frozenset(constant))
@@ -322,8 +374,12 @@ def score_report(gold: Report, pred: Report, source: Optional[str] = None,
 
 def failed_numbers(fields: Iterable[str]) -> dict[str, dict]:
     """The numbers of a report whose extraction failed: every score 0, so the suite mean pays for it."""
-    out = {name: {PRIMARY[name]: 0.0, "typed_f1": 0.0} if name in PRIMARY
-           else {"p": 0.0, "r": 0.0, "f1": 0.0, "typed_f1": 0.0} for name in fields}
+    out = {
+        name: {PRIMARY[name]: 0.0, "typed_f1": 0.0}
+        if name in PRIMARY
+        else {"p": 0.0, "r": 0.0, "f1": 0.0, "typed_f1": 0.0}
+        for name in fields
+    }
     return {**out, "grounding": {"share": 0.0}, "overall": {"score": 0.0}, "headline": {"score": 0.0}}
 
 

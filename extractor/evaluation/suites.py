@@ -14,6 +14,7 @@ fields are scored, and how far each score may drop before `compare` calls it a r
 from __future__ import annotations
 
 import hashlib
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
@@ -138,21 +139,30 @@ def load_suite(name_or_path: str | Path) -> Suite:
     in_sample = data.get("in_sample")
     if in_sample is not None and not isinstance(in_sample, bool):
         raise ConfigError(f"suite {path}: `in_sample` must be true or false, got {in_sample!r}")
-    return Suite(name=data.get("name", path.stem), path=path, seeds_dir=seeds_dir, gold_dir=gold_dir,
-                 documents=tuple(documents), fields=fields, tolerances=tolerances,
-                 description=data.get("description", ""), in_sample=in_sample,
-                 in_sample_reason=str(data.get("in_sample_reason", "")),
-                 known_at_floor=_known_at_floor(data.get("known_at_floor", {}), fields, path))
+    return Suite(
+        name=data.get("name", path.stem),
+        path=path,
+        seeds_dir=seeds_dir,
+        gold_dir=gold_dir,
+        documents=tuple(documents),
+        fields=fields,
+        tolerances=tolerances,
+        description=data.get("description", ""),
+        in_sample=in_sample,
+        in_sample_reason=str(data.get("in_sample_reason", "")),
+        known_at_floor=_known_at_floor(data.get("known_at_floor", {}), fields, path),
+    )
 
 
 def _known_at_floor(raw: Any, fields: tuple[str, ...], path: Path) -> dict[str, str]:
     """`known_at_floor = {causes = "why"}`: fields no backend lifts off their floor yet, each with its reason."""
     if not isinstance(raw, dict):
-        raise ConfigError(f"suite {path}: `known_at_floor` must be a table of field = \"reason\"")
+        raise ConfigError(f'suite {path}: `known_at_floor` must be a table of field = "reason"')
     for name, reason in raw.items():
         if name not in (*fields, "headline"):
-            raise ConfigError(f"suite {path}: known_at_floor names {name!r}, not a scored field",
-                              hint=f"fields: {', '.join(fields)}")
+            raise ConfigError(
+                f"suite {path}: known_at_floor names {name!r}, not a scored field", hint=f"fields: {', '.join(fields)}"
+            )
         if not isinstance(reason, str) or not reason.strip():
             raise ConfigError(f"suite {path}: known_at_floor.{name} needs a reason (a non-empty string)")
     return dict(raw)
@@ -311,17 +321,26 @@ def _is_partial(report: Report) -> bool:
     return is_partial(report)
 
 
-def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] = None,
-              progress: Optional[Progress] = None, solver: Solver = extract_solver,
-              on_calls: Optional[Callable[[str, str, int, int], None]] = None, floors: bool = True) -> EvalResult:
+def run_suite(
+    suite: Suite,
+    config: Optional[Config],
+    pred_dir: Optional[Path] = None,
+    progress: Optional[Progress] = None,
+    solver: Solver = extract_solver,
+    on_calls: Optional[Callable[[str, str, int, int], None]] = None,
+    floors: bool = True,
+) -> EvalResult:
     """Score every document of the suite, by extracting it (`solver`) or by reading `pred_dir/<id>.json`.
     A document whose gold, source or prediction cannot be loaded — or whose prediction is of other bytes
     than the suite's file (`source.sha256`) — is an error, scored 0, with a one-line reason; the run goes on
     and the CLI exits 1."""
     if pred_dir is None and config is None:
         raise ConfigError("run_suite needs a config to extract with, or a pred_dir of predictions")
-    result = EvalResult(suite=suite, config=config.describe() if config else None,
-                        pred_dir=str(pred_dir) if pred_dir is not None else None)
+    result = EvalResult(
+        suite=suite,
+        config=config.describe() if config else None,
+        pred_dir=str(pred_dir) if pred_dir is not None else None,
+    )
     total = len(suite.documents)
     extra: dict[str, Any] = {}
     if pred_dir is None and solver is extract_solver:
@@ -338,8 +357,9 @@ def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] =
         try:
             gold = _load_report(gold_path, "gold")
             source = read_source(suite.source_path(doc_id))
-            goldcheck.check_for_scoring(gold_path, source, hashlib.sha256(suite.source_path(doc_id).read_bytes()).hexdigest(),
-                                        suite.fields)
+            goldcheck.check_for_scoring(
+                gold_path, source, hashlib.sha256(suite.source_path(doc_id).read_bytes()).hexdigest(), suite.fields
+            )
         except (FazhiError, OSError) as exc:
             result.errors[doc_id] = str(exc)
             continue
@@ -350,9 +370,11 @@ def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] =
                 pred = _load_report(Path(pred_dir) / f"{doc_id}.json", "prediction")
                 want = hashlib.sha256(suite.source_path(doc_id).read_bytes()).hexdigest()
                 if pred.source.sha256 != want:
-                    raise InputError(f"prediction {Path(pred_dir) / f'{doc_id}.json'}: made from other bytes "
-                                     f"(source.sha256 {pred.source.sha256[:12]}…, {suite.source_path(doc_id).name} "
-                                     f"has {want[:12]}…)")
+                    raise InputError(
+                        f"prediction {Path(pred_dir) / f'{doc_id}.json'}: made from other bytes "
+                        f"(source.sha256 {pred.source.sha256[:12]}…, {suite.source_path(doc_id).name} "
+                        f"has {want[:12]}…)"
+                    )
             else:
                 kw = dict(extra)
                 if on_calls is not None:
@@ -373,16 +395,24 @@ def run_suite(suite: Suite, config: Optional[Config], pred_dir: Optional[Path] =
     for doc_id, (pred, source) in preds.items():
         result.scores[doc_id] = scoring.score_report(golds[doc_id], pred, source, suite.fields, result.constant)
     if floors:
-        result.floors = _floors(suite, golds, result, config, pred_dir, solver,
-                                {d: pred for d, (pred, _) in preds.items()})
+        result.floors = _floors(
+            suite, golds, result, config, pred_dir, solver, {d: pred for d, (pred, _) in preds.items()}
+        )
         result.quote_copy_by_n = result.floors.pop("quote_copy_by_n", {})
     if progress:
         progress("done", total, total)
     return result
 
 
-def _floors(suite: Suite, golds: dict[str, Report], result: "EvalResult", config: Optional[Config],
-            pred_dir: Optional[Path], solver: Solver, preds: dict[str, Report]) -> dict[str, dict]:
+def _floors(
+    suite: Suite,
+    golds: dict[str, Report],
+    result: "EvalResult",
+    config: Optional[Config],
+    pred_dir: Optional[Path],
+    solver: Solver,
+    preds: dict[str, Report],
+) -> dict[str, dict]:
     """The floors of this suite (floors.py); a rules-backend run is its own rules floor; the quote copy is
     made of this run's own predictions."""
     from extractor.evaluation.floors import floor_scores
@@ -456,9 +486,11 @@ def _diff(scope: str, before: dict, after: dict, table: dict[str, float]) -> lis
 def check_log_version(log: dict, name: str = "baseline") -> None:
     """An eval log of another format cannot be compared score by score: say so before anything runs."""
     if log.get("version") != LOG_VERSION:
-        raise InputError(f"{name} eval log is of an old format (version {log.get('version')!r}, this fazhi writes "
-                         f"{LOG_VERSION}: typed scores, headline, floors)",
-                         hint="re-save the baseline with this version: fazhi eval … --save-baseline FILE")
+        raise InputError(
+            f"{name} eval log is of an old format (version {log.get('version')!r}, this fazhi writes "
+            f"{LOG_VERSION}: typed scores, headline, floors)",
+            hint="re-save the baseline with this version: fazhi eval … --save-baseline FILE",
+        )
 
 
 def compare(baseline_log: dict, current_log: dict, tolerances: Tolerances) -> Comparison:
@@ -478,8 +510,12 @@ def compare(baseline_log: dict, current_log: dict, tolerances: Tolerances) -> Co
     if changed := [d for d in common if d in g_before and d in g_after and g_before[d] != g_after[d]]:
         notes.append(f"gold changed since the baseline: {', '.join(changed)} (score changes may be the gold's)")
     notes += _context_notes(baseline_log, current_log)
-    changes = _diff("suite", scoring.summarize({d: before[d] for d in common}),
-                    scoring.summarize({d: after[d] for d in common}), tolerances.suite)
+    changes = _diff(
+        "suite",
+        scoring.summarize({d: before[d] for d in common}),
+        scoring.summarize({d: after[d] for d in common}),
+        tolerances.suite,
+    )
     for doc_id in common:
         changes += _diff(doc_id, before[doc_id], after[doc_id], tolerances.report)
     old_errors = baseline_log.get("errors", {})

@@ -57,8 +57,9 @@ def length_budget(gold_summary: Optional[str]) -> int:
     return min(SUMMARY_LIMIT, max(round(BUDGET_FACTOR * _length(gold_summary or "")), BUDGET_MIN))
 
 
-def summary_score(summary: Optional[str], terms: Optional[Sequence[str]], quote: str,
-                  gold_summary: Optional[str]) -> float:
+def summary_score(
+    summary: Optional[str], terms: Optional[Sequence[str]], quote: str, gold_summary: Optional[str]
+) -> float:
     """Term recall when the summary fits the item's length budget, else 0."""
     recall = term_recall(summary, terms, quote)
     if not recall:

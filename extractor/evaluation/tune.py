@@ -96,7 +96,7 @@ def variants(folder: Optional[Path], kind: str) -> list[tuple[str, prompts.Promp
         raise ConfigError(f"--variants {folder} is not a folder")
     out = []
     for path in sorted(Path(folder).glob(f"{kind}.*.toml")):
-        label = path.name[len(kind) + 1:-len(".toml")]
+        label = path.name[len(kind) + 1 : -len(".toml")]
         out.append((label, prompts.load_variant(kind, path)))
     return out
 
@@ -119,7 +119,9 @@ def check_variant_folder(folder: Optional[Path], kinds: tuple[str, ...]) -> list
     for path in sorted(Path(folder).glob("*.toml")):
         kind = path.name.split(".", 1)[0]
         if kind not in prompts.KINDS or path.name.count(".") < 2:
-            notes.append(f"{path.name}: not named <kind>.<label>.toml with a kind of {', '.join(prompts.KINDS)}; ignored")
+            notes.append(
+                f"{path.name}: not named <kind>.<label>.toml with a kind of {', '.join(prompts.KINDS)}; ignored"
+            )
             continue
         prompts.load_variant(kind, path)  # raises ConfigError for invalid TOML or a missing field
         if kind not in kinds:
@@ -144,9 +146,15 @@ def _tuned_file(tmp: Path, kind: str, cand: Candidate, bank: tuple, exclude: fro
 
 def kind_part(cand: Candidate, bank: tuple) -> dict:
     p = cand.prompt
-    return {"source": cand.name, "instructions": p.instructions, "template": p.template,
-            "example_input": p.example_input, "example_output": p.example_output, "examples": cand.examples,
-            "bank": [e.__dict__ for e in bank]}
+    return {
+        "source": cand.name,
+        "instructions": p.instructions,
+        "template": p.template,
+        "example_input": p.example_input,
+        "example_output": p.example_output,
+        "examples": cand.examples,
+        "bank": [e.__dict__ for e in bank],
+    }
 
 
 def _score_one(doc: Doc, config: Config, fname: str, cost: Optional[Cost]) -> tuple[Optional[float], Optional[str]]:
@@ -185,14 +193,24 @@ def _runs(cand: Candidate, n_docs: int, n_groups: int) -> int:
 class Tuner:
     """One tuning run: the suites' documents, the kinds, the candidates; `run()` gives the record."""
 
-    def __init__(self, config: Config, kinds: tuple[str, ...], suite_names: tuple[str, ...],
-                 folder: Optional[Path] = None, counts: tuple[int, ...] = (0,)):
+    def __init__(
+        self,
+        config: Config,
+        kinds: tuple[str, ...],
+        suite_names: tuple[str, ...],
+        folder: Optional[Path] = None,
+        counts: tuple[int, ...] = (0,),
+    ):
         if not config.spec.calls_model:
-            raise ConfigError("fazhi tune tunes a model's prompts: choose a model backend",
-                              hint="--backend openai --base-url URL --model NAME (or --backend local)")
+            raise ConfigError(
+                "fazhi tune tunes a model's prompts: choose a model backend",
+                hint="--backend openai --base-url URL --model NAME (or --backend local)",
+            )
         unknown = [k for k in kinds if k not in TUNE_KINDS]
         if unknown or not kinds:
-            raise ConfigError(f"unknown --kinds {', '.join(unknown) or '(none)'}", hint=f"kinds: {', '.join(TUNE_KINDS)}")
+            raise ConfigError(
+                f"unknown --kinds {', '.join(unknown) or '(none)'}", hint=f"kinds: {', '.join(TUNE_KINDS)}"
+            )
         if any(k < 0 for k in counts):
             raise ConfigError("--examples counts must be ≥ 0")
         self.config = config.with_(prompts=None)
@@ -209,8 +227,10 @@ class Tuner:
             self.banks[kind], bank_notes = gold_examples.bank(self.suites, kind)
             self.notes += bank_notes
             if kind not in gold_examples.EXAMPLE_KINDS and any(self.counts):
-                self.notes.append(f"{kind}: no examples from gold for this kind (its answer is not stored whole "
-                                  "in gold); only 0 examples tried")
+                self.notes.append(
+                    f"{kind}: no examples from gold for this kind (its answer is not stored whole "
+                    "in gold); only 0 examples tried"
+                )
 
     @property
     def total(self) -> int:
@@ -271,33 +291,55 @@ class TuneResult:
             test = [d for d in docs if d.group == h]
             for d in test:
                 held_score[d.qualified] = self._score(res, chosen, d, None)
-            folds.append({"held_out": h, "chosen": chosen.label, "train": _r(means[chosen.label]),
-                          "held": _r(_mean(held_score[d.qualified] for d in test))})
+            folds.append(
+                {
+                    "held_out": h,
+                    "chosen": chosen.label,
+                    "train": _r(means[chosen.label]),
+                    "held": _r(_mean(held_score[d.qualified] for d in test)),
+                }
+            )
         winner = max(cands, key=lambda c: (-1.0 if full[c.label] is None else full[c.label], -cands.index(c)))
         current = cands[0]
         base = {d.qualified: self._score(res, current, d, None) for d in docs}
 
         def interval(against: dict[str, Optional[float]]) -> dict:
-            rows = [(held_score[d.qualified] - against[d.qualified], d.group) for d in docs
-                    if held_score.get(d.qualified) is not None and against.get(d.qualified) is not None]
+            rows = [
+                (held_score[d.qualified] - against[d.qualified], d.group)
+                for d in docs
+                if held_score.get(d.qualified) is not None and against.get(d.qualified) is not None
+            ]
             return paired([x for x, _ in rows], [g for _, g in rows]).to_dict()
 
         if (against_rules := interval(res.rules))["verdict"] == "worse":
-            res.notes.append(f"{res.kind}: the rules score higher than the tuned prompt on the held-out folds "
-                             f"({against_rules['diff']:+.3f}): leave {res.kind} to the rules (--model-fields)")
+            res.notes.append(
+                f"{res.kind}: the rules score higher than the tuned prompt on the held-out folds "
+                f"({against_rules['diff']:+.3f}): leave {res.kind} to the rules (--model-fields)"
+            )
         chosen_counts: dict[str, int] = {}
         for f in folds:
             chosen_counts[f["chosen"]] = chosen_counts.get(f["chosen"], 0) + 1
         return {
             "field": KIND_FIELDS[res.kind],
-            "candidates": [{"name": c.name, "examples": c.examples, "prompt_version": c.prompt.version,
-                            "score": _r(full[c.label]), "folds_chosen": chosen_counts.get(c.label, 0),
-                            **res.costs[c.label].to_dict()} for c in cands],
+            "candidates": [
+                {
+                    "name": c.name,
+                    "examples": c.examples,
+                    "prompt_version": c.prompt.version,
+                    "score": _r(full[c.label]),
+                    "folds_chosen": chosen_counts.get(c.label, 0),
+                    **res.costs[c.label].to_dict(),
+                }
+                for c in cands
+            ],
             "folds": folds,
             "winner": winner.label,
             "winner_score": _r(full[winner.label]),
-            "held_out": {"tuned_per_fold": _r(_mean(held_score.values())), "current": _r(_mean(base.values())),
-                         "rules": _r(_mean(res.rules.get(d.qualified) for d in docs))},
+            "held_out": {
+                "tuned_per_fold": _r(_mean(held_score.values())),
+                "current": _r(_mean(base.values())),
+                "rules": _r(_mean(res.rules.get(d.qualified) for d in docs)),
+            },
             "vs_current": interval(base),
             "vs_rules": against_rules,
             "notes": res.notes,
@@ -321,26 +363,42 @@ class TuneResult:
     def record(self) -> dict:
         t = self.tuner
         cfg = t.config
-        return {"date": self.date, "backend": cfg.resolved_backend, "model": cfg.model_name,
-                "base_url": cfg.base_url if cfg.spec.uses_endpoint else None,
-                "suites": [s.name for s in t.suites], "documents": len(t.docs), "groups": len(t.groups),
-                "example_counts": sorted({0, *t.counts}), "variants": str(t.folder) if t.folder else None,
-                "in_sample": True,
-                "method": "leave-one-group-out: per fold the best candidate on the training groups' typed F1 is "
-                          "scored on the held-out group; examples never from the document's own group nor the "
-                          "fold's held-out group; winner = best on all data; intervals = paired bootstrap 95% "
-                          "over groups of (fold's choice on its held-out group − current prompt / rules)",
-                "notes": t.notes, "kinds": self.kinds_record}
+        return {
+            "date": self.date,
+            "backend": cfg.resolved_backend,
+            "model": cfg.model_name,
+            "base_url": cfg.base_url if cfg.spec.uses_endpoint else None,
+            "suites": [s.name for s in t.suites],
+            "documents": len(t.docs),
+            "groups": len(t.groups),
+            "example_counts": sorted({0, *t.counts}),
+            "variants": str(t.folder) if t.folder else None,
+            "in_sample": True,
+            "method": "leave-one-group-out: per fold the best candidate on the training groups' typed F1 is "
+            "scored on the held-out group; examples never from the document's own group nor the "
+            "fold's held-out group; winner = best on all data; intervals = paired bootstrap 95% "
+            "over groups of (fold's choice on its held-out group − current prompt / rules)",
+            "notes": t.notes,
+            "kinds": self.kinds_record,
+        }
 
     def text(self) -> tuple[str, str]:
         """(file text, version)."""
         kinds = self.kinds()
         version = prompt_sets.content_version(kinds)
         cfg = self.tuner.config
-        header = {"format": prompt_sets.FORMAT, "version": version, "backend": cfg.resolved_backend,
-                  "model": cfg.model_name, "date": self.date, "in_sample": True}
-        comment = ("Written by `fazhi tune`. Use with `--prompts FILE` (or env FAZHI_PROMPTS).\n"
-                   "The [record] scores are in-sample estimates from leave-one-group-out folds, not held-out evidence.")
+        header = {
+            "format": prompt_sets.FORMAT,
+            "version": version,
+            "backend": cfg.resolved_backend,
+            "model": cfg.model_name,
+            "date": self.date,
+            "in_sample": True,
+        }
+        comment = (
+            "Written by `fazhi tune`. Use with `--prompts FILE` (or env FAZHI_PROMPTS).\n"
+            "The [record] scores are in-sample estimates from leave-one-group-out folds, not held-out evidence."
+        )
         return prompt_sets.dumps(header, kinds, self.record(), comment), version
 
 

@@ -30,7 +30,13 @@ from extractor.facts.names import Named, name_all
 from extractor.facts.quantities import Quantity
 from extractor.text.normalize import Normalized
 from extractor.text.sentences import (
-    CLAUSE_BOUNDS, PHRASE_BOUNDS, phrase_after, phrase_before, previous_sentence, same_sentence, start_of,
+    CLAUSE_BOUNDS,
+    PHRASE_BOUNDS,
+    phrase_after,
+    phrase_before,
+    previous_sentence,
+    same_sentence,
+    start_of,
 )
 
 # The words are data: extractor/lexicon/indicator_*.toml (the table, the unit families, the negations).
@@ -71,14 +77,22 @@ def _units(families: str) -> frozenset[str]:
 
 # Order matters within a subject: outcomes before totals, specific verbs before general ones.
 TABLE: tuple[Row, ...] = tuple(
-    Row(row["key"] or None, _words(row["subject"]) or "", _words(row.get("verbs")), _units(row["units"]),
-        narrowing=_words(row.get("narrowing")), partition=row.get("partition", False),
-        modifier_verbs=row.get("modifier_verbs", False))
+    Row(
+        row["key"] or None,
+        _words(row["subject"]) or "",
+        _words(row.get("verbs")),
+        _units(row["units"]),
+        narrowing=_words(row.get("narrowing")),
+        partition=row.get("partition", False),
+        modifier_verbs=row.get("modifier_verbs", False),
+    )
     for row in _TABLE.rows()
 )
 _RECON = _words("recon")
 _LEGALITY = _words("legality") or ""
-_SUBJECTS = sorted(dict.fromkeys(row.subject for row in TABLE), key=len)  # table order among equals (a set was hash-ordered)
+_SUBJECTS = sorted(
+    dict.fromkeys(row.subject for row in TABLE), key=len
+)  # table order among equals (a set was hash-ordered)
 
 # Rates, by the rate the name states, with what the sentence must be about.
 RATES: tuple[tuple[str, str, str | None], ...] = tuple(
@@ -116,8 +130,12 @@ def _indicator(text: str, named: Named, prev: Named | None, prev_key: str | None
     if unit == "ratio":
         return _rate(named, prev, prev_key, sent_left + right)
     phrase = left + right
-    found = (_frame(phrase) or _subject(sent_left, right) or _anaphor(previous_sentence(text, f.start), phrase)
-             or _subject(_headline(text, f.start), ""))
+    found = (
+        _frame(phrase)
+        or _subject(sent_left, right)
+        or _anaphor(previous_sentence(text, f.start), phrase)
+        or _subject(_headline(text, f.start), "")
+    )
     if found is None:
         return None
     subject, where = found

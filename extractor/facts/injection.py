@@ -30,21 +30,24 @@ def _any(group: str) -> str:
 
 
 _OVERRIDE = re.compile(
-    _any("disregard") + r"[^。！？!?\n]{0,20}?" + _any("disregarded")
+    _any("disregard")
+    + r"[^。！？!?\n]{0,20}?"
+    + _any("disregarded")
     + r"|(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+)*(?:previous|prior|above|earlier|system|your)?\s*"
     r"(?:instructions?|prompts?|rules|context)",
     re.IGNORECASE,
 )
 _COMMAND = re.compile(
-    _any("requests") + r"(?:你)?(?:只|仅)?" + _any("answer_verbs")
-    + r"|(?:^|[，,：:\s])(?:输出|返回|回复)(?:为|：|:)"
+    _any("requests") + r"(?:你)?(?:只|仅)?" + _any("answer_verbs") + r"|(?:^|[，,：:\s])(?:输出|返回|回复)(?:为|：|:)"
     r"|\b(?:only|please|must|just)\s+(?:output|print|return|respond|reply)\b"
     r"|\b(?:output|print|return|respond with)\s+(?:only|exactly|the\s+number)\b",
     re.IGNORECASE,
 )
 _ROLE = re.compile(
-    r"你(?:现在)?是(?:一个|一名)?[^。！？!?\n]{0,12}?" + _any("model_nouns")
-    + r"|作为(?:一个|一名)?" + _any("as_model_nouns")
+    r"你(?:现在)?是(?:一个|一名)?[^。！？!?\n]{0,12}?"
+    + _any("model_nouns")
+    + r"|作为(?:一个|一名)?"
+    + _any("as_model_nouns")
     + r"|\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:AI|assistant|language\s+model|model)\b|\bas\s+an?\s+AI\b",
     re.IGNORECASE,
 )

@@ -53,7 +53,9 @@ _TIME_UNITS = frozenset(lexicon.words("name_time_units"))
 _STUDY_UNITS = frozenset(lexicon.words("name_study_units"))
 # Suffix by unit: 期 → 期数, 人 → 人数, 人次 → 人次 (a count of visits is named by its unit).
 _COUNT_SUFFIX: dict[str, str] = dict(lexicon.pairs("name_count_suffixes"))
-_MEASURE_NOUNS = tuple((frozenset(units), noun) for noun, units in lexicon.load("name_measure_nouns").data["groups"].items())
+_MEASURE_NOUNS = tuple(
+    (frozenset(units), noun) for noun, units in lexicon.load("name_measure_nouns").data["groups"].items()
+)
 # Nouns that stand for "the total" and take their object from the sentence (`总量36.5万户`).
 _GENERIC = frozenset(lexicon.words("name_generic_nouns"))
 _NO_COUNT_SUFFIX = re.compile(r"(?:数|量|规模)$")
@@ -85,6 +87,7 @@ def name_all(text: str, found: list[Found]) -> list[Named]:
 
 # --- names -------------------------------------------------------------------------------------------
 
+
 def _name(text: str, f: Found, prev: Named | None, prev_end: int) -> Named:
     """`prev`: the previous quantity in the same sentence; `prev_end`: where the previous quantity ends."""
     left = phrase_before(text, f.start, prev_end, keep_asides=_ASIDE)
@@ -115,7 +118,7 @@ def _name(text: str, f: Found, prev: Named | None, prev_end: int) -> Named:
     if after:
         stem = before + after
         obj = after
-        tail = phrase_after(text, f.end)[len(after):]
+        tail = phrase_after(text, f.end)[len(after) :]
         done = re.match(r"进行了?([^，,；;。：:、!?！？()\d]{2,6})", tail)
         if done and not before:
             stem = after + done.group(1)  # `对5件规范性文件进行审查备案` → 规范性文件审查备案
@@ -131,8 +134,9 @@ def _name(text: str, f: Found, prev: Named | None, prev_end: int) -> Named:
         # a verb alone (`审结`) or a short clause that does not end in a noun (`法院结案`, `审查通过`) counts the
         # sentence's earlier object; a short clause ending in a noun (`新建道路`, `主事项`) has its own
         parallel = _parallel(stem, prev) if prev and not verb else stem
-        predicate = _is_bare(stem) or (len(stem) <= _SHORT_PREDICATE and not is_noun(stem[-2:]) and prev is not None
-                                       and prev.obj not in stem)
+        predicate = _is_bare(stem) or (
+            len(stem) <= _SHORT_PREDICATE and not is_noun(stem[-2:]) and prev is not None and prev.obj not in stem
+        )
         if parallel != stem:
             stem = parallel
         elif predicate and prev and prev.obj and not phrase_after(text, f.end).strip(")"):
@@ -196,7 +200,7 @@ def _object(before: str) -> str:
     for i in range(len(before) - 2):
         verb = leading_verb(before[i:])
         if verb and len(before) - i - len(verb) >= 2:
-            return before[i + len(verb):]
+            return before[i + len(verb) :]
     return before
 
 
@@ -230,7 +234,7 @@ def _fit(name: str, ratio: bool = False) -> str:
             return name[i:]  # keep a verb and its object: 联合查办行刑衔接大案要案数
     verb = leading_verb(name)
     if verb and len(name) - len(verb) <= MAX_NAME:
-        return name[len(verb):]
+        return name[len(verb) :]
     return name[-MAX_NAME:]
 
 
@@ -256,7 +260,7 @@ def _after_noun(text: str, pos: int) -> str:
     if cut:
         phrase = phrase[: cut.start()]
         if cut.group() == "的" and 0 < len(phrase) <= 2:  # `具体的意见和建议`: an adjective, the head follows
-            head = raw[cut.end():]
+            head = raw[cut.end() :]
             head_cut = _AFTER_CUT.search(head)
             head = head[: head_cut.start()] if head_cut else head
             if len(head) >= 2:
@@ -285,5 +289,3 @@ def _strip(s: str) -> str:
         s = _LEAD_FILLER.sub("", s)
         s = _TRAIL_FILLER.sub("", s)
     return s
-
-

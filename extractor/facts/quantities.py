@@ -57,12 +57,18 @@ class Quantity:
     name: str = ""  # what is counted: set by `facts.names.name_quantities` (models may refine it)
     indicator: str | None = None  # schema indicator key: set by `facts.indicators.key_indicators`
 
-    def to_metric(self, name: str | None = None, indicator: str | None = None, *, keep_indicator: bool = True) -> Metric:
+    def to_metric(
+        self, name: str | None = None, indicator: str | None = None, *, keep_indicator: bool = True
+    ) -> Metric:
         """The `schemas.report.Metric` for this quantity, evidence exact by construction. A model may rename
         it (`name`) and set its indicator (`indicator` with `keep_indicator=False`); value and span stay code's."""
         return Metric(
-            name=name or self.name or "未命名数量", value=self.value, unit=self.unit, approx=self.approx,
-            value_base=self.value_base, base_unit=self.base_unit,
+            name=name or self.name or "未命名数量",
+            value=self.value,
+            unit=self.unit,
+            approx=self.approx,
+            value_base=self.value_base,
+            base_unit=self.base_unit,
             indicator=self.indicator if keep_indicator else indicator,
             evidence=Evidence(quote=self.quote, start=self.start, end=self.end, alignment="span"),
         )
@@ -135,14 +141,24 @@ def find_quantities(norm: Normalized) -> list[Quantity]:
     out = []
     for hit in found:
         start, end = norm.to_orig(hit.span.start, hit.span.end)
-        out.append(Quantity(
-            value=hit.value, unit=hit.unit, approx=hit.approx, value_base=hit.value_base, base_unit=hit.base_unit,
-            start=start, end=end, quote=norm.original[start:end], found=hit.span,
-        ))
+        out.append(
+            Quantity(
+                value=hit.value,
+                unit=hit.unit,
+                approx=hit.approx,
+                value_base=hit.value_base,
+                base_unit=hit.base_unit,
+                start=start,
+                end=end,
+                quote=norm.original[start:end],
+                found=hit.span,
+            )
+        )
     return out
 
 
 # --- Arabic numbers ----------------------------------------------------------------------------------
+
 
 def _arabic_numbers(norm: Normalized):
     """Spans of Arabic numbers; `1,085` is one number only where the comma was printed ASCII `,`
@@ -259,6 +275,7 @@ def _base(value: float, factor: Decimal) -> float:
 
 
 # --- Chinese numerals --------------------------------------------------------------------------------
+
 
 def _chinese_quantity(text: str, m: re.Match, zones: bytearray):
     a, b = m.start(), m.end()

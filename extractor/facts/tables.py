@@ -120,9 +120,19 @@ def _quantity(norm: Normalized, label: Cell, cell: Cell) -> Quantity | None:
     start, end = cell.start, cell.end
     a, b = norm.to_norm(start), norm.to_norm(end - 1) + 1
     key = _key(name, value, printed or None, value_base, base_unit)
-    return Quantity(value=value, unit=printed or None, approx=approx, value_base=_round(value_base), base_unit=base_unit,
-                    start=start, end=end, quote=norm.original[start:end], found=Found(a, b, printed or None, base_unit),
-                    name=name, indicator=key)
+    return Quantity(
+        value=value,
+        unit=printed or None,
+        approx=approx,
+        value_base=_round(value_base),
+        base_unit=base_unit,
+        start=start,
+        end=end,
+        quote=norm.original[start:end],
+        found=Found(a, b, printed or None, base_unit),
+        name=name,
+        indicator=key,
+    )
 
 
 def _key(name: str, value: float, unit: str | None, value_base: float, base_unit: str | None) -> str | None:

@@ -38,8 +38,15 @@ MONEY = lexicon.words("unit_money")
 PERCENT: dict[str, int] = dict(lexicon.pairs("unit_percent"))
 
 _METRIC = lexicon.load("unit_cn_metric")
-_CN_METRIC = re.compile("(?:" + lexicon.alternation(_METRIC.group("dims")) + ")?(?:" + lexicon.alternation(_METRIC.group("prefixes"))
-                        + ")?(?:" + lexicon.alternation(_METRIC.group("units")) + ")")
+_CN_METRIC = re.compile(
+    "(?:"
+    + lexicon.alternation(_METRIC.group("dims"))
+    + ")?(?:"
+    + lexicon.alternation(_METRIC.group("prefixes"))
+    + ")?(?:"
+    + lexicon.alternation(_METRIC.group("units"))
+    + ")"
+)
 _SI = r"(?:[kMGTmµμnc]?(?:Wh|Pa|Hz|g|m|L|l|t|W|J|V|A|h|s|B)(?:[²³23](?![\d.]))?)"
 _SI_UNIT = re.compile(_SI + r"(?:/" + _SI + r")?(?![A-Za-z])")
 _SUPERSCRIPT = str.maketrans({"μ": "µ"})
@@ -87,7 +94,9 @@ def _metric(text: str, pos: int) -> Unit | None:
     m = _SI_UNIT.match(text, pos)
     if m:
         printed = m.group()
-        base = re.sub(r"(?<=[A-Za-z])2(?![\d])", "²", re.sub(r"(?<=[A-Za-z])3(?![\d])", "³", printed)).translate(_SUPERSCRIPT)
+        base = re.sub(r"(?<=[A-Za-z])2(?![\d])", "²", re.sub(r"(?<=[A-Za-z])3(?![\d])", "³", printed)).translate(
+            _SUPERSCRIPT
+        )
         return Unit(m.end(), printed, base)
     return None
 

@@ -34,12 +34,15 @@ class Format:
     paged: bool = False  # pages with font sizes: the printed layer is rebuilt from them (text/printed.py)
 
 
-FORMATS: dict[str, Format] = {f.kind: f for f in (
-    Format("pdf", (".pdf",), "extractor.formats.pdf:read_pdf", paged=True),
-    Format("docx", (".docx",), "extractor.formats.word:read_docx"),
-    Format("doc", (".doc",), "extractor.formats.word:read_doc"),
-    Format("html", (".html", ".htm", ".xhtml", ".shtml"), "extractor.formats.web:read_html"),
-)}
+FORMATS: dict[str, Format] = {
+    f.kind: f
+    for f in (
+        Format("pdf", (".pdf",), "extractor.formats.pdf:read_pdf", paged=True),
+        Format("docx", (".docx",), "extractor.formats.word:read_docx"),
+        Format("doc", (".doc",), "extractor.formats.word:read_doc"),
+        Format("html", (".html", ".htm", ".xhtml", ".shtml"), "extractor.formats.web:read_html"),
+    )
+}
 # The suffixes read as documents; anything else is read as plain text, as before.
 DOCUMENT_SUFFIXES = {suffix: f.kind for f in FORMATS.values() for suffix in f.suffixes}
 _HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head)\b", re.I | re.S)
@@ -65,28 +68,46 @@ def kind_of(name: str, data: bytes) -> str:
     if data.startswith(b"PK\x03\x04"):
         if suffix in (".docx", ".docm") or b"word/" in data[:4096]:
             return "docx"
-        raise InputError("a ZIP archive (.xlsx/.pptx/.odt/.zip), not a report document", file=name,
-                         hint="reports are read from .pdf, .docx, .doc, .html or .txt; save it as one of those")
+        raise InputError(
+            "a ZIP archive (.xlsx/.pptx/.odt/.zip), not a report document",
+            file=name,
+            hint="reports are read from .pdf, .docx, .doc, .html or .txt; save it as one of those",
+        )
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: .doc, .wps, .xls, .ppt
         if suffix == ".wps":
-            raise InputError("a WPS Office document (.wps), which is not read", file=name,
-                             hint="open it in WPS Office and save it as .docx or PDF")
+            raise InputError(
+                "a WPS Office document (.wps), which is not read",
+                file=name,
+                hint="open it in WPS Office and save it as .docx or PDF",
+            )
         if suffix in (".xls", ".ppt", ".et", ".dps"):
-            raise InputError(f"a spreadsheet or slide file ({suffix}), not a report document", file=name,
-                             hint="reports are read from .pdf, .docx, .doc, .html or .txt")
+            raise InputError(
+                f"a spreadsheet or slide file ({suffix}), not a report document",
+                file=name,
+                hint="reports are read from .pdf, .docx, .doc, .html or .txt",
+            )
         return "doc"
     if data.startswith(b"{\\rtf"):
-        raise InputError("an RTF document, which is not read", file=name,
-                         hint="open it and save it as .docx, or as plain text (.txt, UTF-8)")
+        raise InputError(
+            "an RTF document, which is not read",
+            file=name,
+            hint="open it and save it as .docx, or as plain text (.txt, UTF-8)",
+        )
     if suffix == ".wps":
-        raise InputError("a WPS Office document (.wps), which is not read", file=name,
-                         hint="open it in WPS Office and save it as .docx or PDF")
+        raise InputError(
+            "a WPS Office document (.wps), which is not read",
+            file=name,
+            hint="open it in WPS Office and save it as .docx or PDF",
+        )
     if DOCUMENT_SUFFIXES.get(suffix) == "html" or _HTML_START.match(data[:4096]):
         return "html"
     if suffix in (".docx", ".doc", ".pdf"):
         what = {".docx": "Word .docx file (not a ZIP)", ".doc": "Word .doc file", ".pdf": "PDF (no %PDF- header)"}
-        raise InputError(f"not a readable {what[suffix]}: the file is damaged or mislabelled", file=name,
-                         hint="open it in the program that made it and save it again")
+        raise InputError(
+            f"not a readable {what[suffix]}: the file is damaged or mislabelled",
+            file=name,
+            hint="open it in the program that made it and save it again",
+        )
     return "text"
 
 
@@ -105,5 +126,8 @@ def require(module: str, package: str, what: str, name: str):
     try:
         return importlib.import_module(module)
     except ImportError as err:
-        raise InputError(f"reading {what} needs the `{package}` package, which is not installed ({err})",
-                         file=name, hint=INSTALL_HINT) from None
+        raise InputError(
+            f"reading {what} needs the `{package}` package, which is not installed ({err})",
+            file=name,
+            hint=INSTALL_HINT,
+        ) from None

@@ -32,14 +32,21 @@ def read_pdf(data: bytes, name: str) -> Extracted:
         try:
             opened = reader.decrypt("")  # permissions-only encryption: readable without a password
         except DependencyError:
-            raise InputError("an encrypted PDF; opening it needs the `cryptography` package", file=name,
-                             hint=INSTALL_HINT) from None
+            raise InputError(
+                "an encrypted PDF; opening it needs the `cryptography` package", file=name, hint=INSTALL_HINT
+            ) from None
         except (PdfReadError, NotImplementedError, ValueError, KeyError) as err:
-            raise InputError(f"an encrypted PDF that cannot be opened ({err})", file=name,
-                             hint="open it with its password and save an unprotected copy") from None
+            raise InputError(
+                f"an encrypted PDF that cannot be opened ({err})",
+                file=name,
+                hint="open it with its password and save an unprotected copy",
+            ) from None
         if not opened:
-            raise InputError("an encrypted PDF: it needs a password to open", file=name,
-                             hint="open it with its password and save (or print to PDF) an unprotected copy")
+            raise InputError(
+                "an encrypted PDF: it needs a password to open",
+                file=name,
+                hint="open it with its password and save (or print to PDF) an unprotected copy",
+            )
     try:
         count = len(reader.pages)
     except (PdfReadError, FileNotDecryptedError, ValueError, KeyError, TypeError, AttributeError) as err:
@@ -47,9 +54,12 @@ def read_pdf(data: bytes, name: str) -> Extracted:
     if count == 0:
         raise InputError("a PDF with no pages", file=name, hint="the download or export was cut short; fetch it again")
     if count > MAX_PAGES:
-        raise InputError(f"a PDF of {count} pages (more than {MAX_PAGES}): not one annual report", file=name,
-                         hint="extract the report's own pages into a PDF of their own, e.g. "
-                              "`qpdf FILE.pdf --pages . 1-30 -- report.pdf`")
+        raise InputError(
+            f"a PDF of {count} pages (more than {MAX_PAGES}): not one annual report",
+            file=name,
+            hint="extract the report's own pages into a PDF of their own, e.g. "
+            "`qpdf FILE.pdf --pages . 1-30 -- report.pdf`",
+        )
     pages: list[str] = []
     sizes: list[list[float] | None] = []
     failed: list[str] = []
@@ -63,18 +73,29 @@ def read_pdf(data: bytes, name: str) -> Extracted:
         sizes.append(line_sizes)
     visible = sum(len("".join(text.split())) for text in pages)
     if visible < _MIN_CHARS_PER_PAGE * count:
-        raise InputError(f"a scanned PDF with no text layer ({count} page(s), {visible} characters of text): "
-                         "it needs OCR first", file=name,
-                         hint="run OCR, e.g. `ocrmypdf -l chi_sim --sidecar report.txt FILE.pdf ocr.pdf`, "
-                              "and pass report.txt or ocr.pdf")
+        raise InputError(
+            f"a scanned PDF with no text layer ({count} page(s), {visible} characters of text): it needs OCR first",
+            file=name,
+            hint="run OCR, e.g. `ocrmypdf -l chi_sim --sidecar report.txt FILE.pdf ocr.pdf`, "
+            "and pass report.txt or ocr.pdf",
+        )
     notes: list[tuple[str, str]] = []
     empty = [str(i) for i, text in enumerate(pages, 1) if not text.strip()]
     if empty:
-        notes.append(("page_without_text", f"page(s) {', '.join(empty)} of {count} have no text layer (scanned "
-                                           "images?): their text is missing from the report"))
+        notes.append(
+            (
+                "page_without_text",
+                f"page(s) {', '.join(empty)} of {count} have no text layer (scanned "
+                "images?): their text is missing from the report",
+            )
+        )
     if failed:
-        notes.append(("page_unreadable", f"the text of page(s) {', '.join(failed)} could not be read: it is "
-                                         "missing from the report"))
+        notes.append(
+            (
+                "page_unreadable",
+                f"the text of page(s) {', '.join(failed)} could not be read: it is missing from the report",
+            )
+        )
     return Extracted("pdf", pages, "pdf", notes, line_sizes=sizes)
 
 
@@ -103,5 +124,8 @@ def _page_text(page) -> tuple[str, list[float] | None]:
 
 
 def _damaged(name: str, err: Exception) -> InputError:
-    return InputError(f"a damaged PDF that cannot be read ({type(err).__name__}: {err})"[:300], file=name,
-                      hint="fetch the file again, or open it and print it to a new PDF")
+    return InputError(
+        f"a damaged PDF that cannot be read ({type(err).__name__}: {err})"[:300],
+        file=name,
+        hint="fetch the file again, or open it and print it to a new PDF",
+    )

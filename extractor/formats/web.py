@@ -23,7 +23,11 @@ _MIN_ARTICLE_CHARS = 200
 
 def decode_page(data: bytes, name: str) -> tuple[str, str]:
     """(text, charset label) of a web page's bytes."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(codec, errors="replace"), codec
     declared = _META_CHARSET.search(data[:4096])
@@ -42,8 +46,9 @@ def decode_page(data: bytes, name: str) -> tuple[str, str]:
 
     best = from_bytes(data).best()
     if best is None:
-        raise InputError("a web page whose character encoding cannot be detected", file=name,
-                         hint="save the page again as UTF-8")
+        raise InputError(
+            "a web page whose character encoding cannot be detected", file=name, hint="save the page again as UTF-8"
+        )
     codec = "gb18030" if best.encoding.replace("_", "").lower() in {c.replace("-", "") for c in _GB} else best.encoding
     return data.decode(codec, errors="replace"), codec
 
@@ -51,12 +56,16 @@ def decode_page(data: bytes, name: str) -> tuple[str, str]:
 def read_html(data: bytes, name: str) -> Extracted:
     trafilatura = require("trafilatura", "trafilatura", "a web page", name)
     page, charset = decode_page(data, name)
-    doc = trafilatura.bare_extraction(page, include_comments=False, include_tables=True, favor_recall=True,
-                                      with_metadata=True)
+    doc = trafilatura.bare_extraction(
+        page, include_comments=False, include_tables=True, favor_recall=True, with_metadata=True
+    )
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if len("".join(text.split())) < _MIN_ARTICLE_CHARS:
-        raise InputError("a web page with no article text (only menus, links or a short notice)", file=name,
-                         hint="save the page that holds the report itself, or its attachment (PDF/Word)")
+        raise InputError(
+            "a web page with no article text (only menus, links or a short notice)",
+            file=name,
+            hint="save the page that holds the report itself, or its attachment (PDF/Word)",
+        )
     title = " ".join((getattr(doc, "title", None) or "").split())
     if title and not text.startswith(title) and title in page:
         text = f"{title}\n{text}"

@@ -60,18 +60,30 @@ def read_doc(data: bytes, name: str) -> Extracted:
                 source.write_bytes(data)
                 done = subprocess.run([path, *args, str(source)], capture_output=True, timeout=_DOC_TIMEOUT)
         except subprocess.TimeoutExpired:
-            raise InputError(f"{tool} did not finish reading the .doc file in {_DOC_TIMEOUT} s", file=name,
-                             hint="open it in Word or LibreOffice and save it as .docx") from None
+            raise InputError(
+                f"{tool} did not finish reading the .doc file in {_DOC_TIMEOUT} s",
+                file=name,
+                hint="open it in Word or LibreOffice and save it as .docx",
+            ) from None
         if done.returncode != 0:
             why = done.stderr.decode("utf-8", "replace").replace(str(source), "the file").strip().splitlines()
-            raise InputError(f"not a readable Word .doc file ({tool}: {why[0] if why else 'exit ' + str(done.returncode)})",
-                             file=name, hint="open it in Word, WPS or LibreOffice and save it as .docx")
+            raise InputError(
+                f"not a readable Word .doc file ({tool}: {why[0] if why else 'exit ' + str(done.returncode)})",
+                file=name,
+                hint="open it in Word, WPS or LibreOffice and save it as .docx",
+            )
         text = done.stdout.decode("utf-8", "replace")
         return Extracted("doc", [text], f"doc ({tool})")
-    raise InputError("reading a Word .doc file needs antiword or catdoc, and neither is installed", file=name,
-                     hint="apt-get install antiword, or save the file as .docx")
+    raise InputError(
+        "reading a Word .doc file needs antiword or catdoc, and neither is installed",
+        file=name,
+        hint="apt-get install antiword, or save the file as .docx",
+    )
 
 
 def _not_a_document(name: str, err: Exception) -> InputError:
-    return InputError(f"not a readable Word .docx file ({type(err).__name__}: {err})"[:300], file=name,
-                      hint="the file is damaged or is another kind of ZIP; open it in Word and save it again")
+    return InputError(
+        f"not a readable Word .docx file ({type(err).__name__}: {err})"[:300],
+        file=name,
+        hint="the file is damaged or is another kind of ZIP; open it in Word and save it again",
+    )

@@ -17,8 +17,16 @@ __all__ = ["Labeled", "Labeler"]
 class Labeler:
     """One report's items: with a model (`ask`) or, when `ask` is None, by the rules alone."""
 
-    def __init__(self, norm: Normalized, ask: Asker | None, model_metrics: bool, progress: Progress | None = None,
-                 categories: str = "model", pool=None, model_kinds: frozenset[str] | None = None):
+    def __init__(
+        self,
+        norm: Normalized,
+        ask: Asker | None,
+        model_metrics: bool,
+        progress: Progress | None = None,
+        categories: str = "model",
+        pool=None,
+        model_kinds: frozenset[str] | None = None,
+    ):
         if categories == "choose" and not choosing.supports_choose(ask):
             categories = "hybrid"  # only the embedded model gives log-probabilities: generate there instead
         self.planner = Planner(norm, model_metrics=model_metrics and ask is not None, categories=categories)

@@ -36,7 +36,9 @@ from extractor.text.normalize import Normalized, fold_char
 from extractor.text.sentences import PHRASE_BOUNDS, SENTENCE_BOUNDS, end_of, start_of
 from schemas.report import Evidence, QualityNote
 
-_MARKER = re.compile(r"\s*(?:[一二三四五六七八九十]+是|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、]|[一二三四五六七八九十]+、|[\u2460-\u2473])\s*")
+_MARKER = re.compile(
+    r"\s*(?:[一二三四五六七八九十]+是|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、]|[一二三四五六七八九十]+、|[\u2460-\u2473])\s*"
+)
 _TRIM = "\n；;，,、 "
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MIN_CAUSE = 2  # characters: a shorter "cause" is a cue word standing alone
@@ -89,7 +91,9 @@ def _patterns() -> _Patterns:
         section_label=re.compile(f"(?:{_alternation(cues.section_labels)})"),
         fillers=tuple(sorted({_fold(w) for w in cues.fillers} | set(cues.fillers), key=lambda w: (-len(w), w))),
         reason=re.compile(f"(?:{_alternation(cues.reason_openers)})"),
-        influence=re.compile(f"{re.escape(cues.influence_opener)}([^{bounds}]{{1,{cues.influence_max}}}?)(?:{closers})"),
+        influence=re.compile(
+            f"{re.escape(cues.influence_opener)}([^{bounds}]{{1,{cues.influence_max}}}?)(?:{closers})"
+        ),
         effect=re.compile(f"(?<=[,，])(?:{_alternation(cues.effect_words)})"),
         heading_words=cues.heading_words,
         joiners=cues.heading_joiners,
@@ -176,7 +180,7 @@ def is_cause_heading(heading: str | None) -> bool:
         return False
     pats = _patterns()
     text = _fold(heading).strip()
-    text = text[m.end():] if (m := _MARKER.match(text)) else text
+    text = text[m.end() :] if (m := _MARKER.match(text)) else text
     if len(text) > _HEADING_MAX or re.search("[。，,；;]", text):
         return False  # a run-in problem statement (`（一）力量不足，原因是…`), not a heading that names causes
     first = min((k for k in (text.find(w) for w in pats.heading_words) if k != -1), default=-1)
@@ -207,7 +211,12 @@ def _inner_label(text: str, a: int, b: int) -> tuple[int, int] | None:
 def _unit_body(text: str, a: int, b: int) -> tuple[int, int]:
     """A cause unit without its heading line, marker and label: the cause as the report words it."""
     nl = text.find("\n", a, b)
-    if nl != -1 and nl - a <= _HEADING_LINE_MAX and is_cause_heading(text[a:nl]) and not re.search("[。；;：:]", text[a:nl]):
+    if (
+        nl != -1
+        and nl - a <= _HEADING_LINE_MAX
+        and is_cause_heading(text[a:nl])
+        and not re.search("[。；;：:]", text[a:nl])
+    ):
         a = nl + 1
     if m := _MARKER.match(text, a, b):
         a = m.end()
@@ -289,10 +298,15 @@ class _Reader:
             return
         waiting = [i for i in self.waiting if i not in self.plan.causes]
         self.waiting = []
-        quote = self.text[units[0][0]:units[-1][1]][:40]
+        quote = self.text[units[0][0] : units[-1][1]][:40]
         if not waiting:
-            self.plan.notes.append(QualityNote(kind="cause_unmatched", quote=quote, message="a cause section follows "
-                                               "no shortcoming without a cause; it is attached to none"))
+            self.plan.notes.append(
+                QualityNote(
+                    kind="cause_unmatched",
+                    quote=quote,
+                    message="a cause section follows no shortcoming without a cause; it is attached to none",
+                )
+            )
             return
         pairs: list[tuple[int, tuple[int, int]]] | None
         if len(units) == len(waiting):
@@ -302,10 +316,14 @@ class _Reader:
         if pairs is None:
             whole = (units[0][0], units[-1][1])
             pairs, rule = [(i, whole) for i in waiting], "section:shared"
-            self.plan.notes.append(QualityNote(
-                kind="cause_shared", quote=quote,
-                message=f"{len(units)} cause(s) stated after {len(waiting)} shortcomings, not one each and not matched "
-                        "by their words: the whole cause section is given as each one's cause"))
+            self.plan.notes.append(
+                QualityNote(
+                    kind="cause_shared",
+                    quote=quote,
+                    message=f"{len(units)} cause(s) stated after {len(waiting)} shortcomings, not one each and not matched "
+                    "by their words: the whole cause section is given as each one's cause",
+                )
+            )
         for i, span in pairs:
             self._attach(i, span, rule)
 
@@ -331,4 +349,4 @@ class _Reader:
 
 
 def _bigrams(s: str) -> set[str]:
-    return {s[k:k + 2] for k in range(len(s) - 1) if _CJK.match(s[k]) and _CJK.match(s[k + 1])}
+    return {s[k : k + 2] for k in range(len(s) - 1) if _CJK.match(s[k]) and _CJK.match(s[k + 1])}

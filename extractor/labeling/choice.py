@@ -21,9 +21,19 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-CATEGORIES = ("leadership_coordination", "government_functions", "rules_and_normative_documents", "decision_making",
-              "law_enforcement", "emergency_response", "dispute_resolution", "oversight_transparency",
-              "digital_government", "legal_capacity_publicity", "other")
+CATEGORIES = (
+    "leadership_coordination",
+    "government_functions",
+    "rules_and_normative_documents",
+    "decision_making",
+    "law_enforcement",
+    "emergency_response",
+    "dispute_resolution",
+    "oversight_transparency",
+    "digital_government",
+    "legal_capacity_publicity",
+    "other",
+)
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MARGIN = 1.0  # nats between the best and the runner-up below which the model's choice is unsure
 GOLD_DIR = Path(__file__).resolve().parents[2] / "evals" / "gold"  # the in-sample gold: seeds only, never held out
@@ -35,8 +45,9 @@ def letters(options: tuple[str, ...] = CATEGORIES) -> dict[str, str]:
     return {LETTERS[i]: option for i, option in enumerate(options)}
 
 
-def decide(logprobs: dict[str, float], options: dict[str, str], rules_answer: str | None,
-           margin: float | None = None) -> tuple[str | None, str | None]:
+def decide(
+    logprobs: dict[str, float], options: dict[str, str], rules_answer: str | None, margin: float | None = None
+) -> tuple[str | None, str | None]:
     """(the model's option, None) when it stands; (None, why) when the rules' answer must stand instead.
     `options` maps each scored label (letter) to its option; `rules_answer` is None when the rules have no
     decided answer (no keyword), and then any in-set choice stands."""
@@ -52,8 +63,10 @@ def decide(logprobs: dict[str, float], options: dict[str, str], rules_answer: st
         return choice, None
     runner_up = next((lp for label, lp in ranked[1:] if label in options), float("-inf"))
     if best_lp - runner_up < margin:
-        return None, (f"`{choice}` by a margin of {best_lp - runner_up:.2f} nats (< {margin}), against the "
-                      f"keyword answer `{rules_answer}`")
+        return None, (
+            f"`{choice}` by a margin of {best_lp - runner_up:.2f} nats (< {margin}), against the "
+            f"keyword answer `{rules_answer}`"
+        )
     return choice, None
 
 
@@ -96,15 +109,16 @@ def gold_pool(gold_dir: Path = GOLD_DIR) -> tuple[tuple[str, str, str], ...]:
 
 
 def _grams(text: str, n: int = 2) -> set[str]:
-    return {text[i:i + n] for i in range(len(text) - n + 1)}
+    return {text[i : i + n] for i in range(len(text) - n + 1)}
 
 
 def _shares_run(quote: str, document: str, run: int = SHARED_RUN) -> bool:
-    return any(quote[i:i + run] in document for i in range(0, max(1, len(quote) - run + 1), run // 2))
+    return any(quote[i : i + run] in document for i in range(0, max(1, len(quote) - run + 1), run // 2))
 
 
-def retrieve(text: str, document: str, k: int, pool: tuple[tuple[str, str, str], ...] | None = None,
-             clip: int = 80) -> list[tuple[str, str]]:
+def retrieve(
+    text: str, document: str, k: int, pool: tuple[tuple[str, str, str], ...] | None = None, clip: int = 80
+) -> list[tuple[str, str]]:
     """Up to `k` (quote, category) gold examples most like `text` by bigram overlap (Jaccard), none from
     `document` itself or a rewrite of it."""
     if k <= 0:
@@ -113,7 +127,7 @@ def retrieve(text: str, document: str, k: int, pool: tuple[tuple[str, str, str],
     mine = _grams(text)
     scored = []
     for _, quote, category in pool:
-        theirs = _grams(quote[:clip * 2])
+        theirs = _grams(quote[: clip * 2])
         overlap = len(mine & theirs) / (len(mine | theirs) or 1)
         scored.append((overlap, quote, category))
     scored.sort(key=lambda row: row[0], reverse=True)

@@ -74,7 +74,7 @@ class Planner:
             if i in found.cause_blocks:
                 continue  # it states causes of the problems before it (labeling/causes.py), not a problem
             if i in found.ends:  # a cause paragraph's lead-in it had swallowed is cut off
-                block = replace(block, end=found.ends[i], text=self.norm.original[block.start:found.ends[i]])
+                block = replace(block, end=found.ends[i], text=self.norm.original[block.start : found.ends[i]])
             cause = found.causes.get(i)
             calls.extend(self._calls_for_block(block, cause[0] if cause else None, found.stated.get(i)))
         calls.extend(self._calls_for_metrics(quantities))
@@ -93,11 +93,17 @@ class Planner:
             return fallback
         bad = invented_numbers(answer_summary, block.text)
         if bad:
-            self._note("invented_number", f"summary had numbers not in the item: {', '.join(bad)}", block.path, answer_summary)
+            self._note(
+                "invented_number", f"summary had numbers not in the item: {', '.join(bad)}", block.path, answer_summary
+            )
             return fallback
         if rules.is_heading_echo(answer_summary, block.heading, block.text):
-            self._note("heading_as_summary", "the model's summary only repeated the section heading; the item's "
-                       "lead clause stands", block.path, answer_summary)
+            self._note(
+                "heading_as_summary",
+                "the model's summary only repeated the section heading; the item's lead clause stands",
+                block.path,
+                answer_summary,
+            )
             return fallback
         return fullwidth_punctuation(answer_summary)
 
@@ -108,15 +114,21 @@ class Planner:
         if quote and quote.strip():
             grounded = ground_quote(self.norm, quote, within=(block.start, block.end))
             if grounded is None:
-                self._note("model_refused", "the model's cause is not in the problem's text; refused, the rules' "
-                           f"cause stands ({'none' if rules_cause is None else 'a cue-found span'})", block.path, quote)
+                self._note(
+                    "model_refused",
+                    "the model's cause is not in the problem's text; refused, the rules' "
+                    f"cause stands ({'none' if rules_cause is None else 'a cue-found span'})",
+                    block.path,
+                    quote,
+                )
             elif rules_cause is None:
                 return grounded
         return rules_cause
 
     # -- blocks -------------------------------------------------------------------------------------
-    def _calls_for_block(self, block: Block, rules_cause: Evidence | None = None,
-                         stated: tuple[int, int] | None = None) -> list[Call]:
+    def _calls_for_block(
+        self, block: Block, rules_cause: Evidence | None = None, stated: tuple[int, int] | None = None
+    ) -> list[Call]:
         text = self.norm.slice(block.start, block.end)
         ev = span_evidence(self.norm, block.start, block.end)
         calls: list[Call] = []
@@ -129,46 +141,89 @@ class Planner:
             fields = {"heading": block.heading or "", "text": _clip(text, SUMMARY_CLIP if known else CLIP)}
 
             def on_answer(a, block=block, ev=ev, model_cls=model_cls, target=target, known=known):
-                target.append(model_cls(category=known or a.category, summary=self._summary(a.summary, block),
-                                        section=block.path, evidence=ev, decided_by="model"))
+                target.append(
+                    model_cls(
+                        category=known or a.category,
+                        summary=self._summary(a.summary, block),
+                        section=block.path,
+                        evidence=ev,
+                        decided_by="model",
+                    )
+                )
 
             def on_rules(decided_by=None, block=block, ev=ev, model_cls=model_cls, target=target):
-                target.append(model_cls(category=rules.category(block.text, block.heading), summary=rules.summary(block.text, heading=block.heading),
-                                        section=block.path, evidence=ev, decided_by=decided_by))
+                target.append(
+                    model_cls(
+                        category=rules.category(block.text, block.heading),
+                        summary=rules.summary(block.text, heading=block.heading),
+                        section=block.path,
+                        evidence=ev,
+                        decided_by=decided_by,
+                    )
+                )
 
             if self.categories == "choose":
                 calls.append(self._choice_call(block, text, ev, model_cls, target, on_rules))
             else:
-                calls.append(Call(block.kind, block.path, fields, on_answer, on_rules, SummaryAnswer if known else None))
+                calls.append(
+                    Call(block.kind, block.path, fields, on_answer, on_rules, SummaryAnswer if known else None)
+                )
             if block.kind == "measures":
                 calls.extend(self._leadership_calls(block))
         elif block.kind == "problems":
             # The shortcoming is summarised without the words that state its cause (`，主要原因是…`).
-            said = block if stated is None else replace(
-                block, text=self.norm.original[block.start:stated[0]] + self.norm.original[stated[1]:block.end])
+            said = (
+                block
+                if stated is None
+                else replace(
+                    block, text=self.norm.original[block.start : stated[0]] + self.norm.original[stated[1] : block.end]
+                )
+            )
 
             def on_answer(a, block=block, said=said, ev=ev, rules_cause=rules_cause):
                 cause_ev = self._cause(a.cause_quote, block, rules_cause)
                 self.out.problems.append(
-                    Problem(summary=self._summary(a.summary, block, said), cause=cause_ev.quote.strip() if cause_ev else None,
-                            cause_evidence=cause_ev, section=block.path, evidence=ev, decided_by="model")
+                    Problem(
+                        summary=self._summary(a.summary, block, said),
+                        cause=cause_ev.quote.strip() if cause_ev else None,
+                        cause_evidence=cause_ev,
+                        section=block.path,
+                        evidence=ev,
+                        decided_by="model",
+                    )
                 )
 
             def on_rules(decided_by=None, block=block, said=said, ev=ev, rules_cause=rules_cause):
-                self.out.problems.append(Problem(summary=rules.summary(said.text, heading=block.heading), section=block.path, evidence=ev,
-                                                 cause=rules_cause.quote.strip() if rules_cause else None,
-                                                 cause_evidence=rules_cause, decided_by=decided_by))
+                self.out.problems.append(
+                    Problem(
+                        summary=rules.summary(said.text, heading=block.heading),
+                        section=block.path,
+                        evidence=ev,
+                        cause=rules_cause.quote.strip() if rules_cause else None,
+                        cause_evidence=rules_cause,
+                        decided_by=decided_by,
+                    )
+                )
 
             calls.append(Call("problems", block.path, {"text": _clip(text, PROBLEM_CLIP)}, on_answer, on_rules))
         elif block.kind == "rectifications":
 
             def on_answer(a, block=block, ev=ev):
-                self.out.rectifications.append(Rectification(summary=self._summary(a.summary, block), section=block.path,
-                                                             evidence=ev, decided_by="model"))
+                self.out.rectifications.append(
+                    Rectification(
+                        summary=self._summary(a.summary, block), section=block.path, evidence=ev, decided_by="model"
+                    )
+                )
 
             def on_rules(decided_by=None, block=block, ev=ev):
-                self.out.rectifications.append(Rectification(summary=rules.summary(block.text, heading=block.heading), section=block.path,
-                                                             evidence=ev, decided_by=decided_by))
+                self.out.rectifications.append(
+                    Rectification(
+                        summary=rules.summary(block.text, heading=block.heading),
+                        section=block.path,
+                        evidence=ev,
+                        decided_by=decided_by,
+                    )
+                )
 
             calls.append(Call("rectifications", block.path, {"text": _clip(text)}, on_answer, on_rules))
         elif block.kind == "leadership":
@@ -180,17 +235,29 @@ class Planner:
         lead clause. A refused choice keeps the keyword category with a `model_refused` note."""
         labels = choice.letters()
         by_option = {option: letter for letter, option in labels.items()}
-        examples = [(quote, by_option[cat]) for quote, cat in
-                    choice.retrieve(block.text, self.norm.original, choice.example_count())]
+        examples = [
+            (quote, by_option[cat])
+            for quote, cat in choice.retrieve(block.text, self.norm.original, choice.example_count())
+        ]
 
         def on_answer(a, block=block, ev=ev):
             picked, why = choice.decide(a.logprobs, labels, rules.keyword_category(block.text, block.heading))
             if why is not None:
-                self._note("model_refused", f"{block.kind} category: {why}; the rules' category stands", block.path,
-                           " ".join(block.text.split())[:40])
-            target.append(model_cls(category=picked or rules.category(block.text, block.heading),
-                                    summary=rules.summary(block.text), section=block.path, evidence=ev,
-                                    decided_by="model" if picked else "rules"))
+                self._note(
+                    "model_refused",
+                    f"{block.kind} category: {why}; the rules' category stands",
+                    block.path,
+                    " ".join(block.text.split())[:40],
+                )
+            target.append(
+                model_cls(
+                    category=picked or rules.category(block.text, block.heading),
+                    summary=rules.summary(block.text),
+                    section=block.path,
+                    evidence=ev,
+                    decided_by="model" if picked else "rules",
+                )
+            )
 
         fields = {"heading": block.heading or "", "text": _clip(text, CLIP)}
         return Call(block.kind, block.path, fields, on_answer, on_rules, labels=labels, examples=examples)
@@ -209,13 +276,20 @@ class Planner:
 
             def on_answer(a, sentence=sentence, ev=ev):
                 self.out.leadership_duties.append(
-                    LeadershipDuty(summary=self._summary(a.summary, sentence), section=sentence.path, evidence=ev,
-                                   decided_by="model"))
+                    LeadershipDuty(
+                        summary=self._summary(a.summary, sentence),
+                        section=sentence.path,
+                        evidence=ev,
+                        decided_by="model",
+                    )
+                )
 
             def on_rules(decided_by=None, sentence=sentence, ev=ev):
                 self.out.leadership_duties.append(
-                    LeadershipDuty(summary=rules.summary(sentence.text), section=sentence.path, evidence=ev,
-                                   decided_by=decided_by))
+                    LeadershipDuty(
+                        summary=rules.summary(sentence.text), section=sentence.path, evidence=ev, decided_by=decided_by
+                    )
+                )
 
             calls.append(Call("leadership", block.path, {"text": self.norm.slice(start, end)}, on_answer, on_rules))
         return calls
@@ -250,8 +324,14 @@ class Planner:
         return calls
 
     def sort(self) -> None:
-        for items in (self.out.measures, self.out.plans, self.out.problems, self.out.rectifications,
-                      self.out.leadership_duties, self.out.metrics):
+        for items in (
+            self.out.measures,
+            self.out.plans,
+            self.out.problems,
+            self.out.rectifications,
+            self.out.leadership_duties,
+            self.out.metrics,
+        ):
             items.sort(key=lambda item: (item.evidence.start, item.evidence.end))
 
 

@@ -77,7 +77,7 @@ def _heading_ended(body: str, heading: str | None) -> str:
     the next line), when the item opens with it."""
     head = _LEAD_MARKER.sub("", canon(heading or "")).rstrip("。.")
     if len(head) >= 2 and body.startswith(head) and len(body) > len(head) and not _CLAUSE_END.match(body[len(head)]):
-        return head + "。" + body[len(head):]
+        return head + "。" + body[len(head) :]
     return body
 
 
@@ -102,7 +102,7 @@ def _without_lead_ins(phrases: list[str]) -> list[str]:
         first = phrases[0]
         for subject in words.subjects:
             if first.startswith(subject) and len(first) - len(subject) >= 2:
-                phrases = [first[len(subject):], *phrases[1:]]
+                phrases = [first[len(subject) :], *phrases[1:]]
                 break
     return phrases
 
@@ -111,7 +111,7 @@ def _is_lead_in(phrase: str, words: LeadIns) -> bool:
     if phrase in words.time_phrases or phrase.endswith(words.context_endings):
         return True
     year = _YEAR.match(phrase)
-    if year and phrase[year.end():] in words.year_suffixes:
+    if year and phrase[year.end() :] in words.year_suffixes:
         return True
     return phrase.startswith(words.stance_openers)
 

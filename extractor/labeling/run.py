@@ -27,11 +27,14 @@ _POLL = 0.5  # seconds between looks for calls cancelled under a waiting report
 
 
 class Asker(Protocol):
-    def ask(self, *, kind: str, prompt_version: str, messages: list[dict], response_model: type, section: str | None = None): ...
+    def ask(
+        self, *, kind: str, prompt_version: str, messages: list[dict], response_model: type, section: str | None = None
+    ): ...
 
 
-def run_calls(calls: list[Call], ask: Asker | None, out: Labeled, progress: Progress | None = None,
-              pool: Executor | None = None) -> None:
+def run_calls(
+    calls: list[Call], ask: Asker | None, out: Labeled, progress: Progress | None = None, pool: Executor | None = None
+) -> None:
     """Every call answered; its item lands in `out` (through the call's own callbacks), in plan order.
 
     With a `pool` (a batch against an endpoint: one pool shared by every report, as wide as the batch's
@@ -70,11 +73,13 @@ def run_calls(calls: list[Call], ask: Asker | None, out: Labeled, progress: Prog
                 failed.append(error)
     if ask is not None and ordered and len(failed) == len(ordered):
         kinds = sorted({err.kind for err in failed})
-        out.quality.append(QualityNote(
-            kind="all_model_calls_failed",
-            message=f"every model call failed ({len(failed)} of {len(ordered)}; {', '.join(kinds)}; last: "
-                    f"{failed[-1].message}): the report holds the rules backend's items",
-        ))
+        out.quality.append(
+            QualityNote(
+                kind="all_model_calls_failed",
+                message=f"every model call failed ({len(failed)} of {len(ordered)}; {', '.join(kinds)}; last: "
+                f"{failed[-1].message}): the report holds the rules backend's items",
+            )
+        )
 
 
 class Pooled:
@@ -90,8 +95,9 @@ class Pooled:
         try:
             future = self._pool.submit(self._ask.ask, **kwargs)
         except RuntimeError:  # the pool is shut down: the run is ending
-            raise Interrupted("the run is stopping: this report's calls were not sent",
-                              hint="rerun the same command to resume") from None
+            raise Interrupted(
+                "the run is stopping: this report's calls were not sent", hint="rerun the same command to resume"
+            ) from None
         for finished in _completed({future: None}):
             return finished.result()
 
@@ -105,8 +111,9 @@ def _submit(pool: Executor, call: Call, ask: Asker) -> Future:
     try:
         return pool.submit(_send, call, ask)
     except RuntimeError:  # the pool is shut down: the run is ending (Ctrl-C), so is this report
-        raise Interrupted("the run is stopping: this report's calls were not sent",
-                          hint="rerun the same command to resume") from None
+        raise Interrupted(
+            "the run is stopping: this report's calls were not sent", hint="rerun the same command to resume"
+        ) from None
 
 
 def _completed(futures: dict[Future, Any]):
@@ -117,8 +124,10 @@ def _completed(futures: dict[Future, Any]):
         finished, pending = wait(pending, timeout=_POLL, return_when=FIRST_COMPLETED)
         cancelled = {future for future in pending if future.cancelled()}
         if cancelled:
-            raise Interrupted("the run is stopping: this report's queued calls were cancelled",
-                              hint="rerun the same command to resume")
+            raise Interrupted(
+                "the run is stopping: this report's queued calls were cancelled",
+                hint="rerun the same command to resume",
+            )
         yield from finished
 
 
@@ -152,12 +161,20 @@ def _send_choice(call: Call, ask: Asker) -> tuple[object, ModelError | None]:
     messages = prompt.messages(**call.fields)
     shots = []
     for text, label in call.examples:
-        shots += [{"role": "user", "content": prompt.template.strip().format(heading="", text=text)},
-                  {"role": "assistant", "content": label}]
+        shots += [
+            {"role": "user", "content": prompt.template.strip().format(heading="", text=text)},
+            {"role": "assistant", "content": label},
+        ]
     messages = messages[:-1] + shots + messages[-1:]
     try:
-        return choosing.choose(ask, kind=call.kind, prompt_version=prompt.version, messages=messages,
-                               labels=list(call.labels or {}), section=call.section), None
+        return choosing.choose(
+            ask,
+            kind=call.kind,
+            prompt_version=prompt.version,
+            messages=messages,
+            labels=list(call.labels or {}),
+            section=call.section,
+        ), None
     except ModelError as err:
         return None, err
 
@@ -169,11 +186,14 @@ def _apply(call: Call, answer: object, err: ModelError | None, out: Labeled) -> 
     if err is not None:
         call.on_rules(decided_by="rules")
         text = " ".join(str(call.fields.get("text", "")).split())
-        out.quality.append(QualityNote(
-            kind="model_failed",
-            message=f"{call.kind} call failed ({err.kind}: {err.message}); the rules' answer stands (decided_by: rules)",
-            section=call.section, quote=text[:_QUOTE] or None,
-        ))
+        out.quality.append(
+            QualityNote(
+                kind="model_failed",
+                message=f"{call.kind} call failed ({err.kind}: {err.message}); the rules' answer stands (decided_by: rules)",
+                section=call.section,
+                quote=text[:_QUOTE] or None,
+            )
+        )
         return err
     call.on_answer(answer)
     return None

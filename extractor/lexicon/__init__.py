@@ -91,8 +91,13 @@ OWN_LOADERS = ("causes", "issuers", "summaries")
 
 def names() -> tuple[str, ...]:
     """The lexicons shipped in this folder in the format above."""
-    return tuple(sorted(n for p in resources.files(__name__).iterdir()
-                        if p.name.endswith(".toml") and (n := p.name[: -len(".toml")]) not in OWN_LOADERS))
+    return tuple(
+        sorted(
+            n
+            for p in resources.files(__name__).iterdir()
+            if p.name.endswith(".toml") and (n := p.name[: -len(".toml")]) not in OWN_LOADERS
+        )
+    )
 
 
 @cache
@@ -109,7 +114,9 @@ def parse(name: str, raw: Mapping[str, Any]) -> Lexicon:
         raise ValueError(f"lexicon {name}: the header lacks {', '.join(missing)}")
     unknown = sorted(k for k in set(raw) - {*_ABOUT_KEYS, *_CONTENT_KEYS} if not _is_rows(raw[k]))
     if unknown or not set(raw) - {*_ABOUT_KEYS, "redundant"}:
-        raise ValueError(f"lexicon {name}: content must be words, pairs, groups or tables of rows (found {sorted(raw)})")
+        raise ValueError(
+            f"lexicon {name}: content must be words, pairs, groups or tables of rows (found {sorted(raw)})"
+        )
     data = {k: _frozen(v) for k, v in raw.items() if k not in _ABOUT_KEYS}
     lex = Lexicon(name, About(**{k: str(about[k]) for k in _ABOUT_KEYS}), MappingProxyType(data))
     stray = sorted(set(lex.redundant()) - set(lex.entries()))

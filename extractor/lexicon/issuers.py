@@ -48,8 +48,16 @@ class HeaderLabels:
 
     def all(self) -> tuple[str, ...]:
         """Every label, longest first (`发布时间` before `时间`)."""
-        labels = {*self.title, *self.doc_number, *self.issuer, *self.source, *self.page_date, *self.issue_date,
-                  *self.url, *self.other}
+        labels = {
+            *self.title,
+            *self.doc_number,
+            *self.issuer,
+            *self.source,
+            *self.page_date,
+            *self.issue_date,
+            *self.url,
+            *self.other,
+        }
         return tuple(sorted(labels, key=len, reverse=True))
 
     def role(self, label: str) -> str:
@@ -89,8 +97,12 @@ def issuer_lexicon() -> IssuerLexicon:
     def group(cls, table: dict):
         return cls(**{k: _longest_first(v) for k, v in table.items()})
 
-    return IssuerLexicon(place=group(PlaceKinds, raw["place"]), body=group(BodyKinds, raw["body"]),
-                         header=group(HeaderLabels, raw["header"]), furniture=group(FurnitureWords, raw["furniture"]))
+    return IssuerLexicon(
+        place=group(PlaceKinds, raw["place"]),
+        body=group(BodyKinds, raw["body"]),
+        header=group(HeaderLabels, raw["header"]),
+        furniture=group(FurnitureWords, raw["furniture"]),
+    )
 
 
 def alternation(words: tuple[str, ...]) -> str:

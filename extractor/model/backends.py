@@ -34,8 +34,9 @@ def resolve_mode(config: Config) -> tuple[str, str]:
     """(backend, mode) for a configuration that makes model calls; ConfigError otherwise."""
     backend = config.resolved_backend
     if backend not in DEFAULT_MODE:
-        raise ConfigError(f"backend {backend!r} makes no model calls",
-                          hint=f"use --backend {' or '.join(registry.model_backends())}")
+        raise ConfigError(
+            f"backend {backend!r} makes no model calls", hint=f"use --backend {' or '.join(registry.model_backends())}"
+        )
     mode = config.mode or DEFAULT_MODE[backend]
     if mode not in MODES:
         raise ConfigError(f"unknown mode {mode!r}", hint=f"choose one of {', '.join(MODES)}")
@@ -49,8 +50,9 @@ def timeouts(config: Config, read: float | None = None) -> openai.Timeout:
     return openai.Timeout(read, connect=min(config.connect_timeout, read))
 
 
-def connect(config: Config, backend: str, mode: str, *, create: Callable[..., Any] | None = None,
-            http_client: Any = None) -> tuple[instructor.Instructor, openai.OpenAI | None]:
+def connect(
+    config: Config, backend: str, mode: str, *, create: Callable[..., Any] | None = None, http_client: Any = None
+) -> tuple[instructor.Instructor, openai.OpenAI | None]:
     """The instructor client for `backend`, and the openai client under it (None locally) for closing."""
     instructor_mode = MODES[mode]
     if registry.backend(backend).uses_endpoint:

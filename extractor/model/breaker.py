@@ -76,8 +76,11 @@ class Breaker:
             self._kind = kind
             first = not self._answered and kind in TRIPPING_KINDS  # no HTTP answer at all, ever
             if first or self._count >= self.limit:
-                why = ("the first call failed and nothing has answered yet" if first
-                       else f"{self._count} calls in a row failed the same way")
+                why = (
+                    "the first call failed and nothing has answered yet"
+                    if first
+                    else f"{self._count} calls in a row failed the same way"
+                )
                 self.tripped = EndpointDown(
                     f"stopped: {self.where} is not working — {why}: {error.message}",
                     hint="check that the endpoint is up and answers (--base-url, --timeout); rerun to resume",

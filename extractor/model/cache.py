@@ -121,8 +121,15 @@ class ResponseCache:
             from extractor.files import atomic_write_json
 
             try:
-                atomic_write_json(self.path / LAST_RUN, {"hits": hits, "misses": misses, "pid": os.getpid(),
-                                                         "time": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+                atomic_write_json(
+                    self.path / LAST_RUN,
+                    {
+                        "hits": hits,
+                        "misses": misses,
+                        "pid": os.getpid(),
+                        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    },
+                )
             except OSError:
                 pass  # statistics are informative; never fail a run over them
         self._store.close()

@@ -31,13 +31,25 @@ def supports_choose(client: Any) -> bool:
     return name in registry.backend_names() and registry.backend(name).embedded
 
 
-def choose(client: Any, *, kind: str, prompt_version: str, messages: list[dict], labels: list[str],
-           section: str | None = None, scorer: Callable[[list[dict], list[str]], dict] | None = None) -> ChoiceScores:
+def choose(
+    client: Any,
+    *,
+    kind: str,
+    prompt_version: str,
+    messages: list[dict],
+    labels: list[str],
+    section: str | None = None,
+    scorer: Callable[[list[dict], list[str]], dict] | None = None,
+) -> ChoiceScores:
     """Each label's log-probability for `messages`, cached under the request's identity (labels included).
     `scorer(messages, labels)` answers like the worker's `choose` op (default: the local model's process)."""
     started = time.monotonic()
-    key = client.key_for(kind=kind, prompt_version=prompt_version, messages=messages + [{"role": "labels",
-                         "content": "\x1f".join(labels)}], response_model=ChoiceScores)
+    key = client.key_for(
+        kind=kind,
+        prompt_version=prompt_version,
+        messages=messages + [{"role": "labels", "content": "\x1f".join(labels)}],
+        response_model=ChoiceScores,
+    )
     hit = client.cached(key, ChoiceScores)
     if hit is not None:
         _record(client, kind, section, started, 0, 0, cached=True, ok=True)
@@ -55,15 +67,46 @@ def choose(client: Any, *, kind: str, prompt_version: str, messages: list[dict],
         _record(client, kind, section, started, 0, 0, cached=False, ok=False)
         raise ModelError(f"choose failed: {exc}", kind="choose", section=section) from None
     scores = ChoiceScores(logprobs=answer.get("logprobs") or {})
-    client.cache.set(key, {"value": scores.model_dump(mode="json"),
-                           "usage": {"tokens_in": answer.get("prompt_tokens", 0), "tokens_out": 0}})
-    _record(client, kind, section, started, answer.get("prompt_tokens", 0), answer.get("cached_tokens", 0),
-            cached=False, ok=True)
+    client.cache.set(
+        key,
+        {
+            "value": scores.model_dump(mode="json"),
+            "usage": {"tokens_in": answer.get("prompt_tokens", 0), "tokens_out": 0},
+        },
+    )
+    _record(
+        client,
+        kind,
+        section,
+        started,
+        answer.get("prompt_tokens", 0),
+        answer.get("cached_tokens", 0),
+        cached=False,
+        ok=True,
+    )
     return scores
 
 
-def _record(client: Any, kind: str, section: str | None, started: float, tokens_in: int, tokens_cached: int, *,
-            cached: bool, ok: bool) -> None:
-    client.ledger.record(CallRecord(kind=kind, section=section, tokens_in=tokens_in, tokens_out=0,
-                                    tokens_cached=tokens_cached, cached=cached,
-                                    seconds=round(time.monotonic() - started, 3), ok=ok))
+def _record(
+    client: Any,
+    kind: str,
+    section: str | None,
+    started: float,
+    tokens_in: int,
+    tokens_cached: int,
+    *,
+    cached: bool,
+    ok: bool,
+) -> None:
+    client.ledger.record(
+        CallRecord(
+            kind=kind,
+            section=section,
+            tokens_in=tokens_in,
+            tokens_out=0,
+            tokens_cached=tokens_cached,
+            cached=cached,
+            seconds=round(time.monotonic() - started, 3),
+            ok=ok,
+        )
+    )

@@ -117,8 +117,13 @@ class ModelClient:
         max_tokens: int | None = None,
     ) -> T:
         started = time.monotonic()
-        key = self.key_for(kind=kind, prompt_version=prompt_version, messages=messages,
-                           response_model=response_model, max_tokens=max_tokens)
+        key = self.key_for(
+            kind=kind,
+            prompt_version=prompt_version,
+            messages=messages,
+            response_model=response_model,
+            max_tokens=max_tokens,
+        )
         if not self.config.refresh:
             hit = self._cached(key, response_model)
             if hit is not None:
@@ -145,8 +150,15 @@ class ModelClient:
         # instructor-attached raw completion rides along on the object).
         return response_model.model_validate(value)
 
-    def key_for(self, *, kind: str, prompt_version: str, messages: list[dict], response_model: type[BaseModel],
-                max_tokens: int | None = None) -> str:
+    def key_for(
+        self,
+        *,
+        kind: str,
+        prompt_version: str,
+        messages: list[dict],
+        response_model: type[BaseModel],
+        max_tokens: int | None = None,
+    ) -> str:
         """The cache key ask() uses; the endpoint counts only for the openai backend."""
         return cache_key(
             backend=self.backend,
@@ -175,12 +187,16 @@ class ModelClient:
 
     # -- requests answered elsewhere (the OpenAI Batch API: extractor/runs/openai_batch.py) -----------------
 
-    def request_body(self, *, messages: list[dict], response_model: type[BaseModel],
-                     max_tokens: int | None = None) -> dict:
+    def request_body(
+        self, *, messages: list[dict], response_model: type[BaseModel], max_tokens: int | None = None
+    ) -> dict:
         """The chat.completions body ask() sends on its first attempt: instructor's own request building
         for this mode (tools / response_format / schema-in-prompt), so an answer to it parses like one."""
-        kwargs: dict[str, Any] = {"model": self.config.model_name, "messages": [dict(m) for m in messages],
-                                  "temperature": self.config.temperature}
+        kwargs: dict[str, Any] = {
+            "model": self.config.model_name,
+            "messages": [dict(m) for m in messages],
+            "temperature": self.config.temperature,
+        }
         if max_tokens is not None:
             kwargs["max_tokens"] = max_tokens
         _, body = handle_response_model(response_model, MODES[self.mode], **kwargs)
@@ -238,8 +254,11 @@ class ModelClient:
     def _check_deadline(self) -> None:
         remaining = self._remaining()
         if remaining is not None and remaining <= 0:
-            raise ModelError("not sent: the report's time budget (--max-report-seconds) is spent", kind="deadline",
-                             hint="raise --max-report-seconds, or rerun: answered calls are cached")
+            raise ModelError(
+                "not sent: the report's time budget (--max-report-seconds) is spent",
+                kind="deadline",
+                hint="raise --max-report-seconds, or rerun: answered calls are cached",
+            )
 
     def _call(self, messages: list[dict], response_model: type[T], max_tokens: int | None, tally: _Tally) -> T:
         try:
@@ -321,13 +340,19 @@ class ModelClient:
                 return result
         raise AssertionError("tenacity stopped without an outcome")  # unreachable with reraise=True
 
-    def _record(self, kind: str, section: str | None, started: float, tally: _Tally, *, cached: bool,
-                ok: bool) -> None:
-        self.ledger.record(CallRecord(
-            kind=kind, section=section, tokens_in=tally.tokens_in, tokens_out=tally.tokens_out,
-            tokens_cached=tally.tokens_cached, cached=cached,
-            seconds=round(time.monotonic() - started, 3), ok=ok,
-        ))
+    def _record(self, kind: str, section: str | None, started: float, tally: _Tally, *, cached: bool, ok: bool) -> None:
+        self.ledger.record(
+            CallRecord(
+                kind=kind,
+                section=section,
+                tokens_in=tally.tokens_in,
+                tokens_out=tally.tokens_out,
+                tokens_cached=tally.tokens_cached,
+                cached=cached,
+                seconds=round(time.monotonic() - started, 3),
+                ok=ok,
+            )
+        )
 
 
 def _usage_tokens(usage: Any) -> tuple[int, int, int]:
@@ -336,11 +361,17 @@ def _usage_tokens(usage: Any) -> tuple[int, int, int]:
         return 0, 0, 0
     if isinstance(usage, dict):
         details = usage.get("prompt_tokens_details") or {}
-        return (int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0),
-                int(details.get("cached_tokens") or 0))
+        return (
+            int(usage.get("prompt_tokens") or 0),
+            int(usage.get("completion_tokens") or 0),
+            int(details.get("cached_tokens") or 0),
+        )
     details = getattr(usage, "prompt_tokens_details", None)
-    return (int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0),
-            int(getattr(details, "cached_tokens", 0) or 0))
+    return (
+        int(getattr(usage, "prompt_tokens", 0) or 0),
+        int(getattr(usage, "completion_tokens", 0) or 0),
+        int(getattr(details, "cached_tokens", 0) or 0),
+    )
 
 
 # -- pre-flight -------------------------------------------------------------------------------------------------
@@ -370,24 +401,34 @@ def preflight(config: Config, *, http_client: Any = None) -> None:
         if ident in _checked:
             return
     where = config.base_url or "https://api.openai.com/v1"
-    raw = openai.OpenAI(base_url=config.base_url, api_key=config.api_key or "not-needed", max_retries=0,
-                        timeout=min(config.timeout, PREFLIGHT_TIMEOUT), http_client=http_client)
+    raw = openai.OpenAI(
+        base_url=config.base_url,
+        api_key=config.api_key or "not-needed",
+        max_retries=0,
+        timeout=min(config.timeout, PREFLIGHT_TIMEOUT),
+        http_client=http_client,
+    )
     translator = failures.Translator(config, config.resolved_backend)
     try:
         raw.models.list()
     except openai.APITimeoutError:
-        raise ConfigError(f"the endpoint {where} did not answer GET /models within "
-                          f"{min(config.timeout, PREFLIGHT_TIMEOUT):g}s",
-                          hint="is it up? check --base-url / FAZHI_BASE_URL") from None
+        raise ConfigError(
+            f"the endpoint {where} did not answer GET /models within {min(config.timeout, PREFLIGHT_TIMEOUT):g}s",
+            hint="is it up? check --base-url / FAZHI_BASE_URL",
+        ) from None
     except openai.APIStatusError as exc:
         if exc.status_code in (401, 403):
-            raise ConfigError(f"the endpoint {where} refused the key: {translator.describe(exc)}",
-                              hint="check OPENAI_API_KEY / --api-key-file") from None
+            raise ConfigError(
+                f"the endpoint {where} refused the key: {translator.describe(exc)}",
+                hint="check OPENAI_API_KEY / --api-key-file",
+            ) from None
     except openai.APIConnectionError as exc:
         cause = failures.config_fault(exc)
         if cause is not None:
-            raise ConfigError(f"cannot reach the endpoint {where}: {cause}",
-                              hint="check --base-url / FAZHI_BASE_URL (host, port, http vs https)") from None
+            raise ConfigError(
+                f"cannot reach the endpoint {where}: {cause}",
+                hint="check --base-url / FAZHI_BASE_URL (host, port, http vs https)",
+            ) from None
     finally:
         raw.close()
     with _checked_lock:

@@ -47,26 +47,41 @@ class Translator:
             return root
         cause = config_fault(root)
         if cause is not None:
-            return ConfigError(f"cannot reach the endpoint {self.config.base_url or 'https://api.openai.com/v1'}: {cause}",
-                               hint="check --base-url / FAZHI_BASE_URL (host, port, http vs https)")
+            return ConfigError(
+                f"cannot reach the endpoint {self.config.base_url or 'https://api.openai.com/v1'}: {cause}",
+                hint="check --base-url / FAZHI_BASE_URL (host, port, http vs https)",
+            )
         if isinstance(root, IncompleteOutputException):
-            return InvalidModelOutput("the reply was cut off at the token limit", attempts=attempts,
-                                      kind="truncated", hint="raise max_tokens or split the section")
+            return InvalidModelOutput(
+                "the reply was cut off at the token limit",
+                attempts=attempts,
+                kind="truncated",
+                hint="raise max_tokens or split the section",
+            )
         if is_transient(root):
-            return TransientModelError(f"{self.describe(root)}; gave up after {attempts} attempts",
-                                       attempts=attempts, kind=fault_kind(root),
-                                       hint="the endpoint is overloaded or unreachable: try again later or raise --timeout")
+            return TransientModelError(
+                f"{self.describe(root)}; gave up after {attempts} attempts",
+                attempts=attempts,
+                kind=fault_kind(root),
+                hint="the endpoint is overloaded or unreachable: try again later or raise --timeout",
+            )
         if isinstance(root, openai.APIStatusError) and root.status_code in (401, 403, 404):
             # A wrong key, model name or URL fails every call alike: stop the run (exit 2), do not mark
             # each of hundreds of items failed one request at a time.
-            return ConfigError(f"the endpoint refused the request: {self.describe(root)}",
-                               hint=_status_hint(root.status_code))
+            return ConfigError(
+                f"the endpoint refused the request: {self.describe(root)}", hint=_status_hint(root.status_code)
+            )
         if isinstance(root, openai.APIStatusError):
-            return ModelError(f"the endpoint refused the request: {self.describe(root)}", attempts=attempts,
-                              kind="rejected", hint=_status_hint(root.status_code))
+            return ModelError(
+                f"the endpoint refused the request: {self.describe(root)}",
+                attempts=attempts,
+                kind="rejected",
+                hint=_status_hint(root.status_code),
+            )
         if isinstance(root, openai.OpenAIError):
-            return ModelError(self.scrub(f"{type(root).__name__}: {root}"), attempts=attempts,
-                              hint="see the endpoint's documentation")
+            return ModelError(
+                self.scrub(f"{type(root).__name__}: {root}"), attempts=attempts, hint="see the endpoint's documentation"
+            )
         if not isinstance(exc, InstructorRetryException):
             return None
         if (exc.failed_attempts and exc.failed_attempts[-1].exception is root) or isinstance(root, AssertionError):
@@ -75,16 +90,20 @@ class Translator:
             return InvalidModelOutput(
                 f"the reply never matched {response_model.__name__} after {exc.n_attempts} attempts: "
                 f"{self.scrub(_validation_summary(root))}",
-                attempts=exc.n_attempts, kind="invalid output",
+                attempts=exc.n_attempts,
+                kind="invalid output",
                 hint="try another --mode (json, md_json) or a stronger model",
             )
         # Anything else was raised by the create callable itself: in practice llama.cpp (context overflow,
         # decode failure). Kept as the cause: it is not server text, so it cannot carry the key.
-        hint = ("the section may not fit the local model's context; check --model-path"
-                if registry.backend(self.backend).embedded
-                else "unexpected failure in the client; rerun with --refresh and report it if it persists")
-        error = ModelError(self.scrub(f"{self.backend} model call failed: {type(root).__name__}: {root}"),
-                           attempts=attempts, hint=hint)
+        hint = (
+            "the section may not fit the local model's context; check --model-path"
+            if registry.backend(self.backend).embedded
+            else "unexpected failure in the client; rerun with --refresh and report it if it persists"
+        )
+        error = ModelError(
+            self.scrub(f"{self.backend} model call failed: {type(root).__name__}: {root}"), attempts=attempts, hint=hint
+        )
         error.__cause__ = root
         return error
 
@@ -101,7 +120,9 @@ class Translator:
         """A Batch API reply that did not parse or validate: the line is a miss (asked again directly)."""
         return InvalidModelOutput(
             self.scrub(f"batch reply did not match {response_model.__name__}: {type(exc).__name__}: {str(exc)[:200]}"),
-            attempts=1, hint="the call is made again directly, with validation retries")
+            attempts=1,
+            hint="the call is made again directly, with validation retries",
+        )
 
     def scrub(self, text: str) -> str:
         key = self.config.api_key
@@ -140,11 +161,13 @@ def config_fault(exc: BaseException) -> str | None:
         if isinstance(link, ssl.SSLError):
             return f"TLS error ({getattr(link, 'reason', None) or link})"
     text = " ".join(str(link) for link in _chain(root)).lower()
-    for needle, cause in (("connection refused", "connection refused (nothing listens on that host and port)"),
-                          ("name or service not known", "DNS lookup failed"),
-                          ("nodename nor servname", "DNS lookup failed"),
-                          ("certificate verify failed", "TLS error (certificate verify failed)"),
-                          ("wrong version number", "TLS error (is the URL http rather than https?)")):
+    for needle, cause in (
+        ("connection refused", "connection refused (nothing listens on that host and port)"),
+        ("name or service not known", "DNS lookup failed"),
+        ("nodename nor servname", "DNS lookup failed"),
+        ("certificate verify failed", "TLS error (certificate verify failed)"),
+        ("wrong version number", "TLS error (is the URL http rather than https?)"),
+    ):
         if needle in text:
             return cause
     return None
@@ -244,5 +267,3 @@ def _validation_summary(exc: BaseException) -> str:
 def _first_lines(text: str, limit: int = 300) -> str:
     flat = "; ".join(line.strip() for line in text.splitlines() if line.strip())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-

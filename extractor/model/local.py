@@ -115,8 +115,10 @@ def ensure_default_model(model_dir: Path, parts: list[Path] | None = None, sha25
                             out.write(chunk)
         except OSError as exc:  # a full disk, a read-only folder: one line, no 1 GB partial file left behind
             tmp.unlink(missing_ok=True)
-            raise ConfigError(f"cannot assemble the model file in {target.parent}: {exc.strerror or exc}",
-                              hint="free about 1 GB there, or point FAZHI_MODEL_DIR elsewhere") from exc
+            raise ConfigError(
+                f"cannot assemble the model file in {target.parent}: {exc.strerror or exc}",
+                hint="free about 1 GB there, or point FAZHI_MODEL_DIR elsewhere",
+            ) from exc
         except BaseException:
             tmp.unlink(missing_ok=True)  # never leave a 1 GB partial file behind
             raise
@@ -134,7 +136,9 @@ def ensure_default_model(model_dir: Path, parts: list[Path] | None = None, sha25
 def model_file(config: Config) -> Path:
     if config.model_path:
         if not Path(config.model_path).is_file():
-            raise ConfigError(f"model file not found: {config.model_path}", hint="check --model-path / FAZHI_MODEL_PATH")
+            raise ConfigError(
+                f"model file not found: {config.model_path}", hint="check --model-path / FAZHI_MODEL_PATH"
+            )
         return Path(config.model_path)
     return ensure_default_model(config.model_dir)
 
@@ -162,8 +166,10 @@ def cpu_summary(flags: set[str] | None = None) -> str:
     """The features that decide llama.cpp's kernels, e.g. `AVX2 yes, AVX-512 yes, AMX yes (amx_int8 amx_tile)`."""
     flags = cpu_flags() if flags is None else flags
     amx = sorted(f for f in flags if f.startswith("amx"))
-    return (f"AVX2 {'yes' if 'avx2' in flags else 'no'}, AVX-512 {'yes' if 'avx512f' in flags else 'no'}, "
-            f"AMX {'yes (' + ' '.join(amx) + ')' if amx else 'no'}")
+    return (
+        f"AVX2 {'yes' if 'avx2' in flags else 'no'}, AVX-512 {'yes' if 'avx512f' in flags else 'no'}, "
+        f"AMX {'yes (' + ' '.join(amx) + ')' if amx else 'no'}"
+    )
 
 
 def extra_bufts_setting() -> bool:
@@ -183,8 +189,15 @@ class ModelProcess:
     warning); any other crash is `ModelCrashed` (exit 2; the batch marks what it did not finish
     `not_started`), naming the signal, the CPU's features and the fix."""
 
-    def __init__(self, path: Path, n_threads: int, use_extra_bufts: bool | None, *, probe: bool = False,
-                 command: list[str] | None = None):
+    def __init__(
+        self,
+        path: Path,
+        n_threads: int,
+        use_extra_bufts: bool | None,
+        *,
+        probe: bool = False,
+        command: list[str] | None = None,
+    ):
         self.path = path
         self.n_threads = n_threads
         self.use_extra_bufts = use_extra_bufts
@@ -202,15 +215,31 @@ class ModelProcess:
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[2])  # the worker imports this package, wherever it lives
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        self._proc = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=self._stderr, env=env, text=True, encoding="utf-8", bufsize=1)
-        settings = {"model_path": str(self.path), "n_ctx": N_CTX, "n_threads": self.n_threads, "n_batch": 512,
-                    "use_extra_bufts": self.use_extra_bufts, "probe": self.probe}
+        self._proc = subprocess.Popen(
+            self.command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            env=env,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
+        )
+        settings = {
+            "model_path": str(self.path),
+            "n_ctx": N_CTX,
+            "n_threads": self.n_threads,
+            "n_batch": 512,
+            "use_extra_bufts": self.use_extra_bufts,
+            "probe": self.probe,
+        }
         hello = self._exchange(settings)
         if not hello.get("ok"):
             self.close()
-            raise ConfigError(f"the embedded model could not be loaded: {hello.get('error')}",
-                              hint="check the model file (fazhi doctor); a corrupt file is rebuilt when deleted")
+            raise ConfigError(
+                f"the embedded model could not be loaded: {hello.get('error')}",
+                hint="check the model file (fazhi doctor); a corrupt file is rebuilt when deleted",
+            )
         self.system_info = hello.get("system_info", "")
         self.load_seconds = hello.get("load_seconds", 0.0)
         self.probe_seconds = hello.get("probe_seconds", 0.0)
@@ -309,11 +338,15 @@ class ModelCrashed(ConfigError):
             how = f"died on {name} (signal {-code})"
         else:
             how = f"exited with status {code}"
-        hint = ("unset FAZHI_LLAMA_EXTRA_BUFTS (llama.cpp without its repacked/AMX weight buffers), or use "
-                "--backend rules or an endpoint; `fazhi doctor` runs the same check")
+        hint = (
+            "unset FAZHI_LLAMA_EXTRA_BUFTS (llama.cpp without its repacked/AMX weight buffers), or use "
+            "--backend rules or an endpoint; `fazhi doctor` runs the same check"
+        )
         if used_extra_bufts is False:
-            hint = ("llama.cpp's kernels fail on this CPU even without extra buffers: rebuild llama-cpp-python "
-                    "portably (README, 'The embedded model and your CPU'), or use --backend rules or an endpoint")
+            hint = (
+                "llama.cpp's kernels fail on this CPU even without extra buffers: rebuild llama-cpp-python "
+                "portably (README, 'The embedded model and your CPU'), or use --backend rules or an endpoint"
+            )
         detail = f"; it said: {stderr_tail[-300:]}" if stderr_tail else ""
         return cls(f"the embedded model process {how} on this CPU ({cpu_summary()}){detail}", hint=hint)
 
@@ -339,14 +372,18 @@ def load(config: Config, *, probe: bool = False) -> ModelProcess:
         return proc
 
 
-def _restart_without_extra_bufts(path: Path, n_threads: int, err: "ModelCrashed", *, used_extra_bufts: bool,
-                                 probe: bool = False) -> ModelProcess:
+def _restart_without_extra_bufts(
+    path: Path, n_threads: int, err: "ModelCrashed", *, used_extra_bufts: bool, probe: bool = False
+) -> ModelProcess:
     """After a crash of a process that ran with llama.cpp's extra buffer types: a new one without them (the
     setting measured safe and fast), said in a warning. A crash without them is final: re-raised."""
     if not used_extra_bufts:
         raise err
-    log.warning("the embedded model crashed (%s); starting it again without llama.cpp's extra buffer types "
-                "(unset FAZHI_LLAMA_EXTRA_BUFTS to skip this)", err.message)
+    log.warning(
+        "the embedded model crashed (%s); starting it again without llama.cpp's extra buffer types "
+        "(unset FAZHI_LLAMA_EXTRA_BUFTS to skip this)",
+        err.message,
+    )
     proc = ModelProcess(path, n_threads, False, probe=probe).start()
     with _lock:
         _models[(str(path), n_threads)] = proc
@@ -377,8 +414,9 @@ def get_create(config: Config):
             try:
                 answer = proc.complete(request)
             except ModelCrashed as err:  # once more, in a new process without extra buffer types
-                proc = _restart_without_extra_bufts(proc.path, proc.n_threads, err,
-                                                    used_extra_bufts=bool(proc.use_extra_bufts))
+                proc = _restart_without_extra_bufts(
+                    proc.path, proc.n_threads, err, used_extra_bufts=bool(proc.use_extra_bufts)
+                )
                 answer = proc.complete(request)
         return _completion(answer)
 
@@ -396,8 +434,9 @@ def get_choose(config: Config):
             try:
                 return proc.choose(messages, labels)
             except ModelCrashed as err:
-                proc = _restart_without_extra_bufts(proc.path, proc.n_threads, err,
-                                                    used_extra_bufts=bool(proc.use_extra_bufts))
+                proc = _restart_without_extra_bufts(
+                    proc.path, proc.n_threads, err, used_extra_bufts=bool(proc.use_extra_bufts)
+                )
                 return proc.choose(messages, labels)
 
     return choose

@@ -50,7 +50,7 @@ class TunedKind:
 
 def ngrams(text: str, n: int = NGRAM) -> set[str]:
     text = "".join(text.split())
-    return {text[i:i + n] for i in range(max(0, len(text) - n + 1))}
+    return {text[i : i + n] for i in range(max(0, len(text) - n + 1))}
 
 
 def similarity(a: str, b: str) -> float:
@@ -59,8 +59,12 @@ def similarity(a: str, b: str) -> float:
     return len(ga & gb) / len(ga | gb) if ga and gb else 0.0
 
 
-def retrieve(bank: tuple[Example, ...] | list[Example], text: str, k: int,
-             exclude_groups: frozenset[str] | set[str] = frozenset()) -> list[Example]:
+def retrieve(
+    bank: tuple[Example, ...] | list[Example],
+    text: str,
+    k: int,
+    exclude_groups: frozenset[str] | set[str] = frozenset(),
+) -> list[Example]:
     """The `k` examples most similar to `text`, never one of `exclude_groups` nor one whose text is the item's
     own (a bank built from in-sample gold holds the item under test when it is scored there). Ties keep bank
     order, so the choice is deterministic."""
@@ -97,8 +101,9 @@ def _read(path: Path, common_raw: bytes, stamp: int) -> dict[str, TunedKind]:
         raise ConfigError(f"--prompts file is not valid TOML: {exc}", file=str(path)) from exc
     kinds = data.get("kinds")
     if data.get("format") != FORMAT or not isinstance(kinds, dict):
-        raise ConfigError(f"--prompts file is not a tuned prompt configuration (format {FORMAT} with [kinds.*])",
-                          file=str(path))
+        raise ConfigError(
+            f"--prompts file is not a tuned prompt configuration (format {FORMAT} with [kinds.*])", file=str(path)
+        )
     out = {}
     for kind, part in kinds.items():
         missing = [f for f in PROMPT_FIELDS if not isinstance(part.get(f), str)]
@@ -106,12 +111,21 @@ def _read(path: Path, common_raw: bytes, stamp: int) -> dict[str, TunedKind]:
             raise ConfigError(f"--prompts file: kind {kind} lacks {', '.join(missing)}", file=str(path))
         check_template(part["template"], str(path))
         try:
-            bank = tuple(Example(str(e["group"]), str(e.get("heading", "")), str(e["text"]), str(e["output"]))
-                         for e in part.get("bank", []))
+            bank = tuple(
+                Example(str(e["group"]), str(e.get("heading", "")), str(e["text"]), str(e["output"]))
+                for e in part.get("bank", [])
+            )
         except (KeyError, TypeError) as exc:
-            raise ConfigError(f"--prompts file: kind {kind} has a malformed bank entry ({exc})", file=str(path)) from exc
-        out[kind] = TunedKind(kind, kind_version(common_raw, part), {f: part[f] for f in PROMPT_FIELDS},
-                              int(part.get("examples", 0)), bank)
+            raise ConfigError(
+                f"--prompts file: kind {kind} has a malformed bank entry ({exc})", file=str(path)
+            ) from exc
+        out[kind] = TunedKind(
+            kind,
+            kind_version(common_raw, part),
+            {f: part[f] for f in PROMPT_FIELDS},
+            int(part.get("examples", 0)),
+            bank,
+        )
     return out
 
 
@@ -121,8 +135,11 @@ def check_template(template: str, where: str) -> None:
     try:
         template.format(heading="", text="")
     except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(f"prompt template has a placeholder the calls do not fill ({exc}); use {{heading}} and "
-                          "{text} only, and {{ }} for a literal brace", file=where) from None
+        raise ConfigError(
+            f"prompt template has a placeholder the calls do not fill ({exc}); use {{heading}} and "
+            "{text} only, and {{ }} for a literal brace",
+            file=where,
+        ) from None
 
 
 # ---------------------------------------------------------------- writing (no TOML writer in the stdlib)
@@ -138,8 +155,13 @@ def _value(v) -> str:
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(_value(x) for x in v if x is not None) + "]"
     if isinstance(v, dict):
-        return "{ " + ", ".join(f"{json.dumps(str(k), ensure_ascii=False)} = {_value(x)}"
-                                for k, x in v.items() if x is not None) + " }"
+        return (
+            "{ "
+            + ", ".join(
+                f"{json.dumps(str(k), ensure_ascii=False)} = {_value(x)}" for k, x in v.items() if x is not None
+            )
+            + " }"
+        )
     raise TypeError(f"cannot write {type(v).__name__} to TOML")
 
 

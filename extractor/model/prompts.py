@@ -13,6 +13,7 @@ everything but the last message, so llama.cpp reuses its KV cache and hosted end
 from __future__ import annotations
 
 import hashlib
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
@@ -46,8 +47,10 @@ class Prompt:
     def messages(self, **fields: str) -> list[dict]:
         shots = []
         for ex in retrieve(self.bank, str(fields.get("text", "")), self.examples):
-            shots += [{"role": "user", "content": self.template.strip().format(heading=ex.heading, text=ex.text)},
-                      {"role": "assistant", "content": ex.output}]
+            shots += [
+                {"role": "user", "content": self.template.strip().format(heading=ex.heading, text=ex.text)},
+                {"role": "assistant", "content": ex.output},
+            ]
         return [
             {"role": "system", "content": self.system.strip()},
             {"role": "user", "content": f"{self.instructions.strip()}\n\n{self.example_input.strip()}"},
@@ -100,8 +103,9 @@ def load(kind: str, prompt_dir: Path | None = None, tuned: Path | None = None) -
     part = read_tuned(Path(tuned), common.read_bytes()).get(kind)
     if part is None:
         return base
-    return Prompt(kind=kind, version=part.version, system=base.system, examples=part.examples, bank=part.bank,
-                  **part.texts)
+    return Prompt(
+        kind=kind, version=part.version, system=base.system, examples=part.examples, bank=part.bank, **part.texts
+    )
 
 
 def load_variant(kind: str, path: Path, prompt_dir: Path | None = None) -> Prompt:
@@ -112,7 +116,6 @@ def load_variant(kind: str, path: Path, prompt_dir: Path | None = None) -> Promp
     prompt = _load(common, Path(path), stamp)
     check_template(prompt.template, str(path))
     return Prompt(**{**prompt.__dict__, "kind": kind})
-
 
 
 def versions(prompt_dir: Path | None = None, tuned: Path | None = None) -> dict[str, str]:

@@ -51,8 +51,13 @@ def load(settings: dict) -> Any:
 
     if settings.get("use_extra_bufts") is not None:
         _set_extra_bufts(bool(settings["use_extra_bufts"]))
-    return Llama(model_path=settings["model_path"], n_ctx=settings["n_ctx"], n_threads=settings["n_threads"],
-                 n_batch=settings["n_batch"], verbose=False)
+    return Llama(
+        model_path=settings["model_path"],
+        n_ctx=settings["n_ctx"],
+        n_threads=settings["n_threads"],
+        n_batch=settings["n_batch"],
+        verbose=False,
+    )
 
 
 def _set_extra_bufts(on: bool) -> None:
@@ -129,8 +134,11 @@ def choose(llama: Any, messages: list[dict], labels: list[str]) -> dict:
     logits = np.asarray(last_logits(llama), dtype=np.float64)
     top = logits.max()
     log_z = top + np.log(np.exp(logits - top).sum())
-    return {"logprobs": {label: float(logits[i] - log_z) for label, i in zip(labels, ids)},
-            "prompt_tokens": len(tokens), "cached_tokens": reused}
+    return {
+        "logprobs": {label: float(logits[i] - log_z) for label, i in zip(labels, ids)},
+        "prompt_tokens": len(tokens),
+        "cached_tokens": reused,
+    }
 
 
 def serve(requests: TextIO, channel: TextIO) -> int:
@@ -145,8 +153,15 @@ def serve(requests: TextIO, channel: TextIO) -> int:
     except Exception as exc:  # a Python-level failure to load: the parent reports it as one line
         _answer(channel, {"ok": False, "error": f"{type(exc).__name__}: {exc}"})
         return 1
-    _answer(channel, {"ok": True, "system_info": info.strip(), "load_seconds": round(loaded - started, 3),
-                      "probe_seconds": round(time.monotonic() - loaded, 3)})
+    _answer(
+        channel,
+        {
+            "ok": True,
+            "system_info": info.strip(),
+            "load_seconds": round(loaded - started, 3),
+            "probe_seconds": round(time.monotonic() - loaded, 3),
+        },
+    )
     for line in requests:
         if not line.strip():
             continue

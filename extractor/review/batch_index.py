@@ -49,8 +49,11 @@ class FolderReview:
 
 
 # What the last run did with an input (the manifest line's status), apart from the state it left it in.
-ACTIONS = {"skipped": "skipped (done before)", "not_started": "not started (the run stopped first)",
-           "ignored": "ignored"}
+ACTIONS = {
+    "skipped": "skipped (done before)",
+    "not_started": "not started (the run stopped first)",
+    "ignored": "ignored",
+}
 
 
 def report_state(report: Optional[Report], status: Optional[str]) -> str:
@@ -61,8 +64,15 @@ def report_state(report: Optional[Report], status: Optional[str]) -> str:
     if report is not None and status in (None, "ok", "skipped", "not_started"):
         if status == "not_started":
             return "stale"
-        return ("partial" if is_partial(report) else "no_structure" if is_unstructured(report)
-                else "degraded" if is_degraded(report) else "ok")
+        return (
+            "partial"
+            if is_partial(report)
+            else "no_structure"
+            if is_unstructured(report)
+            else "degraded"
+            if is_degraded(report)
+            else "ok"
+        )
     return status or "failed"
 
 
@@ -71,17 +81,27 @@ def _row(report: Report, json_name: str, page: str, check: SourceCheck, entry: O
     run = report.run
     status = (entry or {}).get("status")
     return {
-        "input": (entry or {}).get("file") or report.source.file, "json": json_name, "page": page, "href": href(page),
-        "status": report_state(report, status), "action": ACTIONS.get(status, "extracted") if status else None,
+        "input": (entry or {}).get("file") or report.source.file,
+        "json": json_name,
+        "page": page,
+        "href": href(page),
+        "status": report_state(report, status),
+        "action": ACTIONS.get(status, "extracted") if status else None,
         "error": (entry or {}).get("error"),
-        "title": report.metadata.title, "region": report.metadata.region, "year": report.metadata.report_year,
+        "title": report.metadata.title,
+        "region": report.metadata.region,
+        "year": report.metadata.report_year,
         "level": report.metadata.admin_level,
         "counts": {name: len(getattr(report, name)) for name in COUNTED},
-        "parts_present": len(_REQUIRED) - len(missing), "parts_required": len(_REQUIRED), "parts_missing": missing,
+        "parts_present": len(_REQUIRED) - len(missing),
+        "parts_required": len(_REQUIRED),
+        "parts_missing": missing,
         "quality": [{"kind": q.kind, "message": q.message, "section": q.section} for q in report.quality],
         "source": check.to_dict(),
-        "backend": run.backend if run else None, "model": run.model if run else None,
-        "seconds": run.seconds if run else None, "tokens": [run.tokens_in, run.tokens_out] if run else None,
+        "backend": run.backend if run else None,
+        "model": run.model if run else None,
+        "seconds": run.seconds if run else None,
+        "tokens": [run.tokens_in, run.tokens_out] if run else None,
     }
 
 
@@ -117,9 +137,15 @@ def review_folder(out_dir: Path, dest: Optional[Path] = None, source: Optional[P
             continue
         entry = by_output.get(name)
         recorded = (entry or {}).get("input_dir")
-        check = find_source(report.source.file, report.source.sha256, path.parent, source,
-                            rel=(entry or {}).get("file"), in_dir=Path(recorded) if isinstance(recorded, str) else None,
-                            text_sha256=report.source.text_sha256)
+        check = find_source(
+            report.source.file,
+            report.source.sha256,
+            path.parent,
+            source,
+            rel=(entry or {}).get("file"),
+            in_dir=Path(recorded) if isinstance(recorded, str) else None,
+            text_sha256=report.source.text_sha256,
+        )
         page = dest / rel.with_suffix(".html")
         page.parent.mkdir(parents=True, exist_ok=True)
         html = render_report_page(report, check, name, links={"index": href("../" * (len(rel.parts) - 1) + INDEX)})
@@ -130,12 +156,29 @@ def review_folder(out_dir: Path, dest: Optional[Path] = None, source: Optional[P
             seen_inputs.add(entry.get("file"))
     for key, entry in latest.items():  # failed inputs have no JSON: list them from the manifest
         if key not in seen_inputs and entry.get("status") in ("failed", "partial", "stale", "not_started"):
-            rows.append({"input": key, "json": None, "page": None, "status": report_state(None, entry.get("status")),
-                         "action": ACTIONS.get(entry.get("status"), "extracted"),
-                         "error": entry.get("error"), "counts": None, "quality": [], "source": None})
-    data = {"kind": "index", "folder": str(out_dir.resolve()), "tool_version": __version__, "reports": rows,
-            "notes": result.notes, "has_manifest": bool(latest),
-            "explore": href(EXPLORE) if (dest / EXPLORE).is_file() else None}
-    atomic_write_text(result.index, render(f"{out_dir.name} · fazhi review", data, ("spans.js", "index.js"),
-                                           body=DOC_BODY))
+            rows.append(
+                {
+                    "input": key,
+                    "json": None,
+                    "page": None,
+                    "status": report_state(None, entry.get("status")),
+                    "action": ACTIONS.get(entry.get("status"), "extracted"),
+                    "error": entry.get("error"),
+                    "counts": None,
+                    "quality": [],
+                    "source": None,
+                }
+            )
+    data = {
+        "kind": "index",
+        "folder": str(out_dir.resolve()),
+        "tool_version": __version__,
+        "reports": rows,
+        "notes": result.notes,
+        "has_manifest": bool(latest),
+        "explore": href(EXPLORE) if (dest / EXPLORE).is_file() else None,
+    }
+    atomic_write_text(
+        result.index, render(f"{out_dir.name} · fazhi review", data, ("spans.js", "index.js"), body=DOC_BODY)
+    )
     return result

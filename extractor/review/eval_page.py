@@ -18,8 +18,17 @@ from extractor.errors import FazhiError
 from extractor.files import atomic_write_text
 from extractor.review.page import DOC_BODY, render
 
-ROW_ORDER = ("metadata", *scoring.ITEM_FIELDS, "metrics", "causes", "sections", "compliance", "grounding", "overall",
-             "headline")
+ROW_ORDER = (
+    "metadata",
+    *scoring.ITEM_FIELDS,
+    "metrics",
+    "causes",
+    "sections",
+    "compliance",
+    "grounding",
+    "overall",
+    "headline",
+)
 
 
 def _texts(log: dict, suite: evaluate.Suite) -> dict[str, dict]:
@@ -36,8 +45,14 @@ def _texts(log: dict, suite: evaluate.Suite) -> dict[str, dict]:
 
 
 def eval_payload(log: dict, suite: evaluate.Suite) -> dict:
-    return {"kind": "eval", "log": log, "docs": _texts(log, suite), "rows": list(ROW_ORDER),
-            "primary": {f: scoring.primary_key(f) for f in ROW_ORDER}, "suite_path": str(suite.path)}
+    return {
+        "kind": "eval",
+        "log": log,
+        "docs": _texts(log, suite),
+        "rows": list(ROW_ORDER),
+        "primary": {f: scoring.primary_key(f) for f in ROW_ORDER},
+        "suite_path": str(suite.path),
+    }
 
 
 def write_eval_page(path: Path, log: dict, suite: evaluate.Suite) -> int:

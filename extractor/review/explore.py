@@ -83,15 +83,38 @@ def collect(out_dir: Path, page_dir: Path) -> tuple[dict, list[str]]:
     listed = {r["output"] for r in reports}
     for key, entry in sorted(latest.items()):
         if entry.get("status") in NO_OUTPUT and Path(entry.get("output") or "").name not in listed:
-            reports.append({"file": key, "output": None, "page": None, "title": None, "region": None, "level": None,
-                            "year": None, "status": entry.get("status"), "error": entry.get("error"),
-                            "parts": None, "sections": None, "quality": [], "counts": None})
+            reports.append(
+                {
+                    "file": key,
+                    "output": None,
+                    "page": None,
+                    "title": None,
+                    "region": None,
+                    "level": None,
+                    "year": None,
+                    "status": entry.get("status"),
+                    "error": entry.get("error"),
+                    "parts": None,
+                    "sections": None,
+                    "quality": [],
+                    "counts": None,
+                }
+            )
     payload = {
-        "kind": "explore", "folder": str(out_dir.resolve()), "tool_version": __version__,
-        "parts": list(REQUIRED_PARTS), "indicators": list(INDICATOR_KEYS), "money": sorted(MONEY_INDICATORS),
-        "categories": list(CATEGORIES), "category_labels": CATEGORY_LABELS,
-        "reports": reports, "values": values, "measures": counts["measure"], "plans": counts["plan"],
-        "notes": notes, "has_manifest": bool(latest),
+        "kind": "explore",
+        "folder": str(out_dir.resolve()),
+        "tool_version": __version__,
+        "parts": list(REQUIRED_PARTS),
+        "indicators": list(INDICATOR_KEYS),
+        "money": sorted(MONEY_INDICATORS),
+        "categories": list(CATEGORIES),
+        "category_labels": CATEGORY_LABELS,
+        "reports": reports,
+        "values": values,
+        "measures": counts["measure"],
+        "plans": counts["plan"],
+        "notes": notes,
+        "has_manifest": bool(latest),
         # The review pages' index.html (`fazhi review OUT/`), linked from the page's header when there is one.
         "index": Path(os.path.relpath(out_dir / INDEX, page_dir)).as_posix() if (out_dir / INDEX).is_file() else None,
     }
@@ -99,22 +122,34 @@ def collect(out_dir: Path, page_dir: Path) -> tuple[dict, list[str]]:
 
 
 def _reports(db: sqlite3.Connection, out_dir: Path, page_dir: Path, by_output: dict) -> tuple[list[dict], dict]:
-    rows = db.execute("SELECT sha256, file, output, title, region, admin_level, report_year, partial, no_structure, "
-                      "issuers FROM reports ORDER BY region, report_year, file").fetchall()
+    rows = db.execute(
+        "SELECT sha256, file, output, title, region, admin_level, report_year, partial, no_structure, "
+        "issuers FROM reports ORDER BY region, report_year, file"
+    ).fetchall()
     reports: list[Any] = []
     index: dict[Any, Any] = {}
     for sha, file, output, title, region, level, year, partial, no_structure, issuers in rows:
         entry = by_output.get(output) or {}
         page = out_dir / Path(output).with_suffix(".html")  # where `fazhi review OUT/` writes the report's page
         index[(sha, file)] = len(reports)
-        reports.append({
-            "file": file, "output": output,
-            "page": Path(os.path.relpath(page, page_dir)).as_posix() if page.is_file() else None,
-            "title": title, "region": region, "level": level, "year": year,
-            "issuers": json.loads(issuers) if issuers else [],
-            "status": entry.get("status") or ("partial" if partial else "no_structure" if no_structure else None), "error": entry.get("error"),
-            "parts": None, "sections": None, "quality": [], "counts": {},
-        })
+        reports.append(
+            {
+                "file": file,
+                "output": output,
+                "page": Path(os.path.relpath(page, page_dir)).as_posix() if page.is_file() else None,
+                "title": title,
+                "region": region,
+                "level": level,
+                "year": year,
+                "issuers": json.loads(issuers) if issuers else [],
+                "status": entry.get("status") or ("partial" if partial else "no_structure" if no_structure else None),
+                "error": entry.get("error"),
+                "parts": None,
+                "sections": None,
+                "quality": [],
+                "counts": {},
+            }
+        )
     for sha, file, kind, n in db.execute("SELECT report_sha256, file, kind, count(*) FROM items GROUP BY 1, 2, 3"):
         reports[index[(sha, file)]]["counts"][kind] = n
     for sha, file, n in db.execute("SELECT report_sha256, file, count(*) FROM metrics GROUP BY 1, 2"):
@@ -128,8 +163,9 @@ def _values(db: sqlite3.Connection, index: dict) -> list[list]:
     keys = {k: i for i, k in enumerate(INDICATOR_KEYS)}
     seen, values = set(), []
     for sha, file, key, value, base_unit, quote, context, start, end, name in db.execute(
-            'SELECT report_sha256, file, indicator, value_base, base_unit, quote, context, start, "end", name '
-            "FROM metrics WHERE indicator IS NOT NULL ORDER BY rowid"):
+        'SELECT report_sha256, file, indicator, value_base, base_unit, quote, context, start, "end", name '
+        "FROM metrics WHERE indicator IS NOT NULL ORDER BY rowid"
+    ):
         report = index[(sha, file)]
         if (report, key) in seen or key not in keys or value is None:
             continue
@@ -142,8 +178,9 @@ def _category_counts(db: sqlite3.Connection, index: dict) -> dict[str, list[list
     cats = {c: i for i, c in enumerate(CATEGORIES)}
     counts: dict[str, list[list[int]]] = {"measure": [], "plan": []}
     for sha, file, kind, category, n in db.execute(
-            "SELECT report_sha256, file, kind, category, count(*) FROM items WHERE kind IN ('measure', 'plan') "
-            "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"):
+        "SELECT report_sha256, file, kind, category, count(*) FROM items WHERE kind IN ('measure', 'plan') "
+        "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+    ):
         counts[kind].append([index[(sha, file)], cats.get(category, cats["other"]), n])
     return counts
 
@@ -151,7 +188,8 @@ def _category_counts(db: sqlite3.Connection, index: dict) -> dict[str, list[list
 def _compliance_and_quality(db: sqlite3.Connection, index: dict, reports: list[dict]) -> None:
     parts = {p: i for i, p in enumerate(REQUIRED_PARTS)}
     for sha, file, part, present, sections in db.execute(
-            "SELECT report_sha256, file, part, present, sections FROM compliance"):
+        "SELECT report_sha256, file, part, present, sections FROM compliance"
+    ):
         r = reports[index[(sha, file)]]
         if r["parts"] is None:
             r["parts"], r["sections"] = [None] * len(parts), [[] for _ in parts]
@@ -159,7 +197,8 @@ def _compliance_and_quality(db: sqlite3.Connection, index: dict, reports: list[d
             r["parts"][parts[part]] = bool(present)
             r["sections"][parts[part]] = json.loads(sections) if sections else []
     for sha, file, kind, section, message in db.execute(
-            "SELECT report_sha256, file, kind, section, message FROM quality ORDER BY rowid"):
+        "SELECT report_sha256, file, kind, section, message FROM quality ORDER BY rowid"
+    ):
         reports[index[(sha, file)]]["quality"].append([kind, section, message])
 
 

@@ -27,7 +27,12 @@ except ModuleNotFoundError:  # Python 3.10
 
 from extractor.evaluation import suites as evaluate
 from extractor.evaluation.goldcheck import (  # noqa: F401 — DOCUMENT_NOTE_KINDS, ITEM_LISTS: the review page's
-    DOCUMENT_NOTE_KINDS, ITEM_LISTS, GoldFindings, check_quotes, check_source, gold_problems,
+    DOCUMENT_NOTE_KINDS,
+    ITEM_LISTS,
+    GoldFindings,
+    check_quotes,
+    check_source,
+    gold_problems,
 )
 from extractor.errors import ConfigError, InputError
 from extractor.files import atomic_write_bytes, atomic_write_json, atomic_write_text
@@ -79,14 +84,21 @@ def check_gold(path: Path, source: Optional[Path] = None) -> GoldCheck:
     if not name and source is None:
         check.add("source.file", "missing: cannot find the text to check quotes against (pass --source)")
         return check
-    check.source = find_source(name or (source.name if source else ""), sha, path.parent, source,
-                               text_sha256=str(src.get("text_sha256") or "") or None)
+    check.source = find_source(
+        name or (source.name if source else ""),
+        sha,
+        path.parent,
+        source,
+        text_sha256=str(src.get("text_sha256") or "") or None,
+    )
     if check.source.text is None:
         check.add("source", check.source.message)
         return check
     if check.source.status == "mismatch":
-        check.add("source.sha256", f"{check.source.path} is not the text this gold was made on "
-                                   f"(its sha256 differs from source.sha256)")
+        check.add(
+            "source.sha256",
+            f"{check.source.path} is not the text this gold was made on (its sha256 differs from source.sha256)",
+        )
     text_found = GoldFindings()
     if check.source.status != "mismatch":
         check_source(text_found, {"source": {"chars": src.get("chars")}}, check.source.text, None)
@@ -148,13 +160,15 @@ def _with_document(toml_text: str, doc_id: str) -> Optional[str]:
         return None
     block = re.compile(r"^documents\s*=\s*\[.*?\]", re.S | re.M)
     if len(block.findall(toml_text)) != 1:
-        raise ConfigError("cannot add to the suite's `documents` list automatically",
-                          hint=f'add "{doc_id}" to it by hand')
+        raise ConfigError(
+            "cannot add to the suite's `documents` list automatically", hint=f'add "{doc_id}" to it by hand'
+        )
     listing = "documents = [\n" + "".join(f"  {json.dumps(d, ensure_ascii=False)},\n" for d in [*docs, doc_id]) + "]"
     new_text = block.sub(lambda _: listing, toml_text)
     if tomllib.loads(new_text) != {**data, "documents": [*docs, doc_id]}:
-        raise ConfigError("cannot add to the suite's `documents` list automatically",
-                          hint=f'add "{doc_id}" to it by hand')
+        raise ConfigError(
+            "cannot add to the suite's `documents` list automatically", hint=f'add "{doc_id}" to it by hand'
+        )
     return new_text
 
 
@@ -163,8 +177,10 @@ def add_gold(path: Path, suite: str, source: Optional[Path] = None) -> AddResult
     problems if the check fails; nothing is written then. Every write is atomic."""
     check = check_gold(path, source)
     if not check.ok or check.report is None or check.source is None or check.source.path is None:
-        raise InputError(f"{path} does not pass `fazhi gold check` ({len(check.problems)} problem(s)):\n  "
-                         + "\n  ".join(check.problems))
+        raise InputError(
+            f"{path} does not pass `fazhi gold check` ({len(check.problems)} problem(s)):\n  "
+            + "\n  ".join(check.problems)
+        )
     toml_path, exists = _suite_file(suite)
     name = toml_path.stem
     if not exists:
@@ -179,8 +195,10 @@ def add_gold(path: Path, suite: str, source: Optional[Path] = None) -> AddResult
         raw = (check.source.text or "").encode("utf-8")
     text_path, gold_path = the_suite.source_path(doc_id), the_suite.gold_path(doc_id)
     if text_path.exists() and text_path.read_bytes() != raw:
-        raise InputError(f"suite {name} already has a different text named {text_path.name}",
-                         hint="rename the source file (its name is the document id) and review it again")
+        raise InputError(
+            f"suite {name} already has a different text named {text_path.name}",
+            hint="rename the source file (its name is the document id) and review it again",
+        )
     data = check.report.dump()
     data["source"]["file"] = text_path.name
     if layer:

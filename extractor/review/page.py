@@ -47,16 +47,24 @@ def href(relative: str) -> str:
 def csp(css: str, js: str) -> str:
     """The page's Content-Security-Policy: its own inline style and script (by hash) and nothing else — no
     fetch, no other script, no `javascript:` URL, no inline event handler, no form, no <base>."""
-    return ("default-src 'none'; " f"style-src '{_hash(css)}'; script-src '{_hash(js)}'; img-src data:; "
-            "base-uri 'none'; form-action 'none'")
+    return (
+        "default-src 'none'; "
+        f"style-src '{_hash(css)}'; script-src '{_hash(js)}'; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
 
 
 def _hash(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
-def render(title: str, data: Any, scripts: tuple[str, ...], styles: tuple[str, ...] = ("base.css",),
-           body: str = '<div id="app"></div>') -> str:
+def render(
+    title: str,
+    data: Any,
+    scripts: tuple[str, ...],
+    styles: tuple[str, ...] = ("base.css",),
+    body: str = '<div id="app"></div>',
+) -> str:
     """The whole page. `scripts`/`styles` name asset files; `body` is trusted markup (no data in it)."""
     css = "\n" + "\n".join(asset(s) for s in styles) + "\n"
     js = "\n" + "\n".join(asset(s) for s in scripts) + "\n"

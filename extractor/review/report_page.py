@@ -28,10 +28,17 @@ SCRIPTS = ("spans.js", "model.js", "report.js")
 OPTIONAL_PARTS = ("other",)
 # Short Chinese names shown beside category keys in the edit controls (the keys are the contract).
 CATEGORY_LABELS = {
-    "leadership_coordination": "统筹领导", "government_functions": "政府职能", "rules_and_normative_documents": "制度与规范性文件",
-    "decision_making": "行政决策", "law_enforcement": "行政执法", "emergency_response": "突发事件应对",
-    "dispute_resolution": "矛盾纠纷化解", "oversight_transparency": "监督与公开", "digital_government": "数字政府",
-    "legal_capacity_publicity": "法治能力与普法", "other": "其他",
+    "leadership_coordination": "统筹领导",
+    "government_functions": "政府职能",
+    "rules_and_normative_documents": "制度与规范性文件",
+    "decision_making": "行政决策",
+    "law_enforcement": "行政执法",
+    "emergency_response": "突发事件应对",
+    "dispute_resolution": "矛盾纠纷化解",
+    "oversight_transparency": "监督与公开",
+    "digital_government": "数字政府",
+    "legal_capacity_publicity": "法治能力与普法",
+    "other": "其他",
 }
 
 
@@ -40,9 +47,21 @@ def _quantities(text: str) -> list[dict]:
     from extractor.text.normalize import normalize
     from extractor.facts.quantities import find_quantities
 
-    return [{"start": q.start, "end": q.end, "quote": q.quote, "value": q.value, "unit": q.unit, "approx": q.approx,
-             "value_base": q.value_base, "base_unit": q.base_unit, "name": q.name, "indicator": q.indicator}
-            for q in find_quantities(normalize(text))]
+    return [
+        {
+            "start": q.start,
+            "end": q.end,
+            "quote": q.quote,
+            "value": q.value,
+            "unit": q.unit,
+            "approx": q.approx,
+            "value_base": q.value_base,
+            "base_unit": q.base_unit,
+            "name": q.name,
+            "indicator": q.indicator,
+        }
+        for q in find_quantities(normalize(text))
+    ]
 
 
 def _units() -> dict[str, Any]:
@@ -54,8 +73,10 @@ def _units() -> dict[str, Any]:
 
 def _grounding(report: Report, text: Optional[str]) -> dict[str, list[Optional[bool]]]:
     """Per list, per item: is its quote at its offsets in this text (None when there is no text)."""
-    return {name: [None if text is None else is_grounded(text, item.evidence) for item in getattr(report, name)]
-            for name in ITEM_LISTS}
+    return {
+        name: [None if text is None else is_grounded(text, item.evidence) for item in getattr(report, name)]
+        for name in ITEM_LISTS
+    }
 
 
 def report_payload(report: Report, check: SourceCheck, file_name: str, links: Optional[dict] = None) -> dict:

@@ -60,8 +60,14 @@ def is_inner_path(rel: str) -> bool:
     return all(part not in ("", ".", "..") for part in rel.split("/"))
 
 
-def candidate_paths(name: str, near: Path, hint: Optional[Path] = None, rel: Optional[str] = None,
-                    cwd: Optional[Path] = None, in_dir: Optional[Path] = None) -> list[Path]:
+def candidate_paths(
+    name: str,
+    near: Path,
+    hint: Optional[Path] = None,
+    rel: Optional[str] = None,
+    cwd: Optional[Path] = None,
+    in_dir: Optional[Path] = None,
+) -> list[Path]:
     """Where a source called `name` may be, most specific first (existing files only, no duplicates): the
     user's `hint`, the batch's recorded input folder `in_dir`, the report's folder `near`, then — a guess —
     the current folder and its direct sub-folders. `rel` is the input's path relative to the batch's input
@@ -92,14 +98,25 @@ def candidate_paths(name: str, near: Path, hint: Optional[Path] = None, rel: Opt
     return list(seen)
 
 
-def find_source(name: str, sha256: str, near: Path, hint: Optional[Path] = None, rel: Optional[str] = None,
-                cwd: Optional[Path] = None, in_dir: Optional[Path] = None,
-                text_sha256: Optional[str] = None) -> SourceCheck:
+def find_source(
+    name: str,
+    sha256: str,
+    near: Path,
+    hint: Optional[Path] = None,
+    rel: Optional[str] = None,
+    cwd: Optional[Path] = None,
+    in_dir: Optional[Path] = None,
+    text_sha256: Optional[str] = None,
+) -> SourceCheck:
     """The verified source of a report (see the module docstring); `text_sha256` for a document's layer."""
     if not is_bare_name(name):
-        return SourceCheck("missing", None, None,
-                           f"source.file {name!r} is not a bare file name: not read (a report names its source "
-                           "by name only; sources are looked up inside the folders given)")
+        return SourceCheck(
+            "missing",
+            None,
+            None,
+            f"source.file {name!r} is not a bare file name: not read (a report names its source "
+            "by name only; sources are looked up inside the folders given)",
+        )
     if text_sha256:
         layer = _kept_layer(name, text_sha256, near, hint)
         if layer is not None:
@@ -107,24 +124,37 @@ def find_source(name: str, sha256: str, near: Path, hint: Optional[Path] = None,
     candidates = candidate_paths(name, near, hint, rel, cwd, in_dir)
     if not candidates:
         where = "".join(f"{p}, " for p in (hint, in_dir) if p is not None)
-        return SourceCheck("missing", None, None,
-                           f"source {name} not found (looked in {where}{near}, the current folder and its "
-                           "sub-folders); pass --source FILE_OR_DIR")
+        return SourceCheck(
+            "missing",
+            None,
+            None,
+            f"source {name} not found (looked in {where}{near}, the current folder and its "
+            "sub-folders); pass --source FILE_OR_DIR",
+        )
     for path in candidates:
         if _sha256(path) == sha256:
             check = _read(path, "ok", f"source {path} (sha256 verified)")
             if text_sha256 and check.text is not None:
                 if hashlib.sha256(check.text.encode("utf-8")).hexdigest() != text_sha256:
-                    return SourceCheck("mismatch", path, check.text,
-                                       f"source {path} is the original, but its text layer read now differs from "
-                                       "the one the report was made from (another reader version?): highlights "
-                                       "may be misplaced")
-                return SourceCheck("ok", path, check.text, f"source {path} (sha256 verified), its text layer read again")
+                    return SourceCheck(
+                        "mismatch",
+                        path,
+                        check.text,
+                        f"source {path} is the original, but its text layer read now differs from "
+                        "the one the report was made from (another reader version?): highlights "
+                        "may be misplaced",
+                    )
+                return SourceCheck(
+                    "ok", path, check.text, f"source {path} (sha256 verified), its text layer read again"
+                )
             return check
     path = candidates[0]
-    return _read(path, "mismatch",
-                 f"source {path} differs from the file this report was extracted from (sha256 "
-                 f"{_sha256(path)[:12]}… ≠ {sha256[:12]}…): highlights may be misplaced")
+    return _read(
+        path,
+        "mismatch",
+        f"source {path} differs from the file this report was extracted from (sha256 "
+        f"{_sha256(path)[:12]}… ≠ {sha256[:12]}…): highlights may be misplaced",
+    )
 
 
 def _kept_layer(name: str, text_sha256: str, near: Path, hint: Optional[Path]) -> Optional[SourceCheck]:

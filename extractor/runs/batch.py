@@ -68,19 +68,45 @@ from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, InputError, Interrupted
 from extractor.files import remove_stale_temp_files
 from extractor.formats import DOCUMENT_SUFFIXES
-from extractor.pipeline import (LAYER_DIR, extract, is_degraded, is_partial, layer_path, new_breaker, preflight,
-                                structure_missing, write_report)
+from extractor.pipeline import (
+    LAYER_DIR,
+    extract,
+    is_degraded,
+    is_partial,
+    layer_path,
+    new_breaker,
+    preflight,
+    structure_missing,
+    write_report,
+)
 from extractor.runs.store import write_store
 from extractor.runs.tables import write_tables
 from schemas.report import Report
 
 Status = Literal["ok", "degraded", "partial", "no_structure", "failed", "stale", "not_started", "skipped", "ignored"]
-STATUSES: tuple[str, ...] = ("ok", "degraded", "partial", "no_structure", "failed", "stale", "not_started", "skipped",
-                             "ignored")
+STATUSES: tuple[str, ...] = (
+    "ok",
+    "degraded",
+    "partial",
+    "no_structure",
+    "failed",
+    "stale",
+    "not_started",
+    "skipped",
+    "ignored",
+)
 _BAD = ("degraded", "partial", "no_structure", "failed", "stale", "not_started")  # exit 1
 REDO = ("no_structure",)  # statuses a rerun keeps unless asked to redo them (every other bad status is retried)
 MANIFEST = "manifest.jsonl"
-_PRODUCT_SUFFIXES = (".json", ".jsonl", ".csv", ".parquet", ".sqlite", ".sqlite-journal", ".yml")  # what a batch writes into OUT
+_PRODUCT_SUFFIXES = (
+    ".json",
+    ".jsonl",
+    ".csv",
+    ".parquet",
+    ".sqlite",
+    ".sqlite-journal",
+    ".yml",
+)  # what a batch writes into OUT
 _DONE = ("ok", "skipped", "no_structure")  # a skipped line is only ever written for an input whose output was ok
 
 
@@ -272,11 +298,21 @@ class _Run:
         return True
 
     def entry(self, job: _Job, status: Status, **values) -> ManifestEntry:
-        fields = {"backend": self.config.resolved_backend, "model": self.config.model_name,
-                  "input_dir": self.in_dir or None, **values}
+        fields = {
+            "backend": self.config.resolved_backend,
+            "model": self.config.model_name,
+            "input_dir": self.in_dir or None,
+            **values,
+        }
         return ManifestEntry(
-            file=job.key, status=status, sha256=job.sha256, fingerprint=self.fingerprint,
-            prompt_versions=self.prompt_versions, run_id=self.run_id, time=_now(), **fields,
+            file=job.key,
+            status=status,
+            sha256=job.sha256,
+            fingerprint=self.fingerprint,
+            prompt_versions=self.prompt_versions,
+            run_id=self.run_id,
+            time=_now(),
+            **fields,
         )
 
 
@@ -307,14 +343,20 @@ def run_batch(
     started = time.monotonic()
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     if in_dir.is_file():
-        raise InputError(f"{in_dir} is a file, not a folder",
-                         hint=f"fazhi extract {in_dir} reads one report; batch reads a folder of them")
+        raise InputError(
+            f"{in_dir} is a file, not a folder",
+            hint=f"fazhi extract {in_dir} reads one report; batch reads a folder of them",
+        )
     if not in_dir.is_dir():
-        raise InputError(f"input folder not found: {in_dir}", hint="pass a folder of reports (.txt, .pdf, .docx, .doc, .html)")
+        raise InputError(
+            f"input folder not found: {in_dir}", hint="pass a folder of reports (.txt, .pdf, .docx, .doc, .html)"
+        )
     jobs, folders = _discover(in_dir, out_dir, glob, recursive)
     if not jobs:  # nothing to extract, nothing done before: say so rather than report `ok 0`
-        raise InputError(f"no input in {in_dir} matches {glob!r}" + _what_is_there(in_dir, folders),
-                         hint="check the folder, or choose files with --glob (e.g. '*.pdf') / --recursive")
+        raise InputError(
+            f"no input in {in_dir} matches {glob!r}" + _what_is_there(in_dir, folders),
+            hint="check the folder, or choose files with --glob (e.g. '*.pdf') / --recursive",
+        )
     preflight(config)  # no key, a refused or silent endpoint: exit 2 before any report starts
     out_dir.mkdir(parents=True, exist_ok=True)
     # A kill -9 during an atomic write leaves its temp file; one batch writes to an OUT at a time, so any
@@ -323,21 +365,34 @@ def run_batch(
     emit = on_event or (lambda event: None)
 
     versions = prompts.versions_for(config.resolved_backend, config.prompts)
-    run = _Run(out_dir, config, Manifest(out_dir / MANIFEST), config.fingerprint(versions), versions,
-               run_id=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"), in_dir=str(in_dir.resolve()),
-               breaker=new_breaker(config),
-               on_calls=on_calls)
+    run = _Run(
+        out_dir,
+        config,
+        Manifest(out_dir / MANIFEST),
+        config.fingerprint(versions),
+        versions,
+        run_id=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"),
+        in_dir=str(in_dir.resolve()),
+        breaker=new_breaker(config),
+        on_calls=on_calls,
+    )
     workers, notes = engine.workers(config, concurrency) if engine else _workers(config, concurrency)
     summary = BatchSummary(in_dir, out_dir, run.fingerprint, workers, notes=notes)
 
     if unknown := [r for r in redo if r not in REDO]:
-        raise ConfigError(f"cannot redo {', '.join(unknown)}", hint=f"redo one of: {', '.join(REDO)} (every other "
-                          "status but ok is retried anyway; --force redoes all)")
+        raise ConfigError(
+            f"cannot redo {', '.join(unknown)}",
+            hint=f"redo one of: {', '.join(REDO)} (every other status but ok is retried anyway; --force redoes all)",
+        )
     previous = {} if force else run.manifest.latest()
-    kept = {job.key: report for job in jobs if not job.error
-            and (report := _done_report(previous.get(job.key), job, run)) is not None}
-    done = [job for job in jobs if job.key in kept
-            and not ("no_structure" in redo and structure_missing(kept[job.key]))]
+    kept = {
+        job.key: report
+        for job in jobs
+        if not job.error and (report := _done_report(previous.get(job.key), job, run)) is not None
+    }
+    done = [
+        job for job in jobs if job.key in kept and not ("no_structure" in redo and structure_missing(kept[job.key]))
+    ]
     done_keys = {job.key for job in done}
     todo = [job for job in jobs if job.key not in done_keys]
     emit(BatchEvent("start", total=len(jobs), todo=len(todo), concurrency=workers, notes=tuple(notes)))
@@ -401,8 +456,14 @@ class BatchInterrupted(KeyboardInterrupt):
         self.not_started = not_started
 
 
-def _interrupted(run: _Run, pool: ThreadPoolExecutor | None, futures: dict, todo: list[_Job],
-                 summary: BatchSummary, why: str = "interrupted (Ctrl-C)") -> BatchInterrupted:
+def _interrupted(
+    run: _Run,
+    pool: ThreadPoolExecutor | None,
+    futures: dict,
+    todo: list[_Job],
+    summary: BatchSummary,
+    why: str = "interrupted (Ctrl-C)",
+) -> BatchInterrupted:
     """Stop the batch at once: nothing new is started or sent, the reports in flight get INTERRUPT_GRACE
     seconds to end (their unsent calls fail at once with `Interrupted`), and every input still without a
     line gets `not_started`, so the next run redoes exactly those. A call waiting on its HTTP reply is not
@@ -448,17 +509,25 @@ def _discover(in_dir: Path, out_dir: Path, glob: str, recursive: bool = False) -
         first = next((i for i, part in enumerate(rel.parts) if part.startswith(".")), None)
         if first is not None:  # editor swap files, .git: not read, but listed (never silent)
             if not p.is_dir() or first < len(rel.parts) - 1:
-                hidden.setdefault(Path(*rel.parts[:first + 1]).as_posix(), in_dir.joinpath(*rel.parts[:first + 1]))
+                hidden.setdefault(Path(*rel.parts[: first + 1]).as_posix(), in_dir.joinpath(*rel.parts[: first + 1]))
             continue
         if _in_out(p, in_dir, out_resolved):
             continue
         if p.is_dir():
             continue  # its files are matched on their own when the glob descends; else listed below
         paths.append(p)
-    folders = [] if descends else sorted(
-        p for p in in_dir.iterdir()
-        if p.is_dir() and not p.name.startswith(".") and not _in_out(p, in_dir, out_resolved)
-        and not (p.name == LAYER_DIR and out_resolved == in_dir.resolve()))
+    folders = (
+        []
+        if descends
+        else sorted(
+            p
+            for p in in_dir.iterdir()
+            if p.is_dir()
+            and not p.name.startswith(".")
+            and not _in_out(p, in_dir, out_resolved)
+            and not (p.name == LAYER_DIR and out_resolved == in_dir.resolve())
+        )
+    )
     jobs: list[_Job] = []
     owners: dict[str, str] = {}
     for path in paths:
@@ -480,18 +549,37 @@ def _discover(in_dir: Path, out_dir: Path, glob: str, recursive: bool = False) -
             error = f"output name {output} is already used by {owners[output]}; rename one of them"
         owners.setdefault(output, key)
         jobs.append(_Job(path, key, output, sha, error))
-    ignored = [_Job(p, p.relative_to(in_dir).as_posix(), "", None,
-                    "a folder: not read (pass --recursive to read the reports inside it)") for p in folders]
-    ignored += [_Job(p, key, "", None, "a hidden folder (name starts with a dot): not read" if p.is_dir() else
-                     "a hidden file (name starts with a dot): not read; rename it to read it")
-                for key, p in sorted(hidden.items())]
+    ignored = [
+        _Job(
+            p,
+            p.relative_to(in_dir).as_posix(),
+            "",
+            None,
+            "a folder: not read (pass --recursive to read the reports inside it)",
+        )
+        for p in folders
+    ]
+    ignored += [
+        _Job(
+            p,
+            key,
+            "",
+            None,
+            "a hidden folder (name starts with a dot): not read"
+            if p.is_dir()
+            else "a hidden file (name starts with a dot): not read; rename it to read it",
+        )
+        for key, p in sorted(hidden.items())
+    ]
     return jobs, ignored
 
 
 def _what_is_there(in_dir: Path, ignored: list[_Job]) -> str:
     if ignored:
-        return f" (it holds {len(ignored)} entr{'y' if len(ignored) == 1 else 'ies'} not read: " \
-               f"{', '.join(job.key for job in ignored[:3])}{', …' if len(ignored) > 3 else ''})"
+        return (
+            f" (it holds {len(ignored)} entr{'y' if len(ignored) == 1 else 'ies'} not read: "
+            f"{', '.join(job.key for job in ignored[:3])}{', …' if len(ignored) > 3 else ''})"
+        )
     return "" if any(in_dir.iterdir()) else " (the folder is empty)"
 
 
@@ -536,9 +624,13 @@ def _kept_entry(run: _Run, job: _Job, report: Report) -> ManifestEntry:
     why = structure_missing(report)
     if why is None:
         return run.entry(job, "skipped", output=job.output)
-    return run.entry(job, "no_structure", output=job.output,
-                     error=f"{why} (kept from an earlier run; --redo no_structure extracts it again)",
-                     structure_uncertain=sum(1 for n in report.quality if n.kind == "structure_uncertain"))
+    return run.entry(
+        job,
+        "no_structure",
+        output=job.output,
+        error=f"{why} (kept from an earlier run; --redo no_structure extracts it again)",
+        structure_uncertain=sum(1 for n in report.quality if n.kind == "structure_uncertain"),
+    )
 
 
 def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] | None = None) -> ManifestEntry | None:
@@ -558,8 +650,13 @@ def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] 
             if extract_fn is not None:  # another engine (Ray): its own processes, no shared breaker or call pool
                 report = extract_fn(job.path, run.config)
             else:
-                report = extract(job.path, run.config, progress=progress, breaker=run.breaker,
-                                 **({"pool": run.calls} if run.calls is not None else {}))
+                report = extract(
+                    job.path,
+                    run.config,
+                    progress=progress,
+                    breaker=run.breaker,
+                    **({"pool": run.calls} if run.calls is not None else {}),
+                )
         except ConfigError as err:
             # Not about this file (the circuit breaker, a key the endpoint rejects): stop the run. This
             # report and every one not begun are `not_started`; the next run resumes them.
@@ -584,10 +681,18 @@ def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] 
                 entry = run.entry(job, "failed", error=f"could not write {job.output}: {err.strerror or err}")
             else:
                 missing = structure_missing(report)
-                status = ("partial" if is_partial(report) else "no_structure" if missing
-                          else "degraded" if is_degraded(report) else "ok")
-                entry = run.entry(job, status, output=job.output, error=_degraded_reason(report) or missing,
-                                  **_usage(report))
+                status = (
+                    "partial"
+                    if is_partial(report)
+                    else "no_structure"
+                    if missing
+                    else "degraded"
+                    if is_degraded(report)
+                    else "ok"
+                )
+                entry = run.entry(
+                    job, status, output=job.output, error=_degraded_reason(report) or missing, **_usage(report)
+                )
     if entry.status == "failed" and not job.error and _is_report(out_path):
         # A good output from an earlier run stays: a failed rerun (an endpoint down, a file being rewritten)
         # must not destroy a result. The line says it is stale; the next run retries.
@@ -607,8 +712,10 @@ def _degraded_reason(report: Report) -> str | None:
     failed = [n for n in report.quality if n.kind == "model_failed"]
     if not failed:
         return None
-    return (f"{len(failed)} model call(s) failed after retries; the rules' answers stand in (decided_by: rules); "
-            f"first: {failed[0].message}")
+    return (
+        f"{len(failed)} model call(s) failed after retries; the rules' answers stand in (decided_by: rules); "
+        f"first: {failed[0].message}"
+    )
 
 
 def _is_report(path: Path) -> bool:
@@ -624,8 +731,12 @@ def _usage(report: Report) -> dict:
     if info is None:
         return {}
     return {
-        "backend": info.backend, "model": info.model, "tokens_in": info.tokens_in,
-        "tokens_out": info.tokens_out, "calls": info.calls, "cache_hits": info.cache_hits,
+        "backend": info.backend,
+        "model": info.model,
+        "tokens_in": info.tokens_in,
+        "tokens_out": info.tokens_out,
+        "calls": info.calls,
+        "cache_hits": info.cache_hits,
         "structure_uncertain": sum(1 for note in report.quality if note.kind == "structure_uncertain"),
     }
 

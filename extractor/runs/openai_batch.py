@@ -57,8 +57,11 @@ class Request:
     response_model: type[BaseModel]
 
     def line(self) -> str:
-        return json.dumps({"custom_id": self.key, "method": "POST", "url": ENDPOINT, "body": self.body},
-                          ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(
+            {"custom_id": self.key, "method": "POST", "url": ENDPOINT, "body": self.body},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
 
 
 class Recorder:
@@ -68,10 +71,23 @@ class Recorder:
         self.client = client
         self.requests: dict[str, Request] = {}
 
-    def ask(self, *, kind: str, prompt_version: str, messages: list[dict], response_model: type[BaseModel],
-            section: str | None = None, max_tokens: int | None = None) -> BaseModel:
-        key = self.client.key_for(kind=kind, prompt_version=prompt_version, messages=messages,
-                                  response_model=response_model, max_tokens=max_tokens)
+    def ask(
+        self,
+        *,
+        kind: str,
+        prompt_version: str,
+        messages: list[dict],
+        response_model: type[BaseModel],
+        section: str | None = None,
+        max_tokens: int | None = None,
+    ) -> BaseModel:
+        key = self.client.key_for(
+            kind=kind,
+            prompt_version=prompt_version,
+            messages=messages,
+            response_model=response_model,
+            max_tokens=max_tokens,
+        )
         hit = self.client.cached(key, response_model)
         if hit is not None:
             return hit
@@ -130,16 +146,28 @@ class OpenAIBatch:
     """See the module docstring. `client_factory(config)` builds the ModelClient (tests pass one with a
     fake transport); `sleep` is what polling waits with."""
 
-    def __init__(self, config: Config, out_dir: Path, *, poll_seconds: float = 30.0, max_lines: int = MAX_LINES,
-                 on_progress: Callable[[BatchProgress], None] | None = None,
-                 client_factory: Callable[[Config], Any] | None = None, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        config: Config,
+        out_dir: Path,
+        *,
+        poll_seconds: float = 30.0,
+        max_lines: int = MAX_LINES,
+        on_progress: Callable[[BatchProgress], None] | None = None,
+        client_factory: Callable[[Config], Any] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         if not config.spec.supports_batch_api:
-            raise ConfigError("--via openai-batch needs an OpenAI-compatible endpoint",
-                              hint="pass --backend openai with --base-url/--model (or FAZHI_BASE_URL)")
+            raise ConfigError(
+                "--via openai-batch needs an OpenAI-compatible endpoint",
+                hint="pass --backend openai with --base-url/--model (or FAZHI_BASE_URL)",
+            )
         if config.refresh:
             # The run after the batch would bypass the answers the batch just cached and pay for every call twice.
-            raise ConfigError("--refresh cannot be combined with --via openai-batch",
-                              hint="use a fresh --cache-dir (or `fazhi cache clear`) to ask everything again")
+            raise ConfigError(
+                "--refresh cannot be combined with --via openai-batch",
+                hint="use a fresh --cache-dir (or `fazhi cache clear`) to ask everything again",
+            )
         self.config = config
         self.manifest = Manifest(Path(out_dir) / MANIFEST)
         self.fingerprint = config.fingerprint(prompts.versions_for(config.resolved_backend, config.prompts))
@@ -195,25 +223,53 @@ class OpenAIBatch:
         data = "".join(r.line() + "\n" for r in chunk).encode("utf-8")
         self.emit(BatchProgress("submit", 0, len(chunk)))
         uploaded = self._api(client, lambda api: api.files.create(file=("fazhi-batch.jsonl", data), purpose="batch"))
-        created = self._api(client, lambda api: api.batches.create(
-            input_file_id=uploaded.id, endpoint=ENDPOINT, completion_window="24h",
-            metadata={"tool": "fazhi-extractor", "fingerprint": self.fingerprint}))
+        created = self._api(
+            client,
+            lambda api: api.batches.create(
+                input_file_id=uploaded.id,
+                endpoint=ENDPOINT,
+                completion_window="24h",
+                metadata={"tool": "fazhi-extractor", "fingerprint": self.fingerprint},
+            ),
+        )
         # Recorded before any waiting: a run killed while polling resumes this batch instead of paying twice.
-        self.manifest.append(BatchLine(created.id, "submitted", self.fingerprint, requests=len(chunk),  # type: ignore[arg-type]
-                                       input_file_id=uploaded.id, time=_now()))  # the manifest writes any dataclass line
+        self.manifest.append(
+            BatchLine(
+                created.id,
+                "submitted",
+                self.fingerprint,
+                requests=len(chunk),  # type: ignore[arg-type]
+                input_file_id=uploaded.id,
+                time=_now(),
+            )
+        )  # the manifest writes any dataclass line
         return created.id
 
     def _wait_and_collect(self, client: Any, batch_id: str, requests: dict[str, Request], outcome: _Outcome) -> None:
         batch = self._api(client, lambda api: api.batches.retrieve(batch_id))
         while batch.status not in TERMINAL:
             counts = batch.request_counts
-            self.emit(BatchProgress("poll", counts.completed if counts else 0, counts.total if counts else 0,
-                                    batch_id, batch.status, counts.failed if counts else 0))
+            self.emit(
+                BatchProgress(
+                    "poll",
+                    counts.completed if counts else 0,
+                    counts.total if counts else 0,
+                    batch_id,
+                    batch.status,
+                    counts.failed if counts else 0,
+                )
+            )
             self.sleep(self.poll_seconds)
             batch = self._api(client, lambda api: api.batches.retrieve(batch_id))
         self.emit(BatchProgress("collect", 0, 0, batch_id, batch.status))
-        line = BatchLine(batch_id, batch.status, self.fingerprint, input_file_id=batch.input_file_id,
-                         requests=batch.request_counts.total if batch.request_counts else 0, collected=True)
+        line = BatchLine(
+            batch_id,
+            batch.status,
+            self.fingerprint,
+            input_file_id=batch.input_file_id,
+            requests=batch.request_counts.total if batch.request_counts else 0,
+            collected=True,
+        )
         outcome.batch_ids.append(batch_id)
         errors: Counter = Counter()
         for row in self._rows(client, batch.output_file_id):
@@ -271,8 +327,13 @@ class OpenAIBatch:
 
         from extractor.model import failures
 
-        retrying = Retrying(stop=stop_after_attempt(self.config.max_retries + 1), wait=failures.wait,
-                            retry=retry_if_exception(failures.is_transient), sleep=self.sleep, reraise=True)
+        retrying = Retrying(
+            stop=stop_after_attempt(self.config.max_retries + 1),
+            wait=failures.wait,
+            retry=retry_if_exception(failures.is_transient),
+            sleep=self.sleep,
+            reraise=True,
+        )
         attempts = 0
         try:
             for attempt in retrying:
@@ -288,21 +349,27 @@ class OpenAIBatch:
     def _notes(self, requests: dict[str, Request], outcome: _Outcome, pending: list[str]) -> list[str]:
         notes = []
         if pending:
-            notes.append(f"OpenAI batch: resumed {len(pending)} batch(es) submitted earlier ({', '.join(pending)})"
-                         " instead of submitting again")
+            notes.append(
+                f"OpenAI batch: resumed {len(pending)} batch(es) submitted earlier ({', '.join(pending)})"
+                " instead of submitting again"
+            )
         if not requests:
             notes.append("OpenAI batch: every model call is already cached; nothing submitted")
             return notes
-        notes.append(f"OpenAI batch: {len(requests)} model calls planned, {len(outcome.answered)} answered by "
-                     f"batch {', '.join(outcome.batch_ids) or '(none)'} (tokens in / out "
-                     f"{outcome.tokens[0]:,} / {outcome.tokens[1]:,}; the run's own table counts them as cache hits)")
+        notes.append(
+            f"OpenAI batch: {len(requests)} model calls planned, {len(outcome.answered)} answered by "
+            f"batch {', '.join(outcome.batch_ids) or '(none)'} (tokens in / out "
+            f"{outcome.tokens[0]:,} / {outcome.tokens[1]:,}; the run's own table counts them as cache hits)"
+        )
         for failure in outcome.whole_failures:
             notes.append(f"OpenAI batch {failure}: its calls are sent directly")
         direct = len(requests) - len(outcome.answered)
         if direct:
             reasons = ", ".join(f"{code} ×{n}" for code, n in outcome.errors.most_common())
-            notes.append(f"OpenAI batch: {direct} calls not answered by a batch ({reasons or 'not submitted'}) "
-                         "are sent as normal calls")
+            notes.append(
+                f"OpenAI batch: {direct} calls not answered by a batch ({reasons or 'not submitted'}) "
+                "are sent as normal calls"
+            )
         return notes
 
 

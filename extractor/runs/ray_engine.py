@@ -36,8 +36,9 @@ LOCAL_OBJECT_STORE = 256 * 1024 * 1024  # reports are kilobytes; Ray's default w
 class RayEngine:
     """See the module docstring. `num_cpus` and `object_store_memory` size a local instance (tests: 2 CPUs)."""
 
-    def __init__(self, address: str | None = None, *, num_cpus: int | None = None,
-                 object_store_memory: int | None = None):
+    def __init__(
+        self, address: str | None = None, *, num_cpus: int | None = None, object_store_memory: int | None = None
+    ):
         self.address = address or os.environ.get("RAY_ADDRESS") or None
         self.num_cpus = num_cpus
         self.object_store_memory = object_store_memory
@@ -80,19 +81,27 @@ class RayEngine:
             except ImportError as err:
                 raise ConfigError("--engine ray needs Ray", hint='pip install -e ".[ray]"') from err
             if not ray.is_initialized():
-                options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
-                                           "configure_logging": False}
+                options: dict[str, Any] = {
+                    "include_dashboard": False,
+                    "log_to_driver": False,
+                    "configure_logging": False,
+                }
                 if self.address:
                     options["address"] = self.address
                 else:
                     root = Path(__file__).resolve().parents[2]  # workers import this checkout, not another install
-                    options.update(num_cpus=self.num_cpus, runtime_env={"env_vars": {"PYTHONPATH": str(root)}},
-                                   object_store_memory=self.object_store_memory or LOCAL_OBJECT_STORE)
+                    options.update(
+                        num_cpus=self.num_cpus,
+                        runtime_env={"env_vars": {"PYTHONPATH": str(root)}},
+                        object_store_memory=self.object_store_memory or LOCAL_OBJECT_STORE,
+                    )
                 try:
                     ray.init(**options)
                 except (ConnectionError, ValueError, RuntimeError) as err:
-                    raise ConfigError(f"could not start or join Ray: {err}",
-                                      hint="check --ray-address (e.g. ray://head:10001 or auto)") from None
+                    raise ConfigError(
+                        f"could not start or join Ray: {err}",
+                        hint="check --ray-address (e.g. ray://head:10001 or auto)",
+                    ) from None
                 self._started = True
             # One retry if the worker process dies (OOM, a lost node); a report's own errors come back as values.
             self._task = ray.remote(num_cpus=1, max_retries=1)(_extract_task)

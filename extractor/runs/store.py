@@ -38,8 +38,10 @@ from schemas.report import REQUIRED_PARTS, Report
 STORE = "reports.sqlite"
 SCHEMA_VERSION = "3"  # 2: the compliance table, metrics.context; 3: reports.no_structure
 
-_FK = ("report_sha256 TEXT NOT NULL, file TEXT NOT NULL, ",
-       ", FOREIGN KEY (report_sha256, file) REFERENCES reports (sha256, file) ON DELETE CASCADE")
+_FK = (
+    "report_sha256 TEXT NOT NULL, file TEXT NOT NULL, ",
+    ", FOREIGN KEY (report_sha256, file) REFERENCES reports (sha256, file) ON DELETE CASCADE",
+)
 SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE reports (
@@ -62,13 +64,26 @@ CREATE INDEX reports_region ON reports (region);
 CREATE INDEX reports_year ON reports (report_year);
 CREATE INDEX indicators_indicator ON indicators (indicator);
 CREATE INDEX metrics_indicator ON metrics (indicator);
-""" + "".join(f"CREATE INDEX {t}_report ON {t} (report_sha256, file);\n"
-              for t in ("sections", "items", "metrics", "indicators", "quality", "compliance"))
+""" + "".join(
+    f"CREATE INDEX {t}_report ON {t} (report_sha256, file);\n"
+    for t in ("sections", "items", "metrics", "indicators", "quality", "compliance")
+)
 _CHILD_COLUMNS = {
     "sections": ("path", "heading", "level", "part", "start", "end"),
     "items": ("kind", "category", "summary", "cause", "section", "quote", "start", "end"),
-    "metrics": ("name", "value", "unit", "value_base", "base_unit", "approx", "indicator", "quote", "context", "start",
-                "end"),
+    "metrics": (
+        "name",
+        "value",
+        "unit",
+        "value_base",
+        "base_unit",
+        "approx",
+        "indicator",
+        "quote",
+        "context",
+        "start",
+        "end",
+    ),
     "indicators": ("indicator", "value_base"),
     "quality": ("kind", "message", "section", "quote"),
     "compliance": ("part", "present", "sections"),
@@ -102,8 +117,10 @@ def write_store(out_dir: Path) -> tuple[list[str], list[str]]:
                 continue  # not a report (tables.py notes it); any rows it had are removed below
             present.add(name)
             with db:  # one transaction: the report's old rows go and its new rows come together
-                db.execute("DELETE FROM reports WHERE output = ? OR (sha256 = ? AND file = ?)",
-                           (name, report.source.sha256, report.source.file))
+                db.execute(
+                    "DELETE FROM reports WHERE output = ? OR (sha256 = ? AND file = ?)",
+                    (name, report.source.sha256, report.source.file),
+                )
                 _insert(db, report, name, digest)
         with db:
             for gone in set(stored) - present:
@@ -150,31 +167,71 @@ def _insert(db: sqlite3.Connection, report: Report, output: str, digest: str) ->
     key = (report.source.sha256, report.source.file)
     db.execute(
         "INSERT INTO reports VALUES (" + ",".join("?" * 23) + ")",
-        (*key, output, digest, m.title, m.region, m.admin_level, m.report_year, m.doc_number,
-         _json(m.issuers), _json(m.signers), _json(m.recipients),
-         m.issue_date.isoformat() if m.issue_date else None, m.printed_date.isoformat() if m.printed_date else None,
-         report.source.encoding, report.source.chars, run.backend if run else None, run.model if run else None,
-         run.calls if run else None, run.tokens_in if run else None, run.tokens_out if run else None,
-         int(any(n.kind == "section_failed" for n in report.quality)), int(is_unstructured(report))),
+        (
+            *key,
+            output,
+            digest,
+            m.title,
+            m.region,
+            m.admin_level,
+            m.report_year,
+            m.doc_number,
+            _json(m.issuers),
+            _json(m.signers),
+            _json(m.recipients),
+            m.issue_date.isoformat() if m.issue_date else None,
+            m.printed_date.isoformat() if m.printed_date else None,
+            report.source.encoding,
+            report.source.chars,
+            run.backend if run else None,
+            run.model if run else None,
+            run.calls if run else None,
+            run.tokens_in if run else None,
+            run.tokens_out if run else None,
+            int(any(n.kind == "section_failed" for n in report.quality)),
+            int(is_unstructured(report)),
+        ),
     )
     rows = {
-        "sections": [{"path": s.path, "heading": s.heading, "level": s.level, "part": s.part,
-                      "start": s.evidence.start, "end": s.evidence.end} for s in report.sections],
+        "sections": [
+            {
+                "path": s.path,
+                "heading": s.heading,
+                "level": s.level,
+                "part": s.part,
+                "start": s.evidence.start,
+                "end": s.evidence.end,
+            }
+            for s in report.sections
+        ],
         "items": item_rows([report]),
         "metrics": metric_rows([report]),
-        "indicators": [{"indicator": key, "value_base": row[header]} for row in indicator_rows([report])
-                       for key, header in INDICATOR_HEADERS.items() if row[header] is not None],
-        "quality": [{"kind": q.kind, "message": q.message, "section": q.section, "quote": q.quote}
-                    for q in report.quality],
-        "compliance": [{"part": part, "present": int(getattr(report.compliance, part).present),
-                        "sections": _json(getattr(report.compliance, part).sections)} for part in REQUIRED_PARTS],
+        "indicators": [
+            {"indicator": key, "value_base": row[header]}
+            for row in indicator_rows([report])
+            for key, header in INDICATOR_HEADERS.items()
+            if row[header] is not None
+        ],
+        "quality": [
+            {"kind": q.kind, "message": q.message, "section": q.section, "quote": q.quote} for q in report.quality
+        ],
+        "compliance": [
+            {
+                "part": part,
+                "present": int(getattr(report.compliance, part).present),
+                "sections": _json(getattr(report.compliance, part).sections),
+            }
+            for part in REQUIRED_PARTS
+        ],
     }
     for table, columns in _CHILD_COLUMNS.items():
         if not rows[table]:
             continue
         names = ", ".join(f'"{c}"' for c in ("report_sha256", "file", *columns))
-        db.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * (len(columns) + 2))})",
-                       [(*key, *(row[c] for c in columns)) for row in rows[table]])
+        db.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * (len(columns) + 2))})",
+            [(*key, *(row[c] for c in columns)) for row in rows[table]],
+        )
 
 
 def _json(value) -> str | None:

@@ -22,10 +22,35 @@ from pydantic import ValidationError
 from extractor.files import atomic_write_bytes, atomic_write_text
 from schemas.report import Indicator, Report
 
-METRIC_COLUMNS = ("file", "region", "report_year", "name", "value", "unit", "value_base", "base_unit", "approx",
-                  "indicator", "quote", "context", "start", "end")
-ITEM_COLUMNS = ("file", "region", "report_year", "kind", "category", "summary", "cause", "section", "quote",
-                "start", "end")
+METRIC_COLUMNS = (
+    "file",
+    "region",
+    "report_year",
+    "name",
+    "value",
+    "unit",
+    "value_base",
+    "base_unit",
+    "approx",
+    "indicator",
+    "quote",
+    "context",
+    "start",
+    "end",
+)
+ITEM_COLUMNS = (
+    "file",
+    "region",
+    "report_year",
+    "kind",
+    "category",
+    "summary",
+    "cause",
+    "section",
+    "quote",
+    "start",
+    "end",
+)
 INDICATOR_KEYS: tuple[str, ...] = get_args(Indicator)
 # A column holding money says its unit: values are in base units (元), and `fines_and_confiscations` alone
 # would be read as a count. Rates are ratios (0.833) by their `_rate` names; counts are plain integers.
@@ -65,12 +90,22 @@ def metric_rows(reports: Iterable[Report]) -> list[dict]:
     for report in reports:
         ident = _ident(report)
         for m in report.metrics:
-            rows.append({
-                **ident, "name": m.name, "value": m.value, "unit": m.unit, "value_base": m.value_base,
-                "base_unit": m.base_unit, "approx": m.approx, "indicator": m.indicator,
-                "quote": m.evidence.quote, "context": metric_context(report, m.evidence.start, m.evidence.end),
-                "start": m.evidence.start, "end": m.evidence.end,
-            })
+            rows.append(
+                {
+                    **ident,
+                    "name": m.name,
+                    "value": m.value,
+                    "unit": m.unit,
+                    "value_base": m.value_base,
+                    "base_unit": m.base_unit,
+                    "approx": m.approx,
+                    "indicator": m.indicator,
+                    "quote": m.evidence.quote,
+                    "context": metric_context(report, m.evidence.start, m.evidence.end),
+                    "start": m.evidence.start,
+                    "end": m.evidence.end,
+                }
+            )
     return rows
 
 
@@ -80,9 +115,14 @@ _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 def metric_context(report: Report, start: int, end: int) -> str:
     """The sentence a quantity stands in, from the item whose evidence holds it, so rows of one name in
     one report (three 调解成功率) can be told apart; the quote alone when no item holds it."""
-    holders = [item.evidence for key in ITEM_KINDS for item in getattr(report, key)
-               if item.evidence.start <= start and end <= item.evidence.end
-               and len(item.evidence.quote) == item.evidence.end - item.evidence.start]
+    holders = [
+        item.evidence
+        for key in ITEM_KINDS
+        for item in getattr(report, key)
+        if item.evidence.start <= start
+        and end <= item.evidence.end
+        and len(item.evidence.quote) == item.evidence.end - item.evidence.start
+    ]
     if not holders:
         return ""
     ev = min(holders, key=lambda e: e.end - e.start)
@@ -100,11 +140,19 @@ def item_rows(reports: Iterable[Report]) -> list[dict]:
         ident = _ident(report)
         for field, kind in ITEM_KINDS.items():
             for item in getattr(report, field):
-                rows.append({
-                    **ident, "kind": kind, "category": getattr(item, "category", None), "summary": item.summary,
-                    "cause": getattr(item, "cause", None), "section": item.section,
-                    "quote": item.evidence.quote, "start": item.evidence.start, "end": item.evidence.end,
-                })
+                rows.append(
+                    {
+                        **ident,
+                        "kind": kind,
+                        "category": getattr(item, "category", None),
+                        "summary": item.summary,
+                        "cause": getattr(item, "cause", None),
+                        "section": item.section,
+                        "quote": item.evidence.quote,
+                        "start": item.evidence.start,
+                        "end": item.evidence.end,
+                    }
+                )
     return rows
 
 

@@ -26,8 +26,15 @@ _LONG_CITY = alternation(tuple(w for w in _PLACES.city if len(w) > 2))
 _SHORT_CITY = alternation(tuple(w for w in _PLACES.city if len(w) <= 2))
 _WIDE_COUNTY = alternation(tuple(w for w in _PLACES.county if len(w) > 2 and w.startswith("自治")))
 _NARROW_COUNTY = alternation(tuple(w for w in _PLACES.county if len(w) == 1))
-_ZONES = alternation(tuple(sorted({*_PLACES.zones, *_PLACES.areas, *(w for w in _PLACES.county if len(w) == 2 and not w.startswith("自治"))},
-                                 key=len, reverse=True)))
+_ZONES = alternation(
+    tuple(
+        sorted(
+            {*_PLACES.zones, *_PLACES.areas, *(w for w in _PLACES.county if len(w) == 2 and not w.startswith("自治"))},
+            key=len,
+            reverse=True,
+        )
+    )
+)
 _TOWNSHIP = alternation(tuple(w for w in _PLACES.township if w not in ("乡", "镇")))
 # A place at the start of a body's name, from the top: province; prefecture (a county-level city comes out as
 # the prefecture group); county level, or a zone, new area or scenic area; then a township. The county group
@@ -79,7 +86,7 @@ def body_of(name: str) -> Body:
     (中共…委), one of its departments (…局, …厅, …委员会, …办公室), or unknown."""
     party = re.match(_PARTY, name)
     place = place_of(name)
-    rest = name[(party.end() if party else 0) + len(place):]
+    rest = name[(party.end() if party else 0) + len(place) :]
     if not rest or rest in _BODIES.government:
         kind = "government"
     elif party and rest in _BODIES.party_committee:
@@ -107,7 +114,9 @@ def issuers_level(issuers: list[str]) -> str | None:
 
 
 # Every word a body's name may end with, longest first (`委员会` before `委`).
-BODY_END = alternation(tuple(sorted({*_BODIES.government, *_BODIES.department, *_BODIES.party_committee}, key=len, reverse=True)))
+BODY_END = alternation(
+    tuple(sorted({*_BODIES.government, *_BODIES.department, *_BODIES.party_committee}, key=len, reverse=True))
+)
 _GOVERNMENT_END = alternation(_BODIES.government)
 # How a joint issuer line is cut when OCR or a scraper lost the space between two names
 # (`中共白河区委白河区人民政府`): after a body's end, where a party prefix or a place's government follows.
@@ -130,7 +139,9 @@ def is_body_name(text: str) -> bool:
 
 
 # The body a title names when it does not lead with it: `关于青山市司法局2023年度…`, `2023年度青山市司法局法治…`.
-_TITLE_SUBJECT = re.compile(rf"^(?:关于)?(?:\d{{4}}\s*年度?)?(?P<name>{_H}{{2,40}}?)(?=\d{{4}}\s*年|法治|依法|关于|年度|$)")
+_TITLE_SUBJECT = re.compile(
+    rf"^(?:关于)?(?:\d{{4}}\s*年度?)?(?P<name>{_H}{{2,40}}?)(?=\d{{4}}\s*年|法治|依法|关于|年度|$)"
+)
 
 
 def title_subject(title: str) -> str | None:

@@ -59,13 +59,22 @@ def extract_metadata(norm: Normalized, outline: Outline) -> tuple[Metadata, list
         title_lines = [run_in.title] if run_in.title else title_lines
     page = PageInfo(norm)  # the web page's info block and crawler header: only what the report leaves empty
     title = _compact(norm, title_lines) if title_lines else page.take("title", "title")
-    issuers = (_title_issuers(norm, title_lines) or _signature_issuers(closing)
-               or (None if title_lines or not title else _header_title_issuers(page, title)) or page.issuers())
+    issuers = (
+        _title_issuers(norm, title_lines)
+        or _signature_issuers(closing)
+        or (None if title_lines or not title else _header_title_issuers(page, title))
+        or page.issuers()
+    )
     recipients = (run_in.recipients if run_in else None) or _recipients(header)
     issued, printed = _dates(norm, closing, page, flattened=run_in is not None)
-    place = _region(header, issuers, closing, norm.text,
-                    (page.names("所属单位") or []) + ([run_in.letterhead] if run_in and run_in.letterhead else []),
-                    _simplified_title(title))
+    place = _region(
+        header,
+        issuers,
+        closing,
+        norm.text,
+        (page.names("所属单位") or []) + ([run_in.letterhead] if run_in and run_in.letterhead else []),
+        _simplified_title(title),
+    )
     meta = Metadata(
         title=title,
         issuers=issuers,
@@ -131,7 +140,12 @@ def _title_lines(header: list[Line]) -> list[Line]:
     for i, line in enumerate(header):
         if _is_title(line.text):
             # A title printed over two lines: the issuers on one, `关于…报告` or `2022年度…报告` on the next.
-            if _TITLE_TAIL.match(line.text) and i > 0 and is_org_line(header[i - 1].text) and not header[i - 1].text.endswith("文件"):
+            if (
+                _TITLE_TAIL.match(line.text)
+                and i > 0
+                and is_org_line(header[i - 1].text)
+                and not header[i - 1].text.endswith("文件")
+            ):
                 return [header[i - 1], line]
             return [line]
     return []
@@ -236,8 +250,14 @@ def _printed(norm: Normalized, value: str | None) -> str | None:
     return re.sub(r"\s+", "", norm.original[span[0] : span[1]]) if span else value
 
 
-def _region(header: list[Line], issuers: list[str] | None, closing: list[Line], text: str,
-            site_units: list[str] | None = None, title: str | None = None) -> str | None:
+def _region(
+    header: list[Line],
+    issuers: list[str] | None,
+    closing: list[Line],
+    text: str,
+    site_units: list[str] | None = None,
+    title: str | None = None,
+) -> str | None:
     """The most specific place named by the letterhead, the title, the issuers, the signatures or the web
     info block's 所属单位; else the subject of the opening sentence. Candidates must agree: 青山市白河区 wins
     over 白河区."""
@@ -267,7 +287,9 @@ def _abbreviates(short: str, full: str) -> bool:
 # The opening sentence's subject is the jurisdiction: `2023年，白河县坚持…`, `今年以来，小龙门乡…`,
 # `在市委、市政府的坚强领导下，白河县…`. Leading time and circumstance phrases are skipped; `全县`/`我市`
 # name no place.
-_OPENING_LEAD = re.compile(r"^(?:\d{4}年度?(?:以来)?|近年来|今年以来|一年来|过去一年)[，,]?(?:在.{2,30}?下[，,])?|^在.{2,30}?下[，,]")
+_OPENING_LEAD = re.compile(
+    r"^(?:\d{4}年度?(?:以来)?|近年来|今年以来|一年来|过去一年)[，,]?(?:在.{2,30}?下[，,])?|^在.{2,30}?下[，,]"
+)
 _NOT_A_PLACE = re.compile(r"^[全我本该各此]")
 
 
@@ -276,7 +298,7 @@ def _opening_place(header: list[Line], text: str) -> str | None:
         m = _OPENING_LEAD.match(line)
         if not m:
             continue
-        place = place_of(line[m.end():])
+        place = place_of(line[m.end() :])
         if place and not _NOT_A_PLACE.match(place):
             return place
     return None
@@ -339,22 +361,33 @@ def _report_year(title: str | None, outline: Outline, text: str) -> int | None:
 
 
 # --------------------------------------------------------------------------- quality
-def _truncation_notes(norm: Normalized, lines: list[Line], close: int, title: str | None, outline: Outline) -> list[QualityNote]:
+def _truncation_notes(
+    norm: Normalized, lines: list[Line], close: int, title: str | None, outline: Outline
+) -> list[QualityNote]:
     notes = []
     if title is None and lines:
         start, end = norm.to_orig(lines[0].start, lines[0].end)
         first = norm.original[start:end]
-        notes.append(QualityNote(
-            kind="header_truncated", quote=first[:40],
-            message=f"the text starts at `{first[:20]}` without a title line: the header (title, issuer, "
-                    "document number, signers) is cut off",
-        ))
+        notes.append(
+            QualityNote(
+                kind="header_truncated",
+                quote=first[:40],
+                message=f"the text starts at `{first[:20]}` without a title line: the header (title, issuer, "
+                "document number, signers) is cut off",
+            )
+        )
     body = lines[:close]
     if body and body[-1].text[-1] not in _FINAL:
         start, end = norm.to_orig(body[-1].start, body[-1].end)
         tail = norm.original[max(start, end - 15) : end]
-        notes.append(QualityNote(kind="text_truncated", quote=tail, section=_section_at(outline, norm, body[-1].end - 1),
-                                 message=f"the text ends mid-sentence at `…{tail}`"))
+        notes.append(
+            QualityNote(
+                kind="text_truncated",
+                quote=tail,
+                section=_section_at(outline, norm, body[-1].end - 1),
+                message=f"the text ends mid-sentence at `…{tail}`",
+            )
+        )
     notes.extend(_gap_notes(norm, outline))
     return notes
 
@@ -376,8 +409,14 @@ def _gap_notes(norm: Normalized, outline: Outline) -> list[QualityNote]:
             continue
         section = _section_at(outline, norm, norm.to_norm(m.start()) - 1)
         quote = before[-5:]
-        notes.append(QualityNote(kind="page_gap", section=section, quote=quote,
-                                 message=f"text jumps mid-sentence at a page break: `…{quote}` is followed by `{after[:10]}…`; a page seems to be missing"))
+        notes.append(
+            QualityNote(
+                kind="page_gap",
+                section=section,
+                quote=quote,
+                message=f"text jumps mid-sentence at a page break: `…{quote}` is followed by `{after[:10]}…`; a page seems to be missing",
+            )
+        )
     return notes + _skipped_headings(outline)
 
 
@@ -389,8 +428,14 @@ def _skipped_headings(outline: Outline) -> list[QualityNote]:
         key = (s.path.rpartition("/")[0], s.level)
         before = last.get(key)
         if before is not None and s.ordinal and before.ordinal and s.ordinal > before.ordinal + 1:
-            notes.append(QualityNote(kind="page_gap", section=s.path, quote=s.evidence.quote[:20],
-                                     message=f"headings jump from {before.path} to {s.path}: the text between them is missing"))
+            notes.append(
+                QualityNote(
+                    kind="page_gap",
+                    section=s.path,
+                    quote=s.evidence.quote[:20],
+                    message=f"headings jump from {before.path} to {s.path}: the text between them is missing",
+                )
+            )
         last[key] = s
     return notes
 

@@ -39,7 +39,15 @@ from extractor.text.normalize import Normalized
 from extractor.text.numerals import cn_int, int_cn
 from extractor.text.sentences import clauses, has_clause_break, paragraphs, sentences
 from extractor.structure.parts import (
-    OPENING_CHARS, AskPart, PartDecision, TopSection, decide_parts, later_part, names_plans, opens_plans, report_year_hint,
+    OPENING_CHARS,
+    AskPart,
+    PartDecision,
+    TopSection,
+    decide_parts,
+    later_part,
+    names_plans,
+    opens_plans,
+    report_year_hint,
 )
 from schemas.report import Evidence, QualityNote, Section
 
@@ -110,8 +118,12 @@ def segment(norm: Normalized, ask_part: AskPart | None = None) -> Outline:
     tops = [h for h in heads if h.level == top_level]
     first = tops[0].start if tops else limit
     decisions = decide_parts(
-        [TopSection(h.path, norm.text[h.start : h.end], norm.text[h.end : min(h.end + OPENING_CHARS, h.body_end)]) for h in tops],
-        report_year_hint([ln.text for ln in lines if ln.end <= first]), ask_part,
+        [
+            TopSection(h.path, norm.text[h.start : h.end], norm.text[h.end : min(h.end + OPENING_CHARS, h.body_end)])
+            for h in tops
+        ],
+        report_year_hint([ln.text for ln in lines if ln.end <= first]),
+        ask_part,
     )
     decided = {id(h): d for h, d in zip(tops, decisions)}
     sections = [_section(norm, h, decided.get(id(h)), shift=1 if top_level == 0 else 0) for h in heads]
@@ -134,8 +146,9 @@ def segment(norm: Normalized, ask_part: AskPart | None = None) -> Outline:
     return Outline(sections=sections, blocks=blocks, named_parts=named, also=also)
 
 
-def _closing_plans(norm: Normalized, tops: list[_Head], decisions: list[PartDecision],
-                   year: int | None) -> tuple[int, int, str, str] | None:
+def _closing_plans(
+    norm: Normalized, tops: list[_Head], decisions: list[PartDecision], year: int | None
+) -> tuple[int, int, str, str] | None:
     """A report with no plans part that turns to next year's work in its closing sentences (`下一步，我局将…。`,
     `2024年，我们将…。` in the last paragraph of its last part): (start, end, path, heading) of that one plans
     item, cut off the part's own items (the heads' body ends move before it). None when there is none."""
@@ -148,14 +161,21 @@ def _closing_plans(norm: Normalized, tops: list[_Head], decisions: list[PartDeci
     if not spans:
         return None
     pa, pb = spans[-1]
-    at = next((a for a, _ in sentences(norm.text, pa, pb) if a > last.end + 1 and opens_plans(norm.text[a:pb], year)), None)
+    at = next(
+        (a for a, _ in sentences(norm.text, pa, pb) if a > last.end + 1 and opens_plans(norm.text[a:pb], year)), None
+    )
     if at is None:
         return None
     node = last
     while node.children and node.children[-1].start < at:
         node = node.children[-1]
     _cut(last, at)
-    return at, pb, node.path, _context_heading(norm, node, last.level) if node is not last else norm.text[last.start:last.end]
+    return (
+        at,
+        pb,
+        node.path,
+        _context_heading(norm, node, last.level) if node is not last else norm.text[last.start : last.end],
+    )
 
 
 def _cut(h: _Head, at: int) -> None:
@@ -176,7 +196,10 @@ def _collect_mixed(norm: Normalized, h: _Head, top_level: int, year: int | None,
         for i, child in enumerate(h.children):
             _collect(norm, child, "plans" if i >= turn else "problems", top_level, out)
         return True
-    at = next((a for a, b in paragraphs(norm.text, h.end, h.body_end) if a > h.end + 1 and opens_plans(norm.text[a:b], year)), None)
+    at = next(
+        (a for a, b in paragraphs(norm.text, h.end, h.body_end) if a > h.end + 1 and opens_plans(norm.text[a:b], year)),
+        None,
+    )
     if at is None:
         return False
     _collect(norm, _Head(h.level, h.ordinal, h.start, h.end, at - 1, h.path, h.parent), "problems", top_level, out)
@@ -203,16 +226,33 @@ def structure_notes(norm: Normalized, outline: Outline) -> list[QualityNote]:
     top = [s for s in outline.sections if s.level == min(x.level for x in outline.sections)] if outline.sections else []
     if not any(s.part == "measures" for s in top) and len(norm.text) > _BODY_MIN:
         where = "、".join(f"{s.path} `{s.heading[:20]}` → {s.part}" for s in top) or "no numbered headings"
-        notes.append(QualityNote(kind="structure_uncertain", message=f"body text but no measures part found ({where}): no measure was extracted"))
+        notes.append(
+            QualityNote(
+                kind="structure_uncertain",
+                message=f"body text but no measures part found ({where}): no measure was extracted",
+            )
+        )
     notes.extend(_inline_notes(norm))
     with_items = {b.path.split("/")[0] for b in outline.blocks}
     for s in top:
         if s.part == "none":
-            notes.append(QualityNote(kind="structure_uncertain", section=s.path, quote=s.heading[:40],
-                                     message=f"the part of `{s.heading[:30]}` could not be placed: its items were not extracted"))
+            notes.append(
+                QualityNote(
+                    kind="structure_uncertain",
+                    section=s.path,
+                    quote=s.heading[:40],
+                    message=f"the part of `{s.heading[:30]}` could not be placed: its items were not extracted",
+                )
+            )
         if s.part in _BLOCK_KIND and s.path not in with_items:
-            notes.append(QualityNote(kind="structure_uncertain", section=s.path, quote=s.heading[:40],
-                                     message=f"the {s.part} part `{s.heading[:30]}` gave no item"))
+            notes.append(
+                QualityNote(
+                    kind="structure_uncertain",
+                    section=s.path,
+                    quote=s.heading[:40],
+                    message=f"the {s.part} part `{s.heading[:30]}` gave no item",
+                )
+            )
     return notes
 
 
@@ -222,13 +262,23 @@ def _inline_notes(norm: Normalized) -> list[QualityNote]:
     relined = norm.relined
     if relined is None:
         return []
-    notes = [QualityNote(kind="outline_inline", message=f"the text runs together without line breaks: {relined.headings} "
-                         "headings were found inline by their numbering (text/reline.py)")]
+    notes = [
+        QualityNote(
+            kind="outline_inline",
+            message=f"the text runs together without line breaks: {relined.headings} "
+            "headings were found inline by their numbering (text/reline.py)",
+        )
+    ]
     for pos, marker in relined.restarts:
         start, end = norm.to_orig(pos, pos + len(marker))
-        notes.append(QualityNote(kind="structure_uncertain", quote=norm.original[start:end],
-                                 message=f"the numbering starts again at `{marker}` with no new parent heading: not read as a heading, "
-                                 "its text stays in the section before it"))
+        notes.append(
+            QualityNote(
+                kind="structure_uncertain",
+                quote=norm.original[start:end],
+                message=f"the numbering starts again at `{marker}` with no new parent heading: not read as a heading, "
+                "its text stays in the section before it",
+            )
+        )
     return notes
 
 
@@ -244,8 +294,10 @@ def _find_headings(lines: list[Line]) -> list[_Head]:
             # Ordinals only grow under one parent; a smaller one is a numbered phrase, not a heading.
             # A long line without 。 is a paragraph that happens to start with a marker, unless its number is
             # the next in sequence: then it is a numbered paragraph item (`2.…；`).
-            if ordinal is None or ordinal <= last[level] or (
-                "。" not in line.text and len(line.text) > _HEADING_MAX and ordinal != last[level] + 1
+            if (
+                ordinal is None
+                or ordinal <= last[level]
+                or ("。" not in line.text and len(line.text) > _HEADING_MAX and ordinal != last[level] + 1)
             ):
                 break
             last[level] = ordinal
@@ -278,7 +330,12 @@ def _heading_end(lines: list[Line], i: int, marker_end: int, run_in_style: bool)
     if run_in_style and i + 1 < len(lines):
         nxt = lines[i + 1].text
         stop = nxt.find("。")
-        if 0 < stop <= _RUN_ON_MAX and stop + 1 < len(nxt) and not re.search(r"[，,、；;：:]", nxt[:stop]) and not _starts_marked(nxt):
+        if (
+            0 < stop <= _RUN_ON_MAX
+            and stop + 1 < len(nxt)
+            and not re.search(r"[，,、；;：:]", nxt[:stop])
+            and not _starts_marked(nxt)
+        ):
             return lines[i + 1].start + stop + 1
     return line.end
 
@@ -306,9 +363,14 @@ def _link(heads: list[_Head], limit: int) -> None:
 def _section(norm: Normalized, h: _Head, decision: PartDecision | None, shift: int = 0) -> Section:
     head = _evidence(norm, h.start, h.end)
     return Section(
-        heading=_display(head.quote), level=h.level + shift, ordinal=h.ordinal, path=h.path,
-        part=decision.part if decision else "none", decided_by=decision.decided_by if decision else "rules",
-        evidence=head, body=_evidence(norm, h.start, max(h.end, h.body_end)),
+        heading=_display(head.quote),
+        level=h.level + shift,
+        ordinal=h.ordinal,
+        path=h.path,
+        part=decision.part if decision else "none",
+        decided_by=decision.decided_by if decision else "rules",
+        evidence=head,
+        body=_evidence(norm, h.start, max(h.end, h.body_end)),
     )
 
 
@@ -325,7 +387,12 @@ def _evidence(norm: Normalized, a: int, b: int) -> Evidence:
 # --------------------------------------------------------------------------- blocks
 def _collect(norm: Normalized, h: _Head, kind: str, top_level: int, out: list[Block]) -> None:
     heading = norm.text[h.start : h.end]
-    if h.level > top_level and kind == "problems" and _RECTIFICATION.search(heading) and len(heading) <= _RECTIFICATION_HEADING_MAX:
+    if (
+        h.level > top_level
+        and kind == "problems"
+        and _RECTIFICATION.search(heading)
+        and len(heading) <= _RECTIFICATION_HEADING_MAX
+    ):
         kind = "rectifications"  # 二、存在的不足及整改措施 / （二）整改措施
     if h.children:
         # A heading's own lead-in before its first sub-heading is context, not an item.
@@ -364,14 +431,18 @@ def _prose_units(text: str, a: int, b: int, kind: str) -> list[tuple[int, int]]:
     for pa, pb in paragraphs(text, a, b):
         if kind != "measures" and (m := _LEAD_IN.match(text, pa, pb)) and m.end() < pb:
             pa = m.end()  # `2024年，我镇将重点做好以下工作：` announces the list; it is not an item
-        if kind in ("plans", "leadership") or (kind in ("problems", "rectifications") and has_clause_break(text, pa, pb)):
+        if kind in ("plans", "leadership") or (
+            kind in ("problems", "rectifications") and has_clause_break(text, pa, pb)
+        ):
             units.extend(clauses(text, pa, pb, top_level=True))
         else:
             units.append((pa, pb))
     return units
 
 
-def _add(norm: Normalized, out: list[Block], kind: str, path: str, marker: str, heading: str | None, a: int, b: int) -> None:
+def _add(
+    norm: Normalized, out: list[Block], kind: str, path: str, marker: str, heading: str | None, a: int, b: int
+) -> None:
     # A block excludes the separator that ends it (`；`, `，`) and surrounding line breaks; a final 。 stays.
     while b > a and norm.text[b - 1] in "\n；;，,、":
         b -= 1
@@ -380,12 +451,20 @@ def _add(norm: Normalized, out: list[Block], kind: str, path: str, marker: str, 
     if a >= b:
         return
     start, end = norm.to_orig(a, b)
-    out.append(Block(kind=kind, path=path, marker=marker, heading=heading, start=start, end=end, text=norm.original[start:end]))
+    out.append(
+        Block(kind=kind, path=path, marker=marker, heading=heading, start=start, end=end, text=norm.original[start:end])
+    )
 
 
 def _label(h: _Head) -> str:
     """The heading's step in a path: 一, （一）, 1, （1）, ①."""
-    return {0: f"第{int_cn(h.ordinal)}部分", 1: int_cn(h.ordinal), 2: f"（{int_cn(h.ordinal)}）", 3: str(h.ordinal), 4: f"（{h.ordinal}）"}.get(h.level) or chr(0x2460 + h.ordinal - 1)
+    return {
+        0: f"第{int_cn(h.ordinal)}部分",
+        1: int_cn(h.ordinal),
+        2: f"（{int_cn(h.ordinal)}）",
+        3: str(h.ordinal),
+        4: f"（{h.ordinal}）",
+    }.get(h.level) or chr(0x2460 + h.ordinal - 1)
 
 
 def _marker(h: _Head) -> str:

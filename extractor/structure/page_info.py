@@ -66,6 +66,10 @@ class PageInfo:
         return names or None
 
     def noted(self, field: str, label: str, value: str) -> None:
-        self.notes.append(QualityNote(kind="metadata_from_header", quote=value[:60],
-                                      message=f"{field} taken from the page header's `{label}` field: the report's own "
-                                              "lines do not state it"))
+        self.notes.append(
+            QualityNote(
+                kind="metadata_from_header",
+                quote=value[:60],
+                message=f"{field} taken from the page header's `{label}` field: the report's own lines do not state it",
+            )
+        )

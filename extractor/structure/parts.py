@@ -46,7 +46,9 @@ _STRONG: tuple[tuple[str, re.Pattern], ...] = (
 # clause names no part. A topic heading that only mentions the duty (`压实第一责任人职责`) names no actor.
 # A part that reports the problems and then the plans under one heading (`三、存在的问题及下一步工作打算`) is the
 # shortcomings part first; `later_part` names the plans it also holds.
-_MIXED = re.compile(r"(?:不足|问题|差距|短板|困难).{0,12}(?:及|和|与|以及|、|，|,).{0,6}(?:安排|打算|计划|思路|下一步|下步|努力方向)")
+_MIXED = re.compile(
+    r"(?:不足|问题|差距|短板|困难).{0,12}(?:及|和|与|以及|、|，|,).{0,6}(?:安排|打算|计划|思路|下一步|下步|努力方向)"
+)
 _TEMPLATE: tuple[tuple[str, re.Pattern], ...] = (
     ("shortcomings", _MIXED),
     ("leadership", re.compile(r"(?:主要负责人|主要负责同志|主要领导)(?:认真|切实)?履行(?:推进)?法治建设第一责任人")),
@@ -124,7 +126,9 @@ def decide_parts(sections: list[TopSection], report_year: int | None, ask: AskPa
         decision = PartDecision(part=guess, scores=total, reason=why or "rules")
         if why and ask is not None:
             previous = decisions[-1].part if decisions else None
-            answer = ask(PartQuestion(section.path, section.heading, section.opening, i + 1, len(sections), guess, why, previous))
+            answer = ask(
+                PartQuestion(section.path, section.heading, section.opening, i + 1, len(sections), guess, why, previous)
+            )
             if answer in PARTS or answer == "none":
                 decision = PartDecision(part=answer, decided_by="model", scores=total, reason=why)
         decisions.append(decision)
@@ -187,7 +191,12 @@ def _content_scores(section: TopSection, report_year: int | None) -> dict[str, i
                 add("shortcomings", min(stated * WEAK, MEDIUM))
     # A year says which year a heading speaks of, which matters only between work done and plans: in
     # `2023年…存在的不足` the part word already decides.
-    if not scores.get("shortcomings") and not scores.get("leadership") and report_year is not None and (m := _YEAR.search(heading)):
+    if (
+        not scores.get("shortcomings")
+        and not scores.get("leadership")
+        and report_year is not None
+        and (m := _YEAR.search(heading))
+    ):
         year = int(m.group(1))
         if year == report_year:
             add("measures", MEDIUM)
@@ -248,7 +257,7 @@ def _first_sentence(opening: str) -> str:
         if not line or (_SUB_HEADING.match(line) and "。" not in line):
             continue
         m = _SUB_HEADING.match(line)
-        body = line[m.end():] if m else line
+        body = line[m.end() :] if m else line
         return re.split(r"[。：:]", body, maxsplit=1)[0]
     return ""
 

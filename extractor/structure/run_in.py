@@ -91,8 +91,11 @@ def read_head(first: Line, is_title, at: list[int] | None = None) -> RunInHead:
     if sig := _SIGNER.match(view, pos):
         # the names run into the title: it starts where the letterhead's place comes back (its first two
         # characters: `黔东南州` prints in full as `黔东南苗族侗族自治州`), or at 中共/关于
-        starts = [i for i in range(sig.end() + 2, min(len(view), sig.end() + _SIGNER_MAX))
-                  if (place and view.startswith(place[:2], i)) or view.startswith(("中共", "中国共产党", "关于"), i)][:1]
+        starts = [
+            i
+            for i in range(sig.end() + 2, min(len(view), sig.end() + _SIGNER_MAX))
+            if (place and view.startswith(place[:2], i)) or view.startswith(("中共", "中国共产党", "关于"), i)
+        ][:1]
         if starts:
             head.signers = (pos_of(sig.end()), pos_of(starts[0] - 1) + 1)
     for start in starts:

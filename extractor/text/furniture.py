@@ -33,7 +33,8 @@ from extractor.text.script import simplified
 _BULLET = r"[•·●▪◆■□◇○◎★☆▶►>\-*]?"
 _BREADCRUMB = re.compile(r"^(?:" + CRUMB_LABELS + r")[:：]|首页[>›»/]")
 _PAGE_LABEL = re.compile(
-    _BULLET + r"(?:信息)?(?:来源|发布时间|发布日期|发布机构|更新时间|作者|编辑|责任编辑|审核|浏览次数|浏览量|访问量|阅读量?|点击(?:数|量|率)?)[:：]"
+    _BULLET
+    + r"(?:信息)?(?:来源|发布时间|发布日期|发布机构|更新时间|作者|编辑|责任编辑|审核|浏览次数|浏览量|访问量|阅读量?|点击(?:数|量|率)?)[:：]"
 )
 _WIDGET = re.compile(r"^(?:【[^】]{0,24}】|\[[^\]]{0,24}\])+$")
 _ACTION = re.compile(
@@ -41,7 +42,18 @@ _ACTION = re.compile(
     r"分享到?[:：]?.{0,30}|上一篇[:：]?.*|下一篇[:：]?.*|扫一扫.{0,20}|相关链接.{0,10})$"
 )
 # Labels of a government site's document info table; the value follows the colon (may be empty).
-INFO_LABELS = ("发文机关", "成文日期", "发文字号", "所属单位", "发布机关", "索引号", "主题分类", "公文种类", "文号", "主题词")
+INFO_LABELS = (
+    "发文机关",
+    "成文日期",
+    "发文字号",
+    "所属单位",
+    "发布机关",
+    "索引号",
+    "主题分类",
+    "公文种类",
+    "文号",
+    "主题词",
+)
 # A label then its value: after a colon, or in a table cell (`| 发文字号 | …`, `发文字号<TAB>…`); a bullet
 # may lead (`• 发文机关：…`). `_INFO` reads the whitespace-free key; a tab or space separator is seen on the
 # raw line (`_INFO_SPACED`).
@@ -160,7 +172,11 @@ def _colon_after(raw: str, label: str) -> int:
     for i, ch in enumerate(view):
         if seen == len(label) and ch in ":：|｜":
             return i
-        if seen == len(label) and ch in " \t\u3000" and view[i + 1 : i + 2] not in (" ", "\t", "\u3000", ":", "：", "|", "｜"):
+        if (
+            seen == len(label)
+            and ch in " \t\u3000"
+            and view[i + 1 : i + 2] not in (" ", "\t", "\u3000", ":", "：", "|", "｜")
+        ):
             return i
         if seen < len(label) and ch == label[seen]:
             seen += 1

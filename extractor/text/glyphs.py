@@ -16,10 +16,12 @@ from __future__ import annotations
 import unicodedata
 
 # CJK Radicals Supplement forms that stand for a whole character (radical → equivalent ideograph).
-_SUPPLEMENT = dict(zip(
-    "⺟⺠⺝⺜⺩⺪⺬⺷⺼⻁⻄⻅⻆⻉⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻱⻳",
-    "母民月日王疋示羊肉虎西见角贝车長长门雨青韦页风飞食首马骨鬼鱼鸟卤麦黄黾齐齿龙龜龟",
-))
+_SUPPLEMENT = dict(
+    zip(
+        "⺟⺠⺝⺜⺩⺪⺬⺷⺼⻁⻄⻅⻆⻉⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻱⻳",
+        "母民月日王疋示羊肉虎西见角贝车長长门雨青韦页风飞食首马骨鬼鱼鸟卤麦黄黾齐齿龙龜龟",
+    )
+)
 _DASHES = {"\u2015": "\u2014"}  # HORIZONTAL BAR → EM DASH (`——` as printed)
 
 

@@ -69,7 +69,9 @@ def read_document(path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     path = Path(path)
     name = path.name or str(path)
     if path.is_dir():
-        raise InputError("is a directory, not a report file", file=name, hint="pass a .txt file, or use `fazhi batch` for a folder")
+        raise InputError(
+            "is a directory, not a report file", file=name, hint="pass a .txt file, or use `fazhi batch` for a folder"
+        )
     if not path.exists():
         if path.is_symlink():
             raise InputError("broken symbolic link", file=name, hint="the file it points to does not exist")
@@ -88,7 +90,9 @@ def read_document(path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
             raise _too_large(name, size, max_bytes)
         data = path.read_bytes()
     except OSError as err:
-        raise InputError(f"cannot read the file: {err.strerror or err}", file=name, hint="check its permissions") from err
+        raise InputError(
+            f"cannot read the file: {err.strerror or err}", file=name, hint="check its permissions"
+        ) from err
     if len(data) > max_bytes:  # the file grew between stat() and read
         raise _too_large(name, len(data), max_bytes)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -118,8 +122,16 @@ def _read_layer(path: Path, name: str, data: bytes, kind: str, sha256: str, text
         raise _empty(name, f"its {kind} holds no text")
     if len(text.encode("utf-8")) > text_limit:
         raise _too_large(name, len(text.encode("utf-8")), text_limit, what="text layer")
-    return Document(path=path, name=name, text=text, encoding=extracted.encoding, sha256=sha256, notes=notes,
-                    format=kind, page_starts=page_starts)
+    return Document(
+        path=path,
+        name=name,
+        text=text,
+        encoding=extracted.encoding,
+        sha256=sha256,
+        notes=notes,
+        format=kind,
+        page_starts=page_starts,
+    )
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -130,8 +142,11 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 # Formats people save reports in that are not text, by their first bytes: (magic, what it is, what to do).
 _FORMATS = (
     (b"%PDF-", "a PDF file, not plain text", "convert it to text first, e.g. `pdftotext -layout FILE.pdf FILE.txt`"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Office file (.doc/.xls/.wps), not plain text",
-     "open it and save as plain text (.txt, UTF-8) first"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "a legacy Office file (.doc/.xls/.wps), not plain text",
+        "open it and save as plain text (.txt, UTF-8) first",
+    ),
     (b"{\\rtf", "an RTF document, not plain text", "open it and save as plain text (.txt, UTF-8) first"),
 )
 
@@ -139,10 +154,16 @@ _FORMATS = (
 def _not_text(data: bytes, name: str) -> InputError | None:
     """A clear refusal for a PDF, Word or other office file, or None."""
     if data.startswith(b"PK\x03\x04"):
-        what = ("a Word .docx file, not plain text" if b"word/" in data[:4096] or name.lower().endswith(".docx")
-                else "a ZIP archive (.docx/.xlsx/.zip), not plain text")
-        return InputError(what, file=name, hint="open it and save as plain text (.txt, UTF-8) first, "
-                                                "e.g. `pandoc FILE.docx -t plain -o FILE.txt`")
+        what = (
+            "a Word .docx file, not plain text"
+            if b"word/" in data[:4096] or name.lower().endswith(".docx")
+            else "a ZIP archive (.docx/.xlsx/.zip), not plain text"
+        )
+        return InputError(
+            what,
+            file=name,
+            hint="open it and save as plain text (.txt, UTF-8) first, e.g. `pandoc FILE.docx -t plain -o FILE.txt`",
+        )
     for magic, what, hint in _FORMATS:
         if data.startswith(magic):
             return InputError(what, file=name, hint=hint)
@@ -167,7 +188,8 @@ def decode_with_notes(data: bytes, name: str) -> tuple[str, str, list[tuple[str,
         text, encoding = _strict(data, "utf-16", name), "utf-16"
     elif b"\x00" in data:
         raise InputError(
-            "binary file (contains NUL bytes)", file=name,
+            "binary file (contains NUL bytes)",
+            file=name,
             hint="only plain-text reports are read; if this is UTF-16 text, save it with a BOM or as UTF-8",
         )
     else:
@@ -188,8 +210,13 @@ def _guess(data: bytes, name: str, notes: list[tuple[str, str]]) -> tuple[str, s
         # Valid UTF-8 up to an incomplete last character: the file was cut short (an interrupted copy or
         # download). Keep the text; the lost character becomes U+FFFD, at the end, so no offset moves.
         text = data[: utf8_error.start].decode("utf-8") + "\ufffd"
-        notes.append(("truncated_encoding", f"the file ends inside a UTF-8 character ({len(data) - utf8_error.start} "
-                                            "byte(s) of it); read up to there, the last character replaced by U+FFFD"))
+        notes.append(
+            (
+                "truncated_encoding",
+                f"the file ends inside a UTF-8 character ({len(data) - utf8_error.start} "
+                "byte(s) of it); read up to there, the last character replaced by U+FFFD",
+            )
+        )
         return text, "utf-8"
     try:
         text = data.decode("gb18030")
@@ -205,7 +232,8 @@ def _strict(data: bytes, codec: str, name: str) -> str:
         return data.decode(codec)
     except UnicodeDecodeError:
         raise InputError(
-            f"not valid {codec} although it starts with a {codec} byte-order mark", file=name,
+            f"not valid {codec} although it starts with a {codec} byte-order mark",
+            file=name,
             hint="the file is damaged or mislabelled; re-export it as UTF-8",
         ) from None
 
@@ -253,13 +281,15 @@ def _binary(name: str, utf8_error: UnicodeDecodeError | None = None) -> InputErr
     if utf8_error is not None:
         where = f"; not valid UTF-8 at byte {utf8_error.start} (0x{utf8_error.object[utf8_error.start]:02x})"
     return InputError(
-        f"binary or undecodable file (not UTF-8, UTF-16 with BOM, or GB18030 text{where})", file=name,
+        f"binary or undecodable file (not UTF-8, UTF-16 with BOM, or GB18030 text{where})",
+        file=name,
         hint="convert the report to plain text (UTF-8) first",
     )
 
 
 def _too_large(name: str, size: int, limit: int, what: str = "file") -> InputError:
     return InputError(
-        f"{what} too large ({size} bytes > limit {limit} bytes)", file=name,
+        f"{what} too large ({size} bytes > limit {limit} bytes)",
+        file=name,
         hint="a single report is far smaller; check the file, or raise the limit with --max-bytes",
     )

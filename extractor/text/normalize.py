@@ -212,8 +212,14 @@ def _keeps_break(prev: str, nxt: str, raw_next: str) -> bool:
         return True
     if "。" in prev:
         return False  # a heading whose paragraph runs on (`5.严格执法。以全面推行“三项|制度”`): a page break
-    if (len(prev) <= _HEADING_LINE_MAX and HEADING_START.match(prev) and not _ITEM_START.match(prev)
-            and not _SENTENCE_PUNCT.search(prev) and len(_CLAUSE_BREAK.findall(prev)) <= 2 and not _CONTINUATION.match(nxt)):
+    if (
+        len(prev) <= _HEADING_LINE_MAX
+        and HEADING_START.match(prev)
+        and not _ITEM_START.match(prev)
+        and not _SENTENCE_PUNCT.search(prev)
+        and len(_CLAUSE_BREAK.findall(prev)) <= 2
+        and not _CONTINUATION.match(nxt)
+    ):
         return True  # a heading-shaped line of any sensible length: a marker and at most three clauses
     if len(prev) <= _HEADING_LINE_MAX and prev.endswith("报告") and not _ANY_PUNCT.search(prev):
         return True  # a title line of any sensible length (`…情况和2024年工作安排的报告`)

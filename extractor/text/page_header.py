@@ -26,13 +26,19 @@ _GAP = re.compile(r"(?:\s|[|｜•·●▪◆■□◇○◎★☆▶►]|&nbsp;
 _SPACES = re.compile(rf"{_SP}*")
 _BODY_END = alternation(tuple(sorted({*_LEX.body.government, *_LEX.body.department}, key=len, reverse=True)))
 _TYPED = {
-    "page_date": re.compile(rf"\d{{4}}{_SP}*[-/.年]{_SP}*\d{{1,2}}{_SP}*[-/.月]{_SP}*\d{{1,2}}日?(?:{_SP}*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?"),
+    "page_date": re.compile(
+        rf"\d{{4}}{_SP}*[-/.年]{_SP}*\d{{1,2}}{_SP}*[-/.月]{_SP}*\d{{1,2}}日?(?:{_SP}*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?"
+    ),
     "doc_number": re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号"),
     # A URL glued to the body (line breaks removed: `…/t1.html2023年，…`) ends at its page's extension.
-    "url": re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[!-~]+?\.(?:s?html?|jsp|aspx?|php|pdf|docx?)(?![A-Za-z])(?:\?[\w=&%.\-]*)?"
-                      r"|[A-Za-z][A-Za-z0-9+.\-]*://[!-~]+"),
+    "url": re.compile(
+        r"[A-Za-z][A-Za-z0-9+.\-]*://[!-~]+?\.(?:s?html?|jsp|aspx?|php|pdf|docx?)(?![A-Za-z])(?:\?[\w=&%.\-]*)?"
+        r"|[A-Za-z][A-Za-z0-9+.\-]*://[!-~]+"
+    ),
     # one body or a list of them (`发文机关: 中共白河县委、白河县人民政府`)
-    "issuer": re.compile(rf"[\u4e00-\u9fff]{{1,30}}?(?:{_BODY_END})(?:[、，,][\u4e00-\u9fff]{{1,30}}?(?:{_BODY_END}))*"),
+    "issuer": re.compile(
+        rf"[\u4e00-\u9fff]{{1,30}}?(?:{_BODY_END})(?:[、，,][\u4e00-\u9fff]{{1,30}}?(?:{_BODY_END}))*"
+    ),
     # a title has no sentence punctuation: a 报告 past a comma is the body's (`…现将有关情况报告如下`)
     "title": re.compile(r"[^\n，。；,;：:]{2,100}?报告|[^\n，。；,;：:]{2,100}?(?:情况|总结)(?![的报])"),
     "number": re.compile(r"\d+次?"),
@@ -53,8 +59,10 @@ _SHARE = re.compile(rf"(?:分享到?{_SP}*[:：]{_SP}*(?:(?:{_SHARE_WORD}){_SP}*
 _WIDGET = re.compile(r"(?:【[^】\n]{0,24}】|\[[^\]\n]{0,24}\])")
 WIDGET_WORD = re.compile(alternation(_LEX.furniture.widget_words))
 _ACTION = re.compile(alternation(_LEX.furniture.actions))
-_ATTACHMENT = re.compile(rf"(?:{alternation(_LEX.furniture.attachment)}){_SP}*[:：]?(?:{_SP}*[^\s:：]{{1,60}}?\.(?:pdf|docx?|xlsx?|wps|ofd|zip|rar))*",
-                         re.I)
+_ATTACHMENT = re.compile(
+    rf"(?:{alternation(_LEX.furniture.attachment)}){_SP}*[:：]?(?:{_SP}*[^\s:：]{{1,60}}?\.(?:pdf|docx?|xlsx?|wps|ofd|zip|rar))*",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -82,8 +90,13 @@ def tail_start(text: str, zone: int = 400) -> tuple[int, list[Field]] | None:
     """The start of a run of furniture that goes on to the end of the text (`附件下载 微信 微博 浏览次数：5`),
     searched in its last `zone` characters; None when the text ends with report text."""
     lo = max(0, len(text) - zone)
-    starts = sorted({m.start() for rx in (_LABEL, _SHARE, _WIDGET, _ATTACHMENT, _CRUMB_START, _ACTION)
-                     for m in rx.finditer(text, lo)})
+    starts = sorted(
+        {
+            m.start()
+            for rx in (_LABEL, _SHARE, _WIDGET, _ATTACHMENT, _CRUMB_START, _ACTION)
+            for m in rx.finditer(text, lo)
+        }
+    )
     for q in starts:
         end, fields = scan(text, q)
         if end > q and not text[end:].strip():
@@ -117,7 +130,7 @@ def _field(text: str, m: re.Match, limit: int) -> Field:
     t = typed.match(text, start, line_end) if typed else None
     if t and (not nxt or t.end() <= nxt.start()):
         end = t.end()
-    elif nxt and nxt.start() - start <= _NEXT_MAX and not re.search(r"[。；;，,]", text[start:nxt.start()]):
+    elif nxt and nxt.start() - start <= _NEXT_MAX and not re.search(r"[。；;，,]", text[start : nxt.start()]):
         end = nxt.start()
     elif line_end - start <= _REST_MAX and not re.search(r"[。；;，,]", text[start:line_end]):
         end = line_end
@@ -143,8 +156,13 @@ def _crumbs(text: str, q: int, limit: int) -> int:
     while True:
         q = _skip(_SPACES, text, q, limit)
         c = q
-        while c < limit and c - q < _CRUMB_MAX and not text[c].isspace() and text[c] not in ">›»/" \
-                and not _LABEL.match(text, c, limit):
+        while (
+            c < limit
+            and c - q < _CRUMB_MAX
+            and not text[c].isspace()
+            and text[c] not in ">›»/"
+            and not _LABEL.match(text, c, limit)
+        ):
             c += 1
         if c == q:
             return end

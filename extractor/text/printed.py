@@ -43,14 +43,20 @@ class _Line:
     size: float = 0.0  # font size in points; 0 when unknown
 
 
-def printed_layer(pages: list[str], line_sizes: list[list[float] | None] | None = None
-                  ) -> tuple[str, list[int], list[tuple[str, str]]]:
+def printed_layer(
+    pages: list[str], line_sizes: list[list[float] | None] | None = None
+) -> tuple[str, list[int], list[tuple[str, str]]]:
     notes: list[tuple[str, str]] = []
     raw = "".join(pages)
     mapped = count_lookalikes(raw)
     if mapped:
-        notes.append(("glyphs_mapped", f"{mapped} look-alike radical or dash character(s) in the PDF's text layer "
-                                       "read as the characters they show (e.g. ⼯ → 工)"))
+        notes.append(
+            (
+                "glyphs_mapped",
+                f"{mapped} look-alike radical or dash character(s) in the PDF's text layer "
+                "read as the characters they show (e.g. ⼯ → 工)",
+            )
+        )
     page_lines: list[list[tuple[str, float]]] = []
     for p, text in enumerate(pages):
         raw_lines = as_shown(text).split("\n")
@@ -60,8 +66,12 @@ def printed_layer(pages: list[str], line_sizes: list[list[float] | None] | None 
         page_lines.append([(_clean(line), size) for line, size in zip(raw_lines, sizes) if _clean(line)])
     dropped = _furniture(page_lines)
     if dropped:
-        notes.append(("page_furniture_removed", f"{dropped} page number, running header or footer line(s) left out "
-                                                "of the text layer"))
+        notes.append(
+            (
+                "page_furniture_removed",
+                f"{dropped} page number, running header or footer line(s) left out of the text layer",
+            )
+        )
     lines = [_Line(p, line, size) for p, lines in enumerate(page_lines) for line, size in lines]
     measure = _measure([line.text for line in lines])
     body = _body_size(lines)
@@ -81,7 +91,11 @@ def printed_layer(pages: list[str], line_sizes: list[list[float] | None] | None 
         if joined is None:
             joined = _continues(line.text, nxt, measure, paragraph_start)
         if joined:
-            sep = " " if line.text[-1].isascii() and line.text[-1].isalpha() and nxt[0].isascii() and nxt[0].isalpha() else ""
+            sep = (
+                " "
+                if line.text[-1].isascii() and line.text[-1].isalpha() and nxt[0].isascii() and nxt[0].isalpha()
+                else ""
+            )
             paragraph_start = False
         else:
             sep = "\n"

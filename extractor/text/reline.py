@@ -122,12 +122,16 @@ def reline(text: str, orig: list[int], original: str) -> Relined | None:
     return _insert(text, orig, original, sorted(breaks), headings, restarts)
 
 
-def _line_breaks(text: str, a: int, b: int, spaced: set[int]) -> tuple[set[int], set[int], list[tuple[int, int]]] | None:
+def _line_breaks(
+    text: str, a: int, b: int, spaced: set[int]
+) -> tuple[set[int], set[int], list[tuple[int, int]]] | None:
     """(heading starts, other break positions, restarts) for a run-together line text[a:b], else None."""
     quoted = _quoted(text, a, b)
     cands = [c for c in _candidates(text, a, b, spaced) if c.pos not in quoted]
     # A marker right after a heading's title is a candidate whether or not that heading is accepted later.
-    titled = {sub.pos: sub for c in cands if c.level != _ITEM and (sub := _title_end(text, c, b, spaced)[0]) is not None}
+    titled = {
+        sub.pos: sub for c in cands if c.level != _ITEM and (sub := _title_end(text, c, b, spaced)[0]) is not None
+    }
     taken = {c.pos for c in cands}
     cands = sorted([*cands, *(s for p, s in titled.items() if p not in quoted and p not in taken)])
     accepted, restarts, body_breaks = _accept(text, cands, b, quoted, spaced)
@@ -138,7 +142,9 @@ def _line_breaks(text: str, a: int, b: int, spaced: set[int]) -> tuple[set[int],
     extra = {c.pos for c in accepted if c.level == _ITEM and c.after in ("sentence", "title")} | body_breaks
     first = min(starts)
     extra |= _preamble_breaks(text, a, first, spaced) | _closing_breaks(text, max(starts), b, spaced)
-    extra |= {m.start() for m in PLANS_TURN.finditer(text, first, b) if text[m.start() - 1] in _SENTENCE_END | _CLAUSE_END}
+    extra |= {
+        m.start() for m in PLANS_TURN.finditer(text, first, b) if text[m.start() - 1] in _SENTENCE_END | _CLAUSE_END
+    }
     return starts, extra, restarts
 
 
@@ -146,7 +152,15 @@ def _candidates(text: str, a: int, b: int, spaced: set[int]) -> list[_Cand]:
     out = []
     for m in _MARKER_FIRST.finditer(text, a, b):
         p = m.start()
-        after = "start" if p == a else "sentence" if text[p - 1] in _SENTENCE_END else "clause" if text[p - 1] in _CLAUSE_END else ""
+        after = (
+            "start"
+            if p == a
+            else "sentence"
+            if text[p - 1] in _SENTENCE_END
+            else "clause"
+            if text[p - 1] in _CLAUSE_END
+            else ""
+        )
         if not after and text.endswith("报告", a, p) and p - a <= 200:
             after = "title"  # `…情况报告一、…`: the report's title, then its first part
         tabled = not after and _after_table(text, a, p)
@@ -172,7 +186,9 @@ def _after_table(text: str, a: int, p: int) -> bool:
     return cell != -1 and not any(ch in _SENTENCE_END for ch in text[cell:p])
 
 
-def _accept(text: str, cands: list[_Cand], b: int, quoted: set[int], spaced: set[int]) -> tuple[list[_Cand], list[tuple[int, int]], set[int]]:
+def _accept(
+    text: str, cands: list[_Cand], b: int, quoted: set[int], spaced: set[int]
+) -> tuple[list[_Cand], list[tuple[int, int]], set[int]]:
     """Walk the candidates in order, keeping those that continue a sequence (module doc)."""
     last = {level: 0 for level in (*_SHALLOW, *_DEEP, _ITEM)}
     carry = dict(last)  # the last ordinal each level reached under any parent: numbering that runs on
@@ -182,12 +198,20 @@ def _accept(text: str, cands: list[_Cand], b: int, quoted: set[int], spaced: set
     i = 0
     while i < len(cands):
         c = cands[i]
-        follows = c.ordinal == last[c.level] + 1 or (c.level == _ITEM and c.ordinal == 1)  # each paragraph's own 一是 list
+        follows = c.ordinal == last[c.level] + 1 or (
+            c.level == _ITEM and c.ordinal == 1
+        )  # each paragraph's own 一是 list
         runs_on = last[c.level] == 0 and c.ordinal == carry[c.level] + 1 > 1  # (二) 4. after (一) 1.–3.
         # A part whose marker a flattened table swallowed (`…率|97.5%二、`): one gap at the top levels when the
         # numbering goes on after it.
-        bridges = c.level in (0, 1) and last[c.level] > 0 and c.ordinal == last[c.level] + 2 and _continues(cands, i, last)
-        if (follows and (c.ordinal > 1 or _continues(cands, i, last))) or (runs_on and _continues(cands, i, last, True)) or bridges:
+        bridges = (
+            c.level in (0, 1) and last[c.level] > 0 and c.ordinal == last[c.level] + 2 and _continues(cands, i, last)
+        )
+        if (
+            (follows and (c.ordinal > 1 or _continues(cands, i, last)))
+            or (runs_on and _continues(cands, i, last, True))
+            or bridges
+        ):
             accepted.append(c)
             last[c.level] = carry[c.level] = c.ordinal
             for deeper in last:
@@ -199,7 +223,13 @@ def _accept(text: str, cands: list[_Cand], b: int, quoted: set[int], spaced: set
                     insort(cands, sub)
                 if cut is not None:
                     body.add(cut)
-        elif c.level != _ITEM and c.ordinal == 1 and last[c.level] >= 2 and c.after != "title" and _continues(cands, i, last):
+        elif (
+            c.level != _ITEM
+            and c.ordinal == 1
+            and last[c.level] >= 2
+            and c.after != "title"
+            and _continues(cands, i, last)
+        ):
             restarts.append((c.pos, c.end))  # 1 again without a new parent: not a heading, but said
         i += 1
     return accepted, restarts, body
@@ -218,7 +248,12 @@ def _continues(cands: list[_Cand], i: int, last: dict[int, int], across: bool = 
             if nxt.ordinal == c.ordinal + 1:
                 return True
             # one missing marker at the top levels: the one after it and the next after that both follow
-            return c.level in (0, 1) and nxt.ordinal == c.ordinal + 2 and len(same) > 1 and same[1].ordinal == c.ordinal + 3
+            return (
+                c.level in (0, 1)
+                and nxt.ordinal == c.ordinal + 2
+                and len(same) > 1
+                and same[1].ordinal == c.ordinal + 3
+            )
     return across and c.level != _ITEM
 
 
@@ -286,13 +321,18 @@ def _closing_breaks(text: str, last_head: int, b: int, spaced: set[int]) -> set[
         out.add(tail)
         for m in RULE_RUN.finditer(text, tail, b):
             out |= {m.start(), m.end()} - {b}
-        out |= {m.start() for m in DATE.finditer(text, tail, b) if m.start() > tail and not RULE_RUN.fullmatch(text, tail, m.start())}
+        out |= {
+            m.start()
+            for m in DATE.finditer(text, tail, b)
+            if m.start() > tail and not RULE_RUN.fullmatch(text, tail, m.start())
+        }
         out |= {p for p in spaced if tail < p < b and not (text[p - 1].isdigit() or text[p].isdigit())}
     return out
 
 
-def _insert(text: str, orig: list[int], original: str, at: list[int], headings: int,
-            restarts: list[tuple[int, str]]) -> Relined:
+def _insert(
+    text: str, orig: list[int], original: str, at: list[int], headings: int, restarts: list[tuple[int, str]]
+) -> Relined:
     """The text with a break before each position of `at`; a break maps to original whitespace there if any
     (a real break), else to the next character's index (a virtual one)."""
     out: list[str] = []

@@ -127,8 +127,9 @@ def has_clause_break(text: str, a: int, b: int) -> bool:
     return any(ch in CLAUSE_END for _, ch in _top_level(text, a, b))
 
 
-def phrase_before(text: str, pos: int, floor: int = 0, bounds: frozenset[str] | set[str] = LIST_BOUNDS,
-                  keep_asides: int = 0) -> str:
+def phrase_before(
+    text: str, pos: int, floor: int = 0, bounds: frozenset[str] | set[str] = LIST_BOUNDS, keep_asides: int = 0
+) -> str:
     """The phrase before `pos` (not reaching back past `floor`), parenthesised asides dropped — or kept when
     at most `keep_asides` characters long (`各县(市、区)政府`): the words a number's name and context come
     from. `bounds=PHRASE_BOUNDS` keeps a `、` list whole."""
@@ -181,4 +182,3 @@ def _top_level(text: str, a: int, b: int) -> Iterator[tuple[int, str]]:
             closers.pop()
         elif not closers:
             yield i, ch
-

@@ -19,8 +19,28 @@ REGISTER_VERBS = frozenset(
 )
 # Adverbs that open a verb phrase (`累计受理`, `依法确认`, `成功授信`): part of it, never a verb alone.
 ADVERBS = (
-    "累计", "成功", "依法", "到期", "已经", "集中", "联合", "直接", "全面", "分别", "先后", "及时", "主动", "共同",
-    "统一", "已", "均", "拟", "再", "另", "又", "共",
+    "累计",
+    "成功",
+    "依法",
+    "到期",
+    "已经",
+    "集中",
+    "联合",
+    "直接",
+    "全面",
+    "分别",
+    "先后",
+    "及时",
+    "主动",
+    "共同",
+    "统一",
+    "已",
+    "均",
+    "拟",
+    "再",
+    "另",
+    "又",
+    "共",
 )
 _VERB_TAGS = ("v", "vn", "vd")
 
@@ -30,7 +50,9 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
     """(verbs, nouns) of two to four characters the lexicon knows; the register's verbs are verbs only."""
     spec = importlib.util.find_spec("jieba")
     if spec is None or spec.origin is None:
-        raise RuntimeError("the jieba package (its dictionary) is needed to tell verbs: pip install 'jieba>=0.42,<0.43'")
+        raise RuntimeError(
+            "the jieba package (its dictionary) is needed to tell verbs: pip install 'jieba>=0.42,<0.43'"
+        )
     verbs, nouns = set(REGISTER_VERBS), set()
     with open(Path(spec.origin).parent / "dict.txt", encoding="utf-8") as f:
         for line in f:
