@@ -20,20 +20,11 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import get_args
 
-CATEGORIES = (
-    "leadership_coordination",
-    "government_functions",
-    "rules_and_normative_documents",
-    "decision_making",
-    "law_enforcement",
-    "emergency_response",
-    "dispute_resolution",
-    "oversight_transparency",
-    "digital_government",
-    "legal_capacity_publicity",
-    "other",
-)
+from schemas.report import Category
+
+CATEGORIES: tuple[str, ...] = get_args(Category)  # the schema's eleven keys, in its order
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MARGIN = 1.0  # nats between the best and the runner-up below which the model's choice is unsure
 GOLD_DIR = Path(__file__).resolve().parents[2] / "evals" / "gold"  # the in-sample gold: seeds only, never held out
