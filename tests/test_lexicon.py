@@ -30,8 +30,9 @@ def test_there_are_lexicons_and_each_has_its_header():
 @pytest.mark.parametrize("name", NAMES)
 def test_the_module_it_names_reads_it(name):
     lex = lexicon.load(name)
-    module = importlib.import_module(lex.about.used_by)
-    assert f'"{name}"' in Path(module.__file__).read_text(encoding="utf-8")
+    source = Path(importlib.import_module(lex.about.used_by).__file__).read_text(encoding="utf-8")
+    # directly, or through the typed view the lexicon package keeps for it
+    assert f'"{name}"' in source or (name in lexicon.VIEWS and f"{lexicon.VIEWS[name]}(" in source)
 
 
 def test_every_entry_is_reached_by_its_test_text():
@@ -42,6 +43,9 @@ def test_every_entry_is_reached_by_its_test_text():
     unreached = json.loads(run.stdout)
     assert set(unreached) == set(NAMES)
     for name, entries in unreached.items():
+        if isinstance(entries, str):  # tests/lexicon/reach.py NOT_REACHED: no probe yet, and why
+            assert name == "issuers" and len(entries) > 40, (name, entries)
+            continue
         assert set(entries) == set(lexicon.load(name).redundant()), (
             f"{name}: entries no sentence of {lexicon.load(name).about.checked_on} reaches "
             f"(add a sentence, or list the entry under [redundant] with the reason)")
@@ -55,6 +59,15 @@ def test_a_file_without_its_header_or_content_is_refused():
     with pytest.raises(ValueError, match="does not hold"):
         lexicon.parse("x", {"purpose": "p", "source": "s", "used_by": "m", "checked_on": "t", "words": ["a"],
                             "redundant": {"b": "why"}})
+
+
+def test_the_typed_views_read_the_house_format():
+    assert lexicon.causes().influence_opener == "受" and lexicon.causes().influence_max == 30
+    assert "我们" in lexicon.lead_ins().subjects and lexicon.lead_ins().year_suffixes[-1] == ""
+    assert not hasattr(lexicon, "OWN_LOADERS")
+    with pytest.raises(ValueError, match="content"):  # a table mixing a list and a number is neither named lists nor settings
+        lexicon.parse("x", {"purpose": "p", "source": "s", "used_by": "m", "checked_on": "t",
+                            "influence": {"opener": ["受"], "max_chars": 30}})
 
 
 def test_a_lexicon_is_read_once_and_cannot_be_changed():

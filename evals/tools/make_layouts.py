@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from extractor.text import grammar  # noqa: E402
 from schemas.report import Report  # noqa: E402
 
 SEEDS_DIR = ROOT / "seeds"
@@ -68,12 +69,10 @@ PART_KEYWORDS = ("情况", "举措", "成效", "问题", "不足", "差距", "�
 _TOPIC_AVOID = PART_KEYWORDS + ("原因", "措施", "整改")
 _TOPIC_MAX = 36  # a two-clause topic heading longer than this keeps its first clause only
 
-CN_DIGITS = "一二三四五六七八九十"
-_MARKER = re.compile(r"([一二三四五六七八九十]{1,2})是")
-_TOP_ORDINAL = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]")
-_LEAD_ORDINAL = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]{1,2}是|\d{1,2}\s*[.．、]|[一二三四五六七八九十]+、)\s*"
-)
+CN_DIGITS = grammar.CN_DIGITS
+_MARKER = grammar.LAYOUT_ITEM
+_TOP_ORDINAL = grammar.LAYOUT_TOP_ORDINAL
+_LEAD_ORDINAL = grammar.LAYOUT_LEAD_ORDINAL
 _HASH_MARKS = re.compile(r"(?m)^#+[ \t]*")
 HALF_WIDTH = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "！": "!", "？": "?"})
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from extractor.text.grammar import TIME_PHRASE
 from extractor import lexicon
 from extractor.facts.quantities import Found, Quantity
 from extractor.text.normalize import Normalized
@@ -39,10 +40,7 @@ _LEAD_FILLER = re.compile("^(?:" + lexicon.alternation(lexicon.words("name_lead_
 _TRAIL_FILLER = re.compile("(?:" + lexicon.alternation(lexicon.words("name_trail_fillers")) + ")$")
 # `X共Y`, `X累计Y`: X is who did it, Y what was counted.
 _ACTOR_SPLIT = re.compile(r"^.{2,}?(?:共计|合计|累计|共)(?=.{2,})")
-_DATES = re.compile(
-    r"(?:19|20)\d{2}(?:[-—–~至到](?:19|20)?\d{2,4})?年(?:度)?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:以来|以前|之前|以后|之后|底|末|初)?"
-    r"|\d{1,2}月\d{1,2}日(?:以来|以前|之前|以后|之后)?|上年|去年|上一年"
-)
+_DATES = TIME_PHRASE
 _MODIFIERS = re.compile(r"各类|各项|了(?!解)")
 # A comparison qualifies a change, it does not name it: `同比提高`, `比上年增长` → 提高, 增长.
 _COMPARE = re.compile(r"同比|环比|(?<![同环])比(?=提高|增长|下降|增加|减少|提升|降低|上升|改善)")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from extractor.text.grammar import CENTURY_YEAR
 from extractor import lexicon
 from extractor.text.normalize import Normalized
 from extractor.facts.units import CN_MEASURES, match_unit
@@ -94,7 +95,7 @@ _PLAIN = re.compile(r"\d+(?:\.\d+)?")
 _CHINESE = re.compile(r"[一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万]*")
 _PERCENT_WORDS = re.compile(r"百分之(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)")
 _COUNT_VERB_BEFORE = re.compile("(?:" + lexicon.alternation(lexicon.words("quantity_count_verbs")) + ")$")
-_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR = re.compile(CENTURY_YEAR)
 _RANGE_END = re.compile(r"\d{2,4}年?")
 # `一` opens a count only with these (`一起已结案`, `一次`); `一批`, `一个`, `一张` are articles or idioms.
 _ONE_MEASURES = frozenset(lexicon.words("quantity_one_measures"))
@@ -215,7 +216,7 @@ def _is_date_or_year(text: str, a: int, b: int, digits: str) -> bool:
     if prev and prev in _DASHES and _YEAR.fullmatch(digits) and _YEAR.fullmatch(text, max(0, a - 5), a - 1):
         return True
     # dotted dates: 2022.7.1
-    return bool(re.fullmatch(r"(?:19|20)\d\d\.\d{1,2}", digits)) and text[b : b + 1] == "."
+    return bool(re.fullmatch(CENTURY_YEAR + r"\.\d{1,2}", digits)) and text[b : b + 1] == "."
 
 
 def _is_name_context(text: str, a: int, b: int, metric_unit: bool = False) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from extractor.text.grammar import YEAR_CELL
 from extractor.facts.indicators import indicators
 from extractor.facts.names import name_all
 from extractor.facts.quantities import Found, Quantity
@@ -31,7 +32,6 @@ _RULE = re.compile(r"^[\s|｜:：\-—]+$")
 _VALUE = re.compile(
     r"^(?P<pre>约|近|超过|超|不低于)?(?P<num>\d+(?:\.\d+)?)(?P<post>余|多)?(?P<mult>万|亿)?(?P<unit>%|‰|[\u4e00-\u9fff]{1,3})?$"
 )
-_YEAR = re.compile(r"^\d{4}年(?:度)?$")
 _BRACKET_UNIT = re.compile(r"[（(](?P<unit>[^()（）]{1,4})[)）]\s*$")
 _MULTIPLIER = {"万": 1e4, "亿": 1e8}
 
@@ -86,7 +86,7 @@ def table_quantities(norm: Normalized, quantities: list[Quantity]) -> list[Quant
         return quantities
     found: list[Quantity] = []
     for row in rows:
-        label, values = row[0], [c for c in row[1:] if _VALUE.match(c.text) and not _YEAR.match(c.text)]
+        label, values = row[0], [c for c in row[1:] if _VALUE.match(c.text) and not YEAR_CELL.match(c.text)]
         if not values or _VALUE.match(label.text):
             continue  # a header row (`指标|数量`, `项目|2023年`) or a row without a label
         for cell in values:

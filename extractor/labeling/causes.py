@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from extractor.text.grammar import LOOSE_MARKER
 from extractor.grounding import span_evidence
 from extractor.lexicon import CauseCues, causes as cause_cues
 from extractor.structure.outline import Block
@@ -36,9 +37,7 @@ from extractor.text.normalize import Normalized, fold_char
 from extractor.text.sentences import PHRASE_BOUNDS, SENTENCE_BOUNDS, end_of, start_of
 from schemas.report import Evidence, QualityNote
 
-_MARKER = re.compile(
-    r"\s*(?:[一二三四五六七八九十]+是|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、]|[一二三四五六七八九十]+、|[\u2460-\u2473])\s*"
-)
+_MARKER = LOOSE_MARKER
 _TRIM = "\n；;，,、 "
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MIN_CAUSE = 2  # characters: a shorter "cause" is a cue word standing alone

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from extractor.text.grammar import CENTURY_YEAR
 from extractor import lexicon
 from extractor.lexicon import LeadIns, lead_ins
 from extractor.text.grammar import LEAD_MARKER as _LEAD_MARKER
@@ -20,7 +21,7 @@ _CATEGORY_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 _CLAUSE_END = re.compile("[" + "".join(sorted(PHRASE_BOUNDS)) + "]")
-_YEAR = re.compile(r"(?:19|20)\d{2}年")
+_YEAR = re.compile(CENTURY_YEAR + "年")
 _PAIRS = (("“", "”"), ("(", ")"), ("《", "》"), ("（", "）"))
 # Gold summaries run 6–54 characters, median 22 (evals/gold/CONVENTIONS.md): a summary aims at about that, and
 # a first phrase of two thirds of that already is the whole statement.

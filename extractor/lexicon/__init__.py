@@ -7,7 +7,9 @@ and holds one of:
 
     words = ["件", "项", …]                  a list (order kept: alternations try entries in this order)
     [pairs]  期 = "期数"                      a table from a word to a value (a string or a number)
-    [groups] recon = ["行政复议", "复议"]      named lists
+    [groups] recon = ["行政复议", "复议"]      named lists (any table name: `[labels] words = […]`,
+                                              `[place] county = […]`: a table whose values are all lists)
+    [settings] max_chars = 30                 numbers a reader needs with the words (not entries)
     [[rows]] key = …, subject = "recon"       tables of records (any name: `[[rows]]`, `[[rates]]`) whose
                                               word-list fields hold entries too, or name a group
 
@@ -18,9 +20,10 @@ list is exact (an entry listed there that a sentence reaches fails it as well).
 An entry may be a regular-expression fragment where the file says so in its purpose (`在(?!线)`: 在 but not
 在线). Files are read once per process (`load` is cached); a reader adding a word edits the TOML, not Python.
 
-Older lists with loaders of their own (OWN_LOADERS): causes() reads causes.toml (the cues that state a
-shortcoming's cause, labeling/causes.py), lead_ins() summaries.toml (the openings a summary drops,
-labeling/rules.py), issuers.py issuers.toml (kinds of places and bodies, crawler header labels, furniture words).
+Three lists have a typed view over `load` for their readers (VIEWS): causes() over causes.toml (the cues that state
+a shortcoming's cause, labeling/causes.py), lead_ins() over summaries.toml (the openings a summary drops,
+labeling/rules.py), issuers.issuer_lexicon() over issuers.toml (kinds of places and bodies, crawler header
+labels, furniture words).
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 _ABOUT_KEYS = ("purpose", "source", "used_by", "checked_on")
-_CONTENT_KEYS = ("words", "pairs", "groups", "redundant")
+_CONTENT_KEYS = ("words", "pairs", "groups", "redundant", "settings")
+# The lists read through a typed view (below, and issuers.py): the view's name, which the reading module calls.
+VIEWS = {"causes": "causes", "summaries": "lead_ins", "issuers": "issuer_lexicon"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,13 @@ class Lexicon:
     def group(self, key: str) -> tuple[str, ...]:
         return tuple(self.data["groups"][key])
 
+    def table(self, key: str) -> Mapping[str, tuple[str, ...]]:
+        """A table of named lists (`[labels] words = […]`); empty when the file has none of that name."""
+        return self.data.get(key, MappingProxyType({}))
+
+    def settings(self) -> Mapping[str, Any]:
+        return self.data.get("settings", MappingProxyType({}))
+
     def rows(self, key: str = "rows") -> tuple[Mapping[str, Any], ...]:
         return tuple(self.data.get(key, ()))
 
@@ -72,21 +84,19 @@ class Lexicon:
         return self.data.get("redundant", MappingProxyType({}))
 
     def entries(self) -> tuple[str, ...]:
-        """Every entry: the words, the keys of `pairs`, the members of `groups` (rows only refer to groups,
-        or hold their own word lists, which count too)."""
+        """Every entry: the words, the keys of `pairs`, the members of `groups` and of every other table of
+        named lists (rows only refer to groups, or hold their own word lists, which count too)."""
         out: list[str] = [*self.words(), *self.pairs()]
-        for members in self.data.get("groups", {}).values():
-            out.extend(members)
-        for row in (r for key in self.data if key not in _CONTENT_KEYS for r in self.rows(key)):
+        for key, value in self.data.items():
+            if key not in ("pairs", "redundant", "settings") and isinstance(value, Mapping):
+                for members in value.values():
+                    out.extend(members)
+        tables = (key for key, value in self.data.items() if key not in _CONTENT_KEYS and isinstance(value, tuple))
+        for row in (r for key in tables for r in self.rows(key)):
             for value in row.values():
                 if isinstance(value, (list, tuple)):
                     out.extend(value)
         return tuple(dict.fromkeys(out))
-
-
-# Lists with a loader of their own (below, and issuers.py), written before this format: their headers are
-# comments. To be moved into the format above, with their test texts.
-OWN_LOADERS = ("causes", "issuers", "summaries")
 
 
 def names() -> tuple[str, ...]:
@@ -95,7 +105,7 @@ def names() -> tuple[str, ...]:
         sorted(
             n
             for p in resources.files(__name__).iterdir()
-            if p.name.endswith(".toml") and (n := p.name[: -len(".toml")]) not in OWN_LOADERS
+            if p.name.endswith(".toml") and (n := p.name[: -len(".toml")])
         )
     )
 
@@ -112,7 +122,9 @@ def parse(name: str, raw: Mapping[str, Any]) -> Lexicon:
     missing = [k for k in _ABOUT_KEYS if not about.get(k)]
     if missing:
         raise ValueError(f"lexicon {name}: the header lacks {', '.join(missing)}")
-    unknown = sorted(k for k in set(raw) - {*_ABOUT_KEYS, *_CONTENT_KEYS} if not _is_rows(raw[k]))
+    unknown = sorted(
+        k for k in set(raw) - {*_ABOUT_KEYS, *_CONTENT_KEYS} if not (_is_rows(raw[k]) or _is_lists(raw[k]))
+    )
     if unknown or not set(raw) - {*_ABOUT_KEYS, "redundant"}:
         raise ValueError(
             f"lexicon {name}: content must be words, pairs, groups or tables of rows (found {sorted(raw)})"
@@ -127,6 +139,13 @@ def parse(name: str, raw: Mapping[str, Any]) -> Lexicon:
 
 def _is_rows(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+
+
+def _is_lists(value: Any) -> bool:
+    """A table of named lists of words."""
+    return isinstance(value, dict) and all(
+        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in value.values()
+    )
 
 
 def _frozen(value: Any) -> Any:
@@ -171,31 +190,27 @@ class CauseCues:
     heading_joiners: tuple[str, ...]
 
 
-def _load(name: str) -> dict:
-    return tomllib.loads(resources.files(__name__).joinpath(name).read_text(encoding="utf-8"))
-
-
-def _words(data: dict, table: str, key: str, name: str) -> tuple[str, ...]:
+def _words(data: Mapping[str, Any], table: str, key: str, name: str) -> tuple[str, ...]:
     value = data.get(table, {}).get(key)
-    if not isinstance(value, list) or not value or not all(isinstance(w, str) and w for w in value):
+    if not isinstance(value, tuple) or not value or not all(isinstance(w, str) and w for w in value):
         raise LexiconError(f"{name}: [{table}] {key} must be a non-empty list of non-empty strings")
     return tuple(sorted(set(value), key=lambda w: (-len(w), w)))
 
 
 @lru_cache(maxsize=1)
 def causes() -> CauseCues:
+    """The cue words of causes.toml, typed (a view over `load("causes")`)."""
     name = "causes.toml"
-    data = _load(name)
-    influence = data.get("influence", {})
-    opener, limit = influence.get("opener"), influence.get("max_chars")
-    if not isinstance(opener, str) or not opener or not isinstance(limit, int) or limit <= 0:
-        raise LexiconError(f"{name}: [influence] needs a non-empty opener and a positive max_chars")
+    data = load("causes").data
+    opener, limit = data.get("influence", {}).get("opener", ()), data.get("settings", {}).get("influence_max_chars")
+    if len(opener) != 1 or not opener[0] or not isinstance(limit, int) or limit <= 0:
+        raise LexiconError(f"{name}: [influence] needs one opener and [settings] a positive influence_max_chars")
     return CauseCues(
         labels=_words(data, "labels", "words", name),
         section_labels=_words(data, "labels", "section", name),
         fillers=_words(data, "labels", "fillers", name),
         reason_openers=_words(data, "reason_clause", "openers", name),
-        influence_opener=opener,
+        influence_opener=opener[0],
         influence_closers=_words(data, "influence", "closers", name),
         influence_max=limit,
         effect_words=_words(data, "effect", "words", name),
@@ -215,10 +230,11 @@ class LeadIns:
 
 @lru_cache(maxsize=1)
 def lead_ins() -> LeadIns:
+    """The lead-ins of summaries.toml, typed (a view over `load("summaries")`)."""
     name = "summaries.toml"
-    data = _load(name)
+    data = load("summaries").data
     suffixes = data.get("time", {}).get("year_suffixes")
-    if not isinstance(suffixes, list) or not all(isinstance(w, str) for w in suffixes):
+    if not isinstance(suffixes, tuple) or not all(isinstance(w, str) for w in suffixes):
         raise LexiconError(f"{name}: [time] year_suffixes must be a list of strings")
     return LeadIns(
         time_phrases=_words(data, "time", "phrases", name),

@@ -7,12 +7,11 @@ and `经济技术开发区` over `开发区`.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from typing import Iterable
 
-_FILE = Path(__file__).with_name("issuers.toml")
+from extractor import lexicon
 
 
 @dataclass(frozen=True)
@@ -86,13 +85,14 @@ class IssuerLexicon:
     furniture: FurnitureWords
 
 
-def _longest_first(words: list[str]) -> tuple[str, ...]:
+def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
 def issuer_lexicon() -> IssuerLexicon:
-    raw = tomllib.loads(_FILE.read_text(encoding="utf-8"))
+    """The lists of issuers.toml, typed (a view over `lexicon.load("issuers")`)."""
+    raw = lexicon.load("issuers").data
 
     def group(cls, table: dict):
         return cls(**{k: _longest_first(v) for k, v in table.items()})

@@ -21,6 +21,7 @@ from extractor.grounding import is_grounded
 from extractor.review.gold import DOCUMENT_NOTE_KINDS, ITEM_LISTS
 from extractor.review.page import render
 from extractor.review.sources import SourceCheck
+from extractor.text import grammar
 from schemas.report import REQUIRED_PARTS, AdminLevel, Category, Indicator, Metadata, Report
 
 SCRIPTS = ("spans.js", "model.js", "report.js")
@@ -94,6 +95,7 @@ def report_payload(report: Report, check: SourceCheck, file_name: str, links: Op
         "grounded": _grounding(report, text),
         "quantities": _quantities(text) if text is not None else [],
         "units": _units(),
+        "grammar": grammar.js_patterns(),
         "enums": {
             "categories": list(get_args(Category)),
             "indicators": list(get_args(Indicator)),

@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from datetime import date
 
+from extractor.text.grammar import CN_DIGITS, DOC_NUMBER, YEAR, YEAR_DIGITS
 from extractor.text.layout import DATE_LINE, Line, closing_index, is_org_line, parse_date, split_lines
 from extractor.text.normalize import Normalized
 from extractor.text.script import simplified
@@ -37,12 +38,12 @@ from extractor.structure.page_info import PageInfo
 from extractor.structure.run_in import closing_dates, header_run
 from schemas.report import Metadata, QualityNote, Section
 
-_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号$")
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}" + DOC_NUMBER + "$")
 _SIGNER_LABEL = re.compile(r"^签发人[:：]")
 _SIGNER_LINE = re.compile(r"^[ \t\u3000#]*签发人[ \t\u3000]*[:：](?P<names>.*)$", re.M)  # on original text
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _NOT_A_NAME = re.compile(r"政府|委|局|厅|办|市|县|区|省|报告|关于")
-_YEAR = re.compile(r"(\d{4})年")
+_YEAR = YEAR  # its callers strip spaces first, so YEAR's `\s*` changes nothing
 _INTRO_MIN = 40  # the first line this long before the first heading is the opening paragraph, not header
 _RECIPIENT_SPLIT = re.compile(r"[、，,\s]+")
 _FINAL = SENTENCE_END | set("”」』")  # a sentence end, or a closing quote after one
@@ -157,8 +158,8 @@ def _is_title(text: str) -> bool:
     return bool(_TITLE_WITHOUT_GUANYU.search(text))
 
 
-_TITLE_TAIL = re.compile(r"^(?:关于|\d{4}年)")
-_TITLE_WITHOUT_GUANYU = re.compile(r"\d{4}年度?.{0,12}法治.{0,12}(?:情况|总结|报告)$")
+_TITLE_TAIL = re.compile(r"^(?:关于|" + YEAR_DIGITS + r"年)")
+_TITLE_WITHOUT_GUANYU = re.compile(YEAR_DIGITS + r"年度?.{0,12}法治.{0,12}(?:情况|总结|报告)$")
 
 
 def _simplified_title(title: str | None) -> str | None:
@@ -185,7 +186,7 @@ def issuers_in_title(printed: str) -> list[str] | None:
     it names after 关于 or the year (`关于青山市司法局2023年…`, `2023年度青山市司法局法治…`); as printed."""
     view = simplified(printed)
     before, found, _ = view.partition("关于")  # 關於 too; names are kept as printed
-    if not found and (year := re.search(r"\d{4}\s*年", printed)):
+    if not found and (year := YEAR.search(printed)):
         before, found = printed[: year.start()], "year"  # `青山市人民政府2023年度…`: the issuer precedes the year
         if not is_org_line(re.sub(r"[\s#]+", "", simplified(before))):
             before = ""
@@ -262,7 +263,7 @@ def _region(
     info block's 所属单位; else the subject of the opening sentence. Candidates must agree: 青山市白河区 wins
     over 白河区."""
     names = [ln.text.removesuffix("文件") for ln in header if is_org_line(ln.text.removesuffix("文件"))]
-    names += [re.sub(r"^(?:关于)?(?:\d{4}\s*年度?)?", "", title)] if title else []  # `关于青山市司法局…`
+    names += [re.sub(r"^(?:关于)?(?:" + YEAR_DIGITS + r"\s*年度?)?", "", title)] if title else []  # `关于青山市司法局…`
     names += issuers or []
     names += [ln.text for ln in closing if is_org_line(ln.text)]
     names += site_units or []
@@ -288,7 +289,9 @@ def _abbreviates(short: str, full: str) -> bool:
 # `在市委、市政府的坚强领导下，白河县…`. Leading time and circumstance phrases are skipped; `全县`/`我市`
 # name no place.
 _OPENING_LEAD = re.compile(
-    r"^(?:\d{4}年度?(?:以来)?|近年来|今年以来|一年来|过去一年)[，,]?(?:在.{2,30}?下[，,])?|^在.{2,30}?下[，,]"
+    r"^(?:"
+    + YEAR_DIGITS
+    + r"年度?(?:以来)?|近年来|今年以来|一年来|过去一年)[，,]?(?:在.{2,30}?下[，,])?|^在.{2,30}?下[，,]"
 )
 _NOT_A_PLACE = re.compile(r"^[全我本该各此]")
 
@@ -351,7 +354,7 @@ def _report_year(title: str | None, outline: Outline, text: str) -> int | None:
     for s in outline.sections:
         if s.part in ("measures", "shortcomings") and (m := _YEAR.search(re.sub(r"\s", "", s.heading))):
             return int(m.group(1))
-    m = re.search(r"^(\d{4})年度?(?:以来)?[，,]", text, re.M)
+    m = re.search(r"^(" + YEAR_DIGITS + r")年度?(?:以来)?[，,]", text, re.M)
     if m:
         return int(m.group(1))
     for s in outline.sections:
@@ -396,7 +399,7 @@ def _truncation_notes(
 # (`…进军的第一`) followed by a structural particle (`的十九届…`). Ordinary page breaks inside a sentence
 # (`341项|经济社会`, `应急预|案`) join cleanly and are not flagged.
 _PAGE_BREAK = re.compile(r"\n[ \t\u3000]*\n\s*")
-_DANGLING = re.compile(r"第[一二三四五六七八九十百\d]+$")
+_DANGLING = re.compile(rf"第[{CN_DIGITS}百\d]+$")
 _CANNOT_RESUME = re.compile(r"^[的地得之]")
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from extractor.text.grammar import ISO_DATE
 from extractor.text.layout import DATE_LINE, parse_date
 from extractor.text.normalize import Normalized
 from extractor.text.script import simplified
 from schemas.report import QualityNote
 
 _RECIPIENT_SPLIT = re.compile(r"[、，,\s]+")
-_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_ISO_DATE = ISO_DATE
 _FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 
 

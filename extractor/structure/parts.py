@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from extractor.text.grammar import SUB_HEADING as _SUB_HEADING
-from extractor.text.grammar import YEAR as _YEAR
+from extractor.text.grammar import YEAR as _YEAR, YEAR_DIGITS
 
 _STRONG: tuple[tuple[str, re.Pattern], ...] = (
     ("leadership", re.compile(r"第一责任人职责|履行.{0,12}职责")),
@@ -142,7 +142,7 @@ def report_year_hint(header_lines: list[str]) -> int | None:
         if ("报告" in line or "法治政府建设" in line) and (m := _YEAR.search(line)) and len(line) <= 60:
             return int(m.group(1))
     for line in header_lines:
-        if m := re.match(r"(\d{4})\s*年(?:度|以来)?[，,]", line):
+        if m := re.match(r"(" + YEAR_DIGITS + r")\s*年(?:度|以来)?[，,]", line):
             return int(m.group(1))
     return None
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from extractor.text.grammar import DOC_NUMBER, OPENING_YEAR, YEAR_DIGITS
 from extractor.structure.issuers import BODY_END, place_of
 from extractor.text.grammar import DATE
 from extractor.text.layout import Line, is_org_line, parse_date
@@ -23,16 +24,16 @@ from extractor.text.normalize import Normalized
 _HEAD_SPAN = 250  # the header of a printed report fits in this many characters
 _LETTERHEAD_DOC = re.compile(
     rf"(?:(?P<org>[^，。；：:]{{2,30}}?(?:{BODY_END}))(?:文件)?)?"
-    r"(?P<doc>[\u4e00-\u9fff]{1,8}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号)"
+    r"(?P<doc>[\u4e00-\u9fff]{1,8}" + DOC_NUMBER + r")"
 )
 _SIGNER = re.compile(r"(?:签发人|簽發人)[:：]")
 _SIGNER_MAX = 20  # names after 签发人 before the title starts
 # The title ends at its first 报告 (`…情况和2024年工作安排的报告`), else at 情况/总结 not followed by 的/报.
 _TITLE = re.compile(r"[^，。；：:,;]{4,100}?报告|[^，。；：:,;]{4,80}?(?:情况(?![的报])|总结(?![的报]))")
-_TITLE_LEAD = re.compile(r"关于|中共|中国共产党|\d{4}")  # or a place: not `现将2023年…情况报告如下`
+_TITLE_LEAD = re.compile(r"关于|中共|中国共产党|" + YEAR_DIGITS)  # or a place: not `现将2023年…情况报告如下`
 _RECIPIENTS = re.compile(r"(?P<names>[^，。；：:]{2,40}?)[:：]")
 _SPLIT = re.compile(r"[、，,]+")
-_OPENING_YEAR = re.compile(r"(\d{4})年度?(?:以来)?[，,]")
+_OPENING_YEAR = OPENING_YEAR
 _CLOSING_SPAN = 300
 
 

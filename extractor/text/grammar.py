@@ -21,7 +21,19 @@ import re
 
 from extractor.text.numerals import cn_int
 
-CN_ORDINAL = "[一二三四五六七八九十]{1,3}"  # 一 … 九十九 as outline ordinals print them
+# The fragments every other pattern of markers and years is built from (tests/test_grammar_single.py fails if
+# one is typed out anywhere else).
+CN_DIGITS = "一二三四五六七八九十"  # the Chinese numerals markers count with
+CN_DIGIT = f"[{CN_DIGITS}]"
+CN_ORDINAL = CN_DIGIT + "{1,3}"  # 一 … 九十九 as outline ordinals print them
+YEAR_DIGITS = r"\d{4}"  # a year in digits; the context (年, 〔〕, a date) says it is a year
+# A four-digit number that reads as a year (19xx, 20xx): where a bare number must be told from a year
+# (`2022-2024年`, `2023.5` a month), and where a phrase must start with a real year, not a count (`1200年`).
+CENTURY_YEAR = r"(?:19|20)\d{2}"
+CIRCLED_RANGE = r"\u2460-\u2473"  # ① … ⑳, for a character class
+CIRCLED = f"[{CIRCLED_RANGE}]"
+# A document number's year and serial after its issuer's short name (`青政发〔2024〕3号`, `[2024]`, `（2024）`).
+DOC_NUMBER = r"[〔\[［【(（]" + YEAR_DIGITS + r"[〕\]］】)）]\d{1,4}号"
 _OPEN, _CLOSE = "[（(]", "[）)]"
 
 # level → pattern whose group `n` (group 1) is the ordinal. Order matters where two could match at one place: none can.
@@ -31,7 +43,7 @@ HEADING_MARKERS: tuple[tuple[int, str], ...] = (
     (2, rf"{_OPEN}(?P<n>{CN_ORDINAL}){_CLOSE}"),
     (3, r"(?P<n>\d{1,2})[.．、](?!\d)"),  # (?!\d): `1.5万` is a number, `2023.2.1` a date, not item 1 or 2
     (4, rf"{_OPEN}(?P<n>\d{{1,2}}){_CLOSE}"),
-    (5, r"(?P<n>[\u2460-\u2473])"),
+    (5, rf"(?P<n>{CIRCLED})"),
 )
 LEVELS: tuple[int, ...] = tuple(level for level, _ in HEADING_MARKERS)
 ITEM_MARKER = rf"(?P<n>{CN_ORDINAL})是"  # `一是…二是…`
@@ -94,7 +106,7 @@ PART_TITLE_TAIL = re.compile(
 )
 
 # --------------------------------------------------------------------------- years and dates
-YEAR = re.compile(r"(\d{4})\s*年")
+YEAR = re.compile(rf"({YEAR_DIGITS})\s*年")
 # `2023年5月8日` or `二〇二三年五月八日`; the year may use 〇/○/零 for zero.
 DATE = re.compile(
     r"(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月"
@@ -107,3 +119,37 @@ DATE_LINE = re.compile(r"^(?P<org>[^\d，,。；;：:]{0,30}?)" + DATE.pattern +
 PLANS_TURN = re.compile(r"(?:下一步|下步|今后|明年|新的一年)[，,]|\d{4}年[，,][^。]{0,20}将")
 RULE_RUN = re.compile(r"[-—_=*]{3,}")  # a `---` rule; normalize drops rule lines, a run-together text keeps them
 CLOSING_WORDS = re.compile(r"^(?:特此报告[。.!！]?|[(（]?此件[^。]{0,10}[)）]?|附件[:：].*)$")
+
+# --------------------------------------------------------------------------- variants that differ on purpose
+# Each is kept as it was when it lived in its room, so folding it here changed no output.
+# Any marker a cause span may open with (labeling.causes): every level and 一是, ordinals of any length, with the
+# spaces around it: a span is trimmed of it, never parsed.
+LOOSE_MARKER = re.compile(
+    rf"\s*(?:{CN_DIGIT}+是|[(（][{CN_DIGITS}\d]+[)）]|\d{{1,2}}[.．、]|{CN_DIGIT}+、|{CIRCLED})\s*"
+)
+# The review page's lead clause (review/assets/model.js, sent in the page's payload by `js_patterns`): a marker
+# of levels 1–4 or 一是, any digits; in the syntax JavaScript and Python share.
+JS_LEAD_MARKER = rf"^\s*(?:[（(][{CN_DIGITS}\d]+[)）]|{CN_DIGIT}+[是、]|\d+[.．、])\s*"
+# The layouts suite's generator (evals/tools/make_layouts.py) rewrites markers of text it has already lined:
+# `一是` with one or two numerals, a top-level `一、`/`一.`, and an item's lead marker (a space may precede the point).
+LAYOUT_ITEM = re.compile(rf"({CN_DIGIT}{{1,2}})是")
+LAYOUT_TOP_ORDINAL = re.compile(rf"^\s*{CN_DIGIT}+[、.．]")
+LAYOUT_LEAD_ORDINAL = re.compile(
+    rf"^\s*(?:[（(][{CN_DIGITS}\d]+[）)]|{CN_DIGIT}{{1,2}}是|\d{{1,2}}\s*[.．、]|{CN_DIGIT}+、)\s*"
+)
+# A table's column header that is a year (`2023年`, `2023年度`), not a value (facts.tables).
+YEAR_CELL = re.compile(rf"^{YEAR_DIGITS}年(?:度)?$")
+# A part's body that opens on its year (`2023年度以来，`): where a run-in heading ends (structure.run_in).
+OPENING_YEAR = re.compile(rf"({YEAR_DIGITS})年度?(?:以来)?[，,]")
+# A span of time a count names (`2022-2024年度`, `2023年5月以来`, `去年`): not the thing counted (facts.names).
+TIME_PHRASE = re.compile(
+    rf"{CENTURY_YEAR}(?:[-—–~至到](?:19|20)?\d{{2,4}})?年(?:度)?(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?"
+    r"(?:以来|以前|之前|以后|之后|底|末|初)?"
+    r"|\d{1,2}月\d{1,2}日(?:以来|以前|之前|以后|之后)?|上年|去年|上一年"
+)
+ISO_DATE = re.compile(rf"^({YEAR_DIGITS})[-/.](\d{{1,2}})[-/.](\d{{1,2}})")  # `2024-03-05` in a file's metadata
+
+
+def js_patterns() -> dict[str, str]:
+    """The patterns the review page's JavaScript uses, sent in its payload so the page types none of them."""
+    return {"lead_marker": JS_LEAD_MARKER}

@@ -26,6 +26,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from extractor.text.grammar import YEAR_DIGITS
 from extractor.text.sentences import PARAGRAPH_END
 from extractor.text.furniture import Furniture, find_furniture
 from extractor.text.glyphs import LOOKALIKES
@@ -35,7 +36,9 @@ from extractor.text.script import simplified
 
 # Sentence-final (or clause-final) characters after which a line break is a real paragraph end.
 _TERMINAL = PARAGRAPH_END | set("”」』）)")
-_HEADER_LINE = re.compile(r"^(?:签发人|主送|抄送|附件)|〔\d{4}〕\d+号$|\d{4}年\d{1,2}月\d{1,2}日(?:印发|印)?$")
+_HEADER_LINE = re.compile(
+    r"^(?:签发人|主送|抄送|附件)|〔" + YEAR_DIGITS + r"〕\d+号$|" + YEAR_DIGITS + r"年\d{1,2}月\d{1,2}日(?:印发|印)?$"
+)
 _SHORT_LINE = 40  # header lines, headings and signature lines are short; paragraph fragments are not
 # A heading is a shape, not a length: a marker, then clauses with no sentence-final punctuation. The official
 # template's leadership part name alone is 40 characters (`党政主要负责人履行…，加强法治政府建设的有关情况`), and
@@ -45,7 +48,7 @@ _SENTENCE_PUNCT = re.compile(r"[。；;！!？?：:]")
 _CLAUSE_BREAK = re.compile(r"[，,、]")
 _ANY_PUNCT = re.compile(r"[，,、。；;！!？?：:]")
 # A line that cannot open a paragraph: it carries on the one before (`…全年共办理各类案件` / `48件，…`).
-_CONTINUATION = re.compile(r"^(?:[，,、；;。：:）)」”]|(?!\d{4}年)\d)")
+_CONTINUATION = re.compile(r"^(?:[，,、；;。：:）)」”]|(?!" + YEAR_DIGITS + r"年)\d)")
 
 
 def fold_char(ch: str) -> str:

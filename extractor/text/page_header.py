@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.text.grammar import DOC_NUMBER
 from extractor.lexicon.issuers import alternation, issuer_lexicon
 
 _LEX = issuer_lexicon()
@@ -29,7 +30,7 @@ _TYPED = {
     "page_date": re.compile(
         rf"\d{{4}}{_SP}*[-/.年]{_SP}*\d{{1,2}}{_SP}*[-/.月]{_SP}*\d{{1,2}}日?(?:{_SP}*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?"
     ),
-    "doc_number": re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号"),
+    "doc_number": re.compile(r"[\u4e00-\u9fff]{1,12}" + DOC_NUMBER),
     # A URL glued to the body (line breaks removed: `…/t1.html2023年，…`) ends at its page's extension.
     "url": re.compile(
         r"[A-Za-z][A-Za-z0-9+.\-]*://[!-~]+?\.(?:s?html?|jsp|aspx?|php|pdf|docx?)(?![A-Za-z])(?:\?[\w=&%.\-]*)?"

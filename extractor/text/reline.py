@@ -50,6 +50,9 @@ from bisect import insort
 from dataclasses import dataclass, field
 
 from extractor.text.grammar import (
+    CIRCLED_RANGE,
+    CN_DIGITS,
+    YEAR_DIGITS,
     DATE,
     DATE_LINE,
     PART_TITLE_TAIL,
@@ -71,11 +74,11 @@ _SENTENCE_END = frozenset("。!?！？")  # normalized text has ！？；： fol
 _CLAUSE_END = frozenset(";:；：")
 _OPENERS = {"“": "”", "「": "」", "『": "』", "《": "》"}
 _QUOTE_SPAN = 200  # an opener whose closer is further than this is an OCR loss, not a quote
-_CN_DIGITS = frozenset("一二三四五六七八九十")
-_MARKER_FIRST = re.compile(r"[第一二三四五六七八九十(（\d\u2460-\u2473]")
+_CN_DIGITS = frozenset(CN_DIGITS)
+_MARKER_FIRST = re.compile(rf"[第{CN_DIGITS}(（\d{CIRCLED_RANGE}]")
 # A body's first words, never a title's: `2023年，` `2023年以来` and the year as the subject of its sentence
 # (`2021年是"十四五"开局之年`; OCR may space it: `2021 年是`).
-_BODY_OPENING = re.compile(r"\d{4}\s*年(?:(?:度|以来)?[，,]|是)|下一步[，,]|今年以来|一年来")
+_BODY_OPENING = re.compile(YEAR_DIGITS + r"\s*年(?:(?:度|以来)?[，,]|是)|下一步[，,]|今年以来|一年来")
 _TABLE_CELL = 20  # a table cell's value after its `|` is short (a number, a rate, a few words)
 _RESTATED = 6  # a title's first characters coming again this long: its body restating the heading
 _TITLE_END = re.compile(r"(?:的|情况|工作)?报告(?=[\u4e00-\u9fff\d])")

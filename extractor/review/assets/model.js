@@ -5,6 +5,7 @@
 FZ.model = function (D, TEXT) {
   var R = D.report;
   var LISTS = ["measures", "problems", "rectifications", "plans", "leadership_duties", "metrics"];
+  var LEAD_MARKER = new RegExp(D.grammar.lead_marker);  // from extractor/text/grammar.py, never typed here
   var STORE = "fazhi-review:" + R.source.sha256 + ":" + D.report_sha;
   function clone(x) { return JSON.parse(JSON.stringify(x)); }
 
@@ -102,7 +103,7 @@ FZ.model = function (D, TEXT) {
     return best ? best.path : null;
   }
   function leadClause(q) {
-    var s = q.replace(/^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[是、]|\d+[.．、])\s*/, "");
+    var s = q.replace(LEAD_MARKER, "");
     return s.split(/[，。；;：:\n]/)[0].trim().slice(0, 60);
   }
   function quantityIn(a, b) {
