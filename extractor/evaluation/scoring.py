@@ -70,6 +70,8 @@ SPAN_FIELDS: tuple[str, ...] = ("metadata", *ITEM_FIELDS, "metrics", "compliance
 HEADLINE_FIELDS: tuple[str, ...] = ("metadata", *ITEM_FIELDS, "metrics", "sections", "compliance")
 METADATA_FIELDS: tuple[str, ...] = tuple(Metadata.model_fields)
 
+# Every row of the eval log and its tables, in their order: the fields, then the report-wide scores.
+ROWS: tuple[str, ...] = (*FIELDS, "grounding", "overall", "headline")
 # The primary score of the rows that are not a field's scorer (each scorer declares its own, scorers.py).
 ROW_PRIMARY: dict[str, str] = {"grounding": "share", "overall": "score", "headline": "score"}
 # Counts are summed (not averaged) over reports, and never gate a regression.

@@ -32,7 +32,14 @@ from pydantic import ValidationError
 
 from extractor.pipeline import is_unstructured
 from extractor.runs.datasette import METADATA, write_metadata
-from extractor.runs.tables import INDICATOR_HEADERS, INDICATOR_KEYS, item_rows, metric_rows, indicator_rows
+from extractor.runs.tables import (
+    INDICATOR_HEADERS,
+    INDICATOR_KEYS,
+    METRIC_FIELDS,
+    indicator_rows,
+    item_rows,
+    metric_rows,
+)
 from schemas.report import REQUIRED_PARTS, Report
 
 STORE = "reports.sqlite"
@@ -71,19 +78,7 @@ CREATE INDEX metrics_indicator ON metrics (indicator);
 _CHILD_COLUMNS = {
     "sections": ("path", "heading", "level", "part", "start", "end"),
     "items": ("kind", "category", "summary", "cause", "section", "quote", "start", "end"),
-    "metrics": (
-        "name",
-        "value",
-        "unit",
-        "value_base",
-        "base_unit",
-        "approx",
-        "indicator",
-        "quote",
-        "context",
-        "start",
-        "end",
-    ),
+    "metrics": METRIC_FIELDS,
     "indicators": ("indicator", "value_base"),
     "quality": ("kind", "message", "section", "quote"),
     "compliance": ("part", "present", "sections"),
