@@ -31,7 +31,7 @@ from extractor.errors import InputError
 from extractor.files import atomic_write_json, atomic_write_text
 from extractor.grounding import is_grounded
 from extractor.text.ingest import Document, read_document
-from extractor.labeling import Labeler
+from extractor.labeling import Labeled, Labeler
 from extractor.labeling.parts import part_asker
 from extractor.labeling.run import Pooled
 from extractor.structure.metadata import extract_metadata
@@ -43,7 +43,16 @@ from extractor.facts.quantities import find_quantities
 from extractor.facts.tables import with_tables
 from extractor.structure.outline import Outline, is_report, segment, structure_notes
 from extractor.text.printed import page_of
-from schemas.report import Compliance, PartCoverage, QualityNote, REQUIRED_PARTS, Report, RunInfo, Source
+from schemas.report import (
+    Compliance,
+    Metadata,
+    PartCoverage,
+    QualityNote,
+    REQUIRED_PARTS,
+    Report,
+    RunInfo,
+    Source,
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -149,8 +158,8 @@ class _Found:
     items and metrics, and the notes of each stage."""
 
     outline: Outline
-    metadata: Any
-    labeled: Any
+    metadata: Metadata
+    labeled: Labeled
     doc_notes: list[QualityNote]
     injection_notes: list[QualityNote]
     call_notes: list[QualityNote]
