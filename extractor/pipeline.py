@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -30,11 +31,11 @@ from extractor.errors import InputError
 from extractor.files import atomic_write_json, atomic_write_text
 from extractor.grounding import is_grounded
 from extractor.text.ingest import Document, read_document
-from extractor.labeling import Labeler
+from extractor.labeling import Labeled, Labeler
 from extractor.labeling.parts import part_asker
 from extractor.labeling.run import Pooled
 from extractor.structure.metadata import extract_metadata
-from extractor.text.normalize import normalize
+from extractor.text.normalize import Normalized, normalize
 from extractor.facts.indicators import key_indicators
 from extractor.facts.names import name_quantities
 from extractor.facts.injection import instruction_sentences
@@ -42,7 +43,16 @@ from extractor.facts.quantities import find_quantities
 from extractor.facts.tables import with_tables
 from extractor.structure.outline import Outline, is_report, segment, structure_notes
 from extractor.text.printed import page_of
-from schemas.report import Compliance, PartCoverage, QualityNote, REQUIRED_PARTS, Report, RunInfo, Source
+from schemas.report import (
+    Compliance,
+    Metadata,
+    PartCoverage,
+    QualityNote,
+    REQUIRED_PARTS,
+    Report,
+    RunInfo,
+    Source,
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -103,18 +113,13 @@ def new_breaker(config: Config):
 def extract(
     path: Path, config: Config, *, progress: Progress | None = None, client=None, breaker=None, pool=None
 ) -> Report:
+    """One report, read → normalize → segment → (model client) → find and label → assemble → ground."""
     started = time.perf_counter()
     if client is None:
         preflight(config)  # before reading: a run that cannot work says so at once (once per process)
     doc = read_document(Path(path), max_bytes=config.max_bytes)
     norm = normalize(doc.text)
-    outline = segment(norm)
-    if not is_report(norm, outline):
-        raise InputError(
-            "not a 法治政府建设 report: no required part (举措/不足/安排) and no 法治 vocabulary found",
-            file=doc.name,
-            hint="check the file; only annual law-based-government reports are supported",
-        )
+    outline = _segment_report(norm, doc.name)
     calls_model = config.spec.calls_model
     own_client = calls_model and client is None
     if own_client:
@@ -123,29 +128,68 @@ def extract(
             breaker if breaker is not None else new_breaker(config),
             time.monotonic() + config.max_report_seconds if config.max_report_seconds else None,
         )
-    model = client if calls_model else None
-    call_notes: list[QualityNote] = []
     try:
-        if model is not None and "parts" in config.model_kinds:  # the model settles the parts the rules could not
-            # Through the batch's call pool when there is one, so it bounds every request in flight.
-            outline = segment(norm, ask_part=part_asker(Pooled(model, pool) if pool is not None else model, call_notes))
-        metadata, doc_notes = extract_metadata(norm, outline)
-        quantities, injection_notes = without_instructions(norm, find_quantities(norm))
-        quantities = with_tables(norm, key_indicators(norm, name_quantities(norm, quantities)))
-        labeled = Labeler(
-            norm,
-            model,
-            config.model_names_metrics,
-            progress,
-            categories=config.category_mode,
-            pool=pool,
-            model_kinds=config.model_kinds,
-        ).run(outline, quantities)
+        found = _find(norm, outline, client if calls_model else None, config, progress, pool)
     finally:
         if client is not None and own_client:
             client.close()
+    report = _assemble(doc, norm, found, config, _run_info(config, client, started))
+    report = _with_pages(_drop_ungrounded(report, doc), doc.page_starts)
+    if doc.is_layer:
+        report._text_layer = doc.text
+    return report
 
-    report = Report(
+
+def _segment_report(norm: Normalized, name: str) -> Outline:
+    """The outline of a text that is a report; anything else is an InputError (not a made-up report)."""
+    outline = segment(norm)
+    if not is_report(norm, outline):
+        raise InputError(
+            "not a 法治政府建设 report: no required part (举措/不足/安排) and no 法治 vocabulary found",
+            file=name,
+            hint="check the file; only annual law-based-government reports are supported",
+        )
+    return outline
+
+
+@dataclass
+class _Found:
+    """What the finding stages hand to the assembly: the outline (its parts settled), metadata, the labeled
+    items and metrics, and the notes of each stage."""
+
+    outline: Outline
+    metadata: Metadata
+    labeled: Labeled
+    doc_notes: list[QualityNote]
+    injection_notes: list[QualityNote]
+    call_notes: list[QualityNote]
+
+
+def _find(norm: Normalized, outline: Outline, model, config: Config, progress, pool) -> _Found:
+    """Metadata, quantities (named, indicators, tables) and the labeled items; the model, when there is one,
+    first settles the parts the rules could not."""
+    call_notes: list[QualityNote] = []
+    if model is not None and "parts" in config.model_kinds:  # the model settles the parts the rules could not
+        # Through the batch's call pool when there is one, so it bounds every request in flight.
+        outline = segment(norm, ask_part=part_asker(Pooled(model, pool) if pool is not None else model, call_notes))
+    metadata, doc_notes = extract_metadata(norm, outline)
+    quantities, injection_notes = without_instructions(norm, find_quantities(norm))
+    quantities = with_tables(norm, key_indicators(norm, name_quantities(norm, quantities)))
+    labeled = Labeler(
+        norm,
+        model,
+        config.model_names_metrics,
+        progress,
+        categories=config.category_mode,
+        pool=pool,
+        model_kinds=config.model_kinds,
+    ).run(outline, quantities)
+    return _Found(outline, metadata, labeled, list(doc_notes), list(injection_notes), call_notes)
+
+
+def _assemble(doc: Document, norm: Normalized, found: _Found, config: Config, run: RunInfo) -> Report:
+    labeled, outline = found.labeled, found.outline
+    return Report(
         source=Source(
             file=doc.name,
             sha256=doc.sha256,
@@ -154,7 +198,7 @@ def extract(
             format=doc.format if doc.is_layer else None,
             text_sha256=doc.text_sha256,
         ),
-        metadata=metadata,
+        metadata=found.metadata,
         sections=outline.sections,
         leadership_duties=labeled.leadership_duties,
         measures=labeled.measures,
@@ -165,19 +209,15 @@ def extract(
         compliance=compliance(outline, has_leadership=bool(labeled.leadership_duties)),
         quality=[
             *(QualityNote(kind=kind, message=message) for kind, message in doc.notes),
-            *doc_notes,
+            *found.doc_notes,
             *structure_notes(norm, outline),
-            *injection_notes,
-            *call_notes,
+            *found.injection_notes,
+            *found.call_notes,
             *labeled.quality,
             *([QualityNote(kind="model_fields", message=note)] if (note := config.model_fields_note) else []),
         ],
-        run=_run_info(config, client, started),
+        run=run,
     )
-    report = _with_pages(_drop_ungrounded(report, doc), doc.page_starts)
-    if doc.is_layer:
-        report._text_layer = doc.text
-    return report
 
 
 LAYER_DIR = "texts"

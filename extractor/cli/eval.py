@@ -33,17 +33,7 @@ from extractor.errors import FazhiError, InputError
 from extractor.files import atomic_write_json
 
 QUOTE_WIDTH = 80  # --misses shows this much of a quote; the JSON log keeps it whole
-ROW_ORDER = (
-    "metadata",
-    *scoring.ITEM_FIELDS,
-    "metrics",
-    "causes",
-    "sections",
-    "compliance",
-    "grounding",
-    "overall",
-    "headline",
-)
+ROW_ORDER = scoring.ROWS
 CAPTION = (
     "F1 = span-only (the item is found); typed = F1 counting a match only when what the model decides is right "
     "too (category, summary, cause; metric name and indicator; a section's part; metadata values and parts "

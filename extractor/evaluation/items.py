@@ -16,13 +16,13 @@ from extractor.evaluation.matching import (
     MatchScore,
     Miss,
     _span_affinity,
-    attribute,
     char_f1,
     greedy_match,
     iou,
     mean,
     misses_of,
 )
+from extractor.evaluation.scorers import scorer
 from extractor.evaluation.summaries import MissingTerms, acceptable, summary_score, term_recall
 
 CATEGORY_FIELDS = frozenset({"measures", "plans"})
@@ -88,15 +88,7 @@ def score_items(field_name: str, gold: list, pred: list) -> MatchScore:
     extra["summary_acceptable"] = mean(float(acceptable(s)) for s in summaries)
     if field_name == "problems":
         extra["cause_accuracy"] = mean(float(c) for c in causes)
-    return MatchScore(
-        len(pairs),
-        len(gold),
-        len(pred),
-        extra,
-        misses,
-        typed_tp=sum(right.values()),
-        attribution=attribute(pred, pairs, right),
-    )
+    return MatchScore.of_pairs(pairs, gold, pred, right, misses, extra)
 
 
 def _clip(text: str, width: int = 30) -> str:
@@ -104,6 +96,7 @@ def _clip(text: str, width: int = 30) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+@scorer("causes", needs="problems")
 def score_causes(gold: list, pred: list) -> MatchScore:
     """The causes problems state, as their own list: found at the right place (span), and said right (typed)."""
     g_items = [p for p in gold if p.cause is not None and p.cause_evidence is not None]
@@ -121,17 +114,10 @@ def score_causes(gold: list, pred: list) -> MatchScore:
                 ev = item.cause_evidence
                 misses.append(Miss("causes", kind, ev.quote, ev.start, ev.end, item.cause or ""))
     right = {p: char_f1(g_items[g].cause, p_items[p].cause) >= CAUSE_TEXT_MIN for g, p in pairs}
-    return MatchScore(
-        len(pairs),
-        len(g_items),
-        len(p_items),
-        {},
-        misses,
-        typed_tp=sum(right.values()),
-        attribution=attribute(p_items, pairs, right),
-    )
+    return MatchScore.of_pairs(pairs, g_items, p_items, right, misses)
 
 
+@scorer("sections", needs="sections")
 def score_sections(gold: list, pred: list) -> MatchScore:
     """The part of each top-level section: matched by heading span (IoU ≥ 0.5); typed: the same part."""
     g_tops = [s for s in gold if s.level == 1]
@@ -154,12 +140,4 @@ def score_sections(gold: list, pred: list) -> MatchScore:
                 )
             )
     extra = {"part_accuracy": mean(float(v) for v in right.values())}
-    return MatchScore(
-        len(pairs),
-        len(g_tops),
-        len(p_tops),
-        extra,
-        misses,
-        typed_tp=sum(right.values()),
-        attribution=attribute(p_tops, pairs, right),
-    )
+    return MatchScore.of_pairs(pairs, g_tops, p_tops, right, misses, extra)

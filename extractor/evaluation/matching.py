@@ -144,6 +144,28 @@ class MatchScore:
         p, r = ratio(tp, self.pred, not self.gold), ratio(tp, self.gold, not self.pred)
         return p, r, f1_of(p, r)
 
+    @classmethod
+    def of_pairs(
+        cls,
+        pairs: list[tuple[int, int]],
+        gold: list,
+        pred: list,
+        right: dict[int, bool],
+        misses: list[Miss],
+        extra: Optional[dict[str, Optional[float]]] = None,
+    ) -> "MatchScore":
+        """The score of a one-to-one matching of gold with pred, `right` telling which matched
+        predictions are typed-right (their decided fields too)."""
+        return cls(
+            len(pairs),
+            len(gold),
+            len(pred),
+            extra or {},
+            misses,
+            typed_tp=sum(right.values()),
+            attribution=attribute(pred, pairs, right),
+        )
+
     def numbers(self) -> dict:
         tp, tr, tf = self.typed
         return {

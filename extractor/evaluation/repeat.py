@@ -13,7 +13,7 @@ from typing import Optional
 
 from extractor.evaluation import scoring
 
-ROWS = (*scoring.FIELDS, "grounding", "overall", "headline")
+ROWS = scoring.ROWS
 
 
 def spread(logs: list[dict]) -> dict[str, dict]:

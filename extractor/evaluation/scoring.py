@@ -22,8 +22,10 @@
                             gold never varies across the suite (`constant`): it moves with every answer the
                             model gives, and an empty prediction scores 0
 
-Each scorer returns a dataclass whose `numbers()` is what the eval log stores and whose `misses` are the
-false negatives / false positives (and wrong fields) with their quotes. `summarize()` folds per-report
+Each scorer is registered by field name (`@scorer`, scorers.py) with what it reads of a Report and its
+primary score key; `score_field` looks the field up. Each returns a dataclass whose `numbers()` is what
+the eval log stores and whose `misses` are the false negatives / false positives (and wrong fields) with
+their quotes. `summarize()` folds per-report
 numbers into suite means. Conventions (gold-and-scoring.md):
 
 - A ratio whose denominator is empty scores 1.0 when the other side is empty too and 0.0 otherwise, so
@@ -36,6 +38,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Optional
+
+from functools import partial
 
 from extractor.evaluation.items import CATEGORY_FIELDS, score_causes, score_items, score_sections  # noqa: F401
 from extractor.evaluation.matching import (  # noqa: F401 — re-exported: scoring is the scorers' one front door
@@ -54,6 +58,7 @@ from extractor.evaluation.matching import (  # noqa: F401 — re-exported: scori
     overlaps,
     ratio,
 )
+from extractor.evaluation.scorers import lookup, registered, scorer
 from extractor.grounding import is_grounded
 from extractor.text.normalize import canon
 from schemas.report import REQUIRED_PARTS, Metadata, Metric, Report
@@ -65,16 +70,10 @@ SPAN_FIELDS: tuple[str, ...] = ("metadata", *ITEM_FIELDS, "metrics", "compliance
 HEADLINE_FIELDS: tuple[str, ...] = ("metadata", *ITEM_FIELDS, "metrics", "sections", "compliance")
 METADATA_FIELDS: tuple[str, ...] = tuple(Metadata.model_fields)
 
-# The score of each field that gates regressions by its bare name and fills the table's `score` column;
-# every other field's is its typed F1.
-PRIMARY: dict[str, str] = {
-    "metadata": "score",
-    "compliance": "accuracy",
-    "grounding": "share",
-    "overall": "score",
-    "headline": "score",
-}
-SPAN_KEY = {"metadata": "score", "compliance": "accuracy"}  # what `overall` takes; "f1" for the rest
+# Every row of the eval log and its tables, in their order: the fields, then the report-wide scores.
+ROWS: tuple[str, ...] = (*FIELDS, "grounding", "overall", "headline")
+# The primary score of the rows that are not a field's scorer (each scorer declares its own, scorers.py).
+ROW_PRIMARY: dict[str, str] = {"grounding": "share", "overall": "score", "headline": "score"}
 # Counts are summed (not averaged) over reports, and never gate a regression.
 COUNT_KEYS = frozenset({"tp", "typed_tp", "gold", "pred", "right", "total", "grounded", "checked", *ATTRIBUTION_KEYS})
 NAME_ACCEPTABLE = 0.5  # char-F1 of a metric name with gold's: what is counted, not the exact wording
@@ -85,7 +84,11 @@ _UNIT_ALIASES = {"%": "ratio", "percent": "ratio", "百分比": "ratio"}
 
 
 def primary_key(field_name: str) -> str:
-    return PRIMARY.get(field_name, "typed_f1")
+    """The score that gates a row by its bare name and fills the table's `score` column; typed F1 unless the
+    field's scorer (or ROW_PRIMARY) says otherwise."""
+    if field_name in registered():
+        return lookup(field_name).primary
+    return ROW_PRIMARY.get(field_name, "typed_f1")
 
 
 # ---------------------------------------------------------------- metadata
@@ -139,6 +142,7 @@ class Tally:
         }
 
 
+@scorer("metadata", needs="metadata", primary="score", span_key="score")
 def score_metadata(gold: Metadata, pred: Metadata) -> Tally:
     right, misses, tp, n_gold, n_pred = 0, [], 0, 0, 0
     for name in METADATA_FIELDS:
@@ -164,7 +168,10 @@ def _show(value: Any) -> str:
     return "null" if value is None else value.isoformat() if isinstance(value, date) else str(value)
 
 
-# ---------------------------------------------------------------- item lists
+# ---------------------------------------------------------------- item lists (items.py)
+
+for _name in ITEM_FIELDS:
+    scorer(_name, needs=_name)(partial(score_items, _name))
 
 
 # ---------------------------------------------------------------- metrics
@@ -197,6 +204,7 @@ def _metric_label(m: Metric) -> str:
     return f"{m.name} = {value}" + (f" [{m.indicator}]" if m.indicator else "")
 
 
+@scorer("metrics", needs="metrics")
 def score_metrics(gold: list[Metric], pred: list[Metric]) -> MatchScore:
     pairs = greedy_match(gold, pred, _metric_affinity)
     names = {p: char_f1(gold[g].name, pred[p].name) for g, p in pairs}
@@ -226,20 +234,13 @@ def score_metrics(gold: list[Metric], pred: list[Metric]) -> MatchScore:
             misses.append(
                 Miss("metrics", "wrong", ev.quote, ev.start, ev.end, f"name gold={gold[g].name} pred={pred[p].name}")
             )
-    return MatchScore(
-        len(pairs),
-        len(gold),
-        len(pred),
-        extra,
-        misses,
-        typed_tp=sum(right.values()),
-        attribution=attribute(pred, pairs, right),
-    )
+    return MatchScore.of_pairs(pairs, gold, pred, right, misses, extra)
 
 
 # ---------------------------------------------------------------- compliance and grounding
 
 
+@scorer("compliance", needs=None, primary="accuracy", span_key="accuracy")
 def score_compliance(gold: Report, pred: Report) -> Tally:
     right, misses, tp, n_gold, n_pred = 0, [], 0, 0, 0
     for part in REQUIRED_PARTS:
@@ -293,9 +294,7 @@ class ReportScore:
 
     @property
     def overall(self) -> float:
-        return (
-            mean(f.numbers()[SPAN_KEY.get(name, "f1")] for name, f in self.fields.items() if name in SPAN_FIELDS) or 0.0
-        )
+        return mean(f.numbers()[lookup(name).span_key] for name, f in self.fields.items() if name in SPAN_FIELDS) or 0.0
 
     @property
     def headline(self) -> Optional[float]:
@@ -345,19 +344,8 @@ def constant_fields(golds: Iterable[Report]) -> frozenset:
 
 
 def score_field(name: str, gold: Report, pred: Report):
-    if name == "metadata":
-        return score_metadata(gold.metadata, pred.metadata)
-    if name == "metrics":
-        return score_metrics(gold.metrics, pred.metrics)
-    if name == "compliance":
-        return score_compliance(gold, pred)
-    if name == "causes":
-        return score_causes(gold.problems, pred.problems)
-    if name == "sections":
-        return score_sections(gold.sections, pred.sections)
-    if name in ITEM_FIELDS:
-        return score_items(name, getattr(gold, name), getattr(pred, name))
-    raise ValueError(f"unknown field {name!r}; known: {', '.join(FIELDS)}")
+    """The registered scorer of field `name` on one report (an unknown name is an error naming the registered)."""
+    return lookup(name)(gold, pred)
 
 
 def score_report(
@@ -375,8 +363,8 @@ def score_report(
 def failed_numbers(fields: Iterable[str]) -> dict[str, dict]:
     """The numbers of a report whose extraction failed: every score 0, so the suite mean pays for it."""
     out = {
-        name: {PRIMARY[name]: 0.0, "typed_f1": 0.0}
-        if name in PRIMARY
+        name: {primary_key(name): 0.0, "typed_f1": 0.0}
+        if primary_key(name) != "typed_f1"
         else {"p": 0.0, "r": 0.0, "f1": 0.0, "typed_f1": 0.0}
         for name in fields
     }

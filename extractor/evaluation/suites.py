@@ -342,39 +342,22 @@ def run_suite(
         pred_dir=str(pred_dir) if pred_dir is not None else None,
     )
     total = len(suite.documents)
-    extra: dict[str, Any] = {}
-    if pred_dir is None and solver is extract_solver:
-        from extractor.pipeline import new_breaker, preflight
-
-        preflight(config)  # an endpoint that cannot work: ConfigError (exit 2) before the first document
-        extra["breaker"] = new_breaker(config)  # one breaker for the suite: a dead endpoint stops it
+    extra = _solver_options(config) if pred_dir is None and solver is extract_solver else {}
     golds: dict[str, Report] = {}
     preds: dict[str, tuple[Report, str]] = {}
     for done, doc_id in enumerate(suite.documents):
         if progress:
             progress(doc_id, done, total)
-        gold_path = suite.gold_path(doc_id)
         try:
-            gold = _load_report(gold_path, "gold")
-            source = read_source(suite.source_path(doc_id))
-            goldcheck.check_for_scoring(
-                gold_path, source, hashlib.sha256(suite.source_path(doc_id).read_bytes()).hexdigest(), suite.fields
-            )
+            gold, source = _gold_and_source(suite, doc_id)
         except (FazhiError, OSError) as exc:
             result.errors[doc_id] = str(exc)
             continue
         golds[doc_id] = gold
-        result.gold[doc_id] = hashlib.sha256(gold_path.read_bytes()).hexdigest()[:16]
+        result.gold[doc_id] = hashlib.sha256(suite.gold_path(doc_id).read_bytes()).hexdigest()[:16]
         try:
             if pred_dir is not None:
-                pred = _load_report(Path(pred_dir) / f"{doc_id}.json", "prediction")
-                want = hashlib.sha256(suite.source_path(doc_id).read_bytes()).hexdigest()
-                if pred.source.sha256 != want:
-                    raise InputError(
-                        f"prediction {Path(pred_dir) / f'{doc_id}.json'}: made from other bytes "
-                        f"(source.sha256 {pred.source.sha256[:12]}…, {suite.source_path(doc_id).name} "
-                        f"has {want[:12]}…)"
-                    )
+                pred = _saved_prediction(suite, doc_id, Path(pred_dir))
             else:
                 kw = dict(extra)
                 if on_calls is not None:
@@ -390,10 +373,7 @@ def run_suite(
         if pred.run is not None:
             result.prompt_versions.update(pred.run.prompt_versions)
         preds[doc_id] = (pred, source)
-    # Which fields count toward the headline depends on the whole suite's gold, so scoring waits for it.
-    result.constant = sorted(scoring.constant_fields(golds.values()))
-    for doc_id, (pred, source) in preds.items():
-        result.scores[doc_id] = scoring.score_report(golds[doc_id], pred, source, suite.fields, result.constant)
+    _score_suite(suite, result, golds, preds)
     if floors:
         result.floors = _floors(
             suite, golds, result, config, pred_dir, solver, {d: pred for d, (pred, _) in preds.items()}
@@ -402,6 +382,46 @@ def run_suite(
     if progress:
         progress("done", total, total)
     return result
+
+
+def _score_suite(
+    suite: Suite, result: EvalResult, golds: dict[str, Report], preds: dict[str, tuple[Report, str]]
+) -> None:
+    # Which fields count toward the headline depends on the whole suite's gold, so scoring waits for it.
+    result.constant = sorted(scoring.constant_fields(golds.values()))
+    for doc_id, (pred, source) in preds.items():
+        result.scores[doc_id] = scoring.score_report(golds[doc_id], pred, source, suite.fields, result.constant)
+
+
+def _solver_options(config: Optional[Config]) -> dict[str, Any]:
+    from extractor.pipeline import new_breaker, preflight
+
+    preflight(config)  # an endpoint that cannot work: ConfigError (exit 2) before the first document
+    return {"breaker": new_breaker(config)}  # one breaker for the suite: a dead endpoint stops it
+
+
+def _gold_and_source(suite: Suite, doc_id: str) -> tuple[Report, str]:
+    """A document's gold and source text, the gold checked against the source before it scores anything."""
+    gold_path = suite.gold_path(doc_id)
+    gold = _load_report(gold_path, "gold")
+    source = read_source(suite.source_path(doc_id))
+    goldcheck.check_for_scoring(
+        gold_path, source, hashlib.sha256(suite.source_path(doc_id).read_bytes()).hexdigest(), suite.fields
+    )
+    return gold, source
+
+
+def _saved_prediction(suite: Suite, doc_id: str, pred_dir: Path) -> Report:
+    """`pred_dir/<id>.json`, which must have been made from the suite's file (its source.sha256)."""
+    pred = _load_report(pred_dir / f"{doc_id}.json", "prediction")
+    want = hashlib.sha256(suite.source_path(doc_id).read_bytes()).hexdigest()
+    if pred.source.sha256 != want:
+        raise InputError(
+            f"prediction {pred_dir / f'{doc_id}.json'}: made from other bytes "
+            f"(source.sha256 {pred.source.sha256[:12]}…, {suite.source_path(doc_id).name} "
+            f"has {want[:12]}…)"
+        )
+    return pred
 
 
 def _floors(

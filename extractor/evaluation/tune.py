@@ -280,9 +280,9 @@ class TuneResult:
         exclude = frozenset({d.group} | ({held} if held is not None and cand.examples else set()))
         return res.scores[cand.label].get((d.qualified, exclude))
 
-    def _analyse(self, res: KindResult) -> dict:
+    def _folds(self, res: KindResult) -> tuple[list[dict], dict[str, Optional[float]]]:
+        """Leave one group out: the candidate chosen on the others, and its score on each held-out document."""
         docs, cands = self.tuner.docs, res.candidates
-        full = {c.label: _mean(self._score(res, c, d, None) for d in docs) for c in cands}
         folds, held_score = [], {}
         for h in self.tuner.groups:
             train = [d for d in docs if d.group != h]
@@ -299,6 +299,12 @@ class TuneResult:
                     "held": _r(_mean(held_score[d.qualified] for d in test)),
                 }
             )
+        return folds, held_score
+
+    def _analyse(self, res: KindResult) -> dict:
+        docs, cands = self.tuner.docs, res.candidates
+        full = {c.label: _mean(self._score(res, c, d, None) for d in docs) for c in cands}
+        folds, held_score = self._folds(res)
         winner = max(cands, key=lambda c: (-1.0 if full[c.label] is None else full[c.label], -cands.index(c)))
         current = cands[0]
         base = {d.qualified: self._score(res, current, d, None) for d in docs}

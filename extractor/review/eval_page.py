@@ -18,17 +18,7 @@ from extractor.errors import FazhiError
 from extractor.files import atomic_write_text
 from extractor.review.page import DOC_BODY, render
 
-ROW_ORDER = (
-    "metadata",
-    *scoring.ITEM_FIELDS,
-    "metrics",
-    "causes",
-    "sections",
-    "compliance",
-    "grounding",
-    "overall",
-    "headline",
-)
+ROW_ORDER = scoring.ROWS
 
 
 def _texts(log: dict, suite: evaluate.Suite) -> dict[str, dict]:

@@ -342,59 +342,14 @@ def run_batch(
     """
     started = time.monotonic()
     in_dir, out_dir = Path(in_dir), Path(out_dir)
-    if in_dir.is_file():
-        raise InputError(
-            f"{in_dir} is a file, not a folder",
-            hint=f"fazhi extract {in_dir} reads one report; batch reads a folder of them",
-        )
-    if not in_dir.is_dir():
-        raise InputError(
-            f"input folder not found: {in_dir}", hint="pass a folder of reports (.txt, .pdf, .docx, .doc, .html)"
-        )
-    jobs, folders = _discover(in_dir, out_dir, glob, recursive)
-    if not jobs:  # nothing to extract, nothing done before: say so rather than report `ok 0`
-        raise InputError(
-            f"no input in {in_dir} matches {glob!r}" + _what_is_there(in_dir, folders),
-            hint="check the folder, or choose files with --glob (e.g. '*.pdf') / --recursive",
-        )
+    jobs, folders = _plan_inputs(in_dir, out_dir, glob, recursive)
     preflight(config)  # no key, a refused or silent endpoint: exit 2 before any report starts
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # A kill -9 during an atomic write leaves its temp file; one batch writes to an OUT at a time, so any
-    # found at the start (sub-folders included: --recursive outputs) is a leftover.
-    remove_stale_temp_files(out_dir, recursive=True, pattern=".*.tmp")  # older tools named them `.<name>.*.tmp`
+    _clear_out(out_dir)
     emit = on_event or (lambda event: None)
-
-    versions = prompts.versions_for(config.resolved_backend, config.prompts)
-    run = _Run(
-        out_dir,
-        config,
-        Manifest(out_dir / MANIFEST),
-        config.fingerprint(versions),
-        versions,
-        run_id=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"),
-        in_dir=str(in_dir.resolve()),
-        breaker=new_breaker(config),
-        on_calls=on_calls,
-    )
+    run = _new_run(in_dir, out_dir, config, on_calls)
     workers, notes = engine.workers(config, concurrency) if engine else _workers(config, concurrency)
     summary = BatchSummary(in_dir, out_dir, run.fingerprint, workers, notes=notes)
-
-    if unknown := [r for r in redo if r not in REDO]:
-        raise ConfigError(
-            f"cannot redo {', '.join(unknown)}",
-            hint=f"redo one of: {', '.join(REDO)} (every other status but ok is retried anyway; --force redoes all)",
-        )
-    previous = {} if force else run.manifest.latest()
-    kept = {
-        job.key: report
-        for job in jobs
-        if not job.error and (report := _done_report(previous.get(job.key), job, run)) is not None
-    }
-    done = [
-        job for job in jobs if job.key in kept and not ("no_structure" in redo and structure_missing(kept[job.key]))
-    ]
-    done_keys = {job.key for job in done}
-    todo = [job for job in jobs if job.key not in done_keys]
+    done, kept, todo = _resume(jobs, run, force, redo)
     emit(BatchEvent("start", total=len(jobs), todo=len(todo), concurrency=workers, notes=tuple(notes)))
 
     for job in folders:
@@ -410,6 +365,89 @@ def run_batch(
         # Reports in flight *and* their calls through one pool as wide as --concurrency: the endpoint has
         # that many requests in flight until the last call, instead of idling while one long report ends.
         run = replace(run, calls=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fazhi-call"))
+    _run_todo(run, todo, workers, summary, emit, engine)
+    summary.stopped = run.stopped[0] if run.stopped else None
+    _write_tables(summary, out_dir)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _plan_inputs(in_dir: Path, out_dir: Path, glob: str, recursive: bool) -> tuple[list[_Job], list[_Job]]:
+    """(inputs, folders not read) of IN; a missing or empty IN is an InputError, not `ok 0`."""
+    if in_dir.is_file():
+        raise InputError(
+            f"{in_dir} is a file, not a folder",
+            hint=f"fazhi extract {in_dir} reads one report; batch reads a folder of them",
+        )
+    if not in_dir.is_dir():
+        raise InputError(
+            f"input folder not found: {in_dir}", hint="pass a folder of reports (.txt, .pdf, .docx, .doc, .html)"
+        )
+    jobs, folders = _discover(in_dir, out_dir, glob, recursive)
+    if not jobs:  # nothing to extract, nothing done before: say so rather than report `ok 0`
+        raise InputError(
+            f"no input in {in_dir} matches {glob!r}" + _what_is_there(in_dir, folders),
+            hint="check the folder, or choose files with --glob (e.g. '*.pdf') / --recursive",
+        )
+    return jobs, folders
+
+
+def _clear_out(out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # A kill -9 during an atomic write leaves its temp file; one batch writes to an OUT at a time, so any
+    # found at the start (sub-folders included: --recursive outputs) is a leftover.
+    remove_stale_temp_files(out_dir, recursive=True, pattern=".*.tmp")  # older tools named them `.<name>.*.tmp`
+
+
+def _new_run(
+    in_dir: Path, out_dir: Path, config: Config, on_calls: Callable[[str, str, int, int], None] | None
+) -> _Run:
+    versions = prompts.versions_for(config.resolved_backend, config.prompts)
+    return _Run(
+        out_dir,
+        config,
+        Manifest(out_dir / MANIFEST),
+        config.fingerprint(versions),
+        versions,
+        run_id=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"),
+        in_dir=str(in_dir.resolve()),
+        breaker=new_breaker(config),
+        on_calls=on_calls,
+    )
+
+
+def _resume(
+    jobs: list[_Job], run: _Run, force: bool, redo: tuple[str, ...]
+) -> tuple[list[_Job], dict[str, Report], list[_Job]]:
+    """(done before and kept, their reports by input, to do now): see Resume in the module docstring."""
+    if unknown := [r for r in redo if r not in REDO]:
+        raise ConfigError(
+            f"cannot redo {', '.join(unknown)}",
+            hint=f"redo one of: {', '.join(REDO)} (every other status but ok is retried anyway; --force redoes all)",
+        )
+    previous = {} if force else run.manifest.latest()
+    kept = {
+        job.key: report
+        for job in jobs
+        if not job.error and (report := _done_report(previous.get(job.key), job, run)) is not None
+    }
+    done = [
+        job for job in jobs if job.key in kept and not ("no_structure" in redo and structure_missing(kept[job.key]))
+    ]
+    done_keys = {job.key for job in done}
+    return done, kept, [job for job in jobs if job.key not in done_keys]
+
+
+def _run_todo(
+    run: _Run,
+    todo: list[_Job],
+    workers: int,
+    summary: BatchSummary,
+    emit: Callable[[BatchEvent], None],
+    engine: "Engine | None",
+) -> None:
+    """Extract `todo` in a pool of `workers`, recording each line as it ends; an exception in the main thread
+    (Ctrl-C) stops the run and writes `not_started` for every input without a line (`_interrupted`)."""
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fazhi-batch")
     futures: dict = {}
     try:
@@ -432,15 +470,14 @@ def run_batch(
     pool.shutdown()
     if run.calls is not None:
         run.calls.shutdown()
-    summary.stopped = run.stopped[0] if run.stopped else None
 
+
+def _write_tables(summary: BatchSummary, out_dir: Path) -> None:
     summary.tables, table_notes = write_tables(out_dir)
     summary.notes.extend(table_notes)
     stored, store_notes = write_store(out_dir)  # OUT/reports.sqlite, from the same rows (runs/store.py)
     summary.tables += stored
     summary.notes.extend(store_notes)
-    summary.seconds = time.monotonic() - started
-    return summary
 
 
 INTERRUPT_GRACE = 3.0  # seconds the reports in flight get to finish after Ctrl-C
@@ -500,7 +537,13 @@ def _discover(in_dir: Path, out_dir: Path, glob: str, recursive: bool = False) -
     (`ignored`) unless `recursive` reads inside it. An input below IN keeps its relative path in its output
     name, so `2022/report.txt` and `2023/report.txt` never share an output."""
     out_resolved = out_dir.resolve()
-    descends = recursive or "**" in glob
+    paths, hidden = _found(in_dir, out_resolved, glob, recursive)
+    folders = [] if recursive or "**" in glob else _folders_not_read(in_dir, out_resolved)
+    return _jobs_of(paths, in_dir), _ignored(folders, hidden, in_dir)
+
+
+def _found(in_dir: Path, out_resolved: Path, glob: str, recursive: bool) -> tuple[list[Path], dict[str, Path]]:
+    """(the files the glob finds, hidden entries by their key); the batch's own products are left out."""
     found = in_dir.rglob(glob) if recursive else in_dir.glob(glob)
     paths = []
     hidden: dict[str, Path] = {}  # the hidden file, or the hidden folder it is in
@@ -516,18 +559,22 @@ def _discover(in_dir: Path, out_dir: Path, glob: str, recursive: bool = False) -
         if p.is_dir():
             continue  # its files are matched on their own when the glob descends; else listed below
         paths.append(p)
-    folders = (
-        []
-        if descends
-        else sorted(
-            p
-            for p in in_dir.iterdir()
-            if p.is_dir()
-            and not p.name.startswith(".")
-            and not _in_out(p, in_dir, out_resolved)
-            and not (p.name == LAYER_DIR and out_resolved == in_dir.resolve())
-        )
+    return paths, hidden
+
+
+def _folders_not_read(in_dir: Path, out_resolved: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in in_dir.iterdir()
+        if p.is_dir()
+        and not p.name.startswith(".")
+        and not _in_out(p, in_dir, out_resolved)
+        and not (p.name == LAYER_DIR and out_resolved == in_dir.resolve())
     )
+
+
+def _jobs_of(paths: list[Path], in_dir: Path) -> list[_Job]:
+    """One job per input, with its output name; an unreadable input or a clash of output names is its error."""
     jobs: list[_Job] = []
     owners: dict[str, str] = {}
     for path in paths:
@@ -549,6 +596,10 @@ def _discover(in_dir: Path, out_dir: Path, glob: str, recursive: bool = False) -
             error = f"output name {output} is already used by {owners[output]}; rename one of them"
         owners.setdefault(output, key)
         jobs.append(_Job(path, key, output, sha, error))
+    return jobs
+
+
+def _ignored(folders: list[Path], hidden: dict[str, Path], in_dir: Path) -> list[_Job]:
     ignored = [
         _Job(
             p,
@@ -571,7 +622,7 @@ def _discover(in_dir: Path, out_dir: Path, glob: str, recursive: bool = False) -
         )
         for key, p in sorted(hidden.items())
     ]
-    return jobs, ignored
+    return ignored
 
 
 def _what_is_there(in_dir: Path, ignored: list[_Job]) -> str:
@@ -643,56 +694,7 @@ def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] 
     if job.error:
         entry = run.entry(job, "failed", error=job.error)
     else:
-        progress = None
-        if run.on_calls is not None:
-            progress = lambda stage, done, total: run.on_calls(job.key, stage, done, total)  # noqa: E731
-        try:
-            if extract_fn is not None:  # another engine (Ray): its own processes, no shared breaker or call pool
-                report = extract_fn(job.path, run.config)
-            else:
-                report = extract(
-                    job.path,
-                    run.config,
-                    progress=progress,
-                    breaker=run.breaker,
-                    **({"pool": run.calls} if run.calls is not None else {}),
-                )
-        except ConfigError as err:
-            # Not about this file (the circuit breaker, a key the endpoint rejects): stop the run. This
-            # report and every one not begun are `not_started`; the next run resumes them.
-            with _STOP_LOCK:
-                if not run.stopped:
-                    run.stopped.append(str(err))
-            run.stop.set()
-            entry = run.entry(job, "not_started", error=str(err))
-        except Interrupted as err:  # the run is stopping (Ctrl-C): not about this file; the next run redoes it
-            entry = run.entry(job, "not_started", error=f"{err.message} (rerun to resume)")
-        except (KeyboardInterrupt, SystemExit):
-            run.stop.set()  # not about this file: stop before the other workers start anything new
-            raise
-        except FazhiError as err:  # InputError, ModelError: about this file only
-            entry = run.entry(job, "failed", error=str(err))
-        except Exception as err:  # a bug on one odd file must not cost the other hundreds
-            entry = run.entry(job, "failed", error=f"internal error: {type(err).__name__}: {err}")
-        else:
-            try:
-                write_report(report, out_path)  # a document's text layer first, then the JSON
-            except OSError as err:  # disk full, a name too long, a folder in the way: this file's failure
-                entry = run.entry(job, "failed", error=f"could not write {job.output}: {err.strerror or err}")
-            else:
-                missing = structure_missing(report)
-                status = (
-                    "partial"
-                    if is_partial(report)
-                    else "no_structure"
-                    if missing
-                    else "degraded"
-                    if is_degraded(report)
-                    else "ok"
-                )
-                entry = run.entry(
-                    job, status, output=job.output, error=_degraded_reason(report) or missing, **_usage(report)
-                )
+        entry = _extract_one(job, run, out_path, extract_fn)
     if entry.status == "failed" and not job.error and _is_report(out_path):
         # A good output from an earlier run stays: a failed rerun (an endpoint down, a file being rewritten)
         # must not destroy a result. The line says it is stale; the next run retries.
@@ -705,6 +707,60 @@ def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] 
 
 
 _STOP_LOCK = threading.Lock()
+
+
+def _extract_one(
+    job: _Job, run: _Run, out_path: Path, extract_fn: Callable[[Path, Config], Report] | None
+) -> ManifestEntry:
+    """Extract one readable input and write it; a failure is this file's line, a configuration fault or an
+    interrupt is `not_started` (and a configuration fault stops the run)."""
+    progress = None
+    if run.on_calls is not None:
+        progress = lambda stage, done, total: run.on_calls(job.key, stage, done, total)  # noqa: E731
+    try:
+        if extract_fn is not None:  # another engine (Ray): its own processes, no shared breaker or call pool
+            report = extract_fn(job.path, run.config)
+        else:
+            report = extract(
+                job.path,
+                run.config,
+                progress=progress,
+                breaker=run.breaker,
+                **({"pool": run.calls} if run.calls is not None else {}),
+            )
+    except ConfigError as err:
+        # Not about this file (the circuit breaker, a key the endpoint rejects): stop the run. This
+        # report and every one not begun are `not_started`; the next run resumes them.
+        with _STOP_LOCK:
+            if not run.stopped:
+                run.stopped.append(str(err))
+        run.stop.set()
+        entry = run.entry(job, "not_started", error=str(err))
+    except Interrupted as err:  # the run is stopping (Ctrl-C): not about this file; the next run redoes it
+        entry = run.entry(job, "not_started", error=f"{err.message} (rerun to resume)")
+    except (KeyboardInterrupt, SystemExit):
+        run.stop.set()  # not about this file: stop before the other workers start anything new
+        raise
+    except FazhiError as err:  # InputError, ModelError: about this file only
+        entry = run.entry(job, "failed", error=str(err))
+    except Exception as err:  # a bug on one odd file must not cost the other hundreds
+        entry = run.entry(job, "failed", error=f"internal error: {type(err).__name__}: {err}")
+    else:
+        return _written(job, run, report, out_path)
+    return entry
+
+
+def _written(job: _Job, run: _Run, report: Report, out_path: Path) -> ManifestEntry:
+    """Write one extracted report; its line says what it holds (ok, degraded, partial, no_structure)."""
+    try:
+        write_report(report, out_path)  # a document's text layer first, then the JSON
+    except OSError as err:  # disk full, a name too long, a folder in the way: this file's failure
+        return run.entry(job, "failed", error=f"could not write {job.output}: {err.strerror or err}")
+    missing = structure_missing(report)
+    status = (
+        "partial" if is_partial(report) else "no_structure" if missing else "degraded" if is_degraded(report) else "ok"
+    )
+    return run.entry(job, status, output=job.output, error=_degraded_reason(report) or missing, **_usage(report))
 
 
 def _degraded_reason(report: Report) -> str | None:

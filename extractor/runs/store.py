@@ -32,7 +32,14 @@ from pydantic import ValidationError
 
 from extractor.pipeline import is_unstructured
 from extractor.runs.datasette import METADATA, write_metadata
-from extractor.runs.tables import INDICATOR_HEADERS, INDICATOR_KEYS, item_rows, metric_rows, indicator_rows
+from extractor.runs.tables import (
+    INDICATOR_HEADERS,
+    INDICATOR_KEYS,
+    METRIC_FIELDS,
+    indicator_rows,
+    item_rows,
+    metric_rows,
+)
 from schemas.report import REQUIRED_PARTS, Report
 
 STORE = "reports.sqlite"
@@ -71,19 +78,7 @@ CREATE INDEX metrics_indicator ON metrics (indicator);
 _CHILD_COLUMNS = {
     "sections": ("path", "heading", "level", "part", "start", "end"),
     "items": ("kind", "category", "summary", "cause", "section", "quote", "start", "end"),
-    "metrics": (
-        "name",
-        "value",
-        "unit",
-        "value_base",
-        "base_unit",
-        "approx",
-        "indicator",
-        "quote",
-        "context",
-        "start",
-        "end",
-    ),
+    "metrics": METRIC_FIELDS,
     "indicators": ("indicator", "value_base"),
     "quality": ("kind", "message", "section", "quote"),
     "compliance": ("part", "present", "sections"),
@@ -163,36 +158,52 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _insert(db: sqlite3.Connection, report: Report, output: str, digest: str) -> None:
-    m, run = report.metadata, report.run
     key = (report.source.sha256, report.source.file)
-    db.execute(
-        "INSERT INTO reports VALUES (" + ",".join("?" * 23) + ")",
-        (
-            *key,
-            output,
-            digest,
-            m.title,
-            m.region,
-            m.admin_level,
-            m.report_year,
-            m.doc_number,
-            _json(m.issuers),
-            _json(m.signers),
-            _json(m.recipients),
-            m.issue_date.isoformat() if m.issue_date else None,
-            m.printed_date.isoformat() if m.printed_date else None,
-            report.source.encoding,
-            report.source.chars,
-            run.backend if run else None,
-            run.model if run else None,
-            run.calls if run else None,
-            run.tokens_in if run else None,
-            run.tokens_out if run else None,
-            int(any(n.kind == "section_failed" for n in report.quality)),
-            int(is_unstructured(report)),
-        ),
+    db.execute("INSERT INTO reports VALUES (" + ",".join("?" * 23) + ")", _report_row(report, output, digest))
+    rows = _child_rows(report)
+    for table, columns in _CHILD_COLUMNS.items():
+        if not rows[table]:
+            continue
+        names = ", ".join(f'"{c}"' for c in ("report_sha256", "file", *columns))
+        db.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * (len(columns) + 2))})",
+            [(*key, *(row[c] for c in columns)) for row in rows[table]],
+        )
+
+
+def _report_row(report: Report, output: str, digest: str) -> tuple:
+    """The `reports` row of one report, in the table's column order."""
+    m, run = report.metadata, report.run
+    return (
+        report.source.sha256,
+        report.source.file,
+        output,
+        digest,
+        m.title,
+        m.region,
+        m.admin_level,
+        m.report_year,
+        m.doc_number,
+        _json(m.issuers),
+        _json(m.signers),
+        _json(m.recipients),
+        m.issue_date.isoformat() if m.issue_date else None,
+        m.printed_date.isoformat() if m.printed_date else None,
+        report.source.encoding,
+        report.source.chars,
+        run.backend if run else None,
+        run.model if run else None,
+        run.calls if run else None,
+        run.tokens_in if run else None,
+        run.tokens_out if run else None,
+        int(any(n.kind == "section_failed" for n in report.quality)),
+        int(is_unstructured(report)),
     )
-    rows = {
+
+
+def _child_rows(report: Report) -> dict[str, list[dict]]:
+    """The rows of each child table (_CHILD_COLUMNS) of one report, as dicts by column."""
+    return {
         "sections": [
             {
                 "path": s.path,
@@ -224,14 +235,6 @@ def _insert(db: sqlite3.Connection, report: Report, output: str, digest: str) ->
             for part in REQUIRED_PARTS
         ],
     }
-    for table, columns in _CHILD_COLUMNS.items():
-        if not rows[table]:
-            continue
-        names = ", ".join(f'"{c}"' for c in ("report_sha256", "file", *columns))
-        db.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * (len(columns) + 2))})",
-            [(*key, *(row[c] for c in columns)) for row in rows[table]],
-        )
 
 
 def _json(value) -> str | None:

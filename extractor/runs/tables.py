@@ -22,10 +22,7 @@ from pydantic import ValidationError
 from extractor.files import atomic_write_bytes, atomic_write_text
 from schemas.report import Indicator, Report
 
-METRIC_COLUMNS = (
-    "file",
-    "region",
-    "report_year",
+METRIC_FIELDS = (  # a metric's own columns (metrics.csv and the sqlite `metrics` table)
     "name",
     "value",
     "unit",
@@ -38,6 +35,7 @@ METRIC_COLUMNS = (
     "start",
     "end",
 )
+METRIC_COLUMNS = ("file", "region", "report_year", *METRIC_FIELDS)
 ITEM_COLUMNS = (
     "file",
     "region",
