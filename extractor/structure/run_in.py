@@ -1,8 +1,8 @@
 """The header and closing of a report whose line breaks were removed: all of it is one long first line.
 
-    济源市人民政府文件济政文〔2023〕9号签发人：张三济源市人民政府关于2022年度法治政府建设情况的报告省人民政府：2022年，…
+    青川市人民政府文件青政文〔2023〕9号签发人：张三青川市人民政府关于2022年度法治政府建设情况的报告省人民政府：2022年，…
     └ letterhead ──────┘└ doc_number ──┘└ signers ┘└ title (up to its first 报告) ───────────────────┘└ recipients ┘└ body
-    …特此报告。济源市人民政府2023年5月6日（此件公开发布）济源市人民政府办公室2023年5月8日印发
+    …特此报告。青川市人民政府2023年5月6日（此件公开发布）青川市人民政府办公室2023年5月8日印发
               └ closing: the dates after the last sentence end; one followed by 印发/印 is the printed date
 
 Each piece is read only where it is shaped as in a printed report (GB/T 9704 order); a piece that is not there
@@ -128,7 +128,7 @@ def _line(pos_of, a: int, b: int, view: str) -> Line:
 
 
 def closing_dates(text: str) -> tuple[date | None, date | None]:
-    """(issue_date, printed_date) from the closing run after the last sentence end (`…特此报告。济源市人民政府
+    """(issue_date, printed_date) from the closing run after the last sentence end (`…特此报告。青川市人民政府
     2023年5月6日…2023年5月8日印发`); (None, None) when no date follows the last sentence."""
     tail_from = max(text.rfind(ch, max(0, len(text) - _CLOSING_SPAN)) for ch in "。！!")
     if tail_from < 0:
