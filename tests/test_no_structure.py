@@ -38,20 +38,30 @@ LINED = """某县人民政府关于2023年度法治政府建设情况的报告
 
 # The same report as a scraper may deliver it with its numbering stripped too (an HTML list's markers are
 # CSS, not text) and its line breaks removed: no heading can be found by line or by numbering.
-FLAT = re.sub(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|[一二三四五六七八九十]是", "", LINED).replace("\n", "")
+FLAT = re.sub(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|[一二三四五六七八九十]是", "", LINED).replace(
+    "\n", ""
+)
 
 
 def _report(sections=(), measures=(), chars=600) -> Report:
     covered = PartCoverage(present=False)
-    return Report(source=Source(file="x.txt", sha256="0" * 64, encoding="utf-8", chars=chars), metadata=Metadata(),
-                  sections=list(sections), measures=list(measures),
-                  compliance=Compliance(measures=covered, shortcomings=covered, leadership=covered, plans=covered,
-                                        other=covered))
+    return Report(
+        source=Source(file="x.txt", sha256="0" * 64, encoding="utf-8", chars=chars),
+        metadata=Metadata(),
+        sections=list(sections),
+        measures=list(measures),
+        compliance=Compliance(measures=covered, shortcomings=covered, leadership=covered, plans=covered, other=covered),
+    )
 
 
 def _section(start: int, end: int, body_end: int) -> Section:
-    return Section(heading="一、主要举措", level=1, path="一", evidence=Evidence(quote="一、主要举措", start=start, end=end),
-                   body=Evidence(quote="一、主要举措", start=start, end=body_end))
+    return Section(
+        heading="一、主要举措",
+        level=1,
+        path="一",
+        evidence=Evidence(quote="一、主要举措", start=start, end=end),
+        body=Evidence(quote="一、主要举措", start=start, end=body_end),
+    )
 
 
 def test_no_top_level_section_is_no_structure():
@@ -162,3 +172,17 @@ def test_batch_cli_redo_option(tmp_path, fake):
     assert redo.exit_code == 1 and fake.calls == ["b.txt"]
     wrong = runner.invoke(app, ["batch", str(src), "-o", str(out), "--backend", "rules", "--redo", "failed"])
     assert wrong.exit_code == 2 and "cannot redo failed" in wrong.output
+
+
+def test_a_local_batch_without_a_choice_record_says_why_it_asks_the_model_nothing(tmp_path, monkeypatch):
+    """`--model-fields auto` with no record asks the embedded model nothing: the batch says so once, not only
+    in each report's quality (never silent about `model calls 0`)."""
+    monkeypatch.setenv("FAZHI_CHOICES_DIR", str(tmp_path / "no-records"))
+    config = Config(backend="local")
+    assert config.model_kinds == frozenset() and config.model_fields_note
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "lined.txt").write_text(LINED, encoding="utf-8")
+    summary = run_batch(src, out, config)
+    assert any("no choice record" in note for note in summary.notes)
+    assert summary.total("calls") == 0

@@ -348,6 +348,8 @@ def run_batch(
     emit = on_event or (lambda event: None)
     run = _new_run(in_dir, out_dir, config, on_calls)
     workers, notes = engine.workers(config, concurrency) if engine else _workers(config, concurrency)
+    if asked_nothing := config.model_fields_note:  # the run-wide reason behind `model calls 0`, said once
+        notes = [*notes, asked_nothing]
     summary = BatchSummary(in_dir, out_dir, run.fingerprint, workers, notes=notes)
     done, kept, todo = _resume(jobs, run, force, redo)
     emit(BatchEvent("start", total=len(jobs), todo=len(todo), concurrency=workers, notes=tuple(notes)))
