@@ -185,3 +185,19 @@ def test_eval_forms_with_saved_predictions_says_it_cannot_run(tmp_path, small_su
     preds.mkdir()
     result = CliRunner().invoke(app, ["eval", "--suite", str(small_suite), "--pred-dir", str(preds), "--forms"])
     assert "delivered forms need extraction" in result.output
+
+
+def test_forms_and_the_layouts_generator_share_one_offset_map():
+    """One rewrite class serves both (evaluation/rewrite.py): a form maps a span after CRLF breaks exactly, and
+    an edit the map cannot carry is a FormError naming the form."""
+    from extractor.evaluation.forms import FormError, FormText, make_form
+    from extractor.evaluation.rewrite import Edit, Rewrite
+
+    text = "一、总体情况\r\n全年办理复议案件12件。\r\n二、存在问题"
+    form = make_form("nonl", text)
+    assert isinstance(form, Rewrite)
+    start = text.index("全年")
+    s, e = form.span(start, start + 12)
+    assert form.text[s:e] == "全年办理复议案件12件。" == form.image(start, start + 12)
+    with pytest.raises(FormError, match="form spaces: .*overlapping"):
+        FormText("spaces", text, [Edit(0, 3, ""), Edit(1, 2, " ")])

@@ -24,7 +24,8 @@ length has no image and fails loudly. Each remapped span is checked against an i
 (the original slice with the edits inside it applied), and each seed quote against the seed text, so a
 wrong map or a wrong seed gold stops the generator instead of writing a drifted gold.
 
-Imports nothing from `extractor` but the output model (schemas.report) to validate what it writes.
+Imports from `extractor` only the grammar's marker patterns, the offset-mapped rewrite (evaluation/rewrite.py,
+which the delivered forms use too) and the output model (schemas.report) to validate what it writes.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from extractor.evaluation.rewrite import Edit, Rewrite, RewriteError  # noqa: E402
 from extractor.text import grammar  # noqa: E402
 from schemas.report import Report  # noqa: E402
 
@@ -77,7 +79,7 @@ _HASH_MARKS = re.compile(r"(?m)^#+[ \t]*")
 HALF_WIDTH = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "！": "!", "？": "?"})
 
 
-class LayoutError(Exception):
+class LayoutError(RewriteError):
     """The generator cannot produce an exact gold: a bug in a rewrite, or in the seed gold."""
 
 
@@ -109,99 +111,6 @@ def cn_number(numeral: str) -> int:
         return CN_DIGITS.index(numeral) + 1
     raise LayoutError(f"not a list numeral: {numeral!r}")
 
-
-# ---------------------------------------------------------------- edits and the offset map
-
-
-@dataclass(frozen=True)
-class Edit:
-    """Replace original [start, end) by `text`; start == end is an insertion."""
-
-    start: int
-    end: int
-    text: str
-
-
-class Rewrite:
-    """The new text of a list of non-overlapping edits, and where each original position went."""
-
-    def __init__(self, original: str, edits: list[Edit]):
-        self.original = original
-        # insertions before a replacement that starts at the same place; otherwise the order given
-        self.edits = sorted(edits, key=lambda e: (e.start, e.end > e.start))
-        n = len(original)
-        self._end_at = [-1] * (n + 1)  # new offset for a span ending at p (insertions at p stay after it)
-        self._start_at = [-1] * (n + 1)  # new offset for a span starting at p (insertions at p stay before it)
-        parts: list[str] = []
-        pos = npos = 0
-
-        def mark(p: int, q: int) -> None:
-            if self._end_at[p] < 0:
-                self._end_at[p] = q
-            self._start_at[p] = q
-
-        for e in self.edits:
-            if not 0 <= e.start <= e.end <= n:
-                raise LayoutError(f"edit [{e.start}, {e.end}) outside the text (length {n})")
-            if e.start < pos:
-                raise LayoutError(f"overlapping edits at {e.start}: {e.text!r}")
-            for p in range(pos, e.start):
-                mark(p, npos + p - pos)
-            parts.append(original[pos:e.start])
-            npos += e.start - pos
-            mark(e.start, npos)
-            if e.end - e.start == len(e.text):  # same length: inner positions map one to one
-                for p in range(e.start + 1, e.end):
-                    mark(p, npos + p - e.start)
-            parts.append(e.text)
-            npos += len(e.text)
-            pos = e.end
-            if e.start == e.end:
-                mark(e.start, npos)
-        for p in range(pos, n + 1):
-            mark(p, npos + p - pos)
-        parts.append(original[pos:])
-        self.text = "".join(parts)
-        if len(self.text) != npos + n - pos:
-            raise LayoutError("offset map out of step with the new text")
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Where the original span [start, end) stands in the new text."""
-        if not 0 <= start <= end <= len(self.original):
-            raise LayoutError(f"span [{start}, {end}) outside the original text")
-        ns, ne = self._start_at[start], self._end_at[end]
-        if ns < 0 or ne < 0:
-            raise LayoutError(f"span [{start}, {end}) has an edge inside a rewritten region: "
-                              f"{self.original[start:end][:40]!r}")
-        if start == end:
-            return ns, ns
-        if ne < ns:
-            raise LayoutError(f"span [{start}, {end}) maps to an empty range")
-        return ns, ne
-
-    def image(self, start: int, end: int) -> str:
-        """The original span with the edits inside it applied: what the new text must read at span().
-        Computed from the edits alone, as an independent check of the offset map."""
-        out, pos = [], start
-        for e in self.edits:
-            if e.start == e.end:
-                if start < e.start < end:
-                    out += [self.original[pos:e.start], e.text]
-                    pos = e.start
-                continue
-            if e.end <= start or e.start >= end:
-                continue
-            a, b = max(e.start, start), min(e.end, end)
-            if (a, b) == (e.start, e.end):
-                piece = e.text
-            elif len(e.text) == e.end - e.start:
-                piece = e.text[a - e.start : b - e.start]
-            else:
-                raise LayoutError(f"span [{start}, {end}) cuts a rewritten region [{e.start}, {e.end})")
-            out += [self.original[pos:a], piece]
-            pos = b
-        out.append(self.original[pos:end])
-        return "".join(out)
 
 
 # ---------------------------------------------------------------- remapping a gold through a rewrite
@@ -656,7 +565,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = ap.parse_args(argv)
     try:
         files = generate()
-    except LayoutError as exc:
+    except RewriteError as exc:  # LayoutError is one
         print(f"make_layouts: {exc}", file=sys.stderr)
         return 1
     if args.check:

@@ -11,9 +11,9 @@ suite it transforms.
     suite_forms(suite)                       -> the forms a suite file enables (`forms = [...]`)
     run_forms(suite, config, names, dest)    -> {form: eval log}: each form's documents extracted and scored
 
-How the map works (the same rule as evals/tools/make_layouts.py): a form is a list of edits of the
-original (replace [start, end) by a text; an insertion has start == end), each a single character or an
-insertion, so every original position has an image. A span keeps the insertions at its edges outside it
+How the map works (evaluation/rewrite.py, which evals/tools/make_layouts.py uses too): a form is a list of
+edits of the original (replace [start, end) by a text; an insertion has start == end), each a line break or
+an insertion, so every original position a span can start or end at has an image. A span keeps the insertions at its edges outside it
 (a header inserted at 0 stays before the first heading; a wrap inserted where a quote starts stays before
 it). Each mapped quote is checked against an independent computation (the original slice with the edits
 inside it applied), so a wrong map stops the run instead of scoring against a drifted gold.
@@ -25,7 +25,6 @@ import copy
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -33,6 +32,7 @@ from typing import Any, Callable, Optional
 from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError
 from extractor.evaluation import suites as evaluate
+from extractor.evaluation.rewrite import Edit, Rewrite, RewriteError
 
 try:
     import tomllib
@@ -52,74 +52,22 @@ LISTS = ("sections", "leadership_duties", "measures", "metrics", "problems", "re
 EVIDENCE_FIELDS = ("evidence", "cause_evidence", "body")
 
 
-class FormError(FazhiError):
+class FormError(RewriteError):
     """A form cannot carry the gold exactly (a bug in a form or its map): never scored against a drifted gold."""
 
 
 # ---------------------------------------------------------------- edits and the offset map
 
 
-@dataclass(frozen=True)
-class Edit:
-    """Replace original [start, end) by `text`; start == end is an insertion."""
-
-    start: int
-    end: int
-    text: str
-
-
-class FormText:
-    """The text of a list of non-overlapping edits, and where each original position went."""
+class FormText(Rewrite):
+    """A delivered form's text: the original rewritten by its edits, with the offset map (evaluation.rewrite)."""
 
     def __init__(self, name: str, original: str, edits: list[Edit]):
-        self.name, self.original = name, original
-        self.edits = sorted(edits, key=lambda e: (e.start, e.end > e.start))  # insertions first at one place
-        n = len(original)
-        self._start_at = [-1] * (n + 1)  # new offset of a span starting at p (insertions at p before it)
-        self._end_at = [-1] * (n + 1)  # new offset of a span ending at p (insertions at p after it)
-        parts: list[str] = []
-        pos = npos = 0
-
-        def mark(p: int, q: int) -> None:
-            if self._end_at[p] < 0:
-                self._end_at[p] = q
-            self._start_at[p] = q
-
-        for e in self.edits:
-            if not 0 <= e.start <= e.end <= n or e.start < pos or e.end - e.start > 1:
-                raise FormError(f"form {name}: bad edit [{e.start}, {e.end}) {e.text!r}")
-            for p in range(pos, e.start):
-                mark(p, npos + p - pos)
-            parts += [original[pos : e.start], e.text]
-            npos += e.start - pos
-            mark(e.start, npos)
-            npos += len(e.text)
-            pos = e.end
-            if e.start == e.end:
-                mark(e.start, npos)
-        for p in range(pos, n + 1):
-            mark(p, npos + p - pos)
-        parts.append(original[pos:])
-        self.text = "".join(parts)
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Where the original span [start, end) stands in the new text."""
-        if not 0 <= start <= end <= len(self.original):
-            raise FormError(f"form {self.name}: span [{start}, {end}) outside the original text")
-        ns, ne = self._start_at[start], self._end_at[end]
-        return (ns, ns) if start == end else (ns, max(ns, ne))
-
-    def image(self, start: int, end: int) -> str:
-        """The original span with the edits inside it applied, computed from the edits alone: what the new
-        text must read at `span()` (an independent check of the map)."""
-        out, pos = [], start
-        for e in self.edits:
-            inside = start < e.start < end if e.start == e.end else start <= e.start and e.end <= end
-            if inside:
-                out += [self.original[pos : e.start], e.text]
-                pos = e.end
-        out.append(self.original[pos:end])
-        return "".join(out)
+        self.name = name
+        try:
+            super().__init__(original, edits)
+        except RewriteError as exc:
+            raise FormError(f"form {name}: {exc}") from exc
 
 
 # ---------------------------------------------------------------- the forms
