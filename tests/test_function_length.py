@@ -18,7 +18,6 @@ ALLOWED: dict[tuple[str, str], int] = {
     ("cli/tune.py", "tune"): 64,  # the tune command
     ("facts/names.py", "_name"): 67,  # a metric's name from its sentence (facts/ is being reworked, issue 30)
     ("formats/pdf.py", "read_pdf"): 77,  # the PDF text layer, page by page
-    ("labeling/plan.py", "Planner._calls_for_block"): 102,  # the model calls one block needs
     ("review/batch_index.py", "review_folder"): 65,  # the review index of a batch folder
     ("text/printed.py", "printed_layer"): 63,  # page furniture found across pages
 }
