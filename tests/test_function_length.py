@@ -16,7 +16,6 @@ ALLOWED: dict[tuple[str, str], int] = {
     ("cli/eval.py", "eval_command"): 122,  # the eval command: options, modes, output
     ("cli/eval.py", "render_comparison"): 85,  # the comparison table of two eval logs
     ("cli/tune.py", "tune"): 64,  # the tune command
-    ("formats/pdf.py", "read_pdf"): 77,  # the PDF text layer, page by page
     ("review/batch_index.py", "review_folder"): 65,  # the review index of a batch folder
     ("text/printed.py", "printed_layer"): 63,  # page furniture found across pages
 }
