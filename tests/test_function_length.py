@@ -17,7 +17,6 @@ ALLOWED: dict[tuple[str, str], int] = {
     ("cli/eval.py", "render_comparison"): 85,  # the comparison table of two eval logs
     ("cli/tune.py", "tune"): 64,  # the tune command
     ("review/batch_index.py", "review_folder"): 65,  # the review index of a batch folder
-    ("text/printed.py", "printed_layer"): 63,  # page furniture found across pages
 }
 
 
