@@ -88,6 +88,18 @@ def name_all(text: str, found: list[Found]) -> list[Named]:
 
 def _name(text: str, f: Found, prev: Named | None, prev_end: int) -> Named:
     """`prev`: the previous quantity in the same sentence; `prev_end`: where the previous quantity ends."""
+    before, verb, after = _words_around(text, f, prev_end)
+    if f.unit in _RATIO_UNITS or f.base_unit in ("ratio", "%", "‰"):
+        return _ratio_name(text, f, prev, prev_end, before)
+    if after:
+        stem, obj = _counted_noun(text, f, prev, before, verb, after)
+    else:
+        stem, obj = _counted_by_clause(text, f, prev, before, verb)
+    return _named(text, f, prev, stem, obj, after)
+
+
+def _words_around(text: str, f: Found, prev_end: int) -> tuple[str, str, str]:
+    """The words before the number (with the verb that heads them), that verb, and the noun phrase after it."""
     left = phrase_before(text, f.start, prev_end, keep_asides=_ASIDE)
     disposed = _disposal_object(left)
     after = _after_noun(text, f.end)
@@ -103,42 +115,58 @@ def _name(text: str, f: Found, prev: Named | None, prev_end: int) -> Named:
         before = _strip((verb + head) if head or verb else before.replace("的", ""))
     if disposed and not after:
         before = disposed  # `将各部门行政许可事项统一划入审批局278项`: the 278 are the 事项
-    if f.unit in _RATIO_UNITS or f.base_unit in ("ratio", "%", "‰"):
-        stem = before
-        shared = phrase_before(text, f.start, prev_end, PHRASE_BOUNDS)
-        if "、" in shared and re.search(r"[均都](?:达到?|为|是)?$", shared):
-            stem = _clean(shared)  # `审结率、备案率、及时率均达100%`: one figure for the whole list
-        if stem in ("", "占", "占比") and prev:
-            stem = prev.stem + "占比"
-        elif (len(stem) <= 5 or re.match(r"同比|环比|较", stem)) and prev and prev.obj and prev.obj not in stem:
-            stem = prev.obj + stem  # `精简37.5%` after `申请资料由8件减至5件` → 申请资料精简; `完成率` → 抽查计划完成率
-        return Named(f, _fit(stem or "比例", ratio=True), stem, prev.obj if prev else stem)
-    if after:
-        stem = before + after
-        obj = after
-        tail = phrase_after(text, f.end)[len(after) :]
-        done = re.match(r"进行了?([^，,；;。：:、!?！？()\d]{2,6})", tail)
-        if done and not before:
-            stem = after + done.group(1)  # `对5件规范性文件进行审查备案` → 规范性文件审查备案
-        elif len(before) <= 4:
-            act = _strip(_clean(re.split(r"\d", tail, maxsplit=1)[0]))
-            if 2 <= len(act) <= 10:
-                stem = before + act + after  # `128家企业开展法律体检` → 开展法律体检企业
-        if prev and not verb:
-            stem = _parallel(stem, prev)
-    else:
-        stem = before
-        obj = _object(before)
-        # a verb alone (`审结`) or a short clause that does not end in a noun (`法院结案`, `审查通过`) counts the
-        # sentence's earlier object; a short clause ending in a noun (`新建道路`, `主事项`) has its own
-        parallel = _parallel(stem, prev) if prev and not verb else stem
-        predicate = _is_bare(stem) or (
-            len(stem) <= _SHORT_PREDICATE and not is_noun(stem[-2:]) and prev is not None and prev.obj not in stem
-        )
-        if parallel != stem:
-            stem = parallel
-        elif predicate and prev and prev.obj and not phrase_after(text, f.end).strip(")"):
-            stem, obj = prev.obj + stem, prev.obj
+    return before, verb, after
+
+
+def _ratio_name(text: str, f: Found, prev: Named | None, prev_end: int, before: str) -> Named:
+    """A rate or share: named by what precedes it, the list it is stated for, or the previous figure's object."""
+    stem = before
+    shared = phrase_before(text, f.start, prev_end, PHRASE_BOUNDS)
+    if "、" in shared and re.search(r"[均都](?:达到?|为|是)?$", shared):
+        stem = _clean(shared)  # `审结率、备案率、及时率均达100%`: one figure for the whole list
+    if stem in ("", "占", "占比") and prev:
+        stem = prev.stem + "占比"
+    elif (len(stem) <= 5 or re.match(r"同比|环比|较", stem)) and prev and prev.obj and prev.obj not in stem:
+        stem = prev.obj + stem  # `精简37.5%` after `申请资料由8件减至5件` → 申请资料精简; `完成率` → 抽查计划完成率
+    return Named(f, _fit(stem or "比例", ratio=True), stem, prev.obj if prev else stem)
+
+
+def _counted_noun(text: str, f: Found, prev: Named | None, before: str, verb: str, after: str) -> tuple[str, str]:
+    """(stem, object) of a count whose noun follows its measure word: the noun with what is done to it."""
+    stem = before + after
+    tail = phrase_after(text, f.end)[len(after) :]
+    done = re.match(r"进行了?([^，,；;。：:、!?！？()\d]{2,6})", tail)
+    if done and not before:
+        stem = after + done.group(1)  # `对5件规范性文件进行审查备案` → 规范性文件审查备案
+    elif len(before) <= 4:
+        act = _strip(_clean(re.split(r"\d", tail, maxsplit=1)[0]))
+        if 2 <= len(act) <= 10:
+            stem = before + act + after  # `128家企业开展法律体检` → 开展法律体检企业
+    if prev and not verb:
+        stem = _parallel(stem, prev)
+    return stem, after
+
+
+def _counted_by_clause(text: str, f: Found, prev: Named | None, before: str, verb: str) -> tuple[str, str]:
+    """(stem, object) of a count with no noun after it: the clause before it, or the sentence's earlier object.
+    A verb alone (`审结`) or a short clause that does not end in a noun (`法院结案`, `审查通过`) counts the
+    sentence's earlier object; a short clause ending in a noun (`新建道路`, `主事项`) has its own."""
+    stem = before
+    obj = _object(before)
+    parallel = _parallel(stem, prev) if prev and not verb else stem
+    predicate = _is_bare(stem) or (
+        len(stem) <= _SHORT_PREDICATE and not is_noun(stem[-2:]) and prev is not None and prev.obj not in stem
+    )
+    if parallel != stem:
+        stem = parallel
+    elif predicate and prev and prev.obj and not phrase_after(text, f.end).strip(")"):
+        stem, obj = prev.obj + stem, prev.obj
+    return stem, obj
+
+
+def _named(text: str, f: Found, prev: Named | None, stem: str, obj: str, after: str) -> Named:
+    """The name from its stem: the sentence's quoted topic before it, words after the number when the stem is
+    (nearly) empty, and the suffix its unit calls for (数, 金额, 时限 …)."""
     topic = _quoted_topic(text, f.start)
     if topic and topic not in stem:
         stem = topic + stem

@@ -20,33 +20,51 @@ _MIN_CHARS_PER_PAGE = 20
 
 
 def read_pdf(data: bytes, name: str) -> Extracted:
+    """The text layer of each page, with each line's font size; refused with a one-line reason (see the module)."""
     pypdf = require("pypdf", "pypdf", "a PDF", name)
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+    reader = _opened(pypdf, data, name)
+    count = _page_count(reader, name)
+    pages, sizes, failed = _read_pages(reader)
+    _require_text_layer(pages, count, name)
+    return Extracted("pdf", pages, "pdf", _page_notes(pages, failed, count), line_sizes=sizes)
+
+
+def _opened(pypdf, data: bytes, name: str):
+    """The PDF's reader, decrypted with the empty password when it is encrypted only against editing or printing."""
+    from pypdf.errors import DependencyError, PdfReadError
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as err:
         raise _damaged(name, err) from None
-    if encrypted:
-        try:
-            opened = reader.decrypt("")  # permissions-only encryption: readable without a password
-        except DependencyError:
-            raise InputError(
-                "an encrypted PDF; opening it needs the `cryptography` package", file=name, hint=INSTALL_HINT
-            ) from None
-        except (PdfReadError, NotImplementedError, ValueError, KeyError) as err:
-            raise InputError(
-                f"an encrypted PDF that cannot be opened ({err})",
-                file=name,
-                hint="open it with its password and save an unprotected copy",
-            ) from None
-        if not opened:
-            raise InputError(
-                "an encrypted PDF: it needs a password to open",
-                file=name,
-                hint="open it with its password and save (or print to PDF) an unprotected copy",
-            )
+    if not encrypted:
+        return reader
+    try:
+        opened = reader.decrypt("")  # permissions-only encryption: readable without a password
+    except DependencyError:
+        raise InputError(
+            "an encrypted PDF; opening it needs the `cryptography` package", file=name, hint=INSTALL_HINT
+        ) from None
+    except (PdfReadError, NotImplementedError, ValueError, KeyError) as err:
+        raise InputError(
+            f"an encrypted PDF that cannot be opened ({err})",
+            file=name,
+            hint="open it with its password and save an unprotected copy",
+        ) from None
+    if not opened:
+        raise InputError(
+            "an encrypted PDF: it needs a password to open",
+            file=name,
+            hint="open it with its password and save (or print to PDF) an unprotected copy",
+        )
+    return reader
+
+
+def _page_count(reader, name: str) -> int:
+    """How many pages the PDF has: at least one, and no more than one report has (`MAX_PAGES`)."""
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
     try:
         count = len(reader.pages)
     except (PdfReadError, FileNotDecryptedError, ValueError, KeyError, TypeError, AttributeError) as err:
@@ -60,6 +78,11 @@ def read_pdf(data: bytes, name: str) -> Extracted:
             hint="extract the report's own pages into a PDF of their own, e.g. "
             "`qpdf FILE.pdf --pages . 1-30 -- report.pdf`",
         )
+    return count
+
+
+def _read_pages(reader) -> tuple[list[str], list[list[float] | None], list[str]]:
+    """Each page's text and line sizes, page by page; a page that cannot be read is empty and named in `failed`."""
     pages: list[str] = []
     sizes: list[list[float] | None] = []
     failed: list[str] = []
@@ -71,6 +94,11 @@ def read_pdf(data: bytes, name: str) -> Extracted:
             failed.append(f"{number} ({type(err).__name__})")
         pages.append(text)
         sizes.append(line_sizes)
+    return pages, sizes, failed
+
+
+def _require_text_layer(pages: list[str], count: int, name: str) -> None:
+    """Refuses a scanned PDF: too few visible characters per page for a text layer (it needs OCR first)."""
     visible = sum(len("".join(text.split())) for text in pages)
     if visible < _MIN_CHARS_PER_PAGE * count:
         raise InputError(
@@ -79,6 +107,10 @@ def read_pdf(data: bytes, name: str) -> Extracted:
             hint="run OCR, e.g. `ocrmypdf -l chi_sim --sidecar report.txt FILE.pdf ocr.pdf`, "
             "and pass report.txt or ocr.pdf",
         )
+
+
+def _page_notes(pages: list[str], failed: list[str], count: int) -> list[tuple[str, str]]:
+    """Notes naming the pages whose text is missing: pages without a text layer, pages that could not be read."""
     notes: list[tuple[str, str]] = []
     empty = [str(i) for i, text in enumerate(pages, 1) if not text.strip()]
     if empty:
@@ -96,7 +128,7 @@ def read_pdf(data: bytes, name: str) -> Extracted:
                 f"the text of page(s) {', '.join(failed)} could not be read: it is missing from the report",
             )
         )
-    return Extracted("pdf", pages, "pdf", notes, line_sizes=sizes)
+    return notes
 
 
 def _page_text(page) -> tuple[str, list[float] | None]:

@@ -57,6 +57,18 @@ class Call:
     examples: list[tuple[str, str]] = field(default_factory=list)  # (text, label) shown before the item
 
 
+@dataclass(frozen=True)
+class _Item:
+    """A block as the step for its kind reads it: its normalized text (what the prompt quotes), its evidence,
+    and for a problem the cause code found and where the words stating it stand."""
+
+    block: Block
+    text: str
+    ev: Evidence
+    rules_cause: Evidence | None = None
+    stated: tuple[int, int] | None = None
+
+
 class Planner:
     """Builds the calls for one report; their answers land in `self.out`."""
 
@@ -129,106 +141,120 @@ class Planner:
     def _calls_for_block(
         self, block: Block, rules_cause: Evidence | None = None, stated: tuple[int, int] | None = None
     ) -> list[Call]:
+        """The calls one block needs, made by its kind's step (`_BLOCK_CALLS`) from what the block says."""
         text = self.norm.slice(block.start, block.end)
-        ev = span_evidence(self.norm, block.start, block.end)
-        calls: list[Call] = []
-        if block.kind in ("measures", "plans"):
-            model_cls = Measure if block.kind == "measures" else Plan
-            target = self.out.measures if block.kind == "measures" else self.out.plans
-            # In hybrid mode an item that names its area gets the keyword category, so the model is asked
-            # only for the summary: fewer tokens to read and write, and no answer that would be thrown away.
-            known = rules.keyword_category(block.text, block.heading) if self.categories == "hybrid" else None
-            fields = {"heading": block.heading or "", "text": _clip(text, SUMMARY_CLIP if known else CLIP)}
+        item = _Item(block, text, span_evidence(self.norm, block.start, block.end), rules_cause, stated)
+        return _BLOCK_CALLS[block.kind](self, item)
 
-            def on_answer(a, block=block, ev=ev, model_cls=model_cls, target=target, known=known):
-                target.append(
-                    model_cls(
-                        category=known or a.category,
-                        summary=self._summary(a.summary, block),
-                        section=block.path,
-                        evidence=ev,
-                        decided_by="model",
-                    )
-                )
+    def _item_calls(self, item: _Item) -> list[Call]:
+        """A measure or plan: one call for its category and summary (a scored choice of category when
+        categories are chosen), then for a measure one call per sentence that speaks of the leadership duty."""
+        block, ev = item.block, item.ev
+        model_cls = Measure if block.kind == "measures" else Plan
+        target = self.out.measures if block.kind == "measures" else self.out.plans
 
-            def on_rules(decided_by=None, block=block, ev=ev, model_cls=model_cls, target=target):
-                target.append(
-                    model_cls(
-                        category=rules.category(block.text, block.heading),
-                        summary=rules.summary(block.text, heading=block.heading),
-                        section=block.path,
-                        evidence=ev,
-                        decided_by=decided_by,
-                    )
-                )
-
-            if self.categories == "choose":
-                calls.append(self._choice_call(block, text, ev, model_cls, target, on_rules))
-            else:
-                calls.append(
-                    Call(block.kind, block.path, fields, on_answer, on_rules, SummaryAnswer if known else None)
-                )
-            if block.kind == "measures":
-                calls.extend(self._leadership_calls(block))
-        elif block.kind == "problems":
-            # The shortcoming is summarised without the words that state its cause (`，主要原因是…`).
-            said = (
-                block
-                if stated is None
-                else replace(
-                    block, text=self.norm.original[block.start : stated[0]] + self.norm.original[stated[1] : block.end]
+        def on_rules(decided_by=None):
+            target.append(
+                model_cls(
+                    category=rules.category(block.text, block.heading),
+                    summary=rules.summary(block.text, heading=block.heading),
+                    section=block.path,
+                    evidence=ev,
+                    decided_by=decided_by,
                 )
             )
 
-            def on_answer(a, block=block, said=said, ev=ev, rules_cause=rules_cause):
-                cause_ev = self._cause(a.cause_quote, block, rules_cause)
-                self.out.problems.append(
-                    Problem(
-                        summary=self._summary(a.summary, block, said),
-                        cause=cause_ev.quote.strip() if cause_ev else None,
-                        cause_evidence=cause_ev,
-                        section=block.path,
-                        evidence=ev,
-                        decided_by="model",
-                    )
+        if self.categories == "choose":
+            call = self._choice_call(block, item.text, ev, model_cls, target, on_rules)
+        else:
+            call = self._category_call(item, model_cls, target, on_rules)
+        return [call, *(self._leadership_calls(block) if block.kind == "measures" else [])]
+
+    def _category_call(self, item: _Item, model_cls, target, on_rules) -> Call:
+        """The call that asks for an item's category and summary. In hybrid mode an item that names its area
+        gets the keyword category, so the model is asked only for the summary: fewer tokens to read and write,
+        and no answer that would be thrown away."""
+        block, ev = item.block, item.ev
+        known = rules.keyword_category(block.text, block.heading) if self.categories == "hybrid" else None
+        fields = {"heading": block.heading or "", "text": _clip(item.text, SUMMARY_CLIP if known else CLIP)}
+
+        def on_answer(a):
+            target.append(
+                model_cls(
+                    category=known or a.category,
+                    summary=self._summary(a.summary, block),
+                    section=block.path,
+                    evidence=ev,
+                    decided_by="model",
                 )
+            )
 
-            def on_rules(decided_by=None, block=block, said=said, ev=ev, rules_cause=rules_cause):
-                self.out.problems.append(
-                    Problem(
-                        summary=rules.summary(said.text, heading=block.heading),
-                        section=block.path,
-                        evidence=ev,
-                        cause=rules_cause.quote.strip() if rules_cause else None,
-                        cause_evidence=rules_cause,
-                        decided_by=decided_by,
-                    )
+        return Call(block.kind, block.path, fields, on_answer, on_rules, SummaryAnswer if known else None)
+
+    def _problem_calls(self, item: _Item) -> list[Call]:
+        """A problem: one call for its summary, said without the words that state its cause (`，主要原因是…`),
+        and for its cause, which code's cue-found span decides when there is one (`_cause`)."""
+        block, ev, rules_cause, stated = item.block, item.ev, item.rules_cause, item.stated
+        original = self.norm.original
+        said = (
+            block
+            if stated is None
+            else replace(block, text=original[block.start : stated[0]] + original[stated[1] : block.end])
+        )
+
+        def on_answer(a):
+            cause_ev = self._cause(a.cause_quote, block, rules_cause)
+            self.out.problems.append(
+                Problem(
+                    summary=self._summary(a.summary, block, said),
+                    cause=cause_ev.quote.strip() if cause_ev else None,
+                    cause_evidence=cause_ev,
+                    section=block.path,
+                    evidence=ev,
+                    decided_by="model",
                 )
+            )
 
-            calls.append(Call("problems", block.path, {"text": _clip(text, PROBLEM_CLIP)}, on_answer, on_rules))
-        elif block.kind == "rectifications":
-
-            def on_answer(a, block=block, ev=ev):
-                self.out.rectifications.append(
-                    Rectification(
-                        summary=self._summary(a.summary, block), section=block.path, evidence=ev, decided_by="model"
-                    )
+        def on_rules(decided_by=None):
+            self.out.problems.append(
+                Problem(
+                    summary=rules.summary(said.text, heading=block.heading),
+                    section=block.path,
+                    evidence=ev,
+                    cause=rules_cause.quote.strip() if rules_cause else None,
+                    cause_evidence=rules_cause,
+                    decided_by=decided_by,
                 )
+            )
 
-            def on_rules(decided_by=None, block=block, ev=ev):
-                self.out.rectifications.append(
-                    Rectification(
-                        summary=rules.summary(block.text, heading=block.heading),
-                        section=block.path,
-                        evidence=ev,
-                        decided_by=decided_by,
-                    )
+        return [Call("problems", block.path, {"text": _clip(item.text, PROBLEM_CLIP)}, on_answer, on_rules)]
+
+    def _rectification_calls(self, item: _Item) -> list[Call]:
+        """A rectification: one call for its summary."""
+        block, ev = item.block, item.ev
+
+        def on_answer(a):
+            self.out.rectifications.append(
+                Rectification(
+                    summary=self._summary(a.summary, block), section=block.path, evidence=ev, decided_by="model"
                 )
+            )
 
-            calls.append(Call("rectifications", block.path, {"text": _clip(text)}, on_answer, on_rules))
-        elif block.kind == "leadership":
-            calls.extend(self._leadership_calls(block, whole_block=True))
-        return calls
+        def on_rules(decided_by=None):
+            self.out.rectifications.append(
+                Rectification(
+                    summary=rules.summary(block.text, heading=block.heading),
+                    section=block.path,
+                    evidence=ev,
+                    decided_by=decided_by,
+                )
+            )
+
+        return [Call("rectifications", block.path, {"text": _clip(item.text)}, on_answer, on_rules)]
+
+    def _leadership_part_calls(self, item: _Item) -> list[Call]:
+        """The report's own leadership part: one call per duty sentence, the whole block if it names none."""
+        return self._leadership_calls(item.block, whole_block=True)
 
     def _choice_call(self, block: Block, text: str, ev, model_cls, target, on_rules) -> Call:
         """The item's category scored over the option letters (labeling/choice.py); its summary is the rules'
@@ -333,6 +359,16 @@ class Planner:
             self.out.metrics,
         ):
             items.sort(key=lambda item: (item.evidence.start, item.evidence.end))
+
+
+# The step that makes a block's calls, by the block's kind (every kind of structure/outline.py's BlockKind).
+_BLOCK_CALLS: dict[str, Callable[[Planner, _Item], list[Call]]] = {
+    "measures": Planner._item_calls,
+    "plans": Planner._item_calls,
+    "problems": Planner._problem_calls,
+    "rectifications": Planner._rectification_calls,
+    "leadership": Planner._leadership_part_calls,
+}
 
 
 def _clip(text: str, limit: int = CLIP) -> str:

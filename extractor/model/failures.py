@@ -17,6 +17,8 @@ import email.utils
 import socket
 import ssl
 import time
+from dataclasses import dataclass
+from typing import Callable
 
 import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
@@ -33,6 +35,16 @@ _BACKOFF = wait_exponential(multiplier=0.5, max=30) + wait_random(0, 1)
 _RETRY_STATUSES = {408, 409, 429}  # plus every 5xx; the same set the openai client retries by default
 
 
+@dataclass(frozen=True)
+class _Failure:
+    """One failed call as the handlers read it: what was raised, what it wraps, and the call's context."""
+
+    exc: BaseException
+    root: BaseException  # what the API call raised, under instructor's retry wrapper (`root_of`)
+    attempts: int
+    response_model: type[BaseModel]
+
+
 class Translator:
     """Turns a failed call's exception into our error, for one configuration (its backend, URL and key)."""
 
@@ -42,69 +54,106 @@ class Translator:
 
     def translate(self, exc: BaseException, attempts: int, response_model: type[BaseModel]) -> FazhiError | None:
         """The only place foreign exceptions become ours. None = not a model failure (a bug): re-raise."""
-        root = root_of(exc)
-        if isinstance(root, FazhiError):  # ours already (the lazily loaded local model's ConfigError)
-            return root
-        cause = config_fault(root)
-        if cause is not None:
-            return ConfigError(
-                f"cannot reach the endpoint {self.config.base_url or 'https://api.openai.com/v1'}: {cause}",
-                hint="check --base-url / FAZHI_BASE_URL (host, port, http vs https)",
-            )
-        if isinstance(root, IncompleteOutputException):
-            return InvalidModelOutput(
-                "the reply was cut off at the token limit",
-                attempts=attempts,
-                kind="truncated",
-                hint="raise max_tokens or split the section",
-            )
-        if is_transient(root):
-            return TransientModelError(
-                f"{self.describe(root)}; gave up after {attempts} attempts",
-                attempts=attempts,
-                kind=fault_kind(root),
-                hint="the endpoint is overloaded or unreachable: try again later or raise --timeout",
-            )
-        if isinstance(root, openai.APIStatusError) and root.status_code in (401, 403, 404):
-            # A wrong key, model name or URL fails every call alike: stop the run (exit 2), do not mark
-            # each of hundreds of items failed one request at a time.
-            return ConfigError(
-                f"the endpoint refused the request: {self.describe(root)}", hint=_status_hint(root.status_code)
-            )
-        if isinstance(root, openai.APIStatusError):
-            return ModelError(
-                f"the endpoint refused the request: {self.describe(root)}",
-                attempts=attempts,
-                kind="rejected",
-                hint=_status_hint(root.status_code),
-            )
-        if isinstance(root, openai.OpenAIError):
-            return ModelError(
-                self.scrub(f"{type(root).__name__}: {root}"), attempts=attempts, hint="see the endpoint's documentation"
-            )
+        failure = _Failure(exc, root_of(exc), attempts, response_model)
+        for handler in _HANDLERS:
+            error = handler(self, failure)
+            if error is not None:
+                return error
+        return None
+
+    # -- handlers: each makes our error for the one kind of failure it knows, else None -----------------
+
+    def _ours(self, f: _Failure) -> FazhiError | None:
+        """Ours already: the lazily loaded local model's ConfigError."""
+        return f.root if isinstance(f.root, FazhiError) else None
+
+    def _unreachable(self, f: _Failure) -> FazhiError | None:
+        """A connection that could never work (refused, DNS, TLS): the URL is wrong, exit 2 on the first call."""
+        cause = config_fault(f.root)
+        if cause is None:
+            return None
+        return ConfigError(
+            f"cannot reach the endpoint {self.config.base_url or 'https://api.openai.com/v1'}: {cause}",
+            hint="check --base-url / FAZHI_BASE_URL (host, port, http vs https)",
+        )
+
+    def _truncated(self, f: _Failure) -> FazhiError | None:
+        """The reply hit the token limit."""
+        if not isinstance(f.root, IncompleteOutputException):
+            return None
+        return InvalidModelOutput(
+            "the reply was cut off at the token limit",
+            attempts=f.attempts,
+            kind="truncated",
+            hint="raise max_tokens or split the section",
+        )
+
+    def _transient(self, f: _Failure) -> FazhiError | None:
+        """Timeouts, 429 and 5xx that outlasted the retry budget."""
+        if not is_transient(f.root):
+            return None
+        return TransientModelError(
+            f"{self.describe(f.root)}; gave up after {f.attempts} attempts",
+            attempts=f.attempts,
+            kind=fault_kind(f.root),
+            hint="the endpoint is overloaded or unreachable: try again later or raise --timeout",
+        )
+
+    def _refused(self, f: _Failure) -> FazhiError | None:
+        """An HTTP refusal. A wrong key, model name or URL (401/403/404) fails every call alike: it stops the run
+        (exit 2) rather than marking each of hundreds of items failed one request at a time."""
+        if not isinstance(f.root, openai.APIStatusError):
+            return None
+        message = f"the endpoint refused the request: {self.describe(f.root)}"
+        hint = _status_hint(f.root.status_code)
+        if f.root.status_code in (401, 403, 404):
+            return ConfigError(message, hint=hint)
+        return ModelError(message, attempts=f.attempts, kind="rejected", hint=hint)
+
+    def _client_error(self, f: _Failure) -> FazhiError | None:
+        """Any other failure the openai client reports."""
+        if not isinstance(f.root, openai.OpenAIError):
+            return None
+        return ModelError(
+            self.scrub(f"{type(f.root).__name__}: {f.root}"),
+            attempts=f.attempts,
+            hint="see the endpoint's documentation",
+        )
+
+    def _invalid_output(self, f: _Failure) -> FazhiError | None:
+        """The last attempt failed to parse or validate (instructor records those as failed attempts);
+        AssertionError is how instructor reports a refusal."""
+        exc, root = f.exc, f.root
         if not isinstance(exc, InstructorRetryException):
             return None
-        if (exc.failed_attempts and exc.failed_attempts[-1].exception is root) or isinstance(root, AssertionError):
-            # The last attempt failed to parse or validate (instructor records those as failed attempts);
-            # AssertionError is how instructor reports a refusal.
-            return InvalidModelOutput(
-                f"the reply never matched {response_model.__name__} after {exc.n_attempts} attempts: "
-                f"{self.scrub(_validation_summary(root))}",
-                attempts=exc.n_attempts,
-                kind="invalid output",
-                hint="try another --mode (json, md_json) or a stronger model",
-            )
-        # Anything else was raised by the create callable itself: in practice llama.cpp (context overflow,
-        # decode failure). Kept as the cause: it is not server text, so it cannot carry the key.
+        failed = exc.failed_attempts or []
+        last_failed = bool(failed) and failed[-1].exception is root
+        if not (last_failed or isinstance(root, AssertionError)):
+            return None
+        return InvalidModelOutput(
+            f"the reply never matched {f.response_model.__name__} after {exc.n_attempts} attempts: "
+            f"{self.scrub(_validation_summary(root))}",
+            attempts=exc.n_attempts,
+            kind="invalid output",
+            hint="try another --mode (json, md_json) or a stronger model",
+        )
+
+    def _call_failed(self, f: _Failure) -> FazhiError | None:
+        """Anything else instructor saw the create callable itself raise: in practice llama.cpp (context overflow,
+        decode failure). Kept as the cause: it is not server text, so it cannot carry the key."""
+        if not isinstance(f.exc, InstructorRetryException):
+            return None
         hint = (
             "the section may not fit the local model's context; check --model-path"
             if registry.backend(self.backend).embedded
             else "unexpected failure in the client; rerun with --refresh and report it if it persists"
         )
         error = ModelError(
-            self.scrub(f"{self.backend} model call failed: {type(root).__name__}: {root}"), attempts=attempts, hint=hint
+            self.scrub(f"{self.backend} model call failed: {type(f.root).__name__}: {f.root}"),
+            attempts=f.attempts,
+            hint=hint,
         )
-        error.__cause__ = root
+        error.__cause__ = f.root
         return error
 
     def describe(self, exc: BaseException) -> str:
@@ -127,6 +176,22 @@ class Translator:
     def scrub(self, text: str) -> str:
         key = self.config.api_key
         return text.replace(key, "***") if key else text
+
+
+# The handlers in the order they are tried: the first that knows a failure's kind makes our error; none
+# = not a model failure. Order matters: a refused connection is an APIConnectionError (transient otherwise),
+# an HTTP 429 or 5xx is transient before it is a refusal, and a wrapped openai error is read before
+# instructor's own record of the attempts.
+_HANDLERS: tuple[Callable[[Translator, _Failure], FazhiError | None], ...] = (
+    Translator._ours,
+    Translator._unreachable,
+    Translator._truncated,
+    Translator._transient,
+    Translator._refused,
+    Translator._client_error,
+    Translator._invalid_output,
+    Translator._call_failed,
+)
 
 
 # -- retry policy (pure functions of the exception) ---------------------------------------------------------

@@ -46,24 +46,9 @@ class _Line:
 def printed_layer(
     pages: list[str], line_sizes: list[list[float] | None] | None = None
 ) -> tuple[str, list[int], list[tuple[str, str]]]:
-    notes: list[tuple[str, str]] = []
-    raw = "".join(pages)
-    mapped = count_lookalikes(raw)
-    if mapped:
-        notes.append(
-            (
-                "glyphs_mapped",
-                f"{mapped} look-alike radical or dash character(s) in the PDF's text layer "
-                "read as the characters they show (e.g. ⼯ → 工)",
-            )
-        )
-    page_lines: list[list[tuple[str, float]]] = []
-    for p, text in enumerate(pages):
-        raw_lines = as_shown(text).split("\n")
-        sizes = (line_sizes or [None] * len(pages))[p]
-        if sizes is None or len(sizes) != len(raw_lines):
-            sizes = [0.0] * len(raw_lines)
-        page_lines.append([(_clean(line), size) for line, size in zip(raw_lines, sizes) if _clean(line)])
+    """The text as printed, the offset where each page's text starts in it, and notes on what was changed."""
+    notes = _glyph_notes("".join(pages))
+    page_lines = _page_lines(pages, line_sizes)
     dropped = _furniture(page_lines)
     if dropped:
         notes.append(
@@ -73,10 +58,43 @@ def printed_layer(
             )
         )
     lines = [_Line(p, line, size) for p, lines in enumerate(page_lines) for line, size in lines]
+    text, page_starts = _joined(lines, len(pages))
+    return text, page_starts, notes
+
+
+def _glyph_notes(raw: str) -> list[tuple[str, str]]:
+    """A note counting the look-alike radicals and dashes read as the characters they show, if any."""
+    mapped = count_lookalikes(raw)
+    if not mapped:
+        return []
+    return [
+        (
+            "glyphs_mapped",
+            f"{mapped} look-alike radical or dash character(s) in the PDF's text layer "
+            "read as the characters they show (e.g. ⼯ → 工)",
+        )
+    ]
+
+
+def _page_lines(pages: list[str], line_sizes: list[list[float] | None] | None) -> list[list[tuple[str, float]]]:
+    """Each page's non-empty lines as shown, each with its font size (0 where the sizes do not fit the lines)."""
+    page_lines: list[list[tuple[str, float]]] = []
+    for p, text in enumerate(pages):
+        raw_lines = as_shown(text).split("\n")
+        sizes = (line_sizes or [None] * len(pages))[p]
+        if sizes is None or len(sizes) != len(raw_lines):
+            sizes = [0.0] * len(raw_lines)
+        page_lines.append([(_clean(line), size) for line, size in zip(raw_lines, sizes) if _clean(line)])
+    return page_lines
+
+
+def _joined(lines: list[_Line], page_count: int) -> tuple[str, list[int]]:
+    """The lines joined into paragraphs (a hard-wrapped line runs on, others end with a line break), and where
+    each page starts in the text; a page with no text starts where the next one does (its items cannot be on it)."""
     measure = _measure([line.text for line in lines])
     body = _body_size(lines)
     text_parts: list[str] = []
-    page_starts = [-1] * len(pages)
+    page_starts = [-1] * page_count
     pos = 0
     paragraph_start = True  # the line begins a paragraph (so it may be indented)
     for i, line in enumerate(lines):
@@ -86,27 +104,26 @@ def printed_layer(
         pos += len(line.text)
         if i + 1 == len(lines):
             break
-        nxt = lines[i + 1].text
-        joined = _display_continues(line, lines[i + 1], body)
-        if joined is None:
-            joined = _continues(line.text, nxt, measure, paragraph_start)
-        if joined:
-            sep = (
-                " "
-                if line.text[-1].isascii() and line.text[-1].isalpha() and nxt[0].isascii() and nxt[0].isalpha()
-                else ""
-            )
-            paragraph_start = False
-        else:
-            sep = "\n"
-            paragraph_start = True
+        sep = _separator(line, lines[i + 1], measure, body, paragraph_start)
+        paragraph_start = sep == "\n"
         text_parts.append(sep)
         pos += len(sep)
-    # A page with no text starts where the next one does (its items cannot be on it).
     for p in range(len(page_starts) - 1, -1, -1):
         if page_starts[p] < 0:
             page_starts[p] = page_starts[p + 1] if p + 1 < len(page_starts) else pos
-    return "".join(text_parts), page_starts, notes
+    return "".join(text_parts), page_starts
+
+
+def _separator(line: _Line, nxt: _Line, measure: float, body: float, paragraph_start: bool) -> str:
+    """What stands between a line and the next: a line break where its paragraph ends, else nothing, or a
+    space between two Latin words."""
+    joined = _display_continues(line, nxt, body)
+    if joined is None:
+        joined = _continues(line.text, nxt.text, measure, paragraph_start)
+    if not joined:
+        return "\n"
+    latin = line.text[-1].isascii() and line.text[-1].isalpha() and nxt.text[0].isascii() and nxt.text[0].isalpha()
+    return " " if latin else ""
 
 
 def page_of(page_starts: list[int], offset: int) -> int:
