@@ -209,3 +209,61 @@ def test_without_log_probabilities_the_choice_mode_generates_as_hybrid_does():
     norm = normalize(TEXT)
     out = Labeler(norm, Generating(), model_metrics=False, categories="choose").run(segment(norm), find_quantities(norm))
     assert [m.category for m in out.measures][0] == "law_enforcement"  # keyword kept, as in hybrid
+
+
+# ---------------------------------------------------------------- a section's part, scored
+
+PART_TEXT = """关于某区2024年度法治政府建设情况的报告
+
+一、工作开展情况
+全年审查区政府规范性文件8件，办理行政复议案件15件。
+
+二、聚焦群众关切
+部分执法人员能力不足，执法规范化水平有待提高。
+
+三、下一步工作打算
+持续深化综合行政执法改革。
+"""
+
+
+def test_an_undecided_part_is_scored_over_the_parts_letters_and_checked(monkeypatch):
+    """Scored parts (bench/part_choice.py's experiment; extraction asks by JSON): the parts' letters put to the
+    model in one forward pass each, the likeliest part stands unless `refuse_answer` finds it contradicts the
+    section."""
+    from extractor.labeling.parts import PART_OPTIONS, part_asker
+    from extractor.structure.parts import PARTS, PartQuestion
+
+    assert sorted(PART_OPTIONS.values()) == sorted(PARTS)  # part_choice.toml lists every part, once
+    seen = []
+
+    def scorer(messages, labels):
+        seen.append((messages[-1]["content"], labels))
+        shortcomings = "不足" in messages[-1]["content"]
+        return {"logprobs": {"A": -0.2, "B": -3.0} if not shortcomings else {"B": -0.1, "A": -2.0},
+                "prompt_tokens": 10, "cached_tokens": 0}
+
+    monkeypatch.setattr(local, "get_choose", lambda config: scorer)
+    notes: list = []
+    ask = part_asker(FakeClient(), notes, scored=True)
+    work = PartQuestion("一", "一、工作开展情况", "全年审查区政府规范性文件8件。", 1, 3, "measures", "undecided")
+    ill = PartQuestion("二", "二、聚焦群众关切", "部分执法人员能力不足。", 2, 3, "measures", "undecided", "measures")
+    plans = PartQuestion("三", "三、下一步工作打算", "持续深化改革。", 3, 3, "plans", "contradictory: x")
+    assert ask(work) == "measures" and ask(ill) == "shortcomings"
+    # a heading naming plans answered `measures` (A) by the scorer: refused, the rules' guess stands
+    assert ask(plans) is None
+    assert [n.kind for n in notes] == ["model_refused"] and "plans" in notes[0].message
+    assert all(labels == list("ABCDE") for _, labels in seen) and "位置：第2部分，共3部分" in seen[1][0]
+
+
+def test_scored_parts_fall_back_to_generation_without_log_probabilities():
+    from extractor.labeling.parts import part_asker
+    from extractor.structure.parts import PartQuestion
+    from schemas.responses import PartAnswer
+
+    class Generating:
+        def ask(self, *, kind, prompt_version, messages, response_model, section=None):
+            assert kind == "parts" and response_model is PartAnswer
+            return PartAnswer(part="shortcomings", reason="写不足")
+
+    question = PartQuestion("二", "二、聚焦群众关切", "部分执法人员能力不足。", 2, 3, "measures", "undecided")
+    assert part_asker(Generating(), [], scored=True)(question) == "shortcomings"

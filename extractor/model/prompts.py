@@ -28,7 +28,7 @@ from extractor.model.prompt_sets import check_template, read as read_tuned, retr
 
 PROMPT_DIR = Path(__file__).resolve().parents[2] / "prompts"
 KINDS = ("measures", "plans", "problems", "rectifications", "leadership", "metrics", "parts")
-CHOICE_KINDS = ("category",)  # answered by scoring labels (labeling/choice.py): a letter, not JSON
+CHOICE_KINDS = ("category", "part_choice")  # answered by scoring labels (labeling/choice.py): a letter
 COMMON = "common"
 
 
