@@ -20,7 +20,6 @@ ALLOWED: dict[tuple[str, str], int] = {
     ("formats/pdf.py", "read_pdf"): 77,  # the PDF text layer, page by page
     ("labeling/plan.py", "Planner._calls_for_block"): 102,  # the model calls one block needs
     ("model/failures.py", "Translator.translate"): 65,  # a client exception to a FazhiError with its hint
-    ("review/batch_index.py", "review_folder"): 65,  # the review index of a batch folder
     ("text/printed.py", "printed_layer"): 63,  # page furniture found across pages
 }
 
