@@ -11,7 +11,6 @@ ROOT = Path(__file__).resolve().parent.parent / "extractor"
 # The functions still over MAX_LINES (path below extractor/, qualified name): their length when listed.
 # Split one and delete its line; never add one or raise a number.
 ALLOWED: dict[tuple[str, str], int] = {
-    ("cli/batch.py", "batch"): 98,  # the batch command: options, progress display, exit codes
     ("cli/eval.py", "eval_command"): 122,  # the eval command: options, modes, output
     ("cli/eval.py", "render_comparison"): 85,  # the comparison table of two eval logs
     ("facts/names.py", "_name"): 67,  # a metric's name from its sentence (facts/ is being reworked, issue 30)
