@@ -526,61 +526,79 @@ def render_misses(log: dict) -> None:
 
 
 def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
+    """The gate against a baseline: its notes, the scores that changed, each regression, the verdict."""
     for note in cmp.notes:
         console.print(Text(f"note: {note}", style="yellow"))
     if not cmp.changes:
         out.print(Text(f"no score changed against {baseline}", style="green"))
     elif not out.is_terminal:  # a pipe or a CI log: markdown, nothing cut
-        names = {**short_ids(c.scope for c in cmp.changes if c.scope != "suite"), "suite": "suite"}
-        lines = [
-            f"## changes against {baseline}",
-            "",
-            "| scope | field | score | before | after | Δ | tol | |",
-            "|---|---|---|---|---|---|---|---|",
-        ]
-        for c in cmp.changes:
-            delta = "" if c.delta is None else f"{c.delta:+.3f}"
-            tol = judged_by(c)
-            lines.append(
-                f"| {names[c.scope]} | {c.field} | {c.key} | {_fmt(c.before)} | {_fmt(c.after)} | {delta} | "
-                f"{tol} | {'REGRESSION' if c.regressed else ''} |"
-            )
-        out.file.write("\n".join(lines) + "\n")
+        out.file.write("\n".join(_changes_markdown(cmp.changes, baseline)) + "\n")
         out.file.flush()
     else:
-        table = Table(
-            title=f"changes against {baseline}",
-            title_justify="left",
-            pad_edge=False,
-            show_edge=False,
-            box=None if out.width < NARROW else box.HEAVY_HEAD,
+        out.print(_changes_table(cmp.changes, baseline))
+    for line in _regression_lines(cmp):  # plain lines too, so a narrow terminal or a CI log never truncates them
+        out.print(Text(line, style="bold red"), soft_wrap=True)
+    _render_verdict(cmp, baseline)
+
+
+def _change_names(changes: list[evaluate.Change]) -> dict[str, str]:
+    """Short report ids for the scopes of the changes, and `suite` for the suite means."""
+    return {**short_ids(c.scope for c in changes if c.scope != "suite"), "suite": "suite"}
+
+
+def _changes_markdown(changes: list[evaluate.Change], baseline: Path) -> list[str]:
+    """The changed scores as a markdown table (for a pipe or a CI log: nothing cut, nothing styled)."""
+    names = _change_names(changes)
+    lines = [
+        f"## changes against {baseline}",
+        "",
+        "| scope | field | score | before | after | Δ | tol | |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for c in changes:
+        delta = "" if c.delta is None else f"{c.delta:+.3f}"
+        tol = judged_by(c)
+        lines.append(
+            f"| {names[c.scope]} | {c.field} | {c.key} | {_fmt(c.before)} | {_fmt(c.after)} | {delta} | "
+            f"{tol} | {'REGRESSION' if c.regressed else ''} |"
         )
-        for name, justify in (
-            ("scope", "left"),
-            ("field", "left"),
-            ("score", "left"),
-            ("before", "right"),
-            ("after", "right"),
-            ("Δ", "right"),
-            ("tol", "right"),
-            ("", "left"),
-        ):
-            table.add_column(name, justify=justify, no_wrap=True)
-        names = {**short_ids(c.scope for c in cmp.changes if c.scope != "suite"), "suite": "suite"}
-        for c in cmp.changes:
-            delta = "" if c.delta is None else Text(f"{c.delta:+.3f}", style="green" if c.delta > 0 else "red")
-            tol = judged_by(c)
-            status = Text("REGRESSION", style="bold red") if c.regressed else ""
-            table.add_row(names[c.scope], c.field, c.key, _fmt(c.before), _fmt(c.after), delta, tol, status)
-        out.print(table)
-    for doc_id, message in cmp.new_errors.items():
-        out.print(Text(f"regression: {doc_id} now fails: {message}", style="bold red"), soft_wrap=True)
-    for doc_id in cmp.missing:
-        out.print(
-            Text(f"regression: {doc_id} was scored in the baseline and is missing now", style="bold red"),
-            soft_wrap=True,
-        )
-    for c in cmp.regressions:  # plain lines too, so a narrow terminal or a CI log never truncates them
+    return lines
+
+
+def _changes_table(changes: list[evaluate.Change], baseline: Path) -> Table:
+    """The changed scores as a rich table for the terminal (borderless below `NARROW` columns)."""
+    table = Table(
+        title=f"changes against {baseline}",
+        title_justify="left",
+        pad_edge=False,
+        show_edge=False,
+        box=None if out.width < NARROW else box.HEAVY_HEAD,
+    )
+    for name, justify in (
+        ("scope", "left"),
+        ("field", "left"),
+        ("score", "left"),
+        ("before", "right"),
+        ("after", "right"),
+        ("Δ", "right"),
+        ("tol", "right"),
+        ("", "left"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=True)
+    names = _change_names(changes)
+    for c in changes:
+        delta = "" if c.delta is None else Text(f"{c.delta:+.3f}", style="green" if c.delta > 0 else "red")
+        tol = judged_by(c)
+        status = Text("REGRESSION", style="bold red") if c.regressed else ""
+        table.add_row(names[c.scope], c.field, c.key, _fmt(c.before), _fmt(c.after), delta, tol, status)
+    return table
+
+
+def _regression_lines(cmp: evaluate.Comparison) -> list[str]:
+    """One line per regression: a document that now fails, one that is missing, a score that dropped."""
+    lines = [f"regression: {doc_id} now fails: {message}" for doc_id, message in cmp.new_errors.items()]
+    lines += [f"regression: {doc_id} was scored in the baseline and is missing now" for doc_id in cmp.missing]
+    for c in cmp.regressions:
         why = (
             (
                 f"95% interval of the change [{c.interval.lo:+.3f}, {c.interval.hi:+.3f}] over {c.interval.n} documents "
@@ -589,12 +607,12 @@ def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
             if getattr(c, "interval", None)
             else f"dropped {c.before - c.after:.3f} > tolerance {c.tolerance:.3f}"
         )
-        out.print(
-            Text(
-                f"regression: {c.scope} {c.field}.{c.key} {_fmt(c.before)} → {_fmt(c.after)} ({why})", style="bold red"
-            ),
-            soft_wrap=True,
-        )
+        lines.append(f"regression: {c.scope} {c.field}.{c.key} {_fmt(c.before)} → {_fmt(c.after)} ({why})")
+    return lines
+
+
+def _render_verdict(cmp: evaluate.Comparison, baseline: Path) -> None:
+    """The last line: how many regressions failed the gate, or that none did."""
     if cmp.failed:
         out.print(
             Text(
