@@ -11,7 +11,6 @@ ROOT = Path(__file__).resolve().parent.parent / "extractor"
 # The functions still over MAX_LINES (path below extractor/, qualified name): their length when listed.
 # Split one and delete its line; never add one or raise a number.
 ALLOWED: dict[tuple[str, str], int] = {
-    ("cli/eval.py", "eval_command"): 122,  # the eval command: options, modes, output
     ("facts/names.py", "_name"): 67,  # a metric's name from its sentence (facts/ is being reworked, issue 30)
     ("formats/pdf.py", "read_pdf"): 77,  # the PDF text layer, page by page
     ("labeling/plan.py", "Planner._calls_for_block"): 102,  # the model calls one block needs
