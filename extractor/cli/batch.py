@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -34,50 +35,80 @@ STYLE = {
 }
 
 
+# The command's options, declared once each so its signature reads one line per option. They are defaults,
+# as `options.SourceOpt` is, not `Annotated` aliases: `config_options` rebuilds the signature with the
+# annotations as strings, which typer does not evaluate, so an alias's option would lose its names and help.
+InDirArg = typer.Argument(..., metavar="DIR", help="Folder of report text files.")
+OutDirOpt = typer.Option(..., "--out", "--output", "-o", help="Output folder: one JSON per report, manifest, tables.")
+GlobOpt = typer.Option(
+    "*",
+    "--glob",
+    help="Which files in DIR to read (default: all; .txt, .pdf, .docx, .doc, .html are read, any other file is a failed line saying why), e.g. '*.pdf' or '**/*'.",
+)
+RecursiveOpt = typer.Option(
+    False, "--recursive", "-r", help="Read sub-folders too; outputs keep the relative path (OUT/2022/x.json)."
+)
+ConcurrencyOpt = typer.Option(1, "--concurrency", "-j", min=1, help="Reports in flight at once (local backend: 1).")
+ForceOpt = typer.Option(False, "--force", help="Redo every report, even those already done.")
+RedoOpt = typer.Option(
+    [],
+    "--redo",
+    metavar="STATUS",
+    help="Also redo the reports of this status a rerun keeps: no_structure (no outline found; kept by default, since the same bytes give the same outline).",
+)
+JsonOpt = typer.Option(False, "--json", help="Print the summary as JSON on stdout.")
+ViaOpt = typer.Option(
+    "direct",
+    "--via",
+    help="direct | openai-batch: send the model calls one by one, or all at once through the OpenAI Batch API (cheaper, hours not seconds; resumable).",
+)
+PollIntervalOpt = typer.Option(
+    30.0, "--poll-interval", min=0, help="Seconds between Batch API status checks (--via openai-batch)."
+)
+EngineOpt = typer.Option(
+    "default",
+    "--engine",
+    help="default | ray: extract on this machine's threads, or as Ray tasks (needs the `ray` extra).",
+)
+RayAddressOpt = typer.Option(
+    None,
+    "--ray-address",
+    help="Ray cluster to join (e.g. ray://head:10001 or auto; env RAY_ADDRESS); default: a local Ray instance.",
+)
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """What to extract and how, as the command's options said it."""
+
+    in_dir: Path
+    out_dir: Path
+    glob: str
+    recursive: bool
+    concurrency: int
+    force: bool
+    redo: tuple[str, ...]
+    via: str
+    poll_interval: float
+    engine: str
+    ray_address: Optional[str]
+
+
 @config_options()
 def batch(
     config: Config,
-    in_dir: Path = typer.Argument(..., metavar="DIR", help="Folder of report text files."),
-    out_dir: Path = typer.Option(
-        ..., "--out", "--output", "-o", help="Output folder: one JSON per report, manifest, tables."
-    ),
-    glob: str = typer.Option(
-        "*",
-        "--glob",
-        help="Which files in DIR to read (default: all; .txt, .pdf, .docx, .doc, .html are read, any other file is a failed line saying why), e.g. '*.pdf' or '**/*'.",
-    ),
-    recursive: bool = typer.Option(
-        False, "--recursive", "-r", help="Read sub-folders too; outputs keep the relative path (OUT/2022/x.json)."
-    ),
-    concurrency: int = typer.Option(
-        1, "--concurrency", "-j", min=1, help="Reports in flight at once (local backend: 1)."
-    ),
-    force: bool = typer.Option(False, "--force", help="Redo every report, even those already done."),
-    redo: list[str] = typer.Option(
-        [],
-        "--redo",
-        metavar="STATUS",
-        help="Also redo the reports of this status a rerun keeps: no_structure (no outline found; kept by default, since the same bytes give the same outline).",
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
-    via: str = typer.Option(
-        "direct",
-        "--via",
-        help="direct | openai-batch: send the model calls one by one, or all at once through the OpenAI Batch API (cheaper, hours not seconds; resumable).",
-    ),
-    poll_interval: float = typer.Option(
-        30.0, "--poll-interval", min=0, help="Seconds between Batch API status checks (--via openai-batch)."
-    ),
-    engine: str = typer.Option(
-        "default",
-        "--engine",
-        help="default | ray: extract on this machine's threads, or as Ray tasks (needs the `ray` extra).",
-    ),
-    ray_address: Optional[str] = typer.Option(
-        None,
-        "--ray-address",
-        help="Ray cluster to join (e.g. ray://head:10001 or auto; env RAY_ADDRESS); default: a local Ray instance.",
-    ),
+    in_dir: Path = InDirArg,
+    out_dir: Path = OutDirOpt,
+    glob: str = GlobOpt,
+    recursive: bool = RecursiveOpt,
+    concurrency: int = ConcurrencyOpt,
+    force: bool = ForceOpt,
+    redo: list[str] = RedoOpt,
+    as_json: bool = JsonOpt,
+    via: str = ViaOpt,
+    poll_interval: float = PollIntervalOpt,
+    engine: str = EngineOpt,
+    ray_address: Optional[str] = RayAddressOpt,
 ) -> None:
     """Extract every report in a folder. Resumes by default: unchanged reports already done are skipped.
 
@@ -93,21 +124,31 @@ def batch(
     130 after Ctrl-C, which stops the run within seconds (the rest `not_started`; a second Ctrl-C exits at
     once). Rerun the same command to resume.
     """
+    job = BatchJob(
+        in_dir, out_dir, glob, recursive, concurrency, force, tuple(redo), via, poll_interval, engine, ray_address
+    )
+    summary = _run(config, job)
+    _show(summary, as_json)
+    raise typer.Exit(summary.exit_code)
+
+
+def _run(config: Config, job: BatchJob) -> BatchSummary:
+    """The batch under its progress bar: a fault is one red line and its exit code; Ctrl-C says what was saved."""
     with interruptible():  # a second Ctrl-C exits at once
         try:
             with _BatchProgress() as progress:
-                prepare = _via(via, config, out_dir, poll_interval, progress)
-                runner = _engine(engine, ray_address)
+                prepare = _via(job.via, config, job.out_dir, job.poll_interval, progress)
+                runner = _engine(job.engine, job.ray_address)
                 try:
-                    summary = run_batch(
-                        in_dir,
-                        out_dir,
+                    return run_batch(
+                        job.in_dir,
+                        job.out_dir,
                         config,
-                        glob=glob,
-                        concurrency=concurrency,
-                        force=force,
-                        recursive=recursive,
-                        redo=tuple(redo),
+                        glob=job.glob,
+                        concurrency=job.concurrency,
+                        force=job.force,
+                        recursive=job.recursive,
+                        redo=job.redo,
                         on_event=progress.on_event,
                         on_calls=progress.on_calls,
                         prepare=prepare,
@@ -119,21 +160,29 @@ def batch(
         except FazhiError as err:
             raise fail(err)
         except KeyboardInterrupt as stop:
-            counts = (
-                f"{stop.saved} report(s) saved this run, {stop.not_started} marked not_started; "
-                if isinstance(stop, BatchInterrupted)
-                else "finished reports are saved; "
-            )
-            console.print(f"[yellow]interrupted[/]: {counts}rerun the same command to resume.", highlight=False)
-            leave(Interrupted.exit_code)  # without waiting for a call still waiting on its reply
-            raise typer.Exit(Interrupted.exit_code)
+            _interrupted(stop)
+
+
+def _interrupted(stop: KeyboardInterrupt) -> NoReturn:
+    """Ctrl-C: what is saved, how to resume, and exit 130 at once (a call may still wait on its reply)."""
+    counts = (
+        f"{stop.saved} report(s) saved this run, {stop.not_started} marked not_started; "
+        if isinstance(stop, BatchInterrupted)
+        else "finished reports are saved; "
+    )
+    console.print(f"[yellow]interrupted[/]: {counts}rerun the same command to resume.", highlight=False)
+    leave(Interrupted.exit_code)  # without waiting for a call still waiting on its reply
+    raise typer.Exit(Interrupted.exit_code)
+
+
+def _show(summary: BatchSummary, as_json: bool) -> None:
+    """The summary as JSON on stdout or as a table, and why the run stopped early when it did."""
     if as_json:
         out.print_json(json.dumps(summary.to_dict(), ensure_ascii=False))
     else:
         _print_summary(summary)
     if summary.stopped:
         console.print(f"[bold red]error:[/] {escape(summary.stopped)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(summary.exit_code)
 
 
 def _via(via: str, config: Config, out_dir: Path, poll_interval: float, progress: "_BatchProgress"):

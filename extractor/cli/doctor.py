@@ -35,77 +35,103 @@ def doctor(
     Exit codes: 0 ready; 1 the local model is missing or broken (or crashed in the probe); 2 the endpoint
     cannot work (no key for the OpenAI API, refused, unreachable, or the key rejected).
     """
+    table = _run_rows(config)
+    ok, exit_code = True, 1  # not ready locally: exit 1
+    if config.spec.uses_endpoint:
+        ok, exit_code = _endpoint_ready(config, table), 2  # an endpoint that cannot work: exit 2
+    elif config.spec.embedded:
+        ok = _local_ready(config, table, probe)
+    if ok and probe and config.spec.embedded:
+        ok = _probe(config, table)
+    code = 0 if ok else exit_code
+    _show(table, ok, code, as_json)
+    raise typer.Exit(code)
+
+
+def _run_rows(config: Config) -> Rows:
+    """What a run would use, whatever the backend: backend, model, cache folder, whether a key is set."""
     table = Rows()
     table.add_row("backend", config.resolved_backend)
     table.add_row("model", str(config.model_name))
     table.add_row("cache dir", str(config.cache_path))
     table.add_row("api key", "set" if config.api_key else "not set")
+    return table
+
+
+def _endpoint_ready(config: Config, table: Rows) -> bool:
+    """Which endpoint a run would call, and whether it answers (the run's own preflight, GET /models)."""
+    from extractor.pipeline import preflight
+
+    table.add_row("endpoint", config.base_url or "https://api.openai.com/v1 (the OpenAI API; FAZHI_BASE_URL not set)")
+    try:
+        preflight(config)
+        table.add_row("endpoint check", "[green]answers[/] (GET /models)")
+        return True
+    except FazhiError as err:
+        table.add_row("endpoint check", f"[red]{err}[/]")
+        return False
+
+
+def _local_ready(config: Config, table: Rows, probe: bool) -> bool:
+    """The embedded model's runtime: llama-cpp-python installed, threads, the CPU features and extra buffer
+    types that decide llama.cpp's kernels, then the model file."""
+    from extractor.model import local
+
     ok = True
-    exit_code = 1
-    if config.spec.uses_endpoint:
-        from extractor.pipeline import preflight
+    try:
+        import llama_cpp
 
-        table.add_row(
-            "endpoint", config.base_url or "https://api.openai.com/v1 (the OpenAI API; FAZHI_BASE_URL not set)"
-        )
-        try:
-            preflight(config)
-            table.add_row("endpoint check", "[green]answers[/] (GET /models)")
-        except FazhiError as err:
-            table.add_row("endpoint check", f"[red]{err}[/]")
-            ok, exit_code = False, 2
-    elif config.spec.embedded:
-        from extractor.model import local
+        table.add_row("llama-cpp-python", llama_cpp.__version__)
+    except ImportError:
+        table.add_row("llama-cpp-python", f"[red]not installed[/] ({escape(LOCAL_INSTALL)})")  # [local] is no style
+        ok = False
+    table.add_row("threads", str(local.threads(config)))
+    table.add_row("CPU", local.cpu_summary())
+    table.add_row(
+        "extra buffer types",
+        "on (FAZHI_LLAMA_EXTRA_BUFTS=1)"
+        if local.extra_bufts_setting()
+        else "off (faster here, and llama.cpp's AMX path crashes on some CPUs; FAZHI_LLAMA_EXTRA_BUFTS=1 "
+        "turns them on)",
+    )
+    return _model_file_ready(config, table, probe) and ok
 
-        try:
-            import llama_cpp
 
-            table.add_row("llama-cpp-python", llama_cpp.__version__)
-        except ImportError:
-            table.add_row("llama-cpp-python", f"[red]not installed[/] ({escape(LOCAL_INSTALL)})")  # [local] is no style
-            ok = False
-        table.add_row("threads", str(local.threads(config)))
-        table.add_row("CPU", local.cpu_summary())
-        table.add_row(
-            "extra buffer types",
-            "on (FAZHI_LLAMA_EXTRA_BUFTS=1)"
-            if local.extra_bufts_setting()
-            else "off (faster here, and llama.cpp's AMX path crashes on some CPUs; FAZHI_LLAMA_EXTRA_BUFTS=1 "
-            "turns them on)",
-        )
-        if config.model_path:
-            present = Path(config.model_path).is_file()
-            table.add_row("model file", f"{config.model_path} ({'present' if present else '[red]missing[/]'})")
-            ok &= present
+def _model_file_ready(config: Config, table: Rows, probe: bool) -> bool:
+    """A --model-path must be a file; the default model is verified, or assembled from its installed parts
+    now when the probe needs it (as a first run would), else said to be built on first use."""
+    from extractor.model import local
+
+    if config.model_path:
+        present = Path(config.model_path).is_file()
+        table.add_row("model file", f"{config.model_path} ({'present' if present else '[red]missing[/]'})")
+        return present
+    target = config.model_dir / local.DEFAULT_FILE
+    if local.verified(target):
+        table.add_row("model file", f"{target} ([green]sha256 ok[/])")
+        return True
+    try:
+        parts = local.part_paths()
+        if probe:
+            local.ensure_default_model(config.model_dir)
+            table.add_row("model file", f"{target} ([green]assembled now from {len(parts)} parts, sha256 ok[/])")
         else:
-            target = config.model_dir / local.DEFAULT_FILE
-            if local.verified(target):
-                table.add_row("model file", f"{target} ([green]sha256 ok[/])")
-            else:
-                try:
-                    parts = local.part_paths()
-                    if probe:  # the probe needs the file: assemble it now, as a first run would
-                        local.ensure_default_model(config.model_dir)
-                        table.add_row(
-                            "model file", f"{target} ([green]assembled now from {len(parts)} parts, sha256 ok[/])"
-                        )
-                    else:
-                        table.add_row(
-                            "model file",
-                            f"{target} (not assembled yet; {len(parts)} parts installed, built on first use)",
-                        )
-                except FazhiError as err:
-                    table.add_row("model file", f"[red]{err}[/]")
-                    ok = False
-    if ok and probe and config.spec.embedded:
-        ok = _probe(config, table)
-    code = 0 if ok else exit_code
+            table.add_row(
+                "model file", f"{target} (not assembled yet; {len(parts)} parts installed, built on first use)"
+            )
+    except FazhiError as err:
+        table.add_row("model file", f"[red]{err}[/]")
+        return False
+    return True
+
+
+def _show(table: Rows, ok: bool, code: int, as_json: bool) -> None:
+    """The checks as one JSON object of plain text (what scripts read) or as a table on screen."""
     if as_json:
         out.file.write(json.dumps({"ok": ok, "exit_code": code, "checks": table.plain()}, ensure_ascii=False) + "\n")
         out.file.flush()
     else:
         out.print(table.render())
-    raise typer.Exit(code)
 
 
 class Rows:

@@ -11,6 +11,7 @@ missing suite or baseline, a baseline that fails the floors gate, or no gold to 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -54,48 +55,73 @@ _ACC = {
 }
 
 
+# The command's options, declared once each so its signature reads one line per option. They are defaults,
+# as `options.SourceOpt` is, not `Annotated` aliases: `config_options` rebuilds the signature with the
+# annotations as strings, which typer does not evaluate, so an alias's option would lose its names and help.
+SuiteOpt = typer.Option("seeds", "--suite", "-s", help="Suite name (evals/suites/NAME.toml) or path to a suite file.")
+PredDirOpt = typer.Option(None, "--pred-dir", help="Score saved predictions DIR/<seed id>.json instead of extracting.")
+JsonOpt = typer.Option(None, "--json", help="Write the eval log (versioned JSON) to FILE.")
+MissesOpt = typer.Option(
+    False, "--misses", help="List false negatives / false positives / wrong fields with their quotes."
+)
+BaselineOpt = typer.Option(
+    None, "--baseline", help="Compare with a saved log; exit 1 if a score drops beyond its tolerance."
+)
+SaveBaselineOpt = typer.Option(
+    None, "--save-baseline", help="Write this run's log to FILE (atomically) as a new baseline."
+)
+HtmlOpt = typer.Option(
+    None, "--html", help="Write the eval as a page: scores, and each report's misses shown in its text."
+)
+FormsOpt = typer.Option(
+    False,
+    "--forms",
+    help="Also score the suite's documents in each delivered form (no line breaks, spaces, page furniture, wrapped at 38; a suite's `forms` list, else all four) beside the original: a robustness check that extracts the suite once per form, never a gate.",
+)
+# ---- issue 28 items 3 and 4 (cli/eval_compare.py renders them)
+RepeatOpt = typer.Option(
+    1,
+    "--repeat",
+    min=1,
+    help="Run the suite K times (bypassing the response cache) and show each field's mean, min, max and std.",
+)
+ChooseFieldsOpt = typer.Option(
+    False,
+    "--choose-fields",
+    help="Decide per field whether the model or the rules decide it (paired intervals over the in-sample gold) and write evals/choices/<backend>-<model>.json, which --model-fields auto reads.",
+)
+ChooseOnOpt = typer.Option(",".join(CHOICE_SUITES), "--choose-on", help="Suites --choose-fields runs (comma list).")
+
+
+@dataclass(frozen=True)
+class EvalOptions:
+    """What to score and what to do with the scores, as the command's options said it."""
+
+    suite: str
+    pred_dir: Optional[Path]
+    json_out: Optional[Path]
+    misses: bool
+    baseline: Optional[Path]
+    save_baseline: Optional[Path]
+    html: Optional[Path]
+    forms: bool
+    repeat: int
+
+
 @config_options()
 def eval_command(
     config: Config,
-    suite: str = typer.Option(
-        "seeds", "--suite", "-s", help="Suite name (evals/suites/NAME.toml) or path to a suite file."
-    ),
-    pred_dir: Optional[Path] = typer.Option(
-        None, "--pred-dir", help="Score saved predictions DIR/<seed id>.json instead of extracting."
-    ),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the eval log (versioned JSON) to FILE."),
-    misses: bool = typer.Option(
-        False, "--misses", help="List false negatives / false positives / wrong fields with their quotes."
-    ),
-    baseline: Optional[Path] = typer.Option(
-        None, "--baseline", help="Compare with a saved log; exit 1 if a score drops beyond its tolerance."
-    ),
-    save_baseline: Optional[Path] = typer.Option(
-        None, "--save-baseline", help="Write this run's log to FILE (atomically) as a new baseline."
-    ),
-    html: Optional[Path] = typer.Option(
-        None, "--html", help="Write the eval as a page: scores, and each report's misses shown in its text."
-    ),
-    forms: bool = typer.Option(
-        False,
-        "--forms",
-        help="Also score the suite's documents in each delivered form (no line breaks, spaces, page furniture, wrapped at 38; a suite's `forms` list, else all four) beside the original: a robustness check that extracts the suite once per form, never a gate.",
-    ),
-    # ---- issue 28 items 3 and 4 (cli/eval_compare.py renders them)
-    repeat: int = typer.Option(
-        1,
-        "--repeat",
-        min=1,
-        help="Run the suite K times (bypassing the response cache) and show each field's mean, min, max and std.",
-    ),
-    choose_fields: bool = typer.Option(
-        False,
-        "--choose-fields",
-        help="Decide per field whether the model or the rules decide it (paired intervals over the in-sample gold) and write evals/choices/<backend>-<model>.json, which --model-fields auto reads.",
-    ),
-    choose_on: str = typer.Option(
-        ",".join(CHOICE_SUITES), "--choose-on", help="Suites --choose-fields runs (comma list)."
-    ),
+    suite: str = SuiteOpt,
+    pred_dir: Optional[Path] = PredDirOpt,
+    json_out: Optional[Path] = JsonOpt,
+    misses: bool = MissesOpt,
+    baseline: Optional[Path] = BaselineOpt,
+    save_baseline: Optional[Path] = SaveBaselineOpt,
+    html: Optional[Path] = HtmlOpt,
+    forms: bool = FormsOpt,
+    repeat: int = RepeatOpt,
+    choose_fields: bool = ChooseFieldsOpt,
+    choose_on: str = ChooseOnOpt,
     ctx: typer.Context = typer.Option(None, hidden=True),
 ) -> None:
     """Score extractions of a suite's documents against gold, per report and per field.
@@ -115,69 +141,103 @@ def eval_command(
     try:
         if choose_fields:
             return _choose(config, choose_on)
-        the_suite = evaluate.load_suite(suite)
-        base_log = (
-            _read_log(baseline, the_suite) if baseline else None
-        )  # before the run: a bad path should not cost one
-        if pred_dir is not None:
-            if ignored := _options_given(config):
-                console.print(
-                    f"[yellow]note:[/] --pred-dir scores saved predictions; ignored: {', '.join(ignored)}",
-                    highlight=False,
-                )
-            config = None
-        if pred_dir is not None and not pred_dir.is_dir():
-            raise InputError(f"--pred-dir {pred_dir} is not a folder")
-        if repeat > 1 and config is not None and config.spec.calls_model:
-            config = config.with_(refresh=True)  # K fresh samples: a cached answer would be the first run's again
-        result = _run(the_suite, config, pred_dir)
-        if not result.scores and not result.errors:
-            raise InputError(
-                f"suite {the_suite.name!r}: no document has gold to score against yet",
-                hint=f"gold files go in {the_suite.gold_dir}",
-            )
-        log = result.log()
-        if repeat > 1:
-            runs = [log, *(_run(the_suite, config, pred_dir, floors=False).log() for _ in range(repeat - 1))]
-            log["repeat"] = spread(runs)
-        render_scores(log)
-        if repeat > 1:
-            render_spread(log["repeat"], repeat)
-        if misses:
-            render_misses(log)
-        if (forms_log := eval_forms(the_suite, config, pred_dir, forms, log)) is not None:
-            log["forms"] = forms_log
-        comparison = None
-        if base_log is not None:
-            comparison = gate(
-                evaluate.compare(base_log, log, the_suite.tolerances), base_log, log, the_suite.tolerances
-            )  # intervals where the suite has enough documents
-            render_comparison(comparison, baseline)
-        gate_failed = render_gate(log)
-        for path in (json_out, save_baseline):
-            if path is None:
-                continue
-            if path == save_baseline and gate_failed:
-                console.print(
-                    Text(
-                        f"not saved as a baseline: {path} (a run that fails the floors gate is no baseline; "
-                        f"--json FILE writes its log)",
-                        style="bold red",
-                    ),
-                    soft_wrap=True,
-                )
-                continue
-            atomic_write_json(path, log)
-            console.print(f"wrote {path}", highlight=False)
-        if html is not None:
-            from extractor.review.eval_page import write_eval_page
-
-            write_eval_page(html, log, the_suite)
-            console.print(f"wrote {html}", highlight=False)
+        opts = EvalOptions(suite, pred_dir, json_out, misses, baseline, save_baseline, html, forms, repeat)
+        failed = _evaluate(config, opts)
     except FazhiError as err:
         raise fail(err)
-    if (comparison is not None and comparison.failed) or result.errors or gate_failed:
+    if failed:
         raise typer.Exit(1)
+
+
+def _evaluate(config: Config, opts: EvalOptions) -> bool:
+    """Score the suite, show the scores, hold them to the baseline and the floors, write the logs asked for;
+    True when the eval fails (exit 1)."""
+    the_suite = evaluate.load_suite(opts.suite)
+    # Before the run: a bad path should not cost one.
+    base = (opts.baseline, _read_log(opts.baseline, the_suite)) if opts.baseline else None
+    run_config = _run_config(config, opts)
+    log, result = _score(the_suite, run_config, opts)
+    render_scores(log)
+    if opts.repeat > 1:
+        render_spread(log["repeat"], opts.repeat)
+    if opts.misses:
+        render_misses(log)
+    if (forms_log := eval_forms(the_suite, run_config, opts.pred_dir, opts.forms, log)) is not None:
+        log["forms"] = forms_log
+    comparison = _against_baseline(base, log, the_suite)
+    gate_failed = render_gate(log)
+    _write(log, opts, the_suite, gate_failed)
+    return (comparison is not None and comparison.failed) or bool(result.errors) or gate_failed
+
+
+def _run_config(config: Config, opts: EvalOptions) -> Optional[Config]:
+    """The config the suite is extracted with: none when scoring saved predictions (a note names the
+    extraction options that are then ignored), fresh samples (no cache) when a model run is repeated."""
+    if opts.pred_dir is not None:
+        if ignored := _options_given(config):
+            console.print(
+                f"[yellow]note:[/] --pred-dir scores saved predictions; ignored: {', '.join(ignored)}",
+                highlight=False,
+            )
+        if not opts.pred_dir.is_dir():
+            raise InputError(f"--pred-dir {opts.pred_dir} is not a folder")
+        return None
+    if opts.repeat > 1 and config.spec.calls_model:
+        return config.with_(refresh=True)  # K fresh samples: a cached answer would be the first run's again
+    return config
+
+
+def _score(suite: evaluate.Suite, config: Optional[Config], opts: EvalOptions) -> tuple[dict, evaluate.EvalResult]:
+    """The first run's log (and result), with the spread over all `--repeat` runs; an error when no
+    document of the suite has gold yet."""
+    result = _run(suite, config, opts.pred_dir)
+    if not result.scores and not result.errors:
+        raise InputError(
+            f"suite {suite.name!r}: no document has gold to score against yet",
+            hint=f"gold files go in {suite.gold_dir}",
+        )
+    log = result.log()
+    if opts.repeat > 1:
+        runs = [log, *(_run(suite, config, opts.pred_dir, floors=False).log() for _ in range(opts.repeat - 1))]
+        log["repeat"] = spread(runs)
+    return log, result
+
+
+def _against_baseline(
+    base: Optional[tuple[Path, dict]], log: dict, suite: evaluate.Suite
+) -> Optional[evaluate.Comparison]:
+    """This run against the baseline's log (intervals where the suite has enough documents), rendered."""
+    if base is None:
+        return None
+    path, base_log = base
+    comparison = gate(evaluate.compare(base_log, log, suite.tolerances), base_log, log, suite.tolerances)
+    render_comparison(comparison, path)
+    return comparison
+
+
+def _write(log: dict, opts: EvalOptions, suite: evaluate.Suite, gate_failed: bool) -> None:
+    """The log to --json and --save-baseline (a run that fails the floors gate is no baseline), the page
+    to --html."""
+    for path in (opts.json_out, opts.save_baseline):
+        if path is None:
+            continue
+        if path == opts.save_baseline and gate_failed:
+            console.print(
+                Text(
+                    f"not saved as a baseline: {path} (a run that fails the floors gate is no baseline; "
+                    f"--json FILE writes its log)",
+                    style="bold red",
+                ),
+                soft_wrap=True,
+            )
+            continue
+        atomic_write_json(path, log)
+        console.print(f"wrote {path}", highlight=False)
+    if opts.html is not None:
+        from extractor.review.eval_page import write_eval_page
+
+        write_eval_page(opts.html, log, suite)
+        console.print(f"wrote {opts.html}", highlight=False)
 
 
 def _options_given(config: Config) -> list[str]:
@@ -526,61 +586,79 @@ def render_misses(log: dict) -> None:
 
 
 def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
+    """The gate against a baseline: its notes, the scores that changed, each regression, the verdict."""
     for note in cmp.notes:
         console.print(Text(f"note: {note}", style="yellow"))
     if not cmp.changes:
         out.print(Text(f"no score changed against {baseline}", style="green"))
     elif not out.is_terminal:  # a pipe or a CI log: markdown, nothing cut
-        names = {**short_ids(c.scope for c in cmp.changes if c.scope != "suite"), "suite": "suite"}
-        lines = [
-            f"## changes against {baseline}",
-            "",
-            "| scope | field | score | before | after | Δ | tol | |",
-            "|---|---|---|---|---|---|---|---|",
-        ]
-        for c in cmp.changes:
-            delta = "" if c.delta is None else f"{c.delta:+.3f}"
-            tol = judged_by(c)
-            lines.append(
-                f"| {names[c.scope]} | {c.field} | {c.key} | {_fmt(c.before)} | {_fmt(c.after)} | {delta} | "
-                f"{tol} | {'REGRESSION' if c.regressed else ''} |"
-            )
-        out.file.write("\n".join(lines) + "\n")
+        out.file.write("\n".join(_changes_markdown(cmp.changes, baseline)) + "\n")
         out.file.flush()
     else:
-        table = Table(
-            title=f"changes against {baseline}",
-            title_justify="left",
-            pad_edge=False,
-            show_edge=False,
-            box=None if out.width < NARROW else box.HEAVY_HEAD,
+        out.print(_changes_table(cmp.changes, baseline))
+    for line in _regression_lines(cmp):  # plain lines too, so a narrow terminal or a CI log never truncates them
+        out.print(Text(line, style="bold red"), soft_wrap=True)
+    _render_verdict(cmp, baseline)
+
+
+def _change_names(changes: list[evaluate.Change]) -> dict[str, str]:
+    """Short report ids for the scopes of the changes, and `suite` for the suite means."""
+    return {**short_ids(c.scope for c in changes if c.scope != "suite"), "suite": "suite"}
+
+
+def _changes_markdown(changes: list[evaluate.Change], baseline: Path) -> list[str]:
+    """The changed scores as a markdown table (for a pipe or a CI log: nothing cut, nothing styled)."""
+    names = _change_names(changes)
+    lines = [
+        f"## changes against {baseline}",
+        "",
+        "| scope | field | score | before | after | Δ | tol | |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for c in changes:
+        delta = "" if c.delta is None else f"{c.delta:+.3f}"
+        tol = judged_by(c)
+        lines.append(
+            f"| {names[c.scope]} | {c.field} | {c.key} | {_fmt(c.before)} | {_fmt(c.after)} | {delta} | "
+            f"{tol} | {'REGRESSION' if c.regressed else ''} |"
         )
-        for name, justify in (
-            ("scope", "left"),
-            ("field", "left"),
-            ("score", "left"),
-            ("before", "right"),
-            ("after", "right"),
-            ("Δ", "right"),
-            ("tol", "right"),
-            ("", "left"),
-        ):
-            table.add_column(name, justify=justify, no_wrap=True)
-        names = {**short_ids(c.scope for c in cmp.changes if c.scope != "suite"), "suite": "suite"}
-        for c in cmp.changes:
-            delta = "" if c.delta is None else Text(f"{c.delta:+.3f}", style="green" if c.delta > 0 else "red")
-            tol = judged_by(c)
-            status = Text("REGRESSION", style="bold red") if c.regressed else ""
-            table.add_row(names[c.scope], c.field, c.key, _fmt(c.before), _fmt(c.after), delta, tol, status)
-        out.print(table)
-    for doc_id, message in cmp.new_errors.items():
-        out.print(Text(f"regression: {doc_id} now fails: {message}", style="bold red"), soft_wrap=True)
-    for doc_id in cmp.missing:
-        out.print(
-            Text(f"regression: {doc_id} was scored in the baseline and is missing now", style="bold red"),
-            soft_wrap=True,
-        )
-    for c in cmp.regressions:  # plain lines too, so a narrow terminal or a CI log never truncates them
+    return lines
+
+
+def _changes_table(changes: list[evaluate.Change], baseline: Path) -> Table:
+    """The changed scores as a rich table for the terminal (borderless below `NARROW` columns)."""
+    table = Table(
+        title=f"changes against {baseline}",
+        title_justify="left",
+        pad_edge=False,
+        show_edge=False,
+        box=None if out.width < NARROW else box.HEAVY_HEAD,
+    )
+    for name, justify in (
+        ("scope", "left"),
+        ("field", "left"),
+        ("score", "left"),
+        ("before", "right"),
+        ("after", "right"),
+        ("Δ", "right"),
+        ("tol", "right"),
+        ("", "left"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=True)
+    names = _change_names(changes)
+    for c in changes:
+        delta = "" if c.delta is None else Text(f"{c.delta:+.3f}", style="green" if c.delta > 0 else "red")
+        tol = judged_by(c)
+        status = Text("REGRESSION", style="bold red") if c.regressed else ""
+        table.add_row(names[c.scope], c.field, c.key, _fmt(c.before), _fmt(c.after), delta, tol, status)
+    return table
+
+
+def _regression_lines(cmp: evaluate.Comparison) -> list[str]:
+    """One line per regression: a document that now fails, one that is missing, a score that dropped."""
+    lines = [f"regression: {doc_id} now fails: {message}" for doc_id, message in cmp.new_errors.items()]
+    lines += [f"regression: {doc_id} was scored in the baseline and is missing now" for doc_id in cmp.missing]
+    for c in cmp.regressions:
         why = (
             (
                 f"95% interval of the change [{c.interval.lo:+.3f}, {c.interval.hi:+.3f}] over {c.interval.n} documents "
@@ -589,12 +667,12 @@ def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
             if getattr(c, "interval", None)
             else f"dropped {c.before - c.after:.3f} > tolerance {c.tolerance:.3f}"
         )
-        out.print(
-            Text(
-                f"regression: {c.scope} {c.field}.{c.key} {_fmt(c.before)} → {_fmt(c.after)} ({why})", style="bold red"
-            ),
-            soft_wrap=True,
-        )
+        lines.append(f"regression: {c.scope} {c.field}.{c.key} {_fmt(c.before)} → {_fmt(c.after)} ({why})")
+    return lines
+
+
+def _render_verdict(cmp: evaluate.Comparison, baseline: Path) -> None:
+    """The last line: how many regressions failed the gate, or that none did."""
     if cmp.failed:
         out.print(
             Text(

@@ -19,7 +19,7 @@ from extractor.cli.options import config_options, console, fail, out
 from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError
 from extractor.evaluation.choose import CHOICE_SUITES
-from extractor.evaluation.tune import Tuner
+from extractor.evaluation.tune import Tuner, TuneResult
 from extractor.files import atomic_write_text
 from extractor.model.prompts import PROMPT_DIR
 
@@ -62,27 +62,35 @@ def tune(
     """
     try:
         counts = _counts(examples)
-        tuner = Tuner(config, _list(kinds), _list(suites), variants, counts)
-        for note in tuner.notes:
-            console.print(Text(f"note: {note}", style="yellow"), soft_wrap=True)
-        with Progress(
-            TextColumn("[bold]tune"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.description}"),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("", total=tuner.total)
-            result = tuner.run(tick=lambda what: bar.update(task, advance=1, description=what))
+        result = _run(Tuner(config, _list(kinds), _list(suites), variants, counts))
         text, version = result.text()
         path = out_file or PROMPT_DIR / "tuned" / f"{_slug(config.model_name)}.toml"
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(path, text)
     except FazhiError as err:
         raise fail(err)
-    record = result.record()
+    _show(result.record(), path, version, as_json)
+
+
+def _run(tuner: Tuner) -> TuneResult:
+    """The tuner's notes, then its run under a progress bar on stderr (stdout stays clean for --json)."""
+    for note in tuner.notes:
+        console.print(Text(f"note: {note}", style="yellow"), soft_wrap=True)
+    with Progress(
+        TextColumn("[bold]tune"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=tuner.total)
+        return tuner.run(tick=lambda what: bar.update(task, advance=1, description=what))
+
+
+def _show(record: dict, path: Path, version: str, as_json: bool) -> None:
+    """The record as JSON on stdout or as tables, then where the winner was written and how to use it."""
     if as_json:
         sys.stdout.write(
             json.dumps({"file": str(path), "version": version, **record}, ensure_ascii=False, indent=2) + "\n"

@@ -124,61 +124,86 @@ def review_folder(out_dir: Path, dest: Optional[Path] = None, source: Optional[P
     by_output = {e.get("output"): e for e in latest.values() if e.get("output")}
     result = FolderReview(dest / INDEX)
     rows, seen_inputs = [], set()
-    # The JSONs at the top, and those a `--recursive` batch wrote into sub-folders (named by its manifest):
-    # each page mirrors its JSON's place (`2022/x.json` → `2022/x.html`), linking back up to the index.
-    nested = {out_dir / name for name in by_output if "/" in name and (out_dir / name).is_file()}
-    for path in sorted({p for p in out_dir.glob("*.json") if p.is_file()} | nested):
+    for path in _report_jsons(out_dir, by_output):
         rel = path.relative_to(out_dir)
-        name = rel.as_posix()
-        try:
-            report = Report.model_validate_json(path.read_bytes())
-        except (OSError, ValidationError, ValueError):
-            result.notes.append(f"{name}: not a report JSON, left out")
+        entry = by_output.get(rel.as_posix())
+        done = _review_report(path, rel, dest, source, entry)
+        if isinstance(done, str):
+            result.notes.append(done)
             continue
-        entry = by_output.get(name)
-        recorded = (entry or {}).get("input_dir")
-        check = find_source(
-            report.source.file,
-            report.source.sha256,
-            path.parent,
-            source,
-            rel=(entry or {}).get("file"),
-            in_dir=Path(recorded) if isinstance(recorded, str) else None,
-            text_sha256=report.source.text_sha256,
-        )
-        page = dest / rel.with_suffix(".html")
-        page.parent.mkdir(parents=True, exist_ok=True)
-        html = render_report_page(report, check, name, links={"index": href("../" * (len(rel.parts) - 1) + INDEX)})
-        atomic_write_text(page, html)
-        result.pages.append(PageWritten(name, page, check, len(html.encode("utf-8"))))
-        rows.append(_row(report, name, rel.with_suffix(".html").as_posix(), check, entry))
+        result.pages.append(done[0])
+        rows.append(done[1])
         if entry:
             seen_inputs.add(entry.get("file"))
-    for key, entry in latest.items():  # failed inputs have no JSON: list them from the manifest
-        if key not in seen_inputs and entry.get("status") in ("failed", "partial", "stale", "not_started"):
-            rows.append(
-                {
-                    "input": key,
-                    "json": None,
-                    "page": None,
-                    "status": report_state(None, entry.get("status")),
-                    "action": ACTIONS.get(entry.get("status"), "extracted"),
-                    "error": entry.get("error"),
-                    "counts": None,
-                    "quality": [],
-                    "source": None,
-                }
-            )
+    rows += _manifest_rows(latest, seen_inputs)
+    _write_index(result, out_dir, dest, rows, has_manifest=bool(latest))
+    return result
+
+
+def _report_jsons(out_dir: Path, by_output: dict) -> list[Path]:
+    """The JSONs at the top, and those a `--recursive` batch wrote into sub-folders (named by its manifest)."""
+    nested = {out_dir / name for name in by_output if "/" in name and (out_dir / name).is_file()}
+    return sorted({p for p in out_dir.glob("*.json") if p.is_file()} | nested)
+
+
+def _review_report(
+    path: Path, rel: Path, dest: Path, source: Optional[Path], entry: Optional[dict]
+) -> tuple[PageWritten, dict] | str:
+    """One report JSON → its page and its index row, or a note when it is no report. The page mirrors its
+    JSON's place (`2022/x.json` → `2022/x.html`), linking back up to the index."""
+    name = rel.as_posix()
+    try:
+        report = Report.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError, ValueError):
+        return f"{name}: not a report JSON, left out"
+    recorded = (entry or {}).get("input_dir")
+    check = find_source(
+        report.source.file,
+        report.source.sha256,
+        path.parent,
+        source,
+        rel=(entry or {}).get("file"),
+        in_dir=Path(recorded) if isinstance(recorded, str) else None,
+        text_sha256=report.source.text_sha256,
+    )
+    page = dest / rel.with_suffix(".html")
+    page.parent.mkdir(parents=True, exist_ok=True)
+    html = render_report_page(report, check, name, links={"index": href("../" * (len(rel.parts) - 1) + INDEX)})
+    atomic_write_text(page, html)
+    written = PageWritten(name, page, check, len(html.encode("utf-8")))
+    return written, _row(report, name, rel.with_suffix(".html").as_posix(), check, entry)
+
+
+def _manifest_rows(latest: dict, seen_inputs: set) -> list[dict]:
+    """Inputs whose run left no JSON (failed, partial, stale, not started), listed from the manifest alone."""
+    return [
+        {
+            "input": key,
+            "json": None,
+            "page": None,
+            "status": report_state(None, entry.get("status")),
+            "action": ACTIONS.get(entry.get("status"), "extracted"),
+            "error": entry.get("error"),
+            "counts": None,
+            "quality": [],
+            "source": None,
+        }
+        for key, entry in latest.items()
+        if key not in seen_inputs and entry.get("status") in ("failed", "partial", "stale", "not_started")
+    ]
+
+
+def _write_index(result: FolderReview, out_dir: Path, dest: Path, rows: list[dict], has_manifest: bool) -> None:
+    """DEST/index.html: every row, the notes, and a link to the collection page when it was written."""
     data = {
         "kind": "index",
         "folder": str(out_dir.resolve()),
         "tool_version": __version__,
         "reports": rows,
         "notes": result.notes,
-        "has_manifest": bool(latest),
+        "has_manifest": has_manifest,
         "explore": href(EXPLORE) if (dest / EXPLORE).is_file() else None,
     }
     atomic_write_text(
         result.index, render(f"{out_dir.name} · fazhi review", data, ("spans.js", "index.js"), body=DOC_BODY)
     )
-    return result
