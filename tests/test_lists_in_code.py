@@ -1,0 +1,155 @@
+"""No word list lives in extractor/'s Python (issue 30 item 1: lexicons as data), except the ones listed in
+ALLOWED, each with the reason it is grammar rather than vocabulary. A word list is a literal list, tuple or set
+of five or more Chinese strings, or a string (not a docstring) of five or more Chinese words joined by `|`, `、`
+or whitespace. The list may only shrink: an entry whose list is gone must be removed."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent / "extractor"
+MIN_WORDS = 5
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_JOINERS = re.compile(r"[|、\s]+")
+
+# (path below extractor/, the stripped source line the list starts on, cut to KEY_CHARS) → why it stays in code.
+# Move a list to extractor/lexicon/ and delete its line; never add one for vocabulary.
+KEY_CHARS = 60
+_TO_MOVE = "vocabulary still in code when this test was written (issue 30 item 1): move it to the lexicon"
+ALLOWED: dict[tuple[str, str], str] = {
+    ("evaluation/forms.py", 'lines = ["当前位置： 首页 › 政务公开 › 法治政府建设 › 正文", ""]'): _TO_MOVE,
+    ("facts/names.py", '_COMPARE = re.compile(r"同比|环比|(?<![同环])比(?=提高|增长|下降|增加|减少|提升'): _TO_MOVE,
+    ("facts/names.py", '_MONEY_SUFFIX = re.compile(r"(?:额|金|款|费|值|收入|支出|预算|投资|资金)$")'): _TO_MOVE,
+    ("facts/names.py", 'core = re.sub(r"^(?:拟|已经|已|均|再|另|又|共)", "", stem)'): _TO_MOVE,
+    ("facts/names.py", 'if re.search(r"(?:时长|用时|期限|时限|时间|天数)$", stem):'): _TO_MOVE,
+    ("facts/tables.py", 'r"^(?P<pre>约|近|超过|超|不低于)?(?P<num>\\d+(?:\\.\\d+)?)(?P<post>余|多)'): _TO_MOVE,
+    ("structure/issuers.py", 'rf"^(?:关于)?(?:\\d{{4}}\\s*年度?)?(?P<name>{_H}{{2,40}}?)(?=\\d{{4'): _TO_MOVE,
+    ("structure/metadata.py", '_NOT_A_NAME = re.compile(r"政府|委|局|厅|办|市|县|区|省|报告|关于")'): _TO_MOVE,
+    ("structure/metadata.py", '_SELF_REFERENCE = re.compile(r"[全我本](?P<kind>区|县|市|旗|省|镇|乡|街'): _TO_MOVE,
+    (
+        "structure/metadata.py",
+        '+ r"年度?(?:以来)?|近年来|今年以来|一年来|过去一年)[，,]?(?:在.{2,30}?下[，,])?|^在',
+    ): _TO_MOVE,
+    ("structure/outline.py", '_LEAD_IN = re.compile(r"\\n*[^。；;：:\\n]{0,60}(?:以下|如下|下列|几个方面|'): _TO_MOVE,
+    (
+        "structure/parts.py",
+        'r"(?:不足|问题|差距|短板|困难).{0,12}(?:及|和|与|以及|、|，|,).{0,6}(?:安排|打算|',
+    ): _TO_MOVE,
+    (
+        "structure/parts.py",
+        'r"薄弱|不够|不高|不强|不足|不到位|不充分|不平衡|不规范|不完善|不健全|不相适应|不适应|参差不齐|滞后|亟需',
+    ): _TO_MOVE,
+    ("structure/parts.py", '_PLAN_OPENING = re.compile(r"下一步|明年|新的一年|今后|下步|来年")'): _TO_MOVE,
+    (
+        "structure/parts.py",
+        'r"(?:存在|仍有|还有|尚有|仍然|依然|但|同时|也).{0,30}(?:问题|不足|差距|短板|薄弱)|(?:问',
+    ): _TO_MOVE,
+    ("structure/parts.py", '("plans", re.compile(r"安排|打算|计划|思路|下一步|下步|明年|展望")),'): _TO_MOVE,
+    ("structure/parts.py", '("measures", re.compile(r"举措|成效|做法|成绩|成果|进展|主要工作")),'): _TO_MOVE,
+    ("structure/parts.py", '("shortcomings", re.compile(r"存在的(?:不足|问题)(?:(?:和|及|与|以及)(?:'): _TO_MOVE,
+    ("text/furniture.py", "INFO_LABELS = ("): _TO_MOVE,
+    (
+        "text/furniture.py",
+        'r"^(?:打印(?:本页|此页|文章)?|关闭(?:窗口|本页|页面)?|收藏(?:本页)?|返回顶部|返回|顶部|"',
+    ): _TO_MOVE,
+    (
+        "text/furniture.py",
+        '+ r"(?:信息)?(?:来源|发布时间|发布日期|发布机构|更新时间|作者|编辑|责任编辑|审核|浏览次数|浏览量|',
+    ): _TO_MOVE,
+    (
+        "text/grammar.py",
+        'r"(?:安排|打算|计划|思路|要点|情况|不足|问题|差距|短板|原因|举措|措施|成效|职责)+(?![和及与的并',
+    ): _TO_MOVE,
+    ("text/grammar.py", 'PLANS_TURN = re.compile(r"(?:下一步|下步|今后|明年|新的一年)[，,]|\\d{4}年[，'): _TO_MOVE,
+    ("text/grammar.py", 'rf"{CENTURY_YEAR}(?:[-—–~至到](?:19|20)?\\d{{2,4}})?年(?:度)?(?:\\'): _TO_MOVE,
+    ("text/layout.py", 'ORG_SUFFIX = re.compile(r"(?:人民政府|政府|委员会|委|办公室|办公厅|局|厅|院|署|管'): _TO_MOVE,
+    (
+        "text/page_header.py",
+        '_COUNTERS = {"浏览次数", "浏览量", "访问量", "阅读量", "阅读", "点击数", "点击量"',
+    ): _TO_MOVE,
+    ("text/reline.py", '_BODY_OPENING = re.compile(YEAR_DIGITS + r"\\s*年(?:(?:度|以来)?['): _TO_MOVE,
+    ("text/words.py", "ADVERBS = ("): _TO_MOVE,
+    (
+        "text/words.py",
+        '"办理 印发 清理 备案 报备 落实 指导 新办 新收 新增 新建 新设 立案 结案 办复 印制 制发 查办 评查 录入',
+    ): _TO_MOVE,
+}
+
+
+def word_lists(source: str) -> list[tuple[int, str, int]]:
+    """(line, `list` | `str`, number of Chinese words) of every word list in a module's source."""
+    tree = ast.parse(source)
+    docs = _docstrings(tree)
+    out, in_list = [], set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            words = [
+                e
+                for e in node.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str) and _CJK.search(e.value)
+            ]
+            if len(words) >= MIN_WORDS:
+                out.append((node.lineno, "list", len(words)))
+                in_list.update(id(e) for e in node.elts)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs | in_list:
+            words = [p for p in _JOINERS.split(node.value) if _CJK.search(p)]
+            if len(words) >= MIN_WORDS:
+                out.append((node.lineno, "str", len(words)))
+    return out
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                ids.add(id(first.value))
+    return ids
+
+
+def places() -> dict[tuple[str, str], int]:
+    """Every word list in extractor/: (path, its line's key) → number of words."""
+    out: dict[tuple[str, str], int] = {}
+    for path in sorted(ROOT.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for line, _, count in word_lists(source):
+            key = (path.relative_to(ROOT).as_posix(), lines[line - 1].strip()[:KEY_CHARS])
+            out[key] = out.get(key, 0) + count
+    return out
+
+
+def test_no_word_list_in_code_outside_the_allow_list():
+    found = places()
+    stray = {key: n for key, n in found.items() if key not in ALLOWED}
+    assert not stray, f"word lists in code (move them to extractor/lexicon/): {stray}"
+
+
+def test_the_allow_list_only_shrinks_and_says_why():
+    found = places()
+    stale = [key for key in ALLOWED if key not in found]
+    assert not stale, f"no longer in code: remove from ALLOWED: {stale}"
+    assert all(len(reason) > 20 for reason in ALLOWED.values())
+
+
+def test_the_counter_sees_a_planted_list():
+    planted = '''
+"""A docstring of 省 市 县 区 乡 镇 is not a list."""
+KINDS = ("省", "市", "县", "区", "乡")
+SHORT = ["省", "市", "县", "区"]
+PATTERN = re.compile(r"(?:人民政府|政府|委员会|办公室|局)$")
+SPACED = "办理 印发 清理 备案 报备 落实"
+LISTED = "一、二、三、四、五"
+def f():
+    """法治 政府 建设 年度 报告 (a function's docstring)."""
+    return "a|b|c|d|e"
+'''
+    assert sorted(word_lists(planted)) == [(3, "list", 5), (5, "str", 5), (6, "str", 6), (7, "str", 5)]
