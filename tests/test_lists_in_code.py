@@ -33,22 +33,6 @@ ALLOWED: dict[tuple[str, str], str] = {
         '+ r"年度?(?:以来)?|近年来|今年以来|一年来|过去一年)[，,]?(?:在.{2,30}?下[，,])?|^在',
     ): _TO_MOVE,
     ("structure/outline.py", '_LEAD_IN = re.compile(r"\\n*[^。；;：:\\n]{0,60}(?:以下|如下|下列|几个方面|'): _TO_MOVE,
-    (
-        "structure/parts.py",
-        'r"(?:不足|问题|差距|短板|困难).{0,12}(?:及|和|与|以及|、|，|,).{0,6}(?:安排|打算|',
-    ): _TO_MOVE,
-    (
-        "structure/parts.py",
-        'r"薄弱|不够|不高|不强|不足|不到位|不充分|不平衡|不规范|不完善|不健全|不相适应|不适应|参差不齐|滞后|亟需',
-    ): _TO_MOVE,
-    ("structure/parts.py", '_PLAN_OPENING = re.compile(r"下一步|明年|新的一年|今后|下步|来年")'): _TO_MOVE,
-    (
-        "structure/parts.py",
-        'r"(?:存在|仍有|还有|尚有|仍然|依然|但|同时|也).{0,30}(?:问题|不足|差距|短板|薄弱)|(?:问',
-    ): _TO_MOVE,
-    ("structure/parts.py", '("plans", re.compile(r"安排|打算|计划|思路|下一步|下步|明年|展望")),'): _TO_MOVE,
-    ("structure/parts.py", '("measures", re.compile(r"举措|成效|做法|成绩|成果|进展|主要工作")),'): _TO_MOVE,
-    ("structure/parts.py", '("shortcomings", re.compile(r"存在的(?:不足|问题)(?:(?:和|及|与|以及)(?:'): _TO_MOVE,
     ("text/furniture.py", "INFO_LABELS = ("): _TO_MOVE,
     (
         "text/furniture.py",

@@ -34,6 +34,7 @@ LABELING = ("extractor.labeling.rules",)
 INJECTION = ("extractor.facts.injection",)
 SUMMARIES = ("extractor.labeling.rules",)
 CAUSES = ("extractor.labeling.causes",)
+PARTS = ("extractor.structure.parts",)
 # Read at import by modules that bind each other's names: reloaded in this order (a module after the ones whose
 # names it binds: furniture after page_header, run_in after structure.issuers, metadata last).
 ISSUERS = (
@@ -99,12 +100,28 @@ def _issuers(line: str) -> tuple:
     )
 
 
+def _parts(line: str) -> tuple:
+    """A top-level heading and the first sentence of its section (`heading｜opening`) of a report on 2023: the
+    part the heading names, the evidence for each part, and whether it holds plans or opens them."""
+    parts = sys.modules[PARTS[0]]
+    heading, _, opening = line.partition("｜")
+    section = parts.TopSection("1", heading, opening)
+    return (
+        parts.heading_part(heading),
+        parts._content_scores(section, 2023),
+        parts.later_part(heading),
+        parts.names_plans(heading),
+        parts.opens_plans(opening, 2023),
+    )
+
+
 # Lexicons whose reader is not the one the facts or labeling probe runs (summaries.toml and category_keywords.toml
 # are both read by labeling.rules, by different functions).
 BY_NAME: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
     "summaries": (SUMMARIES, _summary),
     "causes": (CAUSES, _causes),
     "issuers": (ISSUERS, _issuers),
+    "part_words": (PARTS, _parts),
 }
 
 
