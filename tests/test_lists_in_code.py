@@ -33,15 +33,6 @@ ALLOWED: dict[tuple[str, str], str] = {
         '+ r"年度?(?:以来)?|近年来|今年以来|一年来|过去一年)[，,]?(?:在.{2,30}?下[，,])?|^在',
     ): _TO_MOVE,
     ("structure/outline.py", '_LEAD_IN = re.compile(r"\\n*[^。；;：:\\n]{0,60}(?:以下|如下|下列|几个方面|'): _TO_MOVE,
-    ("text/furniture.py", "INFO_LABELS = ("): _TO_MOVE,
-    (
-        "text/furniture.py",
-        'r"^(?:打印(?:本页|此页|文章)?|关闭(?:窗口|本页|页面)?|收藏(?:本页)?|返回顶部|返回|顶部|"',
-    ): _TO_MOVE,
-    (
-        "text/furniture.py",
-        '+ r"(?:信息)?(?:来源|发布时间|发布日期|发布机构|更新时间|作者|编辑|责任编辑|审核|浏览次数|浏览量|',
-    ): _TO_MOVE,
     (
         "text/grammar.py",
         'r"(?:安排|打算|计划|思路|要点|情况|不足|问题|差距|短板|原因|举措|措施|成效|职责)+(?![和及与的并',
@@ -49,10 +40,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("text/grammar.py", 'PLANS_TURN = re.compile(r"(?:下一步|下步|今后|明年|新的一年)[，,]|\\d{4}年[，'): _TO_MOVE,
     ("text/grammar.py", 'rf"{CENTURY_YEAR}(?:[-—–~至到](?:19|20)?\\d{{2,4}})?年(?:度)?(?:\\'): _TO_MOVE,
     ("text/layout.py", 'ORG_SUFFIX = re.compile(r"(?:人民政府|政府|委员会|委|办公室|办公厅|局|厅|院|署|管'): _TO_MOVE,
-    (
-        "text/page_header.py",
-        '_COUNTERS = {"浏览次数", "浏览量", "访问量", "阅读量", "阅读", "点击数", "点击量"',
-    ): _TO_MOVE,
     ("text/reline.py", '_BODY_OPENING = re.compile(YEAR_DIGITS + r"\\s*年(?:(?:度|以来)?['): _TO_MOVE,
     ("text/words.py", "ADVERBS = ("): _TO_MOVE,
     (

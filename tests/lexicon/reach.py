@@ -121,6 +121,7 @@ BY_NAME: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
     "summaries": (SUMMARIES, _summary),
     "causes": (CAUSES, _causes),
     "issuers": (ISSUERS, _issuers),
+    "page_labels": (ISSUERS, _issuers),
     "part_words": (PARTS, _parts),
 }
 
