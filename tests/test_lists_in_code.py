@@ -41,11 +41,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("text/grammar.py", 'rf"{CENTURY_YEAR}(?:[-—–~至到](?:19|20)?\\d{{2,4}})?年(?:度)?(?:\\'): _TO_MOVE,
     ("text/layout.py", 'ORG_SUFFIX = re.compile(r"(?:人民政府|政府|委员会|委|办公室|办公厅|局|厅|院|署|管'): _TO_MOVE,
     ("text/reline.py", '_BODY_OPENING = re.compile(YEAR_DIGITS + r"\\s*年(?:(?:度|以来)?['): _TO_MOVE,
-    ("text/words.py", "ADVERBS = ("): _TO_MOVE,
-    (
-        "text/words.py",
-        '"办理 印发 清理 备案 报备 落实 指导 新办 新收 新增 新建 新设 立案 结案 办复 印制 制发 查办 评查 录入',
-    ): _TO_MOVE,
 }
 
 

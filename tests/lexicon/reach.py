@@ -35,6 +35,7 @@ INJECTION = ("extractor.facts.injection",)
 SUMMARIES = ("extractor.labeling.rules",)
 CAUSES = ("extractor.labeling.causes",)
 PARTS = ("extractor.structure.parts",)
+WORDS = ("extractor.text.words", "extractor.facts.names")  # names binds words.ADVERBS
 # Read at import by modules that bind each other's names: reloaded in this order (a module after the ones whose
 # names it binds: furniture after page_header, run_in after structure.issuers, metadata last).
 ISSUERS = (
@@ -115,6 +116,12 @@ def _parts(line: str) -> tuple:
     )
 
 
+def _words(line: str) -> tuple:
+    """The verb phrase a clause opens with, and whether its first two characters are a noun."""
+    words = sys.modules[WORDS[0]]
+    return words.leading_verb(line), words.is_noun(line[:2])
+
+
 # Lexicons whose reader is not the one the facts or labeling probe runs (summaries.toml and category_keywords.toml
 # are both read by labeling.rules, by different functions).
 BY_NAME: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
@@ -123,6 +130,7 @@ BY_NAME: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
     "issuers": (ISSUERS, _issuers),
     "page_labels": (ISSUERS, _issuers),
     "part_words": (PARTS, _parts),
+    "verb_phrase": (WORDS, _words),
 }
 
 
