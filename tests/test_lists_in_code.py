@@ -26,12 +26,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("facts/names.py", 'if re.search(r"(?:时长|用时|期限|时限|时间|天数)$", stem):'): _TO_MOVE,
     ("facts/tables.py", 'r"^(?P<pre>约|近|超过|超|不低于)?(?P<num>\\d+(?:\\.\\d+)?)(?P<post>余|多)'): _TO_MOVE,
     ("structure/issuers.py", 'rf"^(?:关于)?(?:\\d{{4}}\\s*年度?)?(?P<name>{_H}{{2,40}}?)(?=\\d{{4'): _TO_MOVE,
-    ("structure/metadata.py", '_NOT_A_NAME = re.compile(r"政府|委|局|厅|办|市|县|区|省|报告|关于")'): _TO_MOVE,
-    ("structure/metadata.py", '_SELF_REFERENCE = re.compile(r"[全我本](?P<kind>区|县|市|旗|省|镇|乡|街'): _TO_MOVE,
-    (
-        "structure/metadata.py",
-        '+ r"年度?(?:以来)?|近年来|今年以来|一年来|过去一年)[，,]?(?:在.{2,30}?下[，,])?|^在',
-    ): _TO_MOVE,
     ("structure/outline.py", '_LEAD_IN = re.compile(r"\\n*[^。；;：:\\n]{0,60}(?:以下|如下|下列|几个方面|'): _TO_MOVE,
     (
         "text/grammar.py",

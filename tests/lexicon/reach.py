@@ -35,6 +35,7 @@ INJECTION = ("extractor.facts.injection",)
 SUMMARIES = ("extractor.labeling.rules",)
 CAUSES = ("extractor.labeling.causes",)
 PARTS = ("extractor.structure.parts",)
+METADATA = ("extractor.structure.metadata",)
 WORDS = ("extractor.text.words", "extractor.facts.names")  # names binds words.ADVERBS
 # Read at import by modules that bind each other's names: reloaded in this order (a module after the ones whose
 # names it binds: furniture after page_header, run_in after structure.issuers, metadata last).
@@ -122,6 +123,16 @@ def _words(line: str) -> tuple:
     return words.leading_verb(line), words.is_noun(line[:2])
 
 
+def _metadata(line: str) -> tuple:
+    """The metadata of a short text (a line of the reach text, `\\n` standing for a line break) and its notes."""
+    from extractor.structure.outline import segment
+    from extractor.text.normalize import normalize
+
+    norm = normalize(line.replace("\\n", "\n"))
+    found, notes = sys.modules[METADATA[0]].extract_metadata(norm, segment(norm))
+    return found.model_dump(mode="json"), [n.model_dump(mode="json") for n in notes]
+
+
 # Lexicons whose reader is not the one the facts or labeling probe runs (summaries.toml and category_keywords.toml
 # are both read by labeling.rules, by different functions).
 BY_NAME: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
@@ -131,6 +142,7 @@ BY_NAME: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
     "page_labels": (ISSUERS, _issuers),
     "part_words": (PARTS, _parts),
     "verb_phrase": (WORDS, _words),
+    "metadata_words": (METADATA, _metadata),
 }
 
 
