@@ -35,6 +35,8 @@ INJECTION = ("extractor.facts.injection",)
 SUMMARIES = ("extractor.labeling.rules",)
 CAUSES = ("extractor.labeling.causes",)
 PARTS = ("extractor.structure.parts",)
+LAYOUT = ("extractor.text.layout",)
+TABLES = ("extractor.facts.tables",)
 METADATA = ("extractor.structure.metadata",)
 WORDS = ("extractor.text.words", "extractor.facts.names")  # names binds words.ADVERBS
 # Read at import by modules that bind each other's names: reloaded in this order (a module after the ones whose
@@ -133,6 +135,19 @@ def _metadata(line: str) -> tuple:
     return found.model_dump(mode="json"), [n.model_dump(mode="json") for n in notes]
 
 
+def _tables(line: str) -> list[tuple]:
+    """The quantities read from the value cells of a plain-text table (`\\n` standing for a line break)."""
+    from extractor.text.normalize import normalize
+
+    found = sys.modules[TABLES[0]].table_quantities(normalize(line.replace("\\n", "\n")), [])
+    return [(q.quote, q.value, q.unit, q.approx, q.value_base, q.name, q.indicator) for q in found]
+
+
+def _org_lines(line: str) -> list[bool]:
+    """Whether each whitespace-free chunk of a line, standing on a line of its own, is a body's name."""
+    return [sys.modules[LAYOUT[0]].is_org_line(chunk) for chunk in line.split()]
+
+
 # Lexicons whose reader is not the one the facts or labeling probe runs (summaries.toml and category_keywords.toml
 # are both read by labeling.rules, by different functions).
 BY_NAME: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
@@ -143,6 +158,8 @@ BY_NAME: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
     "part_words": (PARTS, _parts),
     "verb_phrase": (WORDS, _words),
     "metadata_words": (METADATA, _metadata),
+    "table_values": (TABLES, _tables),
+    "org_line_ends": (LAYOUT, _org_lines),
 }
 
 
