@@ -25,13 +25,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("facts/names.py", 'core = re.sub(r"^(?:拟|已经|已|均|再|另|又|共)", "", stem)'): _TO_MOVE,
     ("facts/names.py", 'if re.search(r"(?:时长|用时|期限|时限|时间|天数)$", stem):'): _TO_MOVE,
     ("structure/outline.py", '_LEAD_IN = re.compile(r"\\n*[^。；;：:\\n]{0,60}(?:以下|如下|下列|几个方面|'): _TO_MOVE,
-    (
-        "text/grammar.py",
-        'r"(?:安排|打算|计划|思路|要点|情况|不足|问题|差距|短板|原因|举措|措施|成效|职责)+(?![和及与的并',
-    ): _TO_MOVE,
-    ("text/grammar.py", 'PLANS_TURN = re.compile(r"(?:下一步|下步|今后|明年|新的一年)[，,]|\\d{4}年[，'): _TO_MOVE,
     ("text/grammar.py", 'rf"{CENTURY_YEAR}(?:[-—–~至到](?:19|20)?\\d{{2,4}})?年(?:度)?(?:\\'): _TO_MOVE,
-    ("text/reline.py", '_BODY_OPENING = re.compile(YEAR_DIGITS + r"\\s*年(?:(?:度|以来)?['): _TO_MOVE,
 }
 
 

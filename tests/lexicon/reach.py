@@ -35,6 +35,7 @@ INJECTION = ("extractor.facts.injection",)
 SUMMARIES = ("extractor.labeling.rules",)
 CAUSES = ("extractor.labeling.causes",)
 PARTS = ("extractor.structure.parts",)
+RELINE = ("extractor.text.grammar", "extractor.text.reline")  # reline binds the grammar's patterns
 LAYOUT = ("extractor.text.layout",)
 TABLES = ("extractor.facts.tables",)
 METADATA = ("extractor.structure.metadata",)
@@ -148,6 +149,13 @@ def _org_lines(line: str) -> list[bool]:
     return [sys.modules[LAYOUT[0]].is_org_line(chunk) for chunk in line.split()]
 
 
+def _reline(line: str) -> str:
+    """A report whose line breaks were lost, with the breaks reline puts back (normalize runs it)."""
+    from extractor.text.normalize import normalize
+
+    return normalize(line).text
+
+
 # Lexicons whose reader is not the one the facts or labeling probe runs (summaries.toml and category_keywords.toml
 # are both read by labeling.rules, by different functions).
 BY_NAME: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
@@ -160,6 +168,7 @@ BY_NAME: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
     "metadata_words": (METADATA, _metadata),
     "table_values": (TABLES, _tables),
     "org_line_ends": (LAYOUT, _org_lines),
+    "reline_words": (RELINE, _reline),
 }
 
 
