@@ -35,6 +35,7 @@ INJECTION = ("extractor.facts.injection",)
 SUMMARIES = ("extractor.labeling.rules",)
 CAUSES = ("extractor.labeling.causes",)
 PARTS = ("extractor.structure.parts",)
+OUTLINE = ("extractor.structure.outline",)
 RELINE = ("extractor.text.grammar", "extractor.text.reline")  # reline binds the grammar's patterns
 LAYOUT = ("extractor.text.layout",)
 TABLES = ("extractor.facts.tables",)
@@ -156,6 +157,11 @@ def _reline(line: str) -> str:
     return normalize(line).text
 
 
+def _outline(line: str) -> list[tuple[int, int]]:
+    """The items of a paragraph of a plans part (the list's lead-in is not one)."""
+    return sys.modules[OUTLINE[0]]._prose_units(line, 0, len(line), "plans")
+
+
 # Lexicons whose reader is not the one the facts or labeling probe runs (summaries.toml and category_keywords.toml
 # are both read by labeling.rules, by different functions).
 BY_NAME: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
@@ -169,6 +175,7 @@ BY_NAME: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
     "table_values": (TABLES, _tables),
     "org_line_ends": (LAYOUT, _org_lines),
     "reline_words": (RELINE, _reline),
+    "list_lead_ins": (OUTLINE, _outline),
 }
 
 
