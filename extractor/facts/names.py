@@ -43,7 +43,12 @@ _ACTOR_SPLIT = re.compile(r"^.{2,}?(?:共计|合计|累计|共)(?=.{2,})")
 _DATES = TIME_PHRASE
 _MODIFIERS = re.compile(r"各类|各项|了(?!解)")
 # A comparison qualifies a change, it does not name it: `同比提高`, `比上年增长` → 提高, 增长.
-_COMPARE = re.compile(r"同比|环比|(?<![同环])比(?=提高|增长|下降|增加|减少|提升|降低|上升|改善)")
+_COMPARE = re.compile(
+    lexicon.alternation(lexicon.load("name_compare_words").group("compare"))
+    + r"|(?<![同环])比(?="
+    + lexicon.alternation(lexicon.load("name_compare_words").group("changes"))
+    + ")"
+)
 
 _RATIO_UNITS = {"%", "‰", "个百分点", "百分点"}
 _NEXT_FIGURE = re.compile(r"\d")
@@ -57,7 +62,9 @@ _MEASURE_NOUNS = tuple(
 # Nouns that stand for "the total" and take their object from the sentence (`总量36.5万户`).
 _GENERIC = frozenset(lexicon.words("name_generic_nouns"))
 _NO_COUNT_SUFFIX = re.compile(r"(?:数|量|规模)$")
-_MONEY_SUFFIX = re.compile(r"(?:额|金|款|费|值|收入|支出|预算|投资|资金)$")
+_MONEY_SUFFIX = re.compile("(?:" + lexicon.alternation(lexicon.words("name_money_suffixes")) + ")$")
+_BARE_PREFIX = re.compile("^(?:" + lexicon.alternation(lexicon.words("name_bare_prefixes")) + ")")
+_DURATION_NAME = re.compile("(?:" + lexicon.alternation(lexicon.words("name_duration_nouns")) + ")$")
 
 
 @dataclass
@@ -217,7 +224,7 @@ def _parallel(stem: str, prev: Named) -> str:
 
 def _is_bare(stem: str) -> bool:
     """A clause that is only a verb (`审结`, `拟废止`): it counts the object named before it."""
-    core = re.sub(r"^(?:拟|已经|已|均|再|另|又|共)", "", stem)
+    core = _BARE_PREFIX.sub("", stem)
     return not core or leading_verb(core) == core or core in _GENERIC
 
 
@@ -237,7 +244,7 @@ def _suffix(stem: str, f: Found) -> str:
     if base == "元":
         return "" if _MONEY_SUFFIX.search(stem) else "金额"
     if base in _TIME_UNITS:
-        if re.search(r"(?:时长|用时|期限|时限|时间|天数)$", stem):
+        if _DURATION_NAME.search(stem):
             return ""
         return "时间" if base in ("小时", "分钟", "秒") else "时限" if base.endswith("日") else "用时"
     if base in _STUDY_UNITS:

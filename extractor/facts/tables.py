@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from extractor import lexicon
 from extractor.text.grammar import YEAR_CELL
 from extractor.facts.indicators import indicators
 from extractor.facts.names import name_all
@@ -29,8 +30,10 @@ from extractor.text.normalize import Normalized
 
 _SPLIT = re.compile(r"\t+|\s*[|｜]\s*")
 _RULE = re.compile(r"^[\s|｜:：\-—]+$")
+_APPROX = lexicon.load("table_values").table("approx")
 _VALUE = re.compile(
-    r"^(?P<pre>约|近|超过|超|不低于)?(?P<num>\d+(?:\.\d+)?)(?P<post>余|多)?(?P<mult>万|亿)?(?P<unit>%|‰|[\u4e00-\u9fff]{1,3})?$"
+    rf"^(?P<pre>{lexicon.alternation(_APPROX['before'])})?(?P<num>\d+(?:\.\d+)?)"
+    rf"(?P<post>{lexicon.alternation(_APPROX['after'])})?(?P<mult>万|亿)?(?P<unit>%|‰|[\u4e00-\u9fff]{{1,3}})?$"
 )
 _BRACKET_UNIT = re.compile(r"[（(](?P<unit>[^()（）]{1,4})[)）]\s*$")
 _MULTIPLIER = {"万": 1e4, "亿": 1e8}

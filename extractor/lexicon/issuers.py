@@ -83,6 +83,7 @@ class IssuerLexicon:
     body: BodyKinds
     header: HeaderLabels
     furniture: FurnitureWords
+    title_topics: tuple[str, ...]  # where a title's leading body name ends (`青山市司法局法治…`), as listed
 
 
 def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
@@ -102,6 +103,7 @@ def issuer_lexicon() -> IssuerLexicon:
         body=group(BodyKinds, raw["body"]),
         header=group(HeaderLabels, raw["header"]),
         furniture=group(FurnitureWords, raw["furniture"]),
+        title_topics=tuple(raw["title"]["topics"]),
     )
 
 

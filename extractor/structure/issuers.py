@@ -140,7 +140,7 @@ def is_body_name(text: str) -> bool:
 
 # The body a title names when it does not lead with it: `关于青山市司法局2023年度…`, `2023年度青山市司法局法治…`.
 _TITLE_SUBJECT = re.compile(
-    rf"^(?:关于)?(?:\d{{4}}\s*年度?)?(?P<name>{_H}{{2,40}}?)(?=\d{{4}}\s*年|法治|依法|关于|年度|$)"
+    rf"^(?:关于)?(?:\d{{4}}\s*年度?)?(?P<name>{_H}{{2,40}}?)(?=\d{{4}}\s*年|{alternation(_LEX.title_topics)}|$)"
 )
 
 

@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from datetime import date
 
+from extractor import lexicon
 from extractor.text.grammar import CN_DIGITS, DOC_NUMBER, YEAR, YEAR_DIGITS
 from extractor.text.layout import DATE_LINE, Line, closing_index, is_org_line, parse_date, split_lines
 from extractor.text.normalize import Normalized
@@ -42,7 +43,8 @@ _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}" + DOC_NUMBER + "$")
 _SIGNER_LABEL = re.compile(r"^签发人[:：]")
 _SIGNER_LINE = re.compile(r"^[ \t\u3000#]*签发人[ \t\u3000]*[:：](?P<names>.*)$", re.M)  # on original text
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
-_NOT_A_NAME = re.compile(r"政府|委|局|厅|办|市|县|区|省|报告|关于")
+_WORDS = lexicon.load("metadata_words")
+_NOT_A_NAME = re.compile(lexicon.alternation(_WORDS.table("signer")["not_a_name"]))
 _YEAR = YEAR  # its callers strip spaces first, so YEAR's `\s*` changes nothing
 _INTRO_MIN = 40  # the first line this long before the first heading is the opening paragraph, not header
 _RECIPIENT_SPLIT = re.compile(r"[、，,\s]+")
@@ -291,7 +293,9 @@ def _abbreviates(short: str, full: str) -> bool:
 _OPENING_LEAD = re.compile(
     r"^(?:"
     + YEAR_DIGITS
-    + r"年度?(?:以来)?|近年来|今年以来|一年来|过去一年)[，,]?(?:在.{2,30}?下[，,])?|^在.{2,30}?下[，,]"
+    + r"年度?(?:以来)?|"
+    + lexicon.alternation(_WORDS.table("opening")["time"])
+    + r")[，,]?(?:在.{2,30}?下[，,])?|^在.{2,30}?下[，,]"
 )
 _NOT_A_PLACE = re.compile(r"^[全我本该各此]")
 
@@ -309,7 +313,7 @@ def _opening_place(header: list[Line], text: str) -> str | None:
 
 # A web copy without title or opening subject still says which place it is about: it calls itself `全区`/`我县`
 # and names the place once, as a clause's subject or at the head of a cited document (`《白河区…方案》`).
-_SELF_REFERENCE = re.compile(r"[全我本](?P<kind>区|县|市|旗|省|镇|乡|街道)")
+_SELF_REFERENCE = re.compile(r"[全我本](?P<kind>" + lexicon.alternation(_WORDS.table("self_reference")["kinds"]) + ")")
 _CLAUSE_HEAD = re.compile(r"(?:^|(?<=[《。，,；;：:\n“]))(?=[\u4e00-\u9fff])", re.M)
 
 

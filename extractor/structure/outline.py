@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from extractor import lexicon
 from extractor.text.grammar import ITEM_MARKER, LEVELS, MARKER_RES, ordinal as marker_ordinal
 from extractor.text.layout import Line, closing_index, split_lines
 from extractor.text.normalize import Normalized
@@ -90,7 +91,9 @@ _RECTIFICATION = re.compile(r"整改|改进(?:措施|举措|方向)")
 _RECTIFICATION_HEADING_MAX = 20
 _VOCABULARY = re.compile(r"法治|依法行政")
 # A lead-in that announces the list after its colon (`…重点做好以下工作：`, `…安排如下：`).
-_LEAD_IN = re.compile(r"\n*[^。；;：:\n]{0,60}(?:以下|如下|下列|几个方面|几方面)[^。；;：:\n]{0,10}[：:]")
+_LEAD_IN = re.compile(
+    r"\n*[^。；;：:\n]{0,60}(?:" + lexicon.alternation(lexicon.words("list_lead_ins")) + r")[^。；;：:\n]{0,10}[：:]"
+)
 _BODY_MIN = 200  # characters of text below which a file has no body worth a note
 
 

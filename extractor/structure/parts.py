@@ -31,15 +31,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from extractor import lexicon
 from extractor.text.grammar import SUB_HEADING as _SUB_HEADING
 from extractor.text.grammar import YEAR as _YEAR, YEAR_DIGITS
 
-_STRONG: tuple[tuple[str, re.Pattern], ...] = (
-    ("leadership", re.compile(r"第一责任人职责|履行.{0,12}职责")),
-    ("shortcomings", re.compile(r"不足|问题|差距|短板")),
-    ("plans", re.compile(r"安排|打算|计划|思路|下一步|下步|明年|展望")),
-    ("other", re.compile(r"其他|其它")),
-    ("measures", re.compile(r"举措|成效|做法|成绩|成果|进展|主要工作")),
+_WORDS = lexicon.load("part_words")
+_HEADING, _TEMPLATE_WORDS, _OPENING = _WORDS.table("heading"), _WORDS.table("template"), _WORDS.table("opening")
+
+
+def _any(words: tuple[str, ...]) -> str:
+    """`(?:a|b|c)`: the entries in their listed order (regex fragments, see part_words.toml)."""
+    return f"(?:{lexicon.alternation(words)})"
+
+
+_STRONG: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (part, re.compile(lexicon.alternation(_HEADING[part])))
+    for part in ("leadership", "shortcomings", "plans", "other", "measures")
 )
 # The part names fixed by the 2019 督察工作规定 template, in whatever clause of a heading they stand: the
 # leadership part is `党政主要负责人履行推进法治建设第一责任人职责，加强法治政府建设的有关情况`, whose last
@@ -47,26 +54,40 @@ _STRONG: tuple[tuple[str, re.Pattern], ...] = (
 # A part that reports the problems and then the plans under one heading (`三、存在的问题及下一步工作打算`) is the
 # shortcomings part first; `later_part` names the plans it also holds.
 _MIXED = re.compile(
-    r"(?:不足|问题|差距|短板|困难).{0,12}(?:及|和|与|以及|、|，|,).{0,6}(?:安排|打算|计划|思路|下一步|下步|努力方向)"
+    _any(_WORDS.table("mixed")["problems"])
+    + r".{0,12}(?:及|和|与|以及|、|，|,).{0,6}"
+    + _any(_WORDS.table("mixed")["plans"])
 )
 _TEMPLATE: tuple[tuple[str, re.Pattern], ...] = (
     ("shortcomings", _MIXED),
-    ("leadership", re.compile(r"(?:主要负责人|主要负责同志|主要领导)(?:认真|切实)?履行(?:推进)?法治建设第一责任人")),
-    ("shortcomings", re.compile(r"存在的(?:不足|问题)(?:(?:和|及|与|以及)(?:原因|不足|问题))?(?=[，,；;]|$)")),
-    ("other", re.compile(r"其他需要报告的情况")),
-    ("measures", re.compile(r"主要举措和成效")),
+    ("leadership", re.compile(_any(_TEMPLATE_WORDS["leaders"]) + r"(?:认真|切实)?履行(?:推进)?法治建设第一责任人")),
+    (
+        "shortcomings",
+        re.compile(
+            "存在的"
+            + _any(_TEMPLATE_WORDS["shortcomings"])
+            + r"(?:(?:和|及|与|以及)"
+            + _any(_TEMPLATE_WORDS["shortcoming_tails"])
+            + r")?(?=[，,；;]|$)"
+        ),
+    ),
+    ("other", re.compile(lexicon.alternation(_TEMPLATE_WORDS["other"]))),
+    ("measures", re.compile(lexicon.alternation(_TEMPLATE_WORDS["measures"]))),
 )
 # Words that state a problem: how a topic-titled shortcomings part is headed (`法制机构力量薄弱`).
-_PROBLEM_WORDS = re.compile(
-    r"薄弱|不够|不高|不强|不足|不到位|不充分|不平衡|不规范|不完善|不健全|不相适应|不适应|参差不齐|滞后|亟需|亟待|有待|"
-    r"需要进一步|仍需|偏低|较低|率低|欠缺|缺乏|短缺"
-)
-_CAUSE = re.compile(r"主要原因|原因是|原因在于|究其原因")
-_PLAN_OPENING = re.compile(r"下一步|明年|新的一年|今后|下步|来年")
+_PROBLEM_WORDS = re.compile(lexicon.alternation(_WORDS.table("problem")["words"]))
+_CAUSE = re.compile(lexicon.alternation(_WORDS.table("problem")["cause"]))
+_PLAN_OPENING = re.compile(lexicon.alternation(_OPENING["plans"]))
 _SHORTCOMING_OPENING = re.compile(
-    r"(?:存在|仍有|还有|尚有|仍然|依然|但|同时|也).{0,30}(?:问题|不足|差距|短板|薄弱)|(?:问题|不足|差距|短板).{0,6}(?:表现在|如下|主要有)"
+    _any(_OPENING["shortcoming_verbs"])
+    + ".{0,30}"
+    + _any(_OPENING["shortcoming_nouns"])
+    + "|"
+    + _any(_OPENING["listed_nouns"])
+    + ".{0,6}"
+    + _any(_OPENING["listing_words"])
 )
-_LEADERSHIP_OPENING = re.compile(r"第一责任人职责|履行.{0,16}第一责任人")
+_LEADERSHIP_OPENING = re.compile(lexicon.alternation(_OPENING["leadership"]))
 _WILL = re.compile(r"将")
 
 OPENING_CHARS = 150  # what a model call sees of a section besides its heading

@@ -26,34 +26,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extractor import lexicon
 from extractor.lexicon.issuers import issuer_lexicon
 from extractor.text.page_header import CRUMB_LABELS, WIDGET_WORD, Field, scan, tail_start
 from extractor.text.script import simplified
 
 _BULLET = r"[•·●▪◆■□◇○◎★☆▶►>\-*]?"
 _BREADCRUMB = re.compile(r"^(?:" + CRUMB_LABELS + r")[:：]|首页[>›»/]")
+_LABELS = lexicon.load("page_labels")
 _PAGE_LABEL = re.compile(
     _BULLET
-    + r"(?:信息)?(?:来源|发布时间|发布日期|发布机构|更新时间|作者|编辑|责任编辑|审核|浏览次数|浏览量|访问量|阅读量?|点击(?:数|量|率)?)[:：]"
+    + r"(?:信息)?(?:"
+    + lexicon.alternation((*_LABELS.table("labels")["page"], *_LABELS.table("labels")["counters"]))
+    + r")[:：]"
 )
 _WIDGET = re.compile(r"^(?:【[^】]{0,24}】|\[[^\]]{0,24}\])+$")
-_ACTION = re.compile(
-    r"^(?:打印(?:本页|此页|文章)?|关闭(?:窗口|本页|页面)?|收藏(?:本页)?|返回顶部|返回|顶部|"
-    r"分享到?[:：]?.{0,30}|上一篇[:：]?.*|下一篇[:：]?.*|扫一扫.{0,20}|相关链接.{0,10})$"
-)
+_ACTION = re.compile("^(?:" + lexicon.alternation(_LABELS.table("lines")["actions"]) + ")$")
 # Labels of a government site's document info table; the value follows the colon (may be empty).
-INFO_LABELS = (
-    "发文机关",
-    "成文日期",
-    "发文字号",
-    "所属单位",
-    "发布机关",
-    "索引号",
-    "主题分类",
-    "公文种类",
-    "文号",
-    "主题词",
-)
+INFO_LABELS = _LABELS.table("labels")["info"]
 # A label then its value: after a colon, or in a table cell (`| 发文字号 | …`, `发文字号<TAB>…`); a bullet
 # may lead (`• 发文机关：…`). `_INFO` reads the whitespace-free key; a tab or space separator is seen on the
 # raw line (`_INFO_SPACED`).

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from extractor import lexicon
 from extractor.text.numerals import cn_int
 
 # The fragments every other pattern of markers and years is built from (tests/test_grammar_single.py fails if
@@ -101,8 +102,11 @@ def item_at(text: str, pos: int) -> tuple[int, int] | None:
 # The words a part's title ends with (`三、2023年工作安排`, `二、存在的主要不足`): where a top-level title run
 # into its body without punctuation ends (text/reline.py): where the text runs on with no mark and no joining
 # word (`问题和不足`, `职责，加强…`). 措施 as 举措 (`二、存在的问题及整改措施`, `三、改进措施`).
+_RELINE = lexicon.load("reline_words")
 PART_TITLE_TAIL = re.compile(
-    r"(?:安排|打算|计划|思路|要点|情况|不足|问题|差距|短板|原因|举措|措施|成效|职责)+(?![和及与的并暨以或]|导向|整改|清单)(?=[\u4e00-\u9fff\d])"
+    f"(?:{lexicon.alternation(_RELINE.table('part_title')['tails'])})+"
+    f"(?![和及与的并暨以或]|{lexicon.alternation(_RELINE.table('part_title')['not_before'])})"
+    r"(?=[\u4e00-\u9fff\d])"
 )
 
 # --------------------------------------------------------------------------- years and dates
@@ -116,7 +120,9 @@ DATE = re.compile(
 DATE_LINE = re.compile(r"^(?P<org>[^\d，,。；;：:]{0,30}?)" + DATE.pattern + r"(?P<printed>印发|印)?$")
 # A sentence that turns to the next year's work (`下一步，我区将…`, `2024年，我局将…`): in lined text it opens a
 # paragraph, which is where a part of problems and plans turns (structure.parts.opens_plans).
-PLANS_TURN = re.compile(r"(?:下一步|下步|今后|明年|新的一年)[，,]|\d{4}年[，,][^。]{0,20}将")
+PLANS_TURN = re.compile(
+    f"(?:{lexicon.alternation(_RELINE.table('plans_turn')['words'])})" + r"[，,]|\d{4}年[，,][^。]{0,20}将"
+)
 RULE_RUN = re.compile(r"[-—_=*]{3,}")  # a `---` rule; normalize drops rule lines, a run-together text keeps them
 CLOSING_WORDS = re.compile(r"^(?:特此报告[。.!！]?|[(（]?此件[^。]{0,10}[)）]?|附件[:：].*)$")
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from extractor import lexicon
 from extractor.text.grammar import CLOSING_WORDS as _CLOSING_WORDS
 from extractor.text.grammar import DATE_LINE, RULE_RUN
 from extractor.text.normalize import Normalized
@@ -46,7 +47,7 @@ def parse_date(match: re.Match) -> date | None:
 
 # --------------------------------------------------------------------------- organisations and closing
 # How the name of an issuing body ends: government, party committee, office, department.
-ORG_SUFFIX = re.compile(r"(?:人民政府|政府|委员会|委|办公室|办公厅|局|厅|院|署|管委会|办)$")
+ORG_SUFFIX = re.compile("(?:" + lexicon.alternation(lexicon.words("org_line_ends")) + ")$")
 _PUNCT = re.compile(r"[，,。；;：:、]")
 
 

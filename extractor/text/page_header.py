@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor import lexicon
 from extractor.text.grammar import DOC_NUMBER
 from extractor.lexicon.issuers import alternation, issuer_lexicon
 
@@ -142,7 +143,8 @@ def _field(text: str, m: re.Match, limit: int) -> Field:
     return Field(label, role, m.start(), (start, end))
 
 
-_COUNTERS = {"浏览次数", "浏览量", "访问量", "阅读量", "阅读", "点击数", "点击量", "点击率", "点击"}
+# A counter's value is a number (`浏览次数：1024`).
+_COUNTERS = frozenset(lexicon.load("page_labels").table("labels")["counters"])
 
 
 def _line_end(text: str, pos: int, limit: int) -> int:

@@ -49,6 +49,7 @@ import re
 from bisect import insort
 from dataclasses import dataclass, field
 
+from extractor import lexicon
 from extractor.text.grammar import (
     CIRCLED_RANGE,
     CN_DIGITS,
@@ -78,7 +79,12 @@ _CN_DIGITS = frozenset(CN_DIGITS)
 _MARKER_FIRST = re.compile(rf"[第{CN_DIGITS}(（\d{CIRCLED_RANGE}]")
 # A body's first words, never a title's: `2023年，` `2023年以来` and the year as the subject of its sentence
 # (`2021年是"十四五"开局之年`; OCR may space it: `2021 年是`).
-_BODY_OPENING = re.compile(YEAR_DIGITS + r"\s*年(?:(?:度|以来)?[，,]|是)|下一步[，,]|今年以来|一年来")
+_OPENINGS = lexicon.load("reline_words").table("body_opening")
+_BODY_OPENING = re.compile(
+    YEAR_DIGITS
+    + r"\s*年(?:(?:度|以来)?[，,]|是)|"
+    + f"(?:{lexicon.alternation(_OPENINGS['turn'])})[，,]|{lexicon.alternation(_OPENINGS['periods'])}"
+)
 _TABLE_CELL = 20  # a table cell's value after its `|` is short (a number, a rate, a few words)
 _RESTATED = 6  # a title's first characters coming again this long: its body restating the heading
 _TITLE_END = re.compile(r"(?:的|情况|工作)?报告(?=[\u4e00-\u9fff\d])")
