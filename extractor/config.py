@@ -132,15 +132,22 @@ class Config:
 
     @property
     def model_fields_note(self) -> str | None:
-        """What a report's quality says when `auto` found no record for the embedded model."""
-        if (self.model_fields or "auto").strip() != "auto" or not self.spec.measured_kinds_only:
+        """What a report's quality says when `auto` asks the model nothing: no record for the embedded model,
+        or a record that hands it no field (then why, and where to read the evidence)."""
+        if (self.model_fields or "auto").strip() != "auto" or not self.spec.calls_model:
             return None
-        if self.chosen_kinds() is not None:
-            return None
-        return (
-            f"--model-fields auto: no choice record {self.choices_path().name} for this model, so every field "
-            "is decided by the rules; make one with `fazhi eval --choose-fields --backend local`"
-        )
+        chosen = self.chosen_kinds()
+        if chosen is None and self.spec.measured_kinds_only:
+            return (
+                f"--model-fields auto: no choice record {self.choices_path().name} for this model, so every field "
+                "is decided by the rules; make one with `fazhi eval --choose-fields --backend local`"
+            )
+        if chosen == []:
+            return (
+                f"--model-fields auto: the choice record {self.choices_path().name} hands this model no field (it "
+                "beat the rules on none), so every field is decided by the rules; `--model-fields KINDS` asks it anyway"
+            )
+        return None
 
     # ---- (end)
 

@@ -130,6 +130,14 @@ def test_model_fields_is_validated_and_recorded_only_when_narrowed(tmp_path, mon
     local = Config.from_env(backend="local")
     local.choices_path().write_text(json.dumps({"model_fields": ["plans", "leadership"]}), encoding="utf-8")
     assert local.model_kinds == {"plans", "leadership"} and local.model_fields_note is None
+    # a record that hands the model no field: nothing asked, and the note says the record decided so
+    local.choices_path().write_text(json.dumps({"model_fields": []}), encoding="utf-8")
+    assert local.model_kinds == frozenset() and "hands this model no field" in local.model_fields_note
+    # an endpoint's record that hands it nothing says so too; asked for kinds by name, no note
+    endpoint = Config.from_env(backend="openai", base_url="http://127.0.0.1:9/v1", model="m")
+    endpoint.choices_path().write_text(json.dumps({"model_fields": []}), encoding="utf-8")
+    assert endpoint.model_kinds == frozenset() and "hands this model no field" in endpoint.model_fields_note
+    assert Config.from_env(backend="local", model_fields="plans").model_fields_note is None
     assert Config.from_env(backend="local", model_fields="all").model_kinds == set(MODEL_KINDS)
     assert Config.from_env(model_fields="plans").describe()["model_fields"] == ["plans"]
     with pytest.raises(ConfigError, match="summaries"):
