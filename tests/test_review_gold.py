@@ -91,11 +91,14 @@ def test_add_creates_a_suite_that_eval_scores(gold_copy, tmp_path):
     assert added["source"]["file"] == f"{doc_id}.txt" and added["_labeling"]
     loaded = evaluate.load_suite(suite)
     assert loaded.documents == (doc_id,)
+    # a new suite says whether it is in-sample (held out until someone tunes on it), and the log carries it
+    assert loaded.in_sample is False and "corrected extractions" in loaded.in_sample_reason
 
     scored = runner.invoke(app, ["eval", "--suite", str(suite), "--backend", "rules", "--json", str(tmp_path / "log.json")])
     assert scored.exit_code == 0, scored.output
     log = json.loads((tmp_path / "log.json").read_text(encoding="utf-8"))
     assert list(log["reports"]) == [doc_id] and log["reports"][doc_id]["measures"]["f1"] > 0.9
+    assert log["in_sample"] is False and "is held out" in scored.output
 
     again = runner.invoke(app, ["gold", "add", str(path), "--suite", str(suite)])  # a corrected gold replaces the old
     assert again.exit_code == 0 and "replaced" in again.output
