@@ -167,3 +167,13 @@ def test_sibling_headings_that_skip_a_number_are_a_page_gap(seed_text):
     _, notes = metadata_of(cut)
     assert [(n.kind, n.section) for n in notes] == [("page_gap", "一/（六）")]
     assert "一/（四）" in notes[0].message
+
+
+def test_a_street_office_signature_closes_the_report_and_is_not_a_cut_off_sentence():
+    """A 街道办事处 (the government of a street) signs like any body: a closing `…街道办事处` line above the
+    date is part of the closing block, so the body does not "end mid-sentence" there."""
+    meta, notes = metadata_of(
+        _report(title="关于2023年度法治政府建设情况的报告", closing="青川市东城区柳湾街道办事处\n\n2024年1月20日")
+    )
+    assert [n.kind for n in notes if n.kind == "text_truncated"] == []
+    assert str(meta.issue_date) == "2024-01-20"
