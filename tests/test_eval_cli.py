@@ -302,7 +302,8 @@ def test_eval_tables_fit_80_columns_on_a_terminal(workspace, monkeypatch):
     from rich.console import Console
 
     screen = io.StringIO()
-    monkeypatch.setattr("extractor.cli.eval.out", Console(file=screen, force_terminal=True, width=80, color_system=None))
+    screen_console = Console(file=screen, force_terminal=True, width=80, color_system=None)
+    monkeypatch.setattr("extractor.cli.eval_render.out", screen_console)  # where the tables are printed
     assert run_eval(workspace).exit_code == 0
     lines = screen.getvalue().splitlines()
     assert any(line.startswith("overall") and line.rstrip().endswith("1.000") for line in lines)
