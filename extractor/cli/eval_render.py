@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from rich import box
+from rich.console import JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -166,7 +167,7 @@ def render_scores(log: dict) -> None:
             if fname in summary:
                 table.add_row(SHORT_FIELDS.get(fname, fname) if narrow else fname, *_cells(fname, summary[fname]))
         out.print(table)
-        for title, head, rows in (
+        for title, head, extra_rows in (
             (
                 "floors: empty prediction, constant majority, quote copy (best N), rules backend",
                 FLOOR_HEAD,
@@ -174,9 +175,9 @@ def render_scores(log: dict) -> None:
             ),
             ("attribution (decided_by): items and accuracy", ATTR_HEAD, attribution_rows(log)),
         ):
-            if rows:
+            if extra_rows:
                 extra = _table(title, None, narrow=narrow, head=head)
-                for fname, cells in rows:
+                for fname, cells in extra_rows:
                     extra.add_row(SHORT_FIELDS.get(fname, fname) if narrow else fname, *cells)
                 out.print(extra)
         out.print(Text(CAPTION, style="dim"), soft_wrap=True)
@@ -351,7 +352,7 @@ def _changes_table(changes: list[evaluate.Change], baseline: Path) -> Table:
         show_edge=False,
         box=None if out.width < NARROW else box.HEAVY_HEAD,
     )
-    for name, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("scope", "left"),
         ("field", "left"),
         ("score", "left"),
@@ -360,7 +361,8 @@ def _changes_table(changes: list[evaluate.Change], baseline: Path) -> Table:
         ("Δ", "right"),
         ("tol", "right"),
         ("", "left"),
-    ):
+    )
+    for name, justify in columns:
         table.add_column(name, justify=justify, no_wrap=True)
     names = _change_names(changes)
     for c in changes:
@@ -376,13 +378,11 @@ def _regression_lines(cmp: evaluate.Comparison) -> list[str]:
     lines = [f"regression: {doc_id} now fails: {message}" for doc_id, message in cmp.new_errors.items()]
     lines += [f"regression: {doc_id} was scored in the baseline and is missing now" for doc_id in cmp.missing]
     for c in cmp.regressions:
+        interval = getattr(c, "interval", None)  # a suite mean judged by its interval (evaluation.compare.gate)
         why = (
-            (
-                f"95% interval of the change [{c.interval.lo:+.3f}, {c.interval.hi:+.3f}] over {c.interval.n} documents "
-                "is below 0"
-            )
-            if getattr(c, "interval", None)
-            else f"dropped {c.before - c.after:.3f} > tolerance {c.tolerance:.3f}"
+            f"95% interval of the change [{interval.lo:+.3f}, {interval.hi:+.3f}] over {interval.n} documents is below 0"
+            if interval
+            else f"dropped {(c.before or 0) - (c.after or 0):.3f} > tolerance {c.tolerance or 0:.3f}"
         )
         lines.append(f"regression: {c.scope} {c.field}.{c.key} {_fmt(c.before)} → {_fmt(c.after)} ({why})")
     return lines

@@ -206,7 +206,8 @@ def run_choice(config, suite_names: tuple[str, ...] = CHOICE_SUITES, progress=No
             "--choose-fields compares a model with the rules: choose a model backend",
             hint="--backend local, or --backend openai with --base-url/--model",
         )
-    rules_logs, model_logs = [], []
+    rules_logs: list[dict] = []
+    model_logs: list[dict] = []
     model_config = config.with_(model_fields="all")
     for name in suite_names:
         suite = load_suite(name)

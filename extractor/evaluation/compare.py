@@ -19,7 +19,8 @@ Logs of different suites, of another log format, or scored against other gold fi
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+import dataclasses
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from extractor.errors import InputError
@@ -66,7 +67,7 @@ class FieldComparison:
     b: Optional[float]
     docs: Interval
     items: Optional[Interval] = None
-    flips: list[Flip] = field(default_factory=list)
+    flips: list[Flip] = dataclasses.field(default_factory=list)  # the attribute `field` shadows the function here
 
     @property
     def verdict(self) -> str:

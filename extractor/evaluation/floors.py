@@ -119,11 +119,11 @@ def quote_copy_scores(
             if f in scoring.ITEM_FIELDS or f == "headline"
         }
     best: dict[str, dict] = {}
-    for n, summary in by_n.items():
+    for n_name, summary in by_n.items():
         for fname, vals in summary.items():
             key = scoring.primary_key(fname)
             if vals.get(key) is not None and (fname not in best or vals[key] > best[fname][key]):
-                best[fname] = {**vals, "n": int(n)}
+                best[fname] = {**vals, "n": int(n_name)}
     return best, by_n
 
 
@@ -153,6 +153,8 @@ def floor_scores(
     if preds:
         copies["quote_copy"], copies["quote_copy_by_n"] = quote_copy_scores(golds, preds, fields, constant)
     if rules is None:
+        if extract_rules is None:
+            raise ValueError("floor_scores needs the rules' numbers or a way to extract with the rules")
         rules = {}
         for doc_id, gold in golds.items():
             try:

@@ -273,7 +273,7 @@ def compare_forms(original: dict, logs: dict[str, dict], keys: dict[str, str]) -
             "scores": mine,
             "errors": log["errors"],
             "delta": {
-                f: (round(v - base[f], 6) if v is not None and base[f] is not None else None) for f, v in mine.items()
+                f: (round(v - b, 6) if v is not None and (b := base[f]) is not None else None) for f, v in mine.items()
             },
         }
     return out

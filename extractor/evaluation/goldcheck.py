@@ -97,7 +97,7 @@ def check_conventions(found: GoldFindings, data: dict) -> None:
     for i, m in enumerate(_dicts(data.get("metrics"))):
         unit, value, base = m.get("unit") or "", m.get("value"), m.get("value_base")
         factor = _SCALE.get(unit, 1e8 if unit.startswith("亿") else 1e4 if unit.startswith("万") else None)
-        if factor is None or not all(isinstance(x, (int, float)) for x in (value, base)):
+        if factor is None or not isinstance(value, (int, float)) or not isinstance(base, (int, float)):
             continue
         if abs(base - value * factor) > 1e-6 * max(1.0, abs(base)):
             found.add(
@@ -135,7 +135,7 @@ def check_duplicates(found: GoldFindings, data: dict) -> None:
     for name in ("sections", *ITEM_LISTS):
         seen: dict[tuple, int] = {}
         for i, item in enumerate(_dicts(data.get(name))):
-            ev = item.get("evidence") if isinstance(item.get("evidence"), dict) else {}
+            ev = item["evidence"] if isinstance(item.get("evidence"), dict) else {}
             key = (ev.get("start"), ev.get("end"))
             if None in key:
                 continue
@@ -146,7 +146,7 @@ def check_duplicates(found: GoldFindings, data: dict) -> None:
 
 
 def check_source(found: GoldFindings, data: dict, text: str, text_sha256: Optional[str]) -> None:
-    src = data.get("source") if isinstance(data.get("source"), dict) else {}
+    src = data["source"] if isinstance(data.get("source"), dict) else {}
     if text_sha256 is not None and src.get("sha256") and src["sha256"] != text_sha256:
         found.add(
             "source.sha256",

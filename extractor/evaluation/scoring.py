@@ -375,8 +375,8 @@ def summarize(reports: dict[str, dict[str, dict]]) -> dict[str, dict]:
     """Suite numbers: each score averaged over the reports that have it, each count summed."""
     summary: dict[str, dict] = {}
     for numbers in reports.values():
-        for fname, vals in numbers.items():
-            for key in vals:
+        for fname, scores in numbers.items():
+            for key in scores:
                 summary.setdefault(fname, {}).setdefault(key, [])
     for fname, keys in summary.items():
         for key in keys:

@@ -342,7 +342,7 @@ def run_suite(
         pred_dir=str(pred_dir) if pred_dir is not None else None,
     )
     total = len(suite.documents)
-    extra = _solver_options(config) if pred_dir is None and solver is extract_solver else {}
+    extra = _solver_options(config) if config is not None and pred_dir is None and solver is extract_solver else {}
     golds: dict[str, Report] = {}
     preds: dict[str, tuple[Report, str]] = {}
     for done, doc_id in enumerate(suite.documents):
@@ -359,6 +359,7 @@ def run_suite(
             if pred_dir is not None:
                 pred = _saved_prediction(suite, doc_id, Path(pred_dir))
             else:
+                assert config is not None  # checked above: a suite that is extracted has its config
                 kw = dict(extra)
                 if on_calls is not None:
                     kw["progress"] = lambda stage, n, of, doc_id=doc_id: on_calls(doc_id, stage, n, of)
@@ -393,7 +394,7 @@ def _score_suite(
         result.scores[doc_id] = scoring.score_report(golds[doc_id], pred, source, suite.fields, result.constant)
 
 
-def _solver_options(config: Optional[Config]) -> dict[str, Any]:
+def _solver_options(config: Config) -> dict[str, Any]:
     from extractor.pipeline import new_breaker, preflight
 
     preflight(config)  # an endpoint that cannot work: ConfigError (exit 2) before the first document

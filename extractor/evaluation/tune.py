@@ -310,11 +310,11 @@ class TuneResult:
         base = {d.qualified: self._score(res, current, d, None) for d in docs}
 
         def interval(against: dict[str, Optional[float]]) -> dict:
-            rows = [
-                (held_score[d.qualified] - against[d.qualified], d.group)
-                for d in docs
-                if held_score.get(d.qualified) is not None and against.get(d.qualified) is not None
-            ]
+            rows = []
+            for d in docs:
+                held, other = held_score.get(d.qualified), against.get(d.qualified)
+                if held is not None and other is not None:
+                    rows.append((held - other, d.group))
             return paired([x for x, _ in rows], [g for _, g in rows]).to_dict()
 
         if (against_rules := interval(res.rules))["verdict"] == "worse":

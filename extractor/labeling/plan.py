@@ -48,7 +48,7 @@ class Call:
     same items from the rules alone (the rules backend, or `decided_by="rules"` when the call failed)."""
 
     kind: str
-    section: str
+    section: str | None  # None: a call about the whole report (its metrics)
     fields: dict
     on_answer: Callable[[object], None]
     on_rules: Callable[..., None]

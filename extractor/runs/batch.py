@@ -58,7 +58,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Literal, Protocol
+from typing import TYPE_CHECKING, Callable, Literal, Optional, Protocol
 
 from pydantic import ValidationError
 
@@ -82,6 +82,9 @@ from extractor.pipeline import (
 from extractor.runs.store import write_store
 from extractor.runs.tables import write_tables
 from schemas.report import Report
+
+if TYPE_CHECKING:  # the model layer is imported only by runs that call a model
+    from extractor.model.breaker import Breaker
 
 Status = Literal["ok", "degraded", "partial", "no_structure", "failed", "stale", "not_started", "skipped", "ignored"]
 STATUSES: tuple[str, ...] = (
@@ -280,7 +283,7 @@ class _Run:
     run_id: str
     in_dir: str = ""  # absolute, for the manifest lines
     stop: threading.Event = field(default_factory=threading.Event)  # set on interrupt: start nothing new
-    breaker: object = None  # one circuit breaker for every report of the run (None for rules)
+    breaker: Optional[Breaker] = None  # one circuit breaker for every report of the run (None for rules)
     calls: ThreadPoolExecutor | None = None  # one pool for every model call of the run (endpoint, concurrency > 1)
     on_calls: Callable[[str, str, int, int], None] | None = None  # (file, stage, done, total), worker threads
     stopped: list[str] = field(default_factory=list)  # the ConfigError that stopped the run
@@ -759,7 +762,7 @@ def _written(job: _Job, run: _Run, report: Report, out_path: Path) -> ManifestEn
     except OSError as err:  # disk full, a name too long, a folder in the way: this file's failure
         return run.entry(job, "failed", error=f"could not write {job.output}: {err.strerror or err}")
     missing = structure_missing(report)
-    status = (
+    status: Status = (
         "partial" if is_partial(report) else "no_structure" if missing else "degraded" if is_degraded(report) else "ok"
     )
     return run.entry(job, status, output=job.output, error=_degraded_reason(report) or missing, **_usage(report))

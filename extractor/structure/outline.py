@@ -84,7 +84,12 @@ _ITEM = re.compile(r"(?<![^\n。；;：:！？!?])" + ITEM_MARKER)
 _HEADING_MAX = 60  # a line without 。 longer than this is a paragraph that happens to start with a marker
 _RUN_ON_MAX = 6  # `…提升复议应诉工作` + page break + `成效。`: the heading's tail on the next line
 
-_BLOCK_KIND = {"measures": "measures", "shortcomings": "problems", "plans": "plans", "leadership": "leadership"}
+_BLOCK_KIND: dict[str, BlockKind] = {
+    "measures": "measures",
+    "shortcomings": "problems",
+    "plans": "plans",
+    "leadership": "leadership",
+}
 # A subsection of the shortcomings part that names the fixes (`（二）整改措施`, `2.改进举措`): a short heading
 # about 整改/改进. A long problem statement that merely ends in `…落实措施` is a problem, not a fix.
 _RECTIFICATION = re.compile(r"整改|改进(?:措施|举措|方向)")
@@ -388,7 +393,7 @@ def _evidence(norm: Normalized, a: int, b: int) -> Evidence:
 
 
 # --------------------------------------------------------------------------- blocks
-def _collect(norm: Normalized, h: _Head, kind: str, top_level: int, out: list[Block]) -> None:
+def _collect(norm: Normalized, h: _Head, kind: BlockKind, top_level: int, out: list[Block]) -> None:
     heading = norm.text[h.start : h.end]
     if (
         h.level > top_level
@@ -444,7 +449,7 @@ def _prose_units(text: str, a: int, b: int, kind: str) -> list[tuple[int, int]]:
 
 
 def _add(
-    norm: Normalized, out: list[Block], kind: str, path: str, marker: str, heading: str | None, a: int, b: int
+    norm: Normalized, out: list[Block], kind: BlockKind, path: str, marker: str, heading: str | None, a: int, b: int
 ) -> None:
     # A block excludes the separator that ends it (`；`, `，`) and surrounding line breaks; a final 。 stays.
     while b > a and norm.text[b - 1] in "\n；;，,、":

@@ -131,7 +131,7 @@ def decide_parts(sections: list[TopSection], report_year: int | None, ask: AskPa
     """One decision per top-level section, in order."""
     year = report_year or _year_from_headings(sections)
     content = [_content_scores(s, year) for s in sections]
-    decisions = []
+    decisions: list[PartDecision] = []
     # Position counts from the sections whose content is clear (at least medium evidence).
     settled = [_best(c) if max(c.values(), default=0) >= MEDIUM else None for c in content]
     first_late = next((i for i, part in enumerate(settled) if part in ("shortcomings", "plans")), None)

@@ -99,6 +99,7 @@ def find_furniture(original: str) -> Furniture:
         found._keep(fields)
         if kind == "info_block":
             m = _INFO.match(_key(raw)) or _INFO_SPACED.match(simplified(raw))
+            assert m is not None  # an info_block line is one of these two patterns' matches (the kind says so)
             label = m.group("label")
             colon = _colon_after(raw, label)
             value_start = start + colon + 1
