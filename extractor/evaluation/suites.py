@@ -356,14 +356,7 @@ def run_suite(
         golds[doc_id] = gold
         result.gold[doc_id] = hashlib.sha256(suite.gold_path(doc_id).read_bytes()).hexdigest()[:16]
         try:
-            if pred_dir is not None:
-                pred = _saved_prediction(suite, doc_id, Path(pred_dir))
-            else:
-                assert config is not None  # checked above: a suite that is extracted has its config
-                kw = dict(extra)
-                if on_calls is not None:
-                    kw["progress"] = lambda stage, n, of, doc_id=doc_id: on_calls(doc_id, stage, n, of)
-                pred = solver(suite.source_path(doc_id), config, **kw)
+            pred = _predict(suite, doc_id, config, pred_dir, solver, extra, on_calls)
         except ConfigError:
             raise  # about the run, not this document (the circuit breaker, a key the endpoint refuses)
         except Exception as exc:  # noqa: BLE001 — any failure of one document must not stop the suite
@@ -383,6 +376,25 @@ def run_suite(
     if progress:
         progress("done", total, total)
     return result
+
+
+def _predict(
+    suite: Suite,
+    doc_id: str,
+    config: Optional[Config],
+    pred_dir: Optional[Path],
+    solver: Solver,
+    extra: dict[str, Any],
+    on_calls: Optional[Callable[[str, str, int, int], None]],
+) -> Report:
+    """One document's prediction: read from `pred_dir`, else extracted by `solver` with the suite's options."""
+    if pred_dir is not None:
+        return _saved_prediction(suite, doc_id, Path(pred_dir))
+    assert config is not None  # run_suite checked it: a suite that is extracted has its config
+    kw = dict(extra)
+    if on_calls is not None:
+        kw["progress"] = lambda stage, n, of: on_calls(doc_id, stage, n, of)
+    return solver(suite.source_path(doc_id), config, **kw)
 
 
 def _score_suite(

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from extractor import __version__
 from extractor.pipeline import is_degraded, is_partial, is_unstructured
-from extractor.runs.batch import MANIFEST, Manifest
+from extractor.runs.manifest import MANIFEST, Manifest
 from extractor.files import atomic_write_text
 from extractor.review.page import DOC_BODY, href, render
 from extractor.review.report_page import OPTIONAL_PARTS, render_report_page

@@ -31,7 +31,7 @@ from extractor.files import atomic_write_text
 from extractor.review.batch_index import EXPLORE, INDEX
 from extractor.review.page import DOC_BODY, render
 from extractor.review.report_page import CATEGORY_LABELS
-from extractor.runs.batch import MANIFEST, Manifest
+from extractor.runs.manifest import MANIFEST, Manifest
 from extractor.runs.store import STORE, write_store
 from extractor.runs.tables import INDICATOR_KEYS, MONEY_INDICATORS
 from schemas.report import REQUIRED_PARTS, Category, Report

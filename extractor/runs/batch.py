@@ -48,28 +48,21 @@ calls (the client holds a lock), so concurrency > 1 buys nothing there and is cl
 
 from __future__ import annotations
 
-import errno
-import hashlib
-import json
-import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed, wait
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Literal, Optional, Protocol
 
 from pydantic import ValidationError
 
-from extractor import __version__
 from extractor.model import prompts
 from extractor.config import Config
-from extractor.errors import ConfigError, FazhiError, InputError, Interrupted
+from extractor.errors import ConfigError, FazhiError, Interrupted
 from extractor.files import remove_stale_temp_files
-from extractor.formats import DOCUMENT_SUFFIXES
 from extractor.pipeline import (
-    LAYER_DIR,
     extract,
     is_degraded,
     is_partial,
@@ -79,104 +72,14 @@ from extractor.pipeline import (
     structure_missing,
     write_report,
 )
+from extractor.runs.inputs import Job, plan_inputs
+from extractor.runs.manifest import BAD, DONE, MANIFEST, REDO, STATUSES, Manifest, ManifestEntry, Status
 from extractor.runs.store import write_store
 from extractor.runs.tables import write_tables
 from schemas.report import Report
 
 if TYPE_CHECKING:  # the model layer is imported only by runs that call a model
     from extractor.model.breaker import Breaker
-
-Status = Literal["ok", "degraded", "partial", "no_structure", "failed", "stale", "not_started", "skipped", "ignored"]
-STATUSES: tuple[str, ...] = (
-    "ok",
-    "degraded",
-    "partial",
-    "no_structure",
-    "failed",
-    "stale",
-    "not_started",
-    "skipped",
-    "ignored",
-)
-_BAD = ("degraded", "partial", "no_structure", "failed", "stale", "not_started")  # exit 1
-REDO = ("no_structure",)  # statuses a rerun keeps unless asked to redo them (every other bad status is retried)
-MANIFEST = "manifest.jsonl"
-_PRODUCT_SUFFIXES = (
-    ".json",
-    ".jsonl",
-    ".csv",
-    ".parquet",
-    ".sqlite",
-    ".sqlite-journal",
-    ".yml",
-)  # what a batch writes into OUT
-_DONE = ("ok", "skipped", "no_structure")  # a skipped line is only ever written for an input whose output was ok
-
-
-@dataclass
-class ManifestEntry:
-    """One line of manifest.jsonl: what happened to one input in one run."""
-
-    file: str  # input path relative to the input folder, `/`-separated; the manifest's key
-    status: Status
-    sha256: str | None
-    fingerprint: str
-    backend: str
-    model: str | None
-    prompt_versions: dict[str, str] = field(default_factory=dict)
-    error: str | None = None
-    output: str | None = None  # output file name in OUT
-    input_dir: str | None = None  # the batch's input folder (absolute): where `file` is, for `fazhi review`
-    seconds: float = 0.0
-    tokens_in: int = 0
-    tokens_out: int = 0
-    calls: int = 0
-    cache_hits: int = 0
-    structure_uncertain: int = 0  # the report's structure_uncertain notes (a part missing or without items)
-    run_id: str = ""
-    time: str = ""
-    tool_version: str = __version__
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=False)
-
-
-class Manifest:
-    """Append-only JSON lines; each append is flushed and fsynced so a crash keeps every finished line."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._lock = threading.Lock()  # worker threads append concurrently
-
-    def latest(self) -> dict[str, dict]:
-        """The latest line per input. A line torn by a crash mid-write is ignored: its input is simply redone."""
-        state: dict[str, dict] = {}
-        if not self.path.exists():
-            return state
-        with open(self.path, encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                if isinstance(row, dict) and isinstance(row.get("file"), str):
-                    state[row["file"]] = row
-        return state
-
-    def append(self, entry: ManifestEntry) -> None:
-        data = (entry.to_json() + "\n").encode("utf-8")
-        with self._lock, open(self.path, "ab") as fh:
-            # A torn last line from a killed run would swallow this one; start on a fresh line.
-            if fh.tell() and not self._ends_with_newline():
-                data = b"\n" + data
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-
-    def _ends_with_newline(self) -> bool:
-        with open(self.path, "rb") as fh:
-            fh.seek(-1, os.SEEK_END)
-            return fh.read(1) == b"\n"
 
 
 class Engine(Protocol):
@@ -238,7 +141,7 @@ class BatchSummary:
         no_structure, failed, stale, not_started), else 0 (ok, skipped, ignored folders)."""
         if self.stopped:
             return 2
-        return 1 if any(e.status in _BAD for e in self.entries) else 0
+        return 1 if any(e.status in BAD for e in self.entries) else 0
 
     def to_dict(self) -> dict:
         return {
@@ -262,15 +165,6 @@ class BatchSummary:
                 for e in self.entries
             ],
         }
-
-
-@dataclass(frozen=True)
-class _Job:
-    path: Path
-    key: str  # manifest key
-    output: str  # output file name
-    sha256: str | None
-    error: str | None = None  # set when the input is rejected before extraction
 
 
 @dataclass(frozen=True)
@@ -300,7 +194,7 @@ class _Run:
         self.manifest.append(entry)
         return True
 
-    def entry(self, job: _Job, status: Status, **values) -> ManifestEntry:
+    def entry(self, job: Job, status: Status, **values) -> ManifestEntry:
         fields = {
             "backend": self.config.resolved_backend,
             "model": self.config.model_name,
@@ -345,7 +239,7 @@ def run_batch(
     """
     started = time.monotonic()
     in_dir, out_dir = Path(in_dir), Path(out_dir)
-    jobs, folders = _plan_inputs(in_dir, out_dir, glob, recursive)
+    jobs, folders = plan_inputs(in_dir, out_dir, glob, recursive)
     preflight(config)  # no key, a refused or silent endpoint: exit 2 before any report starts
     _clear_out(out_dir)
     emit = on_event or (lambda event: None)
@@ -377,26 +271,6 @@ def run_batch(
     return summary
 
 
-def _plan_inputs(in_dir: Path, out_dir: Path, glob: str, recursive: bool) -> tuple[list[_Job], list[_Job]]:
-    """(inputs, folders not read) of IN; a missing or empty IN is an InputError, not `ok 0`."""
-    if in_dir.is_file():
-        raise InputError(
-            f"{in_dir} is a file, not a folder",
-            hint=f"fazhi extract {in_dir} reads one report; batch reads a folder of them",
-        )
-    if not in_dir.is_dir():
-        raise InputError(
-            f"input folder not found: {in_dir}", hint="pass a folder of reports (.txt, .pdf, .docx, .doc, .html)"
-        )
-    jobs, folders = _discover(in_dir, out_dir, glob, recursive)
-    if not jobs:  # nothing to extract, nothing done before: say so rather than report `ok 0`
-        raise InputError(
-            f"no input in {in_dir} matches {glob!r}" + _what_is_there(in_dir, folders),
-            hint="check the folder, or choose files with --glob (e.g. '*.pdf') / --recursive",
-        )
-    return jobs, folders
-
-
 def _clear_out(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     # A kill -9 during an atomic write leaves its temp file; one batch writes to an OUT at a time, so any
@@ -422,8 +296,8 @@ def _new_run(
 
 
 def _resume(
-    jobs: list[_Job], run: _Run, force: bool, redo: tuple[str, ...]
-) -> tuple[list[_Job], dict[str, Report], list[_Job]]:
+    jobs: list[Job], run: _Run, force: bool, redo: tuple[str, ...]
+) -> tuple[list[Job], dict[str, Report], list[Job]]:
     """(done before and kept, their reports by input, to do now): see Resume in the module docstring."""
     if unknown := [r for r in redo if r not in REDO]:
         raise ConfigError(
@@ -445,7 +319,7 @@ def _resume(
 
 def _run_todo(
     run: _Run,
-    todo: list[_Job],
+    todo: list[Job],
     workers: int,
     summary: BatchSummary,
     emit: Callable[[BatchEvent], None],
@@ -502,7 +376,7 @@ def _interrupted(
     run: _Run,
     pool: ThreadPoolExecutor | None,
     futures: dict,
-    todo: list[_Job],
+    todo: list[Job],
     summary: BatchSummary,
     why: str = "interrupted (Ctrl-C)",
 ) -> BatchInterrupted:
@@ -536,132 +410,9 @@ def _workers(config: Config, concurrency: int) -> tuple[int, list[str]]:
     return workers, []
 
 
-def _discover(in_dir: Path, out_dir: Path, glob: str, recursive: bool = False) -> tuple[list[_Job], list[_Job]]:
-    """(inputs, folders not read), in a stable order. Every entry the glob finds is accounted for: a broken
-    link or an unreadable file becomes a job that fails with its reason; a sub-folder of IN is listed
-    (`ignored`) unless `recursive` reads inside it. An input below IN keeps its relative path in its output
-    name, so `2022/report.txt` and `2023/report.txt` never share an output."""
-    out_resolved = out_dir.resolve()
-    paths, hidden = _found(in_dir, out_resolved, glob, recursive)
-    folders = [] if recursive or "**" in glob else _folders_not_read(in_dir, out_resolved)
-    return _jobs_of(paths, in_dir), _ignored(folders, hidden, in_dir)
-
-
-def _found(in_dir: Path, out_resolved: Path, glob: str, recursive: bool) -> tuple[list[Path], dict[str, Path]]:
-    """(the files the glob finds, hidden entries by their key); the batch's own products are left out."""
-    found = in_dir.rglob(glob) if recursive else in_dir.glob(glob)
-    paths = []
-    hidden: dict[str, Path] = {}  # the hidden file, or the hidden folder it is in
-    for p in sorted(found):
-        rel = p.relative_to(in_dir)
-        first = next((i for i, part in enumerate(rel.parts) if part.startswith(".")), None)
-        if first is not None:  # editor swap files, .git: not read, but listed (never silent)
-            if not p.is_dir() or first < len(rel.parts) - 1:
-                hidden.setdefault(Path(*rel.parts[: first + 1]).as_posix(), in_dir.joinpath(*rel.parts[: first + 1]))
-            continue
-        if _in_out(p, in_dir, out_resolved):
-            continue
-        if p.is_dir():
-            continue  # its files are matched on their own when the glob descends; else listed below
-        paths.append(p)
-    return paths, hidden
-
-
-def _folders_not_read(in_dir: Path, out_resolved: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in in_dir.iterdir()
-        if p.is_dir()
-        and not p.name.startswith(".")
-        and not _in_out(p, in_dir, out_resolved)
-        and not (p.name == LAYER_DIR and out_resolved == in_dir.resolve())
-    )
-
-
-def _jobs_of(paths: list[Path], in_dir: Path) -> list[_Job]:
-    """One job per input, with its output name; an unreadable input or a clash of output names is its error."""
-    jobs: list[_Job] = []
-    owners: dict[str, str] = {}
-    for path in paths:
-        key = path.relative_to(in_dir).as_posix()
-        # `x.txt` → `x.json`; any other suffix is kept (`x.docx` → `x.docx.json`), so x.doc and x.docx differ
-        output = (Path(key).with_suffix(".json") if path.suffix.lower() == ".txt" else Path(key + ".json")).as_posix()
-        error = None
-        sha = None
-        if path.is_symlink() and not path.exists():
-            error = _bad_link(path)
-        elif not path.is_file():  # a FIFO or a device: hashing it could block forever
-            error = "not a regular file (a pipe, socket or device)"
-        else:
-            try:
-                sha = _sha256(path)
-            except OSError as err:
-                error = f"cannot read input: {err.strerror or err}"
-        if output in owners:
-            error = f"output name {output} is already used by {owners[output]}; rename one of them"
-        owners.setdefault(output, key)
-        jobs.append(_Job(path, key, output, sha, error))
-    return jobs
-
-
-def _ignored(folders: list[Path], hidden: dict[str, Path], in_dir: Path) -> list[_Job]:
-    ignored = [
-        _Job(
-            p,
-            p.relative_to(in_dir).as_posix(),
-            "",
-            None,
-            "a folder: not read (pass --recursive to read the reports inside it)",
-        )
-        for p in folders
-    ]
-    ignored += [
-        _Job(
-            p,
-            key,
-            "",
-            None,
-            "a hidden folder (name starts with a dot): not read"
-            if p.is_dir()
-            else "a hidden file (name starts with a dot): not read; rename it to read it",
-        )
-        for key, p in sorted(hidden.items())
-    ]
-    return ignored
-
-
-def _what_is_there(in_dir: Path, ignored: list[_Job]) -> str:
-    if ignored:
-        return (
-            f" (it holds {len(ignored)} entr{'y' if len(ignored) == 1 else 'ies'} not read: "
-            f"{', '.join(job.key for job in ignored[:3])}{', …' if len(ignored) > 3 else ''})"
-        )
-    return "" if any(in_dir.iterdir()) else " (the folder is empty)"
-
-
-def _bad_link(path: Path) -> str:
-    """Why a symbolic link cannot be read: it loops, or its target does not exist."""
-    try:
-        path.stat()
-    except OSError as err:
-        if err.errno == errno.ELOOP:
-            return f"symbolic link loop (points to {os.readlink(path)}, which leads back to itself)"
-    return f"broken symbolic link (points to {os.readlink(path)}, which does not exist)"
-
-
-def _in_out(path: Path, in_dir: Path, out_resolved: Path) -> bool:
-    """Whether `path` is one of the batch's own products: OUT may be IN itself or a folder inside it."""
-    resolved = path.resolve() if not path.is_symlink() else path.parent.resolve() / path.name
-    if out_resolved == in_dir.resolve():
-        if path.parent.name == LAYER_DIR and Path(path.stem).suffix.lower() in DOCUMENT_SUFFIXES:
-            return True  # a text layer the batch kept (`texts/report.pdf.txt`)
-        return path.suffix in _PRODUCT_SUFFIXES and not path.is_dir()
-    return resolved == out_resolved or out_resolved in resolved.parents
-
-
-def _done_report(prev: dict | None, job: _Job, run: _Run) -> Report | None:
+def _done_report(prev: dict | None, job: Job, run: _Run) -> Report | None:
     """The output an earlier run left for this input, when it need not be redone; else None."""
-    if not prev or prev.get("status") not in _DONE:
+    if not prev or prev.get("status") not in DONE:
         return None
     if prev.get("sha256") != job.sha256 or prev.get("fingerprint") != run.fingerprint:
         return None
@@ -674,7 +425,7 @@ def _done_report(prev: dict | None, job: _Job, run: _Run) -> Report | None:
     return report if report.source.sha256 == job.sha256 else None
 
 
-def _kept_entry(run: _Run, job: _Job, report: Report) -> ManifestEntry:
+def _kept_entry(run: _Run, job: Job, report: Report) -> ManifestEntry:
     """The line of an input not redone: `skipped`, or `no_structure` again for an output without an outline
     (also one an older tool called ok), so a rerun never passes it as done."""
     why = structure_missing(report)
@@ -689,7 +440,7 @@ def _kept_entry(run: _Run, job: _Job, report: Report) -> ManifestEntry:
     )
 
 
-def _process(job: _Job, run: _Run, extract_fn: Callable[[Path, Config], Report] | None = None) -> ManifestEntry | None:
+def _process(job: Job, run: _Run, extract_fn: Callable[[Path, Config], Report] | None = None) -> ManifestEntry | None:
     """One input, start to finish, on a worker thread: extract (here, or where `extract_fn` sends it), write
     the output, then the manifest line."""
     if run.stop.is_set():
@@ -715,7 +466,7 @@ _STOP_LOCK = threading.Lock()
 
 
 def _extract_one(
-    job: _Job, run: _Run, out_path: Path, extract_fn: Callable[[Path, Config], Report] | None
+    job: Job, run: _Run, out_path: Path, extract_fn: Callable[[Path, Config], Report] | None
 ) -> ManifestEntry:
     """Extract one readable input and write it; a failure is this file's line, a configuration fault or an
     interrupt is `not_started` (and a configuration fault stops the run)."""
@@ -755,7 +506,7 @@ def _extract_one(
     return entry
 
 
-def _written(job: _Job, run: _Run, report: Report, out_path: Path) -> ManifestEntry:
+def _written(job: Job, run: _Run, report: Report, out_path: Path) -> ManifestEntry:
     """Write one extracted report; its line says what it holds (ok, degraded, partial, no_structure)."""
     try:
         write_report(report, out_path)  # a document's text layer first, then the JSON
@@ -807,14 +558,6 @@ def _finish(summary: BatchSummary, run: _Run | None, entry: ManifestEntry, emit)
         run.record(entry)
     summary.entries.append(entry)
     emit(BatchEvent("done", entry=entry))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _now() -> str:

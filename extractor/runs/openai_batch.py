@@ -37,7 +37,7 @@ from extractor.config import Config
 from extractor.errors import ConfigError, FazhiError, ModelError
 from extractor.model import prompts
 from extractor.pipeline import extract
-from extractor.runs.batch import MANIFEST, Manifest
+from extractor.runs.manifest import MANIFEST, Manifest
 
 ENDPOINT = "/v1/chat/completions"
 MAX_LINES = 50_000  # the Batch API's limit per input file
