@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from evalfixtures import SOURCE, gold_report
+from extractor.evaluation import baseline as against
 from extractor.evaluation import suites as evaluate
 from extractor.cli.app import app
 from extractor.config import Config
@@ -88,7 +89,7 @@ def test_degraded_predictions_fail_against_the_undegraded_baseline(workspace, re
     assert "regression: suite overall.score" in result.output and "regression: suite headline.score" in result.output
     # one wrong value among the fixture's 6 metrics is a regression; among a real report's ~100 it is a
     # change within tolerance, shown but not failing
-    cmp = evaluate.compare(*(json.loads(p.read_text(encoding="utf-8")) for p in (baseline, current)),
+    cmp = against.compare(*(json.loads(p.read_text(encoding="utf-8")) for p in (baseline, current)),
                            evaluate.load_suite(workspace / "suite.toml").tolerances)
     [metrics_f1] = [c for c in cmp.changes if (c.scope, c.field, c.key) == ("suite", "metrics", "typed_f1")]
     assert metrics_f1.delta < 0
@@ -239,33 +240,33 @@ def _log(reports: dict, gold: dict | None = None) -> dict:
 def test_compare_recomputes_suite_means_over_reports_both_runs_scored():
     before = _log({"a": {"measures": {"f1": 0.8}}})
     after = _log({"a": {"measures": {"f1": 0.8}}, "b": {"measures": {"f1": 0.2}}})  # b: new gold, not a drop
-    cmp = evaluate.compare(before, after, evaluate.Tolerances(suite={"default": 0.02}))
+    cmp = against.compare(before, after, evaluate.Tolerances(suite={"default": 0.02}))
     assert cmp.changes == [] and not cmp.failed and "new since the baseline" in cmp.notes[0]
 
 
 def test_a_drop_equal_to_the_tolerance_passes_and_a_larger_one_fails():
     tol = evaluate.Tolerances(suite={"measures": 0.1})
-    at = evaluate.compare(_log({"a": {"measures": {"typed_f1": 0.8}}}), _log({"a": {"measures": {"typed_f1": 0.7}}}), tol)
-    past = evaluate.compare(_log({"a": {"measures": {"typed_f1": 0.8}}}), _log({"a": {"measures": {"typed_f1": 0.69}}}), tol)
+    at = against.compare(_log({"a": {"measures": {"typed_f1": 0.8}}}), _log({"a": {"measures": {"typed_f1": 0.7}}}), tol)
+    past = against.compare(_log({"a": {"measures": {"typed_f1": 0.8}}}), _log({"a": {"measures": {"typed_f1": 0.69}}}), tol)
     assert not at.failed and at.changes[0].delta == pytest.approx(-0.1)
     assert [c.key for c in past.regressions] == ["typed_f1"]
 
 
 def test_scores_without_a_tolerance_are_reported_but_never_gate():
     tol = evaluate.Tolerances(suite={"measures": 0.0})
-    cmp = evaluate.compare(_log({"a": {"measures": {"typed_f1": 1.0, "r": 1.0}}}),
+    cmp = against.compare(_log({"a": {"measures": {"typed_f1": 1.0, "r": 1.0}}}),
                            _log({"a": {"measures": {"typed_f1": 1.0, "r": 0.5}}}), tol)
     assert [(c.scope, c.key) for c in cmp.changes] == [("suite", "r"), ("a", "r")] and not cmp.failed
 
 
 def test_compare_notes_changed_gold():
-    cmp = evaluate.compare(_log({"a": {}}, {"a": "x"}), _log({"a": {}}, {"a": "y"}), evaluate.Tolerances())
+    cmp = against.compare(_log({"a": {}}, {"a": "x"}), _log({"a": {}}, {"a": "y"}), evaluate.Tolerances())
     assert any("gold changed" in n for n in cmp.notes)
 
 
 def test_compare_refuses_a_log_of_another_version():
     with pytest.raises(InputError):
-        evaluate.compare({"version": 0, "reports": {}}, _log({}), evaluate.Tolerances())
+        against.compare({"version": 0, "reports": {}}, _log({}), evaluate.Tolerances())
 
 
 def test_seeds_suite_covers_the_five_seeds():
@@ -284,7 +285,7 @@ def test_unknown_suite_is_a_config_error():
 def test_compare_names_what_else_changed_between_the_runs():
     before = {**_log({}), "suite": "seeds", "prompt_versions": {"measures": "aaa", "plans": "bbb"}}
     after = {**_log({}), "suite": "seeds", "prompt_versions": {"measures": "ccc", "plans": "bbb"}}
-    cmp = evaluate.compare(before, after, evaluate.Tolerances())
+    cmp = against.compare(before, after, evaluate.Tolerances())
     assert cmp.notes == ["prompts changed: measures aaa→ccc"]
 
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from extractor.cli.app import app
 from extractor.config import Config
-from extractor.evaluation import bootstrap, compare, suites
+from extractor.evaluation import baseline, bootstrap, compare, suites
 from extractor.evaluation.suites import extract_solver, load_suite, run_suite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,7 +141,7 @@ def _log_pair(n_docs: int, drop: dict[int, float]) -> tuple[dict, dict]:
 def test_baseline_uses_the_interval_with_enough_documents_else_the_tolerance(n_docs, drop, interval_used, regressed):
     base, now = _log_pair(n_docs, drop)
     tol = suites.Tolerances(suite={"default": 0.02})
-    judged = compare.gate(suites.compare(base, now, tol), base, now, tol)
+    judged = compare.gate(baseline.compare(base, now, tol), base, now, tol)
     change = next(c for c in judged.changes if c.scope == "suite" and c.field == "measures" and c.key == "typed_f1")
     assert (getattr(change, "interval", None) is not None) == interval_used
     assert change.regressed == regressed
@@ -150,7 +150,7 @@ def test_baseline_uses_the_interval_with_enough_documents_else_the_tolerance(n_d
 def test_a_tolerance_of_zero_stays_an_invariant():
     base, now = _log_pair(6, {0: 0.3})
     tol = suites.Tolerances(suite={"default": 0.0})
-    judged = compare.gate(suites.compare(base, now, tol), base, now, tol)
+    judged = compare.gate(baseline.compare(base, now, tol), base, now, tol)
     assert any(c.regressed for c in judged.changes if c.scope == "suite")
 
 

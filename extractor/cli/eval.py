@@ -19,6 +19,7 @@ import typer
 from rich.text import Text
 
 from extractor.evaluation import suites as evaluate
+from extractor.evaluation.baseline import Comparison, check_log_version, compare
 from extractor.cli.eval_forms import eval_forms
 from extractor.evaluation.choose import CHOICE_SUITES, run_choice
 from extractor.evaluation.compare import gate
@@ -179,14 +180,12 @@ def _score(suite: evaluate.Suite, config: Optional[Config], opts: EvalOptions) -
     return log, result
 
 
-def _against_baseline(
-    base: Optional[tuple[Path, dict]], log: dict, suite: evaluate.Suite
-) -> Optional[evaluate.Comparison]:
+def _against_baseline(base: Optional[tuple[Path, dict]], log: dict, suite: evaluate.Suite) -> Optional[Comparison]:
     """This run against the baseline's log (intervals where the suite has enough documents), rendered."""
     if base is None:
         return None
     path, base_log = base
-    comparison = gate(evaluate.compare(base_log, log, suite.tolerances), base_log, log, suite.tolerances)
+    comparison = gate(compare(base_log, log, suite.tolerances), base_log, log, suite.tolerances)
     render_comparison(comparison, path)
     return comparison
 
@@ -257,7 +256,7 @@ def _read_log(path: Path, suite: evaluate.Suite) -> dict:
         else ""
     )
     try:
-        evaluate.check_log_version(log, f"baseline {path}")
+        check_log_version(log, f"baseline {path}")
     except InputError as err:
         raise InputError(f"{err.message}{refused}", hint=err.hint) from None
     if failures:

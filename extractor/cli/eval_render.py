@@ -15,7 +15,7 @@ from rich.text import Text
 from extractor.cli.eval_compare import judged_by
 from extractor.cli.options import console, out
 from extractor.evaluation import scoring
-from extractor.evaluation import suites as evaluate
+from extractor.evaluation.baseline import Change, Comparison
 
 QUOTE_WIDTH = 80  # --misses shows this much of a quote; the JSON log keeps it whole
 ROW_ORDER = scoring.ROWS
@@ -303,7 +303,7 @@ def render_misses(log: dict) -> None:
                 out.print(line, soft_wrap=True)
 
 
-def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
+def render_comparison(cmp: Comparison, baseline: Path) -> None:
     """The gate against a baseline: its notes, the scores that changed, each regression, the verdict."""
     for note in cmp.notes:
         console.print(Text(f"note: {note}", style="yellow"))
@@ -319,12 +319,12 @@ def render_comparison(cmp: evaluate.Comparison, baseline: Path) -> None:
     _render_verdict(cmp, baseline)
 
 
-def _change_names(changes: list[evaluate.Change]) -> dict[str, str]:
+def _change_names(changes: list[Change]) -> dict[str, str]:
     """Short report ids for the scopes of the changes, and `suite` for the suite means."""
     return {**short_ids(c.scope for c in changes if c.scope != "suite"), "suite": "suite"}
 
 
-def _changes_markdown(changes: list[evaluate.Change], baseline: Path) -> list[str]:
+def _changes_markdown(changes: list[Change], baseline: Path) -> list[str]:
     """The changed scores as a markdown table (for a pipe or a CI log: nothing cut, nothing styled)."""
     names = _change_names(changes)
     lines = [
@@ -343,7 +343,7 @@ def _changes_markdown(changes: list[evaluate.Change], baseline: Path) -> list[st
     return lines
 
 
-def _changes_table(changes: list[evaluate.Change], baseline: Path) -> Table:
+def _changes_table(changes: list[Change], baseline: Path) -> Table:
     """The changed scores as a rich table for the terminal (borderless below `NARROW` columns)."""
     table = Table(
         title=f"changes against {baseline}",
@@ -373,7 +373,7 @@ def _changes_table(changes: list[evaluate.Change], baseline: Path) -> Table:
     return table
 
 
-def _regression_lines(cmp: evaluate.Comparison) -> list[str]:
+def _regression_lines(cmp: Comparison) -> list[str]:
     """One line per regression: a document that now fails, one that is missing, a score that dropped."""
     lines = [f"regression: {doc_id} now fails: {message}" for doc_id, message in cmp.new_errors.items()]
     lines += [f"regression: {doc_id} was scored in the baseline and is missing now" for doc_id in cmp.missing]
@@ -388,7 +388,7 @@ def _regression_lines(cmp: evaluate.Comparison) -> list[str]:
     return lines
 
 
-def _render_verdict(cmp: evaluate.Comparison, baseline: Path) -> None:
+def _render_verdict(cmp: Comparison, baseline: Path) -> None:
     """The last line: how many regressions failed the gate, or that none did."""
     if cmp.failed:
         out.print(

@@ -26,7 +26,8 @@ from typing import Optional
 from extractor.errors import InputError
 from extractor.evaluation import scoring
 from extractor.evaluation.bootstrap import MIN_DOCS, MIN_ITEMS, Interval, group_of, paired
-from extractor.evaluation.suites import Change, Comparison, Tolerances, check_log_version, gold_hash
+from extractor.evaluation.baseline import Change, Comparison, check_log_version
+from extractor.evaluation.suites import Tolerances, gold_hash
 
 EXTRA_ROWS = ("grounding", "headline")  # compared beside the scored fields
 INVARIANT = 1e-9  # a tolerance at or below this is an invariant (grounding 0.0), never replaced by an interval
