@@ -24,7 +24,7 @@ class Backend:
     needs_key: bool  # an API key is required when no endpoint of one's own (`--base-url`) is set
     embedded: bool  # runs the model in a process on this machine (threads, model file, memory per worker)
     supports_batch_api: bool  # can go through the OpenAI Batch API (`--via openai-batch`)
-    supports_logprobs: bool  # replies can carry token log-probabilities (none of the callers asks yet)
+    scores_labels: bool  # scores a closed set of labels as the answer's first token (model/choosing.py)
     default_mode: str | None  # instructor mode when `--mode` is not given (None: no model calls)
     default_categories: str  # who decides categories under `--categories auto`: rules | hybrid | model
     names_metrics: bool  # under `--metric-names auto` the model names quantities (a call per sentence)
@@ -47,7 +47,7 @@ RULES = register(
         needs_key=False,
         embedded=False,
         supports_batch_api=False,
-        supports_logprobs=False,
+        scores_labels=False,
         default_mode=None,
         default_categories="rules",
         names_metrics=False,
@@ -62,7 +62,7 @@ OPENAI = register(
         needs_key=True,
         embedded=False,
         supports_batch_api=True,
-        supports_logprobs=True,
+        scores_labels=False,  # an endpoint's reply carries logprobs, but no `choose` is built for one yet
         default_mode="tools",
         default_categories="model",
         names_metrics=True,
@@ -77,7 +77,7 @@ LOCAL = register(
         needs_key=False,
         embedded=True,
         supports_batch_api=False,
-        supports_logprobs=False,
+        scores_labels=True,  # the worker's `choose` op: llama.cpp's logits after one forward pass
         default_mode="json_schema",
         default_categories="hybrid",
         names_metrics=False,

@@ -78,3 +78,15 @@ def test_the_guard_sees_a_comparison():
     assert _NAME_COMPARISON.search('if config.resolved_backend == "local":')
     assert _NAME_COMPARISON.search("if backend in ('rules', 'local'):")
     assert not _NAME_COMPARISON.search('config.with_(backend="rules")')
+
+
+def test_label_scoring_follows_the_capability_not_a_name():
+    """`--categories choose` scores labels where the backend's entry says it can (the embedded worker's choose
+    op); a client of any other backend generates instead."""
+    from extractor.model import choosing
+
+    assert [b for b in registry.backend_names() if registry.backend(b).scores_labels] == ["local"]
+    for name in registry.backend_names():
+        client = type("Client", (), {"backend": name})()
+        assert choosing.supports_choose(client) == registry.backend(name).scores_labels
+    assert not choosing.supports_choose(object())

@@ -26,9 +26,10 @@ class ChoiceScores(BaseModel):
 
 
 def supports_choose(client: Any) -> bool:
-    """The `choose` op is the embedded worker's (model/worker.py): an endpoint gives no prompt's logits."""
+    """Whether the client's backend scores labels (`scores_labels` in extractor/registry.py): today the embedded
+    worker's `choose` op (model/worker.py); an endpoint's client has none built, so it generates instead."""
     name = getattr(client, "backend", None)
-    return name in registry.backend_names() and registry.backend(name).embedded
+    return name in registry.backend_names() and registry.backend(name).scores_labels
 
 
 def choose(
