@@ -24,8 +24,7 @@ sys.path.insert(0, str(ROOT))
 from extractor.config import Config  # noqa: E402
 from extractor.evaluation.forms import make_form  # noqa: E402
 from extractor.evaluation.suites import load_suite, read_source  # noqa: E402
-from extractor.labeling.parts import PART_OPTIONS, _question_text, part_asker  # noqa: E402
-from extractor.model import choosing, prompts  # noqa: E402
+from extractor.labeling.parts import PART_OPTIONS, part_asker, part_logprobs  # noqa: E402
 from extractor.model.client import ModelClient  # noqa: E402
 from extractor.structure.outline import segment  # noqa: E402
 from extractor.structure.parts import PartQuestion  # noqa: E402
@@ -54,19 +53,11 @@ def questions(suites: list[str], flat: bool):
 def calibrated(client: ModelClient):
     """Scored letters less each letter's score on content-free questions (contextual calibration, Zhao et al.
     2021: a small model's preference for some letters whatever the question)."""
-    prompt = prompts.load("part_choice")
-
-    def scores(q: PartQuestion) -> dict[str, float]:
-        messages = prompt.messages(heading=q.heading, text=_question_text(q))
-        return choosing.choose(
-            client, kind="part_choice", prompt_version=prompt.version, messages=messages, labels=list(PART_OPTIONS)
-        ).logprobs
-
-    free = [scores(PartQuestion("x", "N/A", "N/A", i, 4, "measures", "undecided")) for i in (1, 4)]
+    free = [part_logprobs(client, PartQuestion("x", "N/A", "N/A", i, 4, "measures", "undecided")) for i in (1, 4)]
     prior = {k: sum(f[k] for f in free) / len(free) for k in PART_OPTIONS}
 
     def ask(q: PartQuestion) -> str:
-        lp = scores(q)
+        lp = part_logprobs(client, q)
         return PART_OPTIONS[max(lp, key=lambda k: lp[k] - prior[k])]
 
     return ask

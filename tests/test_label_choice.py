@@ -234,6 +234,9 @@ def test_an_undecided_part_is_scored_over_the_parts_letters_and_checked(monkeypa
     from extractor.structure.parts import PARTS, PartQuestion
 
     assert sorted(PART_OPTIONS.values()) == sorted(PARTS)  # part_choice.toml lists every part, once
+    from extractor.model import prompts
+
+    assert "part_choice" not in prompts.versions()  # no extraction asks it: editing it redoes no batch output
     seen = []
 
     def scorer(messages, labels):

@@ -13,9 +13,9 @@ suite it transforms.
 
 How the map works (evaluation/rewrite.py, which evals/tools/make_layouts.py uses too): a form is a list of
 edits of the original (replace [start, end) by a text; an insertion has start == end), each a line break or
-an insertion, so every original position a span can start or end at has an image. A span keeps the insertions at its edges outside it
-(a header inserted at 0 stays before the first heading; a wrap inserted where a quote starts stays before
-it). Each mapped quote is checked against an independent computation (the original slice with the edits
+an insertion, so every original position a span can start or end at has an image. A span keeps the
+insertions at its edges outside it (a header inserted at 0 stays before the first heading; a wrap inserted
+where a quote starts stays before it). Each mapped quote is checked against an independent computation (the original slice with the edits
 inside it applied), so a wrong map stops the run instead of scoring against a drifted gold.
 """
 

@@ -5,8 +5,8 @@ prompt versioning as every other call; a failed call keeps the rules' guess and 
 Two ways to ask: generated JSON (`prompts/parts.toml`: part and reason), what extraction uses; or the five
 parts' letters scored as the answer's first token in one forward pass (`prompts/part_choice.toml`,
 labeling/choice.py; `scored=True`), which `bench/part_choice.py` measures and extraction does not use: on
-the in-sample suites' undecided sections it placed 0 of 18 right (4 of 9 calibrated) where the JSON placed
-12 of 18 and the rules' guess 18 (bench/label_scoring.md, experiment 5). Either answer passes
+the in-sample suites' 18 undecided sections it placed 0 right (8 calibrated) where the JSON placed 12 and
+the rules' guess 18 (bench/label_scoring.md, experiment 5). Either answer passes
 `refuse_answer` before it replaces the rules' guess."""
 
 from __future__ import annotations
@@ -42,18 +42,22 @@ def _generated(client: Asker, question: PartQuestion) -> str:
     return answer.part
 
 
-def _scored(client: Asker, question: PartQuestion) -> str:
-    """The part whose letter the model finds likeliest (prompts/part_choice.toml): always one of PARTS."""
+def part_logprobs(client: Asker, question: PartQuestion) -> dict[str, float]:
+    """Each part's letter (PART_OPTIONS) scored as the answer's first token (prompts/part_choice.toml)."""
     prompt = prompts.load("part_choice")
-    scores = choosing.choose(
+    return choosing.choose(
         client,
         kind="part_choice",
         prompt_version=prompt.version,
         messages=prompt.messages(heading=question.heading, text=_question_text(question)),
         labels=list(PART_OPTIONS),
         section=question.path,
-    )
-    picked, why = choice.decide(scores.logprobs, PART_OPTIONS, None)
+    ).logprobs
+
+
+def _scored(client: Asker, question: PartQuestion) -> str:
+    """The part whose letter the model finds likeliest: always one of PARTS."""
+    picked, why = choice.decide(part_logprobs(client, question), PART_OPTIONS, None)
     if picked is None:
         raise ModelError(f"part choice: {why}")
     return picked

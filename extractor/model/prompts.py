@@ -28,7 +28,10 @@ from extractor.model.prompt_sets import check_template, read as read_tuned, retr
 
 PROMPT_DIR = Path(__file__).resolve().parents[2] / "prompts"
 KINDS = ("measures", "plans", "problems", "rectifications", "leadership", "metrics", "parts")
-CHOICE_KINDS = ("category", "part_choice")  # answered by scoring labels (labeling/choice.py): a letter
+CHOICE_KINDS = ("category",)  # answered by scoring labels (labeling/choice.py): a letter, not JSON
+# Loadable, but asked by no extraction (bench/part_choice.py measures it): kept out of a run's `versions()`,
+# so editing it redoes no batch output.
+MEASURED_ONLY = ("part_choice",)
 COMMON = "common"
 
 
@@ -93,7 +96,7 @@ def load(kind: str, prompt_dir: Path | None = None, tuned: Path | None = None) -
     """Kind's prompt from `prompts/`, or from the tuned configuration `tuned` (`--prompts FILE`) when that
     file sets this kind (a kind it leaves out keeps the prompt in `prompts/`)."""
     folder = prompt_dir or PROMPT_DIR
-    if kind not in KINDS + CHOICE_KINDS:
+    if kind not in KINDS + CHOICE_KINDS + MEASURED_ONLY:
         raise ConfigError(f"no prompt for section kind {kind!r}", hint=f"kinds: {', '.join(KINDS)}")
     common, path = folder / f"{COMMON}.toml", folder / f"{kind}.toml"
     stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in (common, path))
